@@ -1,0 +1,32 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "Serial Tracking",
+    "summary": "Per-product serial numbers with status, warranty and a full history, "
+    "assigned on invoices and bills or on stock moves",
+    "version": "19.0.1.0.0",
+    "category": "Inventory/Inventory",
+    "license": "LGPL-3",
+    "author": "serial_tracking authors",
+    "depends": ["stock_account"],
+    "data": [
+        "security/serial_tracking_security.xml",
+        "security/ir.model.access.csv",
+        "views/stock_lot_history_views.xml",
+        "views/stock_lot_views.xml",
+        "wizards/serial_add_wizard_views.xml",
+        "views/product_template_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/serial_tracking_menus.xml",
+    ],
+    "demo": [
+        "data/serial_tracking_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "serial_tracking/static/tests/tours/*.js",
+        ],
+    },
+    "installable": True,
+    "application": False,
+}

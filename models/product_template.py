@@ -1,0 +1,302 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+MANAGE_SERIALS_GROUP = "serial_tracking.group_manage_serials"
+
+# Fields only members of Manage Serials may change.
+SERIAL_SETTINGS_FIELDS = {
+    "serial_tracking_enabled",
+    "serial_tracking_mode",
+    "serial_warranty_duration",
+    "serial_warranty_unit",
+}
+
+WARRANTY_UNITS = [("day", "Days"), ("month", "Months"), ("year", "Years")]
+
+
+def add_warranty(start, duration, unit):
+    """Return the last day covered by a warranty starting on ``start``."""
+    if not start or not duration or duration <= 0:
+        return False
+    return start + relativedelta(**{f"{unit}s": duration})
+
+
+class ProductTemplate(models.Model):
+    _inherit = "product.template"
+
+    serial_tracking_enabled = fields.Boolean(
+        string="Track Serials",
+        help="Give every unit of this product its own serial number, with a status, "
+        "a location, a warranty and a history of every document that touched it.",
+    )
+    serial_tracking_mode = fields.Selection(
+        [("accounting", "Accounting"), ("physical", "Physical")],
+        string="Serial Tracking Mode",
+        default=lambda self: self.env.company.serial_tracking_default_mode,
+        help="Accounting: serials are assigned on vendor bills, customer invoices and "
+        "credit notes.\nPhysical: serials are assigned on receipts, deliveries, "
+        "transfers and inventory adjustments.\nThe mode cannot change once the "
+        "product has serials.",
+    )
+    serial_warranty_duration = fields.Integer(
+        string="Warranty",
+        help="Warranty given on each unit, counted from the day it is sold.",
+    )
+    serial_warranty_unit = fields.Selection(
+        WARRANTY_UNITS, string="Warranty Unit", default="month", required=True
+    )
+    serial_ids = fields.One2many(
+        "stock.lot",
+        "product_tmpl_id",
+        string="Serials",
+        domain=[("is_serial", "=", True)],
+        readonly=True,
+    )
+    serial_count = fields.Integer(compute="_compute_serial_counts")
+    serial_history_count = fields.Integer(compute="_compute_serial_counts")
+
+    @api.depends("product_variant_ids")
+    def _compute_serial_counts(self):
+        serial_counts = dict(
+            self.env["stock.lot"]._read_group(
+                [("product_tmpl_id", "in", self.ids), ("is_serial", "=", True)],
+                ["product_tmpl_id"],
+                ["__count"],
+            )
+        )
+        history_counts = dict(
+            self.env["stock.lot.history"]._read_group(
+                [("product_tmpl_id", "in", self.ids)],
+                ["product_tmpl_id"],
+                ["__count"],
+            )
+        )
+        for template in self:
+            template.serial_count = serial_counts.get(template, 0)
+            template.serial_history_count = history_counts.get(template, 0)
+
+    @api.constrains("serial_tracking_enabled", "type")
+    def _check_serial_tracking_goods(self):
+        for template in self:
+            if template.serial_tracking_enabled and template.type != "consu":
+                raise ValidationError(
+                    self.env._(
+                        "%(product)s cannot track serials: only goods have serial "
+                        "numbers. Set its product type to Goods first.",
+                        product=template.display_name,
+                    )
+                )
+
+    @api.model
+    def _serial_check_manager(self):
+        if self.env.su or self.env.user.has_group(MANAGE_SERIALS_GROUP):
+            return
+        raise AccessError(
+            self.env._(
+                "Only members of the “Manage Serials” group can change serial "
+                "tracking settings. Ask an administrator to add you to it "
+                "(Settings > Users > Inventory > Manage Serials)."
+            )
+        )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get("serial_tracking_enabled") for vals in vals_list):
+            self._serial_check_manager()
+        templates = super().create(vals_list)
+        templates.filtered("serial_tracking_enabled")._serial_sync_native_tracking()
+        return templates
+
+    def write(self, vals):
+        changed = {
+            field
+            for field in SERIAL_SETTINGS_FIELDS.intersection(vals)
+            if any(template[field] != vals[field] for template in self)
+        }
+        if changed:
+            self._serial_check_manager()
+        if "serial_tracking_mode" in changed:
+            self._serial_check_mode_lock(vals["serial_tracking_mode"])
+        result = super().write(vals)
+        if changed & {"serial_tracking_enabled", "serial_tracking_mode"}:
+            self._serial_sync_native_tracking()
+            self.filtered("serial_tracking_enabled")._serial_adopt_native_lots()
+        elif "tracking" in vals or "is_storable" in vals:
+            self.filtered("serial_tracking_enabled")._serial_check_native_tracking()
+        return result
+
+    def _serial_check_mode_lock(self, new_mode):
+        templates = self.filtered(lambda t: t.serial_tracking_mode != new_mode)
+        counts = dict(
+            self.env["stock.lot"]
+            .sudo()
+            ._read_group(
+                [("product_tmpl_id", "in", templates.ids), ("is_serial", "=", True)],
+                ["product_tmpl_id"],
+                ["__count"],
+            )
+        )
+        locked = [
+            f"{template.display_name} ({count})" for template, count in counts.items()
+        ]
+        if locked:
+            raise UserError(
+                self.env._(
+                    "The serial tracking mode cannot change once a product has "
+                    "serials, because its serials were assigned on other documents "
+                    "(invoices and bills, or stock moves). Products with serials: "
+                    "%(products)s. Create a new product for the other mode instead.",
+                    products=", ".join(locked),
+                )
+            )
+
+    def _serial_wanted_native_tracking(self):
+        self.ensure_one()
+        if self.serial_tracking_enabled and self.serial_tracking_mode == "physical":
+            return "serial"
+        return "none"
+
+    def _serial_sync_native_tracking(self):
+        """Physical mode rides on Odoo's own serial tracking (receipts and
+        deliveries ask for serials); accounting mode keeps it off because the
+        serials live on invoices and bills."""
+        for template in self:
+            wanted = template._serial_wanted_native_tracking()
+            vals = {}
+            if template.tracking != wanted:
+                vals["tracking"] = wanted
+            if wanted == "serial" and not template.is_storable:
+                vals["is_storable"] = True
+            if vals:
+                super(ProductTemplate, template).write(vals)
+
+    def _serial_check_native_tracking(self):
+        for template in self:
+            if template.tracking != template._serial_wanted_native_tracking():
+                raise UserError(
+                    self.env._(
+                        "%(product)s tracks serials in %(mode)s mode, which sets its "
+                        "native tracking; change the serial tracking settings instead.",
+                        product=template.display_name,
+                        mode=dict(
+                            self._fields["serial_tracking_mode"]._description_selection(
+                                self.env
+                            )
+                        )[template.serial_tracking_mode],
+                    )
+                )
+
+    def _serial_adopt_native_lots(self):
+        """Serial numbers Odoo already knows for a product (physical stock)
+        become tracked serials when Track Serials is switched on."""
+        lots = (
+            self.env["stock.lot"]
+            .sudo()
+            .search(
+                [("product_tmpl_id", "in", self.ids), ("is_serial", "=", False)]
+            )
+        )
+        if lots:
+            lots._serial_adopt()
+
+    def action_open_serials(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "serial_tracking.action_serial_numbers"
+        )
+        action["domain"] = [("product_tmpl_id", "=", self.id), ("is_serial", "=", True)]
+        action["context"] = {"search_default_filter_available": 0}
+        return action
+
+    def action_open_serial_history(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "serial_tracking.action_serial_history"
+        )
+        action["domain"] = [("product_tmpl_id", "=", self.id)]
+        action["display_name"] = self.env._(
+            "Serial History of %(product)s", product=self.display_name
+        )
+        return action
+
+    def action_add_serial(self):
+        self.ensure_one()
+        self._serial_check_manager()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Add Serial"),
+            "res_model": "serial.add.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_product_tmpl_id": self.id},
+        }
+
+    def _serial_warranty_end(self, start):
+        self.ensure_one()
+        return add_warranty(
+            start, self.serial_warranty_duration, self.serial_warranty_unit
+        )
+
+    @api.model
+    def _serial_create_demo_data(self, template_ids):
+        """Give the demo products serials in every common status, with history."""
+        stock_location = self.env["stock.warehouse"].search(
+            [("company_id", "=", self.env.company.id)], limit=1
+        ).lot_stock_id
+        customers = self.env["res.partner"].search(
+            [("is_company", "=", True), ("id", "!=", self.env.company.partner_id.id)],
+            limit=3,
+        )
+        today = fields.Date.context_today(self)
+        history = self.env["stock.lot.history"]
+        for template in self.browse(template_ids):
+            product = template.product_variant_id
+            prefix = template.default_code or "SN"
+            lots = self.env["stock.lot"]._serial_add_to_stock(
+                product, [f"{prefix}-{n:04d}" for n in range(1, 9)], stock_location
+            )
+            if template.serial_tracking_mode != "accounting" or not customers:
+                continue
+            sold, returned = lots[:3], lots[3:4]
+            customer_location = self.env.ref("stock.stock_location_customers")
+            for index, lot in enumerate(sold + returned):
+                customer = customers[index % len(customers)]
+                sale_date = today - relativedelta(months=14 - 3 * index)
+                lot.sudo().write(
+                    {
+                        "serial_status": "sold",
+                        "customer_id": customer.id,
+                        "warranty_date_start": sale_date,
+                        "location_id": customer_location.id,
+                    }
+                )
+                history._record_events(
+                    [
+                        {
+                            "lot": lot,
+                            "event_type": "INVOICE",
+                            "date": fields.Datetime.to_datetime(sale_date),
+                            "partner_id": customer.id,
+                            "location_id": stock_location.id,
+                            "location_dest_id": customer_location.id,
+                            "note": self.env._("Demo sale"),
+                        }
+                    ]
+                )
+            returned.sudo().write(
+                {"serial_status": "returned", "location_id": stock_location.id}
+            )
+            history._record_events(
+                [
+                    {
+                        "lot": returned,
+                        "event_type": "CREDIT_NOTE",
+                        "partner_id": returned.customer_id.id,
+                        "location_id": customer_location.id,
+                        "location_dest_id": stock_location.id,
+                        "note": self.env._("Demo return"),
+                    }
+                ]
+            )

@@ -1,0 +1,71 @@
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    serial_tracking_default_mode = fields.Selection(
+        [("accounting", "Accounting"), ("physical", "Physical")],
+        string="Default Serial Tracking Mode",
+        default="accounting",
+        required=True,
+        help="Tracking mode given to products when Track Serials is switched on.\n"
+        "Accounting: serials are assigned on invoices, bills and credit notes.\n"
+        "Physical: serials are assigned on receipts, deliveries, transfers and adjustments.",
+    )
+    serial_uniqueness = fields.Selection(
+        [("product", "Per product"), ("company", "Across all products")],
+        string="Serial Number Uniqueness",
+        default="product",
+        required=True,
+        help="Per product: two products may carry the same serial number.\n"
+        "Across all products: a serial number exists once in the company.",
+    )
+
+    def write(self, vals):
+        serial_settings = {"serial_tracking_default_mode", "serial_uniqueness"}
+        if any(
+            company[field] != vals[field]
+            for field in serial_settings.intersection(vals)
+            for company in self
+        ):
+            self.env["product.template"]._serial_check_manager()
+        if vals.get("serial_uniqueness") == "company":
+            self.filtered(
+                lambda company: company.serial_uniqueness != "company"
+            )._serial_check_no_cross_product_duplicates()
+        return super().write(vals)
+
+    def _serial_check_no_cross_product_duplicates(self):
+        """Refuse the switch to company-wide uniqueness while duplicates exist,
+        with their names, rather than letting the unique index fail blindly."""
+        if not self:
+            return
+        self.env["stock.lot"].flush_model(["name", "company_id", "is_serial"])
+        self.env.cr.execute(
+            """
+            SELECT c.name, l.name, COUNT(*)
+              FROM stock_lot l
+              JOIN res_company c ON c.id = l.company_id
+             WHERE l.is_serial AND l.company_id = ANY(%s)
+          GROUP BY c.name, l.name
+            HAVING COUNT(*) > 1
+          ORDER BY c.name, l.name
+             LIMIT 20
+            """,
+            [self.ids],
+        )
+        duplicates = self.env.cr.fetchall()
+        if duplicates:
+            raise UserError(
+                self.env._(
+                    "Serial numbers cannot become unique across all products: these "
+                    "serial numbers are used by several products:\n%(lines)s\n"
+                    "Rename them first, or keep uniqueness per product.",
+                    lines="\n".join(
+                        f" - {name} ({company}: {count}×)"
+                        for company, name, count in duplicates
+                    ),
+                )
+            )

@@ -1,0 +1,12 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    serial_tracking_default_mode = fields.Selection(
+        related="company_id.serial_tracking_default_mode", readonly=False
+    )
+    serial_uniqueness = fields.Selection(
+        related="company_id.serial_uniqueness", readonly=False
+    )

@@ -1,0 +1,352 @@
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+
+from .product_template import MANAGE_SERIALS_GROUP, add_warranty
+
+SERIAL_STATUSES = [
+    ("in_stock", "In Stock"),
+    ("sold", "Sold"),
+    ("returned", "Returned"),
+    ("returned_vendor", "Returned to Vendor"),
+    ("scrapped", "Scrapped"),
+    ("consumed", "Consumed"),
+]
+
+# Statuses in which a unit can be sold, scrapped or sent back to its vendor.
+AVAILABLE_STATUSES = ("in_stock", "returned")
+
+# The allowed status changes. A reversal of a document restores the status it
+# replaced and is not checked against this table.
+SERIAL_STATUS_TRANSITIONS = {
+    False: {"in_stock"},
+    "in_stock": {"in_stock", "sold", "returned_vendor", "scrapped", "consumed"},
+    "returned": {"returned", "in_stock", "sold", "returned_vendor", "scrapped", "consumed"},
+    "sold": {"returned"},
+    "returned_vendor": {"in_stock"},
+    "scrapped": {"in_stock"},
+    "consumed": {"in_stock"},
+}
+
+_trusted_serial_flow = ContextVar("serial_tracking_trusted_flow", default=False)
+
+
+@contextmanager
+def trusted_serial_flow():
+    """Let a document flow (a receipt, a bill...) create and update serials for a
+    user who may edit the document but not serial records themselves.
+
+    A Python context variable, unlike the ORM context, cannot be set through RPC.
+    """
+    token = _trusted_serial_flow.set(True)
+    try:
+        yield
+    finally:
+        _trusted_serial_flow.reset(token)
+
+
+def _serial_key_violation_message(env, diagnostics):
+    return env._(
+        "This serial number already exists. Serial numbers are unique per product or "
+        "across all products, as set in Inventory > Configuration > Settings. "
+        "(%(detail)s)",
+        detail=getattr(diagnostics, "message_detail", "") or "",
+    )
+
+
+class StockLot(models.Model):
+    _inherit = "stock.lot"
+
+    is_serial = fields.Boolean(
+        string="Tracked Serial",
+        readonly=True,
+        index=True,
+        copy=False,
+        help="Set on serial numbers of products with Track Serials.",
+    )
+    product_tmpl_id = fields.Many2one(
+        related="product_id.product_tmpl_id", store=True, index=True, string="Product Template"
+    )
+    serial_tracking_mode = fields.Selection(related="product_tmpl_id.serial_tracking_mode")
+    serial_key = fields.Char(
+        compute="_compute_serial_key",
+        store=True,
+        copy=False,
+        help="Technical: what must be unique for this serial, given the company's "
+        "uniqueness setting. A unique index on it holds against concurrent creation.",
+    )
+    serial_status = fields.Selection(
+        SERIAL_STATUSES, string="Status", readonly=True, copy=False, index=True, tracking=True
+    )
+    customer_id = fields.Many2one(
+        "res.partner", string="Customer", readonly=True, copy=False, index="btree_not_null",
+        help="The customer this unit was last sold to.",
+    )
+    date_received = fields.Date(string="Date Received", copy=False)
+    warranty_date_start = fields.Date(string="Warranty Start", copy=False)
+    warranty_date_end = fields.Date(
+        string="Warranty End",
+        compute="_compute_warranty_date_end",
+        store=True,
+        readonly=False,
+        copy=False,
+    )
+    warranty_status = fields.Selection(
+        [("under", "Under warranty"), ("expired", "Expired"), ("none", "No warranty")],
+        string="Warranty Status",
+        compute="_compute_warranty_status",
+        search="_search_warranty_status",
+    )
+    condition_notes = fields.Text(string="Condition Notes")
+    history_ids = fields.One2many("stock.lot.history", "lot_id", string="History")
+    history_count = fields.Integer(compute="_compute_history_count")
+
+    _serial_key_unique = models.UniqueIndex(
+        "(COALESCE(company_id, 0), serial_key) WHERE serial_key IS NOT NULL",
+        _serial_key_violation_message,
+    )
+
+    @api.depends("is_serial", "name", "product_id", "company_id.serial_uniqueness")
+    def _compute_serial_key(self):
+        for lot in self:
+            if not lot.is_serial or not lot.name:
+                lot.serial_key = False
+            elif lot.company_id.serial_uniqueness == "company":
+                lot.serial_key = lot.name
+            else:
+                lot.serial_key = f"{lot.product_id.id}:{lot.name}"
+
+    @api.depends("product_id.company_id")
+    def _compute_company_id(self):
+        super()._compute_company_id()
+        for lot in self:
+            # A serial belongs to one company even when its product is shared.
+            if not lot.company_id and lot.product_id.serial_tracking_enabled:
+                lot.company_id = self.env.company
+
+    @api.depends(
+        "warranty_date_start",
+        "product_id.serial_warranty_duration",
+        "product_id.serial_warranty_unit",
+    )
+    def _compute_warranty_date_end(self):
+        for lot in self:
+            template = lot.product_id.product_tmpl_id
+            lot.warranty_date_end = add_warranty(
+                lot.warranty_date_start,
+                template.serial_warranty_duration,
+                template.serial_warranty_unit,
+            )
+
+    @api.depends("warranty_date_end")
+    def _compute_warranty_status(self):
+        today = fields.Date.context_today(self)
+        for lot in self:
+            if not lot.warranty_date_end:
+                lot.warranty_status = "none"
+            elif lot.warranty_date_end >= today:
+                lot.warranty_status = "under"
+            else:
+                lot.warranty_status = "expired"
+
+    def _search_warranty_status(self, operator, value):
+        if operator not in ("in", "not in"):
+            return NotImplemented
+        today = fields.Date.context_today(self)
+        domains = {
+            "under": [("warranty_date_end", ">=", today)],
+            "expired": [("warranty_date_end", "<", today)],
+            "none": [("warranty_date_end", "=", False)],
+        }
+        chosen = [domains[status] for status in value if status in domains]
+        domain = fields.Domain.OR(chosen) if chosen else fields.Domain.FALSE
+        return ~domain if operator == "not in" else domain
+
+    def _compute_history_count(self):
+        counts = dict(
+            self.env["stock.lot.history"]._read_group(
+                [("lot_id", "in", self.ids)], ["lot_id"], ["__count"]
+            )
+        )
+        for lot in self:
+            lot.history_count = counts.get(lot, 0)
+
+    # ------------------------------------------------------------------
+    # Access: serial records are changed by documents, or by managers
+    # ------------------------------------------------------------------
+    def _serial_check_direct_edit(self):
+        if (
+            self.env.su
+            or _trusted_serial_flow.get()
+            or self.env.user.has_group(MANAGE_SERIALS_GROUP)
+        ):
+            return
+        raise AccessError(
+            self.env._(
+                "Only members of the “Manage Serials” group can create, edit or "
+                "delete serial numbers directly. Serials on invoices, bills and "
+                "transfers are assigned from those documents."
+            )
+        )
+
+    @api.model
+    def _serial_tracked_product_ids(self, vals_list):
+        product_ids = {vals.get("product_id") for vals in vals_list}
+        product_ids.add(self.env.context.get("default_product_id"))
+        products = self.env["product.product"].browse(pid for pid in product_ids if pid)
+        return set(products.filtered("serial_tracking_enabled").ids)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        tracked = self._serial_tracked_product_ids(vals_list)
+        if tracked:
+            default_product = self.env.context.get("default_product_id")
+            for vals in vals_list:
+                if vals.get("product_id", default_product) in tracked:
+                    vals["is_serial"] = True
+                    vals.setdefault("serial_status", "in_stock")
+                    if isinstance(vals.get("name"), str):
+                        vals["name"] = vals["name"].strip()
+            self._serial_check_direct_edit()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        serials = self.filtered("is_serial")
+        if serials:
+            serials._serial_check_direct_edit()
+            if isinstance(vals.get("name"), str):
+                vals = dict(vals, name=vals["name"].strip())
+        return super().write(vals)
+
+    def unlink(self):
+        serials = self.filtered("is_serial")
+        if serials:
+            serials._serial_check_direct_edit()
+            documented = serials.history_ids.filtered("res_model").lot_id
+            if documented:
+                raise UserError(
+                    self.env._(
+                        "These serial numbers appear on documents and must be kept "
+                        "for their history: %(serials)s.",
+                        serials=", ".join(documented.mapped("name")),
+                    )
+                )
+        return super().unlink()
+
+    # ------------------------------------------------------------------
+    # Status
+    # ------------------------------------------------------------------
+    def _serial_check_transition(self, new_status):
+        labels = dict(SERIAL_STATUSES)
+        refused = self.filtered(
+            lambda lot: new_status
+            not in SERIAL_STATUS_TRANSITIONS.get(lot.serial_status, set())
+        )
+        if refused:
+            raise UserError(
+                self.env._(
+                    "These serial numbers cannot become %(status)s: %(serials)s.",
+                    status=labels[new_status],
+                    serials=", ".join(
+                        f"{lot.name} ({labels.get(lot.serial_status, '-')})"
+                        for lot in refused[:20]
+                    ),
+                )
+            )
+
+    def _serial_adopt(self):
+        """Make existing lots of a product tracked serials, in stock where they are."""
+        in_stock = self.filtered(lambda lot: lot.product_qty > 0)
+        in_stock.sudo().write({"is_serial": True, "serial_status": "in_stock"})
+        (self - in_stock).sudo().write({"is_serial": True})
+
+    # ------------------------------------------------------------------
+    # Services used by every flow that brings serials in
+    # ------------------------------------------------------------------
+    @api.model
+    def _serial_find_existing(self, product, names, company=None):
+        """Return the serials that would clash with ``names`` for ``product``
+        under the company's uniqueness setting, in one query."""
+        company = company or product.company_id or self.env.company
+        domain = [
+            ("is_serial", "=", True),
+            ("company_id", "=", company.id),
+            ("name", "in", list(names)),
+        ]
+        if company.serial_uniqueness != "company":
+            domain.append(("product_id", "=", product.id))
+        return self.sudo().search(domain)
+
+    @api.model
+    def _serial_add_to_stock(self, product, names, location, condition_notes=False):
+        """Create serials that are in stock at ``location`` (opening stock),
+        with their history; physical products get a matching inventory
+        adjustment so on-hand quantities agree with the serials."""
+        existing = self._serial_find_existing(product, names)
+        if existing:
+            raise UserError(
+                self.env._(
+                    "These serial numbers already exist: %(serials)s. "
+                    "Remove them from the entry or choose other numbers.",
+                    serials=", ".join(existing[:20].mapped("name")),
+                )
+            )
+        today = fields.Date.context_today(self)
+        with trusted_serial_flow():
+            lots = self.create(
+                [
+                    {
+                        "name": name,
+                        "product_id": product.id,
+                        "company_id": location.company_id.id or self.env.company.id,
+                        "serial_status": "in_stock",
+                        "date_received": today,
+                        "condition_notes": condition_notes,
+                    }
+                    for name in names
+                ]
+            )
+        if product.serial_tracking_mode == "physical":
+            quants = (
+                self.env["stock.quant"]
+                .sudo()
+                .with_context(inventory_mode=True)
+                .create(
+                    [
+                        {
+                            "product_id": product.id,
+                            "location_id": location.id,
+                            "lot_id": lot.id,
+                            "inventory_quantity": 1,
+                        }
+                        for lot in lots
+                    ]
+                )
+            )
+            quants._apply_inventory()
+        else:
+            lots.sudo().write({"location_id": location.id})
+        self.env["stock.lot.history"]._record_events(
+            [
+                {
+                    "lot": lot,
+                    "event_type": "ADJUST",
+                    "location_dest_id": location.id,
+                    "note": self.env._("Added manually"),
+                }
+                for lot in lots
+            ]
+        )
+        return lots
+
+    def action_open_serial_history(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "serial_tracking.action_serial_history"
+        )
+        action["domain"] = [("lot_id", "=", self.id)]
+        action["display_name"] = self.env._("Serial History of %(serial)s", serial=self.name)
+        action["context"] = {}
+        return action

@@ -1,0 +1,143 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+HISTORY_EVENT_TYPES = [
+    ("RECEIVE", "Received"),
+    ("SHIP", "Shipped"),
+    ("RETURN", "Customer Return"),
+    ("VENDOR_RETURN", "Returned to Vendor"),
+    ("ADJUST", "Inventory Adjustment"),
+    ("MOVE", "Internal Move"),
+    ("BUILD", "Built"),
+    ("CONSUME", "Consumed"),
+    ("BILL", "Vendor Bill"),
+    ("INVOICE", "Customer Invoice"),
+    ("CREDIT_NOTE", "Customer Credit Note"),
+    ("VENDOR_CREDIT_NOTE", "Vendor Credit Note"),
+    ("REVERSAL", "Reversal"),
+]
+
+
+class StockLotHistory(models.Model):
+    """One row per event in the life of a serial-numbered unit.
+
+    Rows are append-only: they are written by :meth:`_record_events`, the single
+    entry point every flow uses, and can be neither edited nor deleted.
+    """
+
+    _name = "stock.lot.history"
+    _description = "Serial History"
+    _order = "date desc, id desc"
+    _rec_name = "lot_id"
+    _check_company_auto = True
+
+    lot_id = fields.Many2one(
+        "stock.lot", string="Serial Number", required=True, index=True,
+        ondelete="cascade", readonly=True,
+    )
+    product_id = fields.Many2one(
+        "product.product", string="Product", required=True, index=True, readonly=True
+    )
+    product_tmpl_id = fields.Many2one(
+        "product.template", string="Product Template", required=True, index=True,
+        readonly=True,
+    )
+    company_id = fields.Many2one(
+        "res.company", string="Company", required=True, index=True, readonly=True
+    )
+    date = fields.Datetime(
+        string="Date", required=True, default=fields.Datetime.now, index=True, readonly=True
+    )
+    event_type = fields.Selection(
+        HISTORY_EVENT_TYPES, string="Event", required=True, index=True, readonly=True
+    )
+    quantity = fields.Float(string="Quantity", default=1.0, readonly=True)
+    location_id = fields.Many2one("stock.location", string="From", readonly=True)
+    location_dest_id = fields.Many2one("stock.location", string="To", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Partner", readonly=True)
+    user_id = fields.Many2one(
+        "res.users", string="User", default=lambda self: self.env.user, readonly=True
+    )
+    res_model = fields.Char(string="Document Model", readonly=True)
+    res_id = fields.Many2oneReference(
+        string="Document ID", model_field="res_model", readonly=True
+    )
+    document_name = fields.Char(string="Document", readonly=True)
+    document_ref = fields.Reference(
+        selection="_selection_document_ref",
+        string="Document Link",
+        compute="_compute_document_ref",
+    )
+    note = fields.Char(string="Note", readonly=True)
+
+    @api.model
+    def _selection_document_ref(self):
+        return [(model.model, model.name) for model in self.env["ir.model"].sudo().search([])]
+
+    @api.depends("res_model", "res_id")
+    def _compute_document_ref(self):
+        for row in self:
+            if row.res_model and row.res_id and row.res_model in self.env:
+                row.document_ref = f"{row.res_model},{row.res_id}"
+            else:
+                row.document_ref = False
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            raise AccessError(
+                self.env._("Serial history is written by the documents that move serials.")
+            )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        raise AccessError(self.env._("Serial history cannot be changed."))
+
+    def unlink(self):
+        raise AccessError(self.env._("Serial history cannot be deleted."))
+
+    @api.model
+    def _record_events(self, events):
+        """Append history rows, one per event, in a single batch.
+
+        ``events`` is a list of dicts with at least ``lot`` (a stock.lot record)
+        and ``event_type``; optional keys: ``date``, ``quantity``, ``location_id``,
+        ``location_dest_id``, ``partner_id``, ``document`` (any record, linked and
+        named), ``note``.
+        """
+        vals_list = []
+        for event in events:
+            lot = event["lot"]
+            document = event.get("document")
+            vals_list.append(
+                {
+                    "lot_id": lot.id,
+                    "product_id": lot.product_id.id,
+                    "product_tmpl_id": lot.product_id.product_tmpl_id.id,
+                    "company_id": lot.company_id.id or self.env.company.id,
+                    "event_type": event["event_type"],
+                    "date": event.get("date") or fields.Datetime.now(),
+                    "quantity": event.get("quantity", 1.0),
+                    "location_id": event.get("location_id"),
+                    "location_dest_id": event.get("location_dest_id"),
+                    "partner_id": event.get("partner_id"),
+                    "user_id": self.env.uid,
+                    "res_model": document._name if document else False,
+                    "res_id": document.id if document else False,
+                    "document_name": document.display_name if document else False,
+                    "note": event.get("note"),
+                }
+            )
+        return self.sudo().create(vals_list)
+
+    def action_open_document(self):
+        self.ensure_one()
+        if not self.document_ref:
+            return False
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.res_model,
+            "res_id": self.res_id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
