@@ -117,14 +117,22 @@ class ProductTemplate(models.Model):
         }
         if changed:
             self._serial_check_manager()
+            if (
+                not self.env.su
+                and SERIAL_SETTINGS_FIELDS.issuperset(vals)
+                and not self.has_access("write")
+            ):
+                # Manage Serials grants these settings, not the whole product:
+                # an accountant in the group may switch tracking on.
+                return self.sudo().write(vals)
         if "serial_tracking_mode" in changed:
             self._serial_check_mode_lock(vals["serial_tracking_mode"])
+        if not changed & {"serial_tracking_enabled", "serial_tracking_mode"}:
+            self.filtered("serial_tracking_enabled")._serial_check_native_tracking(vals)
         result = super().write(vals)
         if changed & {"serial_tracking_enabled", "serial_tracking_mode"}:
             self._serial_sync_native_tracking()
             self.filtered("serial_tracking_enabled")._serial_adopt_native_lots()
-        elif "tracking" in vals or "is_storable" in vals:
-            self.filtered("serial_tracking_enabled")._serial_check_native_tracking()
         return result
 
     def _serial_check_mode_lock(self, new_mode):
@@ -172,9 +180,14 @@ class ProductTemplate(models.Model):
             if vals:
                 super(ProductTemplate, template).write(vals)
 
-    def _serial_check_native_tracking(self):
+    def _serial_check_native_tracking(self, vals):
+        """Refuse, before writing, a change of native tracking that would
+        contradict the serial tracking settings."""
         for template in self:
-            if template.tracking != template._serial_wanted_native_tracking():
+            wanted = template._serial_wanted_native_tracking()
+            if vals.get("tracking", wanted) != wanted or (
+                wanted == "serial" and "is_storable" in vals and not vals["is_storable"]
+            ):
                 raise UserError(
                     self.env._(
                         "%(product)s tracks serials in %(mode)s mode, which sets its "

@@ -14,6 +14,7 @@ ensure_python_packages
 DB="serial_tracking_test_$$_$(date +%s)"
 PORT="$("$ODOO_PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 LOG="$BUILD_DIR/test.log"
+rm -f "$LOG"
 mkdir -p "$BUILD_DIR"
 cleanup() {
     dropdb --if-exists "$DB" >/dev/null 2>&1 || true

@@ -1,0 +1,81 @@
+from contextlib import contextmanager
+
+from odoo import SUPERUSER_ID, Command
+from odoo.api import Environment
+from odoo.orm.environments import Transaction
+from odoo.tests import TransactionCase, new_test_user
+
+
+class SerialTrackingCase(TransactionCase):
+    """Users with and without Manage Serials, and product factories."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env.company
+        cls.warehouse = cls.env["stock.warehouse"].search(
+            [("company_id", "=", cls.company.id)], limit=1
+        )
+        cls.stock_location = cls.warehouse.lot_stock_id
+        cls.group_manage_serials = cls.env.ref("serial_tracking.group_manage_serials")
+        cls.serial_manager = new_test_user(
+            cls.env,
+            login="st_serial_manager",
+            groups="stock.group_stock_user,serial_tracking.group_manage_serials",
+        )
+        cls.stock_user = new_test_user(
+            cls.env, login="st_stock_user", groups="stock.group_stock_user"
+        )
+        cls.stock_admin = new_test_user(
+            cls.env, login="st_stock_admin", groups="stock.group_stock_manager"
+        )
+        cls.product_editor = new_test_user(
+            cls.env,
+            login="st_product_editor",
+            groups="stock.group_stock_user,product.group_product_manager",
+        )
+        cls.billing_user = new_test_user(
+            cls.env, login="st_billing_user", groups="account.group_account_invoice"
+        )
+        cls.accounting_product = cls.create_tracked_product("Tracked Laptop", "accounting")
+        cls.physical_product = cls.create_tracked_product("Tracked Scanner", "physical")
+
+    @classmethod
+    def create_tracked_product(cls, name, mode, **vals):
+        return cls.env["product.template"].create(
+            {
+                "name": name,
+                "type": "consu",
+                "serial_tracking_enabled": True,
+                "serial_tracking_mode": mode,
+                **vals,
+            }
+        )
+
+    @classmethod
+    def add_serials(cls, template, names, location=None):
+        return cls.env["stock.lot"]._serial_add_to_stock(
+            template.product_variant_id, names, location or cls.stock_location
+        )
+
+
+@contextmanager
+def committed_env(test_case):
+    """An environment on a new, real database connection, whose work is
+    committed and visible to other connections (for concurrency tests).
+    Everything it creates must be removed by the caller."""
+    with test_case.registry.cursor() as cr:
+        yield cursor_env(test_case.registry, cr)
+
+
+def cursor_env(registry, cr):
+    """A superuser environment on ``cr``, safe to build in another thread: the
+    test runner holds the registry lock that ``Environment`` would otherwise
+    wait for."""
+    cr.transaction = Transaction(registry)
+    # never wait forever on a row the test's own transaction holds
+    cr.execute("SET LOCAL lock_timeout = '20s'")
+    return Environment(cr, SUPERUSER_ID, {})
+
+
+__all__ = ["Command", "SerialTrackingCase", "committed_env", "cursor_env"]

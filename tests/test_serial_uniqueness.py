@@ -1,0 +1,130 @@
+import threading
+import time
+
+import psycopg2
+
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import mute_logger
+
+from .common import SerialTrackingCase, committed_env, cursor_env
+
+
+class TestSerialUniqueness(SerialTrackingCase):
+    def _lot(self, template, name):
+        return self.env["stock.lot"].create(
+            {"name": name, "product_id": template.product_variant_id.id}
+        )
+
+    def test_per_product_scope(self):
+        other = self.create_tracked_product("Other Laptop", "accounting")
+        self._lot(self.accounting_product, "SAME-1")
+        self._lot(other, "SAME-1")  # another product may reuse the number
+        with self.assertRaisesRegex(ValidationError, "SAME-1"), self.cr.savepoint():
+            self._lot(self.accounting_product, "SAME-1")
+            self.env.flush_all()
+
+    def test_company_scope(self):
+        self.company.serial_uniqueness = "company"
+        other = self.create_tracked_product("Other Laptop", "accounting")
+        self._lot(self.accounting_product, "ONCE-1")
+        with self.assertRaises(psycopg2.IntegrityError), mute_logger("odoo.sql_db"), self.cr.savepoint():
+            self._lot(other, "ONCE-1")
+            self.env.flush_all()
+
+    def test_switch_to_company_scope_names_the_duplicates(self):
+        other = self.create_tracked_product("Other Laptop", "accounting")
+        self._lot(self.accounting_product, "TWICE-1")
+        self._lot(other, "TWICE-1")
+        with self.assertRaisesRegex(UserError, "TWICE-1"):
+            self.company.serial_uniqueness = "company"
+        self.assertEqual(self.company.serial_uniqueness, "product")
+
+    def test_surrounding_whitespace_is_never_part_of_a_serial(self):
+        lot = self._lot(self.accounting_product, "  WS-1 \t")
+        self.assertEqual(lot.name, "WS-1")
+        with self.assertRaisesRegex(ValidationError, "WS-1"), self.cr.savepoint():
+            self._lot(self.accounting_product, "WS-1 ")
+            self.env.flush_all()
+        lot.name = " WS-2 "
+        self.assertEqual(lot.name, "WS-2")
+
+    def test_add_serials_refuses_existing_numbers_before_writing(self):
+        self.add_serials(self.accounting_product, ["DUP-1"])
+        with self.assertRaisesRegex(UserError, "already exist: DUP-1"):
+            self.add_serials(self.accounting_product, ["DUP-2", "DUP-1"])
+        self.assertFalse(self.env["stock.lot"].search([("name", "=", "DUP-2")]))
+
+    def test_concurrent_creation_exactly_one_succeeds(self):
+        """Two transactions create the same serial at the same time: the unique
+        index, not the Python check, makes the second one fail."""
+        for scope in ("product", "company"):
+            with self.subTest(scope=scope):
+                self._race_same_serial(scope)
+
+    def _race_same_serial(self, scope):
+        registry = self.registry
+        with committed_env(self) as env:
+            company = env["res.company"].browse(self.company.id)
+            previous_scope = company.serial_uniqueness
+            company.serial_uniqueness = scope
+            templates = env["product.template"].create(
+                [
+                    {"name": f"Race {scope} A", "type": "consu", "serial_tracking_enabled": True,
+                     "serial_tracking_mode": "accounting"},
+                    {"name": f"Race {scope} B", "type": "consu", "serial_tracking_enabled": True,
+                     "serial_tracking_mode": "accounting"},
+                ]
+            )
+            # per product: both transactions use the same product; company-wide: two products
+            product_ids = templates.product_variant_id.ids
+            if scope == "product":
+                product_ids = [product_ids[0]] * 2
+        self.addCleanup(self._drop_race_data, templates.ids, previous_scope)
+
+        barrier = threading.Barrier(2, timeout=20)
+        outcomes = {}
+
+        def create(index):
+            try:
+                with registry.cursor() as cr:
+                    env = cursor_env(registry, cr)
+                    barrier.wait()
+                    env["stock.lot"].create(
+                        {"name": f"RACE-{scope}", "product_id": product_ids[index],
+                         "company_id": self.company.id}
+                    )
+                    env.flush_all()
+                    # keep the transaction open: the other insert must wait on the index
+                    time.sleep(1.0)
+                outcomes[index] = "created"
+            except psycopg2.IntegrityError as error:
+                outcomes[index] = error
+            except Exception as error:  # reported by the assertion below
+                outcomes[index] = repr(error)
+
+        threads = [threading.Thread(target=create, args=(i,)) for i in range(2)]
+        with mute_logger("odoo.sql_db"):
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(timeout=60)
+        created = [o for o in outcomes.values() if o == "created"]
+        refused = [o for o in outcomes.values() if isinstance(o, psycopg2.IntegrityError)]
+        self.assertEqual(len(created), 1, outcomes)
+        self.assertEqual(len(refused), 1, outcomes)
+        self.assertEqual(refused[0].diag.constraint_name, "stock_lot_serial_key_unique")
+        message = self.env["stock.lot"]._sql_error_to_message(refused[0])
+        self.assertIn("already exists", message)
+        with committed_env(self) as env:
+            count = env["stock.lot"].search_count([("name", "=", f"RACE-{scope}")])
+        self.assertEqual(count, 1)
+
+    def _drop_race_data(self, template_ids, previous_scope):
+        with committed_env(self) as env:
+            env.cr.execute(
+                "DELETE FROM stock_lot WHERE product_tmpl_id = ANY(%s)", [template_ids]
+            )
+            templates = env["product.template"].browse(template_ids)
+            templates.product_variant_ids.unlink()
+            templates.unlink()
+            env["res.company"].browse(self.company.id).serial_uniqueness = previous_scope
