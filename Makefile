@@ -6,3 +6,8 @@ run:
 
 test:
 	bash scripts/test.sh
+
+# Development helpers (not part of the contract)
+.PHONY: pot
+pot:
+	bash scripts/export_pot.sh
