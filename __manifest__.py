@@ -15,6 +15,7 @@
         "views/stock_lot_history_views.xml",
         "views/stock_lot_views.xml",
         "wizards/serial_add_wizard_views.xml",
+        "wizards/serial_entry_wizard_views.xml",
         "views/product_template_views.xml",
         "views/res_config_settings_views.xml",
         "views/serial_tracking_menus.xml",

@@ -1,7 +1,13 @@
+from datetime import datetime
+
+import pytz
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+
+from ..tools.serial_errors import SerialInputError
+from ..tools.serial_format import format_serial, parse_format, preview
 
 MANAGE_SERIALS_GROUP = "serial_tracking.group_manage_serials"
 
@@ -11,7 +17,11 @@ SERIAL_SETTINGS_FIELDS = {
     "serial_tracking_mode",
     "serial_warranty_duration",
     "serial_warranty_unit",
+    "serial_auto_number",
+    "serial_number_format",
 }
+
+DEFAULT_SERIAL_FORMAT = "SN-[[YEAR]]-[[INCNUM,NONE,5]]"
 
 WARRANTY_UNITS = [("day", "Days"), ("month", "Months"), ("year", "Years")]
 
@@ -47,6 +57,25 @@ class ProductTemplate(models.Model):
     serial_warranty_unit = fields.Selection(
         WARRANTY_UNITS, string="Warranty Unit", default="month", required=True
     )
+    serial_auto_number = fields.Boolean(
+        string="Auto Serial Number",
+        help="Fill serials from the numbering format wherever units come in: "
+        "the numbers are taken when the quantity is known.",
+    )
+    serial_number_format = fields.Char(
+        string="Serial Number Format",
+        default=DEFAULT_SERIAL_FORMAT,
+        help="Literal text plus tokens in [[ ]]: exactly one "
+        "[[INCNUM,reset,digits,start]] (reset NONE, DAILY, MONTHLY or YEARLY; digits "
+        "is the zero padding; start defaults to 1) and any of [[DATE]], [[YEAR]], "
+        "[[YY]], [[MONTH]], [[DAY]], [[REF]] (internal reference). "
+        "Example: SN-[[YEAR]]-[[INCNUM,YEARLY,4]] gives SN-2026-0001, SN-2026-0002...",
+    )
+    serial_format_preview = fields.Char(
+        string="Next Serials",
+        compute="_compute_serial_format_preview",
+        help="The next three serial numbers the format gives; nothing is consumed.",
+    )
     serial_ids = fields.One2many(
         "stock.lot",
         "product_tmpl_id",
@@ -76,6 +105,84 @@ class ProductTemplate(models.Model):
         for template in self:
             template.serial_count = serial_counts.get(template, 0)
             template.serial_history_count = history_counts.get(template, 0)
+
+    @api.depends("serial_number_format", "default_code")
+    @api.depends_context("company")
+    def _compute_serial_format_preview(self):
+        Counter = self.env["serial.tracking.counter"].sudo()
+        today = self._serial_today()
+        for template in self:
+            if not template.serial_number_format:
+                template.serial_format_preview = False
+                continue
+            try:
+                serial_format = parse_format(template.serial_number_format)
+                parts = serial_format.render_parts(today, template.default_code or "")
+                next_number = (
+                    Counter._peek(self.env.company, template, parts)
+                    if template.id
+                    else parts.start
+                )
+                template.serial_format_preview = ", ".join(
+                    preview(serial_format, today, template.default_code or "", next_number, 3)
+                )
+            except SerialInputError as error:
+                template.serial_format_preview = error.localized(self.env)
+
+    @api.constrains("serial_number_format")
+    def _check_serial_number_format(self):
+        for template in self.filtered("serial_number_format"):
+            try:
+                parse_format(template.serial_number_format)
+            except SerialInputError as error:
+                raise ValidationError(
+                    self.env._(
+                        "The serial number format of %(product)s is not valid: %(reason)s",
+                        product=template.display_name,
+                        reason=error.localized(self.env),
+                    )
+                ) from error
+
+    @api.model
+    def _serial_today(self):
+        """Today in the company's timezone, which formats' dates follow."""
+        tz = self.env.company.partner_id.tz or self.env.user.tz or "UTC"
+        return datetime.now(pytz.timezone(tz)).date()
+
+    def _serial_generate_from_format(self, count, company=None):
+        """Take ``count`` new serial numbers from the product's format, skipping
+        numbers that already exist (typed by hand, imported...)."""
+        self.ensure_one()
+        if count <= 0:
+            return []
+        company = company or self.env.company
+        Counter = self.env["serial.tracking.counter"].sudo()
+        Lot = self.env["stock.lot"]
+        try:
+            parts = parse_format(self.serial_number_format or "").render_parts(
+                self._serial_today(), self.default_code or ""
+            )
+        except SerialInputError as error:
+            raise UserError(error.localized(self.env)) from error
+        names, at_least = [], 0
+        for _attempt in range(5):
+            numbers = Counter._allocate(company, self, parts, count - len(names), at_least)
+            batch = [format_serial(parts, number) for number in numbers]
+            taken = set(
+                Lot._serial_find_existing(self.product_variant_id, batch, company).mapped("name")
+            )
+            names += [name for name in batch if name not in taken]
+            if len(names) == count:
+                return names
+            at_least = Lot._serial_highest_number(self.product_variant_id, parts, company)
+        raise UserError(
+            self.env._(
+                "Could not find %(count)s free serial numbers for %(product)s with its "
+                "format; check the format.",
+                count=count,
+                product=self.display_name,
+            )
+        )
 
     @api.constrains("serial_tracking_enabled", "type")
     def _check_serial_tracking_goods(self):
@@ -246,6 +353,25 @@ class ProductTemplate(models.Model):
             "context": {"default_product_tmpl_id": self.id},
         }
 
+    def action_add_serials_bulk(self):
+        """Opening stock: many serials at once, through the bulk entry wizard."""
+        self.ensure_one()
+        self._serial_check_manager()
+        return self.env["serial.entry.wizard"]._open_for(
+            self,
+            "add",
+            self.product_variant_id,
+            location=self.env["serial.add.wizard"]._default_location(),
+            count_fixed=False,
+            title=self.env._("Add Serials: %(product)s", product=self.display_name),
+        )
+
+    def _serial_entry_apply(self, wizard):
+        self._serial_check_manager()
+        self.env["stock.lot"]._serial_add_to_stock(
+            wizard.product_id, wizard._entered_serials(), wizard.location_id
+        )
+
     def _serial_warranty_end(self, start):
         self.ensure_one()
         return add_warranty(
@@ -268,7 +394,10 @@ class ProductTemplate(models.Model):
             product = template.product_variant_id
             prefix = template.default_code or "SN"
             lots = self.env["stock.lot"]._serial_add_to_stock(
-                product, [f"{prefix}-{n:04d}" for n in range(1, 9)], stock_location
+                product,
+                [f"{prefix}-{n:04d}" for n in range(1, 9)],
+                stock_location,
+                date=fields.Datetime.now() - relativedelta(months=18),
             )
             if template.serial_tracking_mode != "accounting" or not customers:
                 continue

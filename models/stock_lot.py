@@ -3,7 +3,11 @@ from contextvars import ContextVar
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import escape_psql
 
+from ..tools.serial_errors import SerialInputError
+from ..tools.serial_format import counter_pattern
+from ..tools.serial_text import normalize_serial
 from .product_template import MANAGE_SERIALS_GROUP, add_warranty
 
 SERIAL_STATUSES = [
@@ -192,6 +196,13 @@ class StockLot(models.Model):
         )
 
     @api.model
+    def _serial_normalize_name(self, name):
+        try:
+            return normalize_serial(name)
+        except SerialInputError as error:
+            raise UserError(error.localized(self.env)) from error
+
+    @api.model
     def _serial_tracked_product_ids(self, vals_list):
         product_ids = {vals.get("product_id") for vals in vals_list}
         product_ids.add(self.env.context.get("default_product_id"))
@@ -208,7 +219,7 @@ class StockLot(models.Model):
                     vals["is_serial"] = True
                     vals.setdefault("serial_status", "in_stock")
                     if isinstance(vals.get("name"), str):
-                        vals["name"] = vals["name"].strip()
+                        vals["name"] = self._serial_normalize_name(vals["name"])
             self._serial_check_direct_edit()
         return super().create(vals_list)
 
@@ -217,7 +228,7 @@ class StockLot(models.Model):
         if serials:
             serials._serial_check_direct_edit()
             if isinstance(vals.get("name"), str):
-                vals = dict(vals, name=vals["name"].strip())
+                vals = dict(vals, name=self._serial_normalize_name(vals["name"]))
         return super().write(vals)
 
     def unlink(self):
@@ -280,7 +291,28 @@ class StockLot(models.Model):
         return self.sudo().search(domain)
 
     @api.model
-    def _serial_add_to_stock(self, product, names, location, condition_notes=False):
+    def _serial_highest_number(self, product, parts, company):
+        """The highest counter number carried by an existing serial that has
+        the rendered format's prefix and suffix (0 if none)."""
+        pattern = counter_pattern(parts)
+        like = f"{escape_psql(parts.prefix)}%{escape_psql(parts.suffix)}"
+        names = self._serial_find_existing_like(product, like, company)
+        numbers = [number for number in map(pattern, names) if number is not None]
+        return max(numbers, default=0)
+
+    @api.model
+    def _serial_find_existing_like(self, product, like, company):
+        domain = [
+            ("is_serial", "=", True),
+            ("company_id", "=", company.id),
+            ("name", "=like", like),
+        ]
+        if company.serial_uniqueness != "company":
+            domain.append(("product_id", "=", product.id))
+        return self.sudo().search(domain).mapped("name")
+
+    @api.model
+    def _serial_add_to_stock(self, product, names, location, condition_notes=False, date=None):
         """Create serials that are in stock at ``location`` (opening stock),
         with their history; physical products get a matching inventory
         adjustment so on-hand quantities agree with the serials."""
@@ -293,7 +325,7 @@ class StockLot(models.Model):
                     serials=", ".join(existing[:20].mapped("name")),
                 )
             )
-        today = fields.Date.context_today(self)
+        date = date or fields.Datetime.now()
         with trusted_serial_flow():
             lots = self.create(
                 [
@@ -302,7 +334,7 @@ class StockLot(models.Model):
                         "product_id": product.id,
                         "company_id": location.company_id.id or self.env.company.id,
                         "serial_status": "in_stock",
-                        "date_received": today,
+                        "date_received": fields.Date.context_today(self, date),
                         "condition_notes": condition_notes,
                     }
                     for name in names
@@ -333,6 +365,7 @@ class StockLot(models.Model):
                 {
                     "lot": lot,
                     "event_type": "ADJUST",
+                    "date": date,
                     "location_dest_id": location.id,
                     "note": self.env._("Added manually"),
                 }

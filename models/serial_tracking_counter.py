@@ -1,0 +1,79 @@
+from odoo import api, fields, models
+
+
+class SerialTrackingCounter(models.Model):
+    """The running number of an auto-numbering format.
+
+    One row per company, product, reset period and text around the number, so
+    ``[[DATE]]-[[INCNUM,NONE,3]]`` starts again at 001 every day while
+    ``SN-[[INCNUM,NONE,6]]`` keeps counting. Rows advance with one
+    ``INSERT ... ON CONFLICT DO UPDATE`` per batch: the row lock it takes makes
+    concurrent allocations wait for each other, so no number is handed out twice.
+    """
+
+    _name = "serial.tracking.counter"
+    _description = "Serial Auto-Numbering Counter"
+    _order = "product_tmpl_id, period_key desc, id"
+
+    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
+    product_tmpl_id = fields.Many2one(
+        "product.template", required=True, ondelete="cascade", readonly=True
+    )
+    period_key = fields.Char(readonly=True, help="Reset period: a day, a month, a year or empty.")
+    prefix = fields.Char(readonly=True)
+    suffix = fields.Char(readonly=True)
+    last_value = fields.Integer(readonly=True, help="The last number handed out.")
+
+    _counter_key_unique = models.UniqueIndex(
+        "(company_id, product_tmpl_id, period_key, prefix, suffix)"
+    )
+
+    @api.model
+    def _allocate(self, company, template, parts, count, at_least=0):
+        """Hand out ``count`` consecutive numbers for ``parts`` (a rendered
+        format) and return them as a range. ``at_least`` pushes the counter past
+        numbers found already taken."""
+        self.env.cr.execute(
+            """
+            INSERT INTO serial_tracking_counter
+                   (company_id, product_tmpl_id, period_key, prefix, suffix, last_value,
+                    create_uid, write_uid, create_date, write_date)
+            VALUES (%(company)s, %(template)s, %(period)s, %(prefix)s, %(suffix)s,
+                    GREATEST(%(start)s - 1, %(at_least)s) + %(count)s,
+                    %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC')
+            ON CONFLICT (company_id, product_tmpl_id, period_key, prefix, suffix)
+            DO UPDATE SET last_value = GREATEST(serial_tracking_counter.last_value,
+                                                %(start)s - 1, %(at_least)s) + %(count)s,
+                          write_uid = EXCLUDED.write_uid,
+                          write_date = EXCLUDED.write_date
+            RETURNING last_value
+            """,
+            {
+                "company": company.id,
+                "template": template.id,
+                "period": parts.period_key,
+                "prefix": parts.prefix,
+                "suffix": parts.suffix,
+                "start": parts.start,
+                "at_least": at_least,
+                "count": count,
+                "uid": self.env.uid,
+            },
+        )
+        last = self.env.cr.fetchone()[0]
+        self.invalidate_model(["last_value"])
+        return range(last - count + 1, last + 1)
+
+    @api.model
+    def _peek(self, company, template, parts):
+        """The next number that would be handed out, without taking it."""
+        self.env.cr.execute(
+            """
+            SELECT last_value FROM serial_tracking_counter
+             WHERE company_id = %s AND product_tmpl_id = %s AND period_key = %s
+               AND prefix = %s AND suffix = %s
+            """,
+            [company.id, template.id, parts.period_key, parts.prefix, parts.suffix],
+        )
+        row = self.env.cr.fetchone()
+        return max(row[0] if row else 0, parts.start - 1) + 1

@@ -1,0 +1,44 @@
+import { registry } from "@web/core/registry";
+
+registry.category("web_tour.tours").add("serial_tracking_bulk_entry_tour", {
+    steps: () => [
+        {
+            content: "Open the Serials tab",
+            trigger: ".o_notebook_headers a:contains('Serials')",
+            run: "click",
+        },
+        {
+            content: "Add many serials at once",
+            trigger: "button[name='action_add_serials_bulk']",
+            run: "click",
+        },
+        {
+            content: "Say how many units come in",
+            trigger: ".modal div[name='required_count'] input",
+            run: "edit 5",
+        },
+        {
+            content: "Paste a list with a span",
+            trigger: ".modal div[name='paste_text'] textarea",
+            run: "edit T-1, T-2; SPAN-01..SPAN-03",
+        },
+        {
+            content: "Add them to the entry",
+            trigger: ".modal button[name='action_add_pasted']",
+            run: "click",
+        },
+        {
+            content: "Five of five are entered, the span shown as a range",
+            trigger: ".modal:has(div[name='serials_display']:contains('SPAN-01 – SPAN-03 (3)')) div[name='count_label']:contains('(5 / 5)')",
+        },
+        {
+            content: "Confirm",
+            trigger: ".modal footer button.btn-primary[name='action_confirm']",
+            run: "click",
+        },
+        {
+            content: "The serials are on the product",
+            trigger: "body:not(:has(.modal)) div[name='serial_ids'] td:contains('SPAN-03')",
+        },
+    ],
+});

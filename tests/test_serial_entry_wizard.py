@@ -1,0 +1,183 @@
+import base64
+import io
+
+from freezegun import freeze_time
+
+from odoo.exceptions import UserError
+from odoo.tests import Form
+
+from .common import SerialTrackingCase
+
+
+class TestSerialEntryWizard(SerialTrackingCase):
+    def _open_add(self, template=None, user=None):
+        template = template or self.accounting_product
+        action = template.with_user(user or self.serial_manager).action_add_serials_bulk()
+        return self.env["serial.entry.wizard"].with_user(user or self.serial_manager).browse(
+            action["res_id"]
+        )
+
+    def test_paste_with_spans_duplicates_and_confirm(self):
+        wizard = self._open_add()
+        self.assertEqual(wizard.location_id, self.stock_location)
+        with Form(wizard) as form:
+            form.required_count = 8
+            form.paste_text = "A-1, A-2;A-1\n  SN-0001..SN-0004 \tA-2\n\n1000-1001"
+        wizard.action_add_pasted()
+        self.assertEqual(
+            wizard._entered_serials(),
+            ["A-1", "A-2", "SN-0001", "SN-0002", "SN-0003", "SN-0004", "1000", "1001"],
+        )
+        self.assertIn("2 duplicates removed", wizard.last_message)
+        self.assertEqual(wizard.count_label, "Serial numbers (8 / 8)")
+        self.assertIn("SN-0001 – SN-0004 (4)", wizard.serials_display)
+        self.assertTrue(wizard.can_confirm)
+        wizard.action_confirm()
+        serials = self.accounting_product.serial_ids
+        self.assertEqual(len(serials), 8)
+        self.assertEqual(set(serials.mapped("serial_status")), {"in_stock"})
+        self.assertEqual(len(serials.history_ids), 8)
+
+    def test_counts_must_match(self):
+        wizard = self._open_add()
+        wizard.required_count = 3
+        wizard.paste_text = "X-1\nX-2"
+        wizard.action_add_pasted()
+        self.assertFalse(wizard.can_confirm)
+        with self.assertRaisesRegex(UserError, "needs 3 serial numbers and 2 are entered"):
+            wizard.action_confirm()
+        self.assertFalse(self.accounting_product.serial_ids)
+
+    def test_existing_serials_are_listed_before_anything_is_written(self):
+        self.add_serials(self.accounting_product, ["E-2"])
+        wizard = self._open_add()
+        wizard.required_count = 3
+        wizard.paste_text = "E-1..E-3"
+        wizard.action_add_pasted()
+        self.assertIn("1 serial numbers already exist: E-2", wizard.problem)
+        self.assertFalse(wizard.can_confirm)
+        with self.assertRaisesRegex(UserError, "E-2"):
+            wizard.action_confirm()
+        self.assertEqual(self.accounting_product.serial_ids.mapped("name"), ["E-2"])
+
+    def test_bad_span_gets_a_clear_message(self):
+        wizard = self._open_add()
+        wizard.paste_text = "SN-0010..SN-0001"
+        with self.assertRaisesRegex(UserError, "SN-0010"):
+            wizard.action_add_pasted()
+        self.assertFalse(wizard.serial_names)
+
+    def test_generate(self):
+        wizard = self._open_add()
+        wizard.write({"required_count": 3, "gen_prefix": "SN-", "gen_start": 1,
+                      "gen_count": 3, "gen_padding": 4})
+        wizard.action_generate()
+        self.assertEqual(wizard._entered_serials(), ["SN-0001", "SN-0002", "SN-0003"])
+        wizard.write({"gen_prefix": "", "gen_start": 100, "gen_count": 2, "gen_padding": 3,
+                      "gen_suffix": "-A"})
+        wizard.action_generate()
+        self.assertEqual(wizard._entered_serials()[3:], ["100-A", "101-A"])
+
+    def test_auto_numbering_fills_the_entry_for_a_known_quantity(self):
+        template = self.create_tracked_product(
+            "Auto", "accounting", serial_auto_number=True,
+            serial_number_format="AU-[[INCNUM,NONE,3]]",
+        )
+        action = self.env["serial.entry.wizard"]._open_for(
+            template, "add", template.product_variant_id, required_count=3,
+            location=self.stock_location,
+        )
+        wizard = self.env["serial.entry.wizard"].browse(action["res_id"])
+        self.assertEqual(wizard._entered_serials(), ["AU-001", "AU-002", "AU-003"])
+        self.assertTrue(wizard.can_confirm)
+
+    def test_take_from_format_for_the_missing_quantity(self):
+        self.accounting_product.serial_number_format = "F-[[INCNUM,NONE,2]]"
+        wizard = self._open_add()
+        wizard.write({"required_count": 3, "paste_text": "MANUAL-1"})
+        wizard.action_add_pasted()
+        wizard.action_add_from_format()
+        self.assertEqual(wizard._entered_serials(), ["MANUAL-1", "F-01", "F-02"])
+
+    def test_import_xlsx_and_csv(self):
+        import openpyxl
+
+        workbook = openpyxl.Workbook()
+        sheet = workbook.active
+        sheet.append(["Description", "Serial"])
+        sheet.append(["first", 1001])
+        sheet.append(["second", "0002"])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        wizard = self._open_add()
+        wizard.write({"required_count": 4, "import_filename": "serials.xlsx",
+                      "import_file": base64.b64encode(buffer.getvalue())})
+        wizard.action_import_file()
+        self.assertEqual(wizard._entered_serials(), ["1001", "0002"])
+        wizard.write({"import_filename": "more.csv",
+                      "import_file": base64.b64encode("\ufeffserial;x\n0003;a\n1001;b\n0004;c\n".encode())})
+        wizard.action_import_file()
+        self.assertEqual(wizard._entered_serials(), ["1001", "0002", "0003", "0004"])
+        self.assertIn("1 duplicates removed", wizard.last_message)
+
+    def test_corrupt_file_is_refused(self):
+        wizard = self._open_add()
+        wizard.write({"import_filename": "broken.xlsx",
+                      "import_file": base64.b64encode(b"this is not a spreadsheet")})
+        with self.assertRaisesRegex(UserError, "xlsx"):
+            wizard.action_import_file()
+        self.assertFalse(wizard.serial_names)
+
+    def test_ten_thousand_serials_are_shown_as_ranges(self):
+        wizard = self._open_add()
+        wizard.write({"required_count": 10000, "paste_text": "BIG-00001..BIG-10000"})
+        with self.assertQueryCount(__system__=20):
+            wizard.action_add_pasted()
+            wizard.flush_recordset()
+        self.assertEqual(wizard.entered_count, 10000)
+        self.assertEqual(wizard.serials_display, "BIG-00001 – BIG-10000 (10000)")
+        wizard.show_all = True
+        self.assertEqual(wizard.serials_display, "BIG-00001 – BIG-10000 (10000)")
+
+    # remove mode ------------------------------------------------------
+    def _open_remove(self, required):
+        action = self.env["serial.entry.wizard"]._open_for(
+            self.accounting_product, "remove", self.accounting_product.product_variant_id,
+            required_count=required, location=self.stock_location,
+        )
+        return self.env["serial.entry.wizard"].browse(action["res_id"])
+
+    def test_remove_mode_selection(self):
+        with freeze_time("2025-01-01"):
+            old = self.add_serials(self.accounting_product, ["OLD-1", "OLD-2"])
+        with freeze_time("2025-06-01"):
+            new = self.add_serials(self.accounting_product, ["NEW-1"])
+        sold = self.add_serials(self.accounting_product, ["SOLD-1"])
+        sold.sudo().serial_status = "sold"
+        wizard = self._open_remove(2)
+        self.assertEqual(wizard.available_count, 3)
+        wizard.action_auto_select()
+        self.assertEqual(wizard.selected_lot_ids, old)
+        self.assertEqual(wizard.count_label, "Selected serials (2 / 2)")
+        self.assertTrue(wizard.can_confirm)
+        wizard.action_clear()
+        wizard.action_select_all()
+        self.assertEqual(wizard.selected_lot_ids, old | new)
+        self.assertFalse(wizard.can_confirm)  # 3 selected, 2 required
+        wizard.action_clear()
+        wizard.paste_text = "NEW-1\nOLD-2"
+        wizard.action_select_pasted()
+        self.assertEqual(wizard.selected_lot_ids, new | old[1])
+
+    def test_remove_mode_refuses_a_serial_that_is_not_available_here(self):
+        sold = self.add_serials(self.accounting_product, ["GONE-1"])
+        sold.sudo().serial_status = "sold"
+        other_location = self.env["stock.location"].create(
+            {"name": "Shelf B", "usage": "internal", "location_id": self.stock_location.location_id.id}
+        )
+        self.add_serials(self.accounting_product, ["ELSEWHERE-1"], other_location)
+        wizard = self._open_remove(1)
+        wizard.paste_text = "GONE-1, ELSEWHERE-1"
+        with self.assertRaisesRegex(UserError, "not available at .*ELSEWHERE-1, GONE-1"):
+            wizard.action_select_pasted()
+        self.assertFalse(wizard.selected_lot_ids)

@@ -1,0 +1,344 @@
+import base64
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..models.stock_lot import AVAILABLE_STATUSES
+from ..tools.serial_errors import SerialInputError
+from ..tools.serial_files import read_serial_file
+from ..tools.serial_text import (
+    MAX_SERIALS_PER_ENTRY,
+    format_collapsed,
+    generate_serials,
+    parse_serial_text,
+)
+
+# Past this many serials, the list is shown as ranges only.
+SHOW_ALL_LIMIT = 2000
+
+
+class SerialEntryWizard(models.TransientModel):
+    """Bulk serial entry, shared by every flow that brings units in (add mode)
+    or takes them out (remove mode).
+
+    A caller opens it with :meth:`_open_for` on a *target* record, which
+    implements ``_serial_entry_apply(wizard)``: called on confirmation, it reads
+    :meth:`_entered_serials` (add) or ``selected_lot_ids`` (remove).
+    """
+
+    _name = "serial.entry.wizard"
+    _description = "Serial Number Entry"
+
+    mode = fields.Selection(
+        [("add", "Units come in"), ("remove", "Units go out")], required=True, readonly=True
+    )
+    target_model = fields.Char(readonly=True)
+    target_id = fields.Many2oneReference(model_field="target_model", readonly=True)
+    product_id = fields.Many2one("product.product", required=True, readonly=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    location_id = fields.Many2one(
+        "stock.location",
+        string="Location",
+        domain="[('usage', '=', 'internal'), ('company_id', 'in', (company_id, False))]",
+    )
+    required_count = fields.Integer(string="Quantity")
+    count_fixed = fields.Boolean(readonly=True)
+    # add mode: the entry, one serial per line
+    serial_names = fields.Text()
+    paste_text = fields.Text(string="Paste or Scan")
+    gen_prefix = fields.Char(string="Prefix")
+    gen_start = fields.Integer(string="Start", default=1)
+    gen_count = fields.Integer(string="How Many")
+    gen_padding = fields.Integer(string="Digits", default=4)
+    gen_suffix = fields.Char(string="Suffix")
+    format_count = fields.Integer(string="Serials to Take")
+    has_format = fields.Boolean(compute="_compute_has_format")
+    format_preview = fields.Char(related="product_id.serial_format_preview")
+    import_file = fields.Binary(string="File", attachment=False)
+    import_filename = fields.Char()
+    # remove mode
+    selected_lot_ids = fields.Many2many("stock.lot", string="Selected Serials")
+    available_lot_domain = fields.Binary(compute="_compute_available_lot_domain")
+    available_count = fields.Integer(compute="_compute_available_lot_domain")
+    # feedback
+    entered_count = fields.Integer(compute="_compute_entry_summary")
+    count_label = fields.Char(compute="_compute_entry_summary")
+    serials_display = fields.Text(string="Serial Numbers", compute="_compute_entry_summary")
+    show_all = fields.Boolean(string="Show All")
+    last_message = fields.Text(readonly=True)
+    problem = fields.Text(readonly=True)
+    can_confirm = fields.Boolean(compute="_compute_entry_summary")
+
+    @api.depends("product_id")
+    def _compute_has_format(self):
+        for wizard in self:
+            wizard.has_format = bool(wizard.product_id.serial_number_format)
+
+    @api.depends("mode", "product_id", "location_id")
+    def _compute_available_lot_domain(self):
+        Lot = self.env["stock.lot"]
+        for wizard in self:
+            domain = wizard._available_domain()
+            wizard.available_lot_domain = domain
+            wizard.available_count = Lot.search_count(domain) if wizard.mode == "remove" else 0
+
+    @api.depends("serial_names", "selected_lot_ids", "required_count", "show_all", "problem")
+    def _compute_entry_summary(self):
+        for wizard in self:
+            if wizard.mode == "remove":
+                names = wizard.selected_lot_ids.mapped("name")
+                label = self.env._("Selected serials")
+            else:
+                names = wizard._entered_serials()
+                label = self.env._("Serial numbers")
+            wizard.entered_count = len(names)
+            wizard.count_label = f"{label} ({len(names)} / {wizard.required_count})"
+            if wizard.show_all and len(names) <= SHOW_ALL_LIMIT:
+                wizard.serials_display = "\n".join(names)
+            else:
+                wizard.serials_display = format_collapsed(names, limit=200)
+            wizard.can_confirm = (
+                bool(names) and len(names) == wizard.required_count and not wizard.problem
+            )
+
+    # ------------------------------------------------------------------
+    # Opening, for callers
+    # ------------------------------------------------------------------
+    @api.model
+    def _open_for(self, target, mode, product, required_count=0, location=False,
+                  count_fixed=True, title=None):
+        vals = {
+            "mode": mode,
+            "target_model": target._name,
+            "target_id": target.id,
+            "product_id": product.id,
+            "required_count": required_count,
+            "count_fixed": count_fixed,
+            "location_id": location and location.id,
+        }
+        wizard = self.create(vals)
+        if mode == "add" and product.serial_auto_number and required_count:
+            wizard._append(product.product_tmpl_id._serial_generate_from_format(required_count))
+        return wizard._reopen(title)
+
+    def _reopen(self, title=None):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": title or self.env._("Serial Numbers: %(product)s", product=self.product_id.display_name),
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": dict(self.env.context, dialog_size="large"),
+        }
+
+    # ------------------------------------------------------------------
+    # Add mode
+    # ------------------------------------------------------------------
+    def _entered_serials(self):
+        self.ensure_one()
+        return self.serial_names.split("\n") if self.serial_names else []
+
+    def _append(self, new_serials, source_duplicates=()):
+        """Add serials to the entry: duplicates are dropped and reported, and
+        serials that already exist are listed as a problem (one query)."""
+        self.ensure_one()
+        current = self._entered_serials()
+        seen = set(current)
+        added, repeated = [], list(source_duplicates)
+        for name in new_serials:
+            if name in seen:
+                repeated.append(name)
+            else:
+                seen.add(name)
+                added.append(name)
+        entry = current + added
+        if len(entry) > MAX_SERIALS_PER_ENTRY:
+            raise UserError(
+                self.env._(
+                    "An entry holds at most %(max)s serial numbers; this one would hold %(count)s.",
+                    max=MAX_SERIALS_PER_ENTRY,
+                    count=len(entry),
+                )
+            )
+        messages = [self.env._("%(count)s serial numbers added.", count=len(added))]
+        if repeated:
+            messages.append(
+                self.env._(
+                    "%(count)s duplicates removed: %(serials)s",
+                    count=len(repeated),
+                    serials=format_collapsed(list(dict.fromkeys(repeated)), limit=20),
+                )
+            )
+        self.write({"serial_names": "\n".join(entry), "last_message": "\n".join(messages)})
+        self._check_existing()
+
+    def _check_existing(self):
+        names = self._entered_serials()
+        existing = self.env["stock.lot"]._serial_find_existing(
+            self.product_id, names, self.company_id
+        )
+        self.problem = bool(existing) and self.env._(
+            "%(count)s serial numbers already exist: %(serials)s. Remove them "
+            "(Clear and enter the list again) or choose other numbers.",
+            count=len(existing),
+            serials=format_collapsed(
+                [name for name in names if name in set(existing.mapped("name"))], limit=20
+            ),
+        )
+
+    def _run_parser(self, parser, *args):
+        try:
+            return parser(*args)
+        except SerialInputError as error:
+            raise UserError(error.localized(self.env)) from error
+
+    def action_add_pasted(self):
+        self.ensure_one()
+        parsed = self._run_parser(parse_serial_text, self.paste_text or "")
+        self._append(parsed.serials, parsed.duplicates)
+        self.paste_text = False
+        return self._reopen()
+
+    def action_generate(self):
+        self.ensure_one()
+        serials = self._run_parser(
+            lambda: generate_serials(
+                prefix=self.gen_prefix or "",
+                start=self.gen_start,
+                count=self.gen_count,
+                padding=self.gen_padding,
+                suffix=self.gen_suffix or "",
+            )
+        )
+        self._append(serials)
+        return self._reopen()
+
+    def action_add_from_format(self):
+        self.ensure_one()
+        count = self.format_count or (self.required_count - self.entered_count)
+        if count <= 0:
+            raise UserError(self.env._("Say how many serial numbers to take from the format."))
+        self._append(self.product_id.product_tmpl_id._serial_generate_from_format(count, self.company_id))
+        return self._reopen()
+
+    def action_import_file(self):
+        self.ensure_one()
+        if not self.import_file:
+            raise UserError(self.env._("Choose a file to import first."))
+        values = self._run_parser(
+            read_serial_file, self.import_filename or "", base64.b64decode(self.import_file)
+        )
+        parsed = self._run_parser(parse_serial_text, "\n".join(values))
+        self._append(parsed.serials, parsed.duplicates)
+        self.write({"import_file": False, "import_filename": False})
+        return self._reopen()
+
+    def action_clear(self):
+        self.ensure_one()
+        self.write(
+            {"serial_names": False, "selected_lot_ids": [fields.Command.clear()],
+             "last_message": False, "problem": False}
+        )
+        return self._reopen()
+
+    # ------------------------------------------------------------------
+    # Remove mode
+    # ------------------------------------------------------------------
+    def _available_domain(self):
+        self.ensure_one()
+        domain = [
+            ("product_id", "=", self.product_id.id),
+            ("is_serial", "=", True),
+            ("company_id", "=", self.company_id.id),
+            ("serial_status", "in", AVAILABLE_STATUSES),
+        ]
+        if self.location_id:
+            domain.append(("location_id", "child_of", self.location_id.id))
+        return domain
+
+    def action_select_pasted(self):
+        """Select the pasted or scanned serials; each must be available here."""
+        self.ensure_one()
+        parsed = self._run_parser(parse_serial_text, self.paste_text or "")
+        Lot = self.env["stock.lot"]
+        found = Lot.search(self._available_domain() + [("name", "in", parsed.serials)])
+        missing = sorted(set(parsed.serials) - set(found.mapped("name")))
+        if missing:
+            raise UserError(
+                self.env._(
+                    "These serial numbers are not available%(where)s: %(serials)s.",
+                    where=self.location_id
+                    and self.env._(" at %(location)s", location=self.location_id.display_name)
+                    or "",
+                    serials=format_collapsed(missing, limit=20),
+                )
+            )
+        self.write({"selected_lot_ids": [fields.Command.link(lot.id) for lot in found],
+                    "paste_text": False})
+        return self._reopen()
+
+    def action_select_all(self):
+        self.ensure_one()
+        lots = self.env["stock.lot"].search(self._available_domain())
+        self.selected_lot_ids = [fields.Command.set(lots.ids)]
+        return self._reopen()
+
+    def action_auto_select(self):
+        """Select the units received first, up to the quantity required."""
+        self.ensure_one()
+        missing = self.required_count - len(self.selected_lot_ids)
+        if missing > 0:
+            lots = self.env["stock.lot"].search(
+                self._available_domain() + [("id", "not in", self.selected_lot_ids.ids)],
+                order="date_received asc, id asc",
+                limit=missing,
+            )
+            self.selected_lot_ids = [fields.Command.link(lot.id) for lot in lots]
+        return self._reopen()
+
+    # ------------------------------------------------------------------
+    # Confirmation
+    # ------------------------------------------------------------------
+    def _check_ready(self):
+        self.ensure_one()
+        if self.problem:
+            raise UserError(self.problem)
+        if self.mode == "add":
+            self._check_existing()
+            if self.problem:
+                raise UserError(self.problem)
+        if self.required_count <= 0:
+            raise UserError(self.env._("Enter the quantity of units first."))
+        if self.entered_count != self.required_count:
+            raise UserError(
+                self.env._(
+                    "%(product)s needs %(required)s serial numbers and %(entered)s are "
+                    "entered; add or remove serials until both match.",
+                    product=self.product_id.display_name,
+                    required=self.required_count,
+                    entered=self.entered_count,
+                )
+            )
+        if self.mode == "remove":
+            unavailable = self.selected_lot_ids - self.env["stock.lot"].search(
+                self._available_domain() + [("id", "in", self.selected_lot_ids.ids)]
+            )
+            if unavailable:
+                raise UserError(
+                    self.env._(
+                        "These serial numbers are no longer available: %(serials)s.",
+                        serials=", ".join(unavailable.mapped("name")),
+                    )
+                )
+
+    def action_confirm(self):
+        self.ensure_one()
+        self._check_ready()
+        target = self.env[self.target_model].browse(self.target_id)
+        result = target._serial_entry_apply(self)
+        return result or {"type": "ir.actions.act_window_close"}
