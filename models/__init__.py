@@ -5,3 +5,5 @@ from . import serial_tracking_counter
 from . import stock_lot_history
 from . import stock_lot
 from . import stock_move_line
+from . import account_move_line
+from . import account_move

@@ -374,6 +374,17 @@ class StockLot(models.Model):
         )
         return lots
 
+    def _serial_restorable_values(self):
+        """What a document may change on a unit, as JSON-ready values."""
+        self.ensure_one()
+        return {
+            "serial_status": self.serial_status or False,
+            "location_id": self.location_id.id or False,
+            "customer_id": self.customer_id.id or False,
+            "warranty_date_start": fields.Date.to_string(self.warranty_date_start) or False,
+            "date_received": fields.Date.to_string(self.date_received) or False,
+        }
+
     def action_open_serial_history(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

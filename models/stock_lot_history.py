@@ -69,6 +69,11 @@ class StockLotHistory(models.Model):
         compute="_compute_document_ref",
     )
     note = fields.Char(string="Note", readonly=True)
+    previous_values = fields.Json(
+        readonly=True,
+        help="Technical: the unit's status, location, customer and dates before this "
+        "event, so that reversing its document restores them.",
+    )
 
     @api.model
     def _selection_document_ref(self):
@@ -126,9 +131,28 @@ class StockLotHistory(models.Model):
                     "res_id": document.id if document else False,
                     "document_name": document.display_name if document else False,
                     "note": event.get("note"),
+                    "previous_values": event.get("previous_values"),
                 }
             )
         return self.sudo().create(vals_list)
+
+    @api.model
+    def _serial_latest_rows(self, lots):
+        """The most recent history row of each unit (rows are append-only, so
+        the highest id is the latest), in one query."""
+        if not lots:
+            return {}
+        self.flush_model(["lot_id"])
+        self.env.cr.execute(
+            """
+            SELECT DISTINCT ON (lot_id) lot_id, id
+              FROM stock_lot_history
+             WHERE lot_id = ANY(%s)
+          ORDER BY lot_id, id DESC
+            """,
+            [lots.ids],
+        )
+        return {lot_id: self.browse(row_id) for lot_id, row_id in self.env.cr.fetchall()}
 
     def action_open_document(self):
         self.ensure_one()

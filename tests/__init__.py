@@ -1,3 +1,4 @@
+from . import test_accounting_mode
 from . import test_add_serial_wizard
 from . import test_multi_company
 from . import test_serial_access

@@ -177,8 +177,18 @@ class SerialEntryWizard(models.TransientModel):
         self.write({"serial_names": "\n".join(entry), "last_message": "\n".join(messages)})
         self._check_existing()
 
+    def _target(self):
+        if not self.target_model:
+            return None
+        return self.env[self.target_model].browse(self.target_id)
+
     def _check_existing(self):
         names = self._entered_serials()
+        target = self._target()
+        if hasattr(target, "_serial_entry_check"):
+            # the document knows which existing serials it accepts (a unit bought back)
+            self.problem = target._serial_entry_check(self, names) or False
+            return
         existing = self.env["stock.lot"]._serial_find_existing(
             self.product_id, names, self.company_id
         )
@@ -339,6 +349,5 @@ class SerialEntryWizard(models.TransientModel):
     def action_confirm(self):
         self.ensure_one()
         self._check_ready()
-        target = self.env[self.target_model].browse(self.target_id)
-        result = target._serial_entry_apply(self)
+        result = self._target()._serial_entry_apply(self)
         return result or {"type": "ir.actions.act_window_close"}

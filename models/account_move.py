@@ -1,0 +1,307 @@
+from collections import defaultdict
+
+from odoo import fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_is_zero
+
+from ..tools.serial_text import format_collapsed
+from .account_move_line import SERIAL_MOVE_TYPES
+from .stock_lot import AVAILABLE_STATUSES, trusted_serial_flow
+
+# What a unit was before a document changed it, so a reversal can restore it.
+RESTORABLE_FIELDS = ("serial_status", "location_id", "customer_id", "warranty_date_start",
+                     "date_received")
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    serial_applied = fields.Boolean(
+        copy=False,
+        readonly=True,
+        help="Technical: the serials of this document have changed their units' status.",
+    )
+
+    def _serial_stock_location(self):
+        company = self.company_id or self.env.company
+        return (
+            self.env["stock.warehouse"]
+            .sudo()
+            .search([("company_id", "=", company.id)], limit=1)
+            .lot_stock_id
+        )
+
+    def _serial_lines(self):
+        return self.invoice_line_ids.filtered("serial_required")
+
+    # ------------------------------------------------------------------
+    # Checks (entry dialog and posting share them)
+    # ------------------------------------------------------------------
+    def _serial_lock(self, lots):
+        """Lock units in id order, so two documents never deadlock and the
+        second one to post sees what the first did."""
+        if lots:
+            self.env.cr.execute(
+                "SELECT id FROM stock_lot WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
+                [sorted(lots.ids)],
+            )
+            lots.invalidate_recordset(RESTORABLE_FIELDS)
+
+    def _serial_find_lots(self, line, names):
+        lots = self.env["stock.lot"]._serial_find_existing(line.product_id, names, self.company_id)
+        return lots.filtered(lambda lot: lot.product_id == line.product_id), lots
+
+    def _serial_problems_for(self, line, names, lots=None):
+        """Why ``names`` cannot go on ``line`` (empty when they can). For
+        remove-mode lines ``lots`` are the chosen units."""
+        self.ensure_one()
+        event = SERIAL_MOVE_TYPES[self.move_type][1]
+        labels = dict(self.env["stock.lot"]._fields["serial_status"]._description_selection(self.env))
+        partner = self.partner_id.commercial_partner_id
+
+        def listed(bad):
+            return format_collapsed(sorted(bad), limit=20)
+
+        if event == "BILL":
+            own, clashing = self._serial_find_lots(line, names)
+            in_stock = own.filtered(lambda lot: lot.serial_status in AVAILABLE_STATUSES)
+            other = clashing - own
+            problems = []
+            if in_stock:
+                problems.append(self.env._(
+                    "already in stock, so they cannot be bought: %(serials)s",
+                    serials=listed(in_stock.mapped("name"))))
+            if other:
+                problems.append(self.env._(
+                    "already used by another product: %(serials)s",
+                    serials=listed(other.mapped("name"))))
+            return "; ".join(problems)
+        if event == "CREDIT_NOTE":
+            own, _clashing = self._serial_find_lots(line, names)
+            unknown = set(names) - set(own.mapped("name"))
+            not_sold = own.filtered(
+                lambda lot: lot.serial_status != "sold"
+                or lot.customer_id.commercial_partner_id != partner
+            )
+            problems = []
+            if unknown:
+                problems.append(self.env._("unknown serials: %(serials)s", serials=listed(unknown)))
+            if not_sold:
+                problems.append(self.env._(
+                    "not sold to %(partner)s: %(serials)s",
+                    partner=partner.display_name,
+                    serials=listed(
+                        f"{lot.name} ({labels.get(lot.serial_status, '-')})" for lot in not_sold
+                    )))
+            return "; ".join(problems)
+        lots = lots if lots is not None else line.serial_lot_ids
+        wrong_product = lots.filtered(lambda lot: lot.product_id != line.product_id)
+        unavailable = (lots - wrong_product).filtered(
+            lambda lot: lot.serial_status not in AVAILABLE_STATUSES
+        )
+        problems = []
+        if wrong_product:
+            problems.append(self.env._(
+                "serials of another product: %(serials)s",
+                serials=listed(wrong_product.mapped("name"))))
+        if unavailable:
+            problems.append(self.env._(
+                "not in stock: %(serials)s",
+                serials=listed(
+                    f"{lot.name} ({labels.get(lot.serial_status, '-')})" for lot in unavailable
+                )))
+        return "; ".join(problems)
+
+    def _serial_check_and_plan(self):
+        """Check every serial line of the documents about to post and return
+        what posting must do; refuse with every problem at once."""
+        errors, steps = [], []
+        for move in self:
+            seen = set()
+            for line in move._serial_lines():
+                quantity = line._serial_quantity()
+                label = line.name or line.product_id.display_name
+                if not float_is_zero(quantity - round(quantity), precision_digits=6):
+                    errors.append(self.env._(
+                        "%(move)s, line %(line)s: a serial-tracked quantity must be a whole "
+                        "number, not %(quantity)s.",
+                        move=move.display_name, line=label, quantity=quantity))
+                    continue
+                names = line._serial_entered_names()
+                if len(names) != round(quantity):
+                    errors.append(self.env._(
+                        "%(move)s, line %(line)s: %(quantity)s units need %(quantity)s serial "
+                        "numbers, %(count)s are entered. Use the Serials button of the line.",
+                        move=move.display_name, line=label, quantity=round(quantity),
+                        count=len(names)))
+                    continue
+                repeated = seen.intersection(names)
+                if repeated:
+                    errors.append(self.env._(
+                        "%(move)s, line %(line)s: serials also on another line: %(serials)s.",
+                        move=move.display_name, line=label,
+                        serials=format_collapsed(sorted(repeated), limit=20)))
+                    continue
+                seen.update(names)
+                if line._serial_mode() == "add":
+                    lots = move._serial_find_lots(line, names)[0]
+                else:
+                    lots = line.serial_lot_ids
+                steps.append((line, names, lots))
+        # lock every unit once, in id order, then judge them as they are now
+        self._serial_lock(self.env["stock.lot"].union(*(lots for _l, _n, lots in steps)))
+        plan = []
+        for line, names, lots in steps:
+            problem = line.move_id._serial_problems_for(line, names, lots)
+            if problem:
+                errors.append(self.env._(
+                    "%(move)s, line %(line)s: %(problem)s.",
+                    move=line.move_id.display_name,
+                    line=line.name or line.product_id.display_name, problem=problem))
+                continue
+            new_names = []
+            if line._serial_mode() == "add":
+                known = set(lots.mapped("name"))
+                new_names = [name for name in names if name not in known]
+            plan.append((line, lots, new_names))
+        if errors:
+            raise UserError("\n".join(errors))
+        return plan
+
+    # ------------------------------------------------------------------
+    # Posting and reversal
+    # ------------------------------------------------------------------
+    def _post(self, soft=True):
+        candidates = self.filtered(
+            lambda move: move.move_type in SERIAL_MOVE_TYPES
+            and not move.serial_applied
+            and move._serial_lines()
+        )
+        plan = candidates._serial_check_and_plan()
+        posted = super()._post(soft)
+        plan = [step for step in plan if step[0].move_id in posted]
+        if plan:
+            self._serial_apply(plan)
+            posted.filtered(lambda move: move in candidates).serial_applied = True
+        return posted
+
+    def _serial_target_values(self, event, move):
+        partner_location = self.env.ref
+        if event == "BILL":
+            return {"serial_status": "in_stock", "location_id": move._serial_stock_location().id,
+                    "date_received": move.invoice_date}
+        if event == "INVOICE":
+            return {"serial_status": "sold", "customer_id": move.partner_id.id,
+                    "warranty_date_start": move.invoice_date,
+                    "location_id": partner_location("stock.stock_location_customers").id}
+        if event == "CREDIT_NOTE":
+            return {"serial_status": "returned", "location_id": move._serial_stock_location().id}
+        return {"serial_status": "returned_vendor",
+                "location_id": partner_location("stock.stock_location_suppliers").id}
+
+    def _serial_apply(self, plan):
+        Lot = self.env["stock.lot"].sudo()
+        events, writes = [], defaultdict(lambda: Lot)
+        with trusted_serial_flow():
+            for line, lots, new_names in plan:
+                move = line.move_id
+                event = SERIAL_MOVE_TYPES[move.move_type][1]
+                values = self._serial_target_values(event, move)
+                previous = {lot.id: lot._serial_restorable_values() for lot in lots}
+                writes[tuple(sorted(values.items()))] |= lots.sudo()
+                if new_names:
+                    created = Lot.create([
+                        {"name": name, "product_id": line.product_id.id,
+                         "company_id": move.company_id.id, **values}
+                        for name in new_names
+                    ])
+                    previous.update({lot.id: {"serial_status": False} for lot in created})
+                    lots = lots | created
+                if line._serial_mode() == "add":
+                    line.sudo().serial_lot_ids = [fields.Command.set(lots.ids)]
+                events += [
+                    {
+                        "lot": lot, "event_type": event, "document": move,
+                        "partner_id": move.partner_id.id,
+                        "location_id": previous[lot.id].get("location_id") or False,
+                        "location_dest_id": values["location_id"],
+                        "previous_values": previous[lot.id],
+                    }
+                    for lot in lots
+                ]
+            # one write per distinct set of values, not one per unit
+            for items, lots_to_write in writes.items():
+                lots_to_write.write(dict(items))
+        self.env["stock.lot.history"]._record_events(events)
+
+    def button_draft(self):
+        self.filtered("serial_applied")._serial_reverse()
+        return super().button_draft()
+
+    def _serial_reverse(self):
+        """Undo what posting did to the units, if none has moved on since."""
+        History = self.env["stock.lot.history"].sudo()
+        rows = History.search([
+            ("res_model", "=", "account.move"), ("res_id", "in", self.ids),
+        ], order="id")
+        # the rows of the last posting: after this document's last reversal
+        last_reversal = {}
+        for row in rows.filtered(lambda r: r.event_type == "REVERSAL"):
+            last_reversal[row.res_id] = row.id
+        rows = rows.filtered(
+            lambda r: r.event_type != "REVERSAL" and r.id > last_reversal.get(r.res_id, 0)
+        )
+        lots = rows.lot_id
+        self._serial_lock(lots)
+        latest = History._serial_latest_rows(lots)
+        moved_on = [
+            (row, latest[row.lot_id.id]) for row in rows if latest[row.lot_id.id] != row
+        ]
+        if moved_on:
+            raise UserError(self.env._(
+                "%(move)s cannot be reset or cancelled: some of its units have moved on "
+                "since. %(details)s Reverse those documents first.",
+                move=", ".join(self.mapped("display_name")),
+                details=" ".join(
+                    self.env._("%(serial)s: %(event)s on %(document)s.",
+                               serial=row.lot_id.name,
+                               event=dict(History._fields["event_type"].selection)[later.event_type],
+                               document=later.document_name or "-")
+                    for row, later in moved_on[:20]
+                ),
+            ))
+        events, writes = [], defaultdict(lambda: self.env["stock.lot"].sudo())
+        for row in rows:
+            lot = row.lot_id
+            restore = {key: row.previous_values.get(key, False) for key in RESTORABLE_FIELDS}
+            writes[tuple(sorted(restore.items()))] |= lot.sudo()
+            events.append({
+                "lot": lot, "event_type": "REVERSAL", "document": self.browse(row.res_id),
+                "partner_id": row.partner_id.id,
+                "location_id": lot.location_id.id,
+                "location_dest_id": restore["location_id"],
+                "previous_values": lot._serial_restorable_values(),
+                "note": self.env._("Reversal of %(event)s", event=dict(
+                    History._fields["event_type"].selection)[row.event_type]),
+            })
+        with trusted_serial_flow():
+            for items, lots_to_restore in writes.items():
+                lots_to_restore.write(dict(items))
+        History._record_events(events)
+        self.serial_applied = False
+
+    def _reverse_moves(self, default_values_list=None, cancel=False):
+        """A credit note starts with the serials of the document it reverses."""
+        reverse_moves = super()._reverse_moves(default_values_list, cancel=cancel)
+        for move, reverse in zip(self, reverse_moves):
+            if reverse.state != "draft":
+                continue
+            for source, target in zip(move._serial_lines(), reverse._serial_lines()):
+                if source.product_id != target.product_id:
+                    continue
+                names = source._serial_entered_names()
+                if target._serial_mode() == "add":
+                    target.serial_names = "\n".join(names)
+                else:
+                    target.serial_lot_ids = [fields.Command.set(source.serial_lot_ids.ids)]
+        return reverse_moves

@@ -1,0 +1,122 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..tools.serial_text import format_collapsed
+
+# Move type -> (entry mode, history event); see account.move._serial_post
+SERIAL_MOVE_TYPES = {
+    "in_invoice": ("add", "BILL"),
+    "out_refund": ("add", "CREDIT_NOTE"),
+    "out_invoice": ("remove", "INVOICE"),
+    "in_refund": ("remove", "VENDOR_CREDIT_NOTE"),
+}
+
+
+class AccountMoveLine(models.Model):
+    _inherit = "account.move.line"
+
+    serial_required = fields.Boolean(compute="_compute_serial_required")
+    serial_names = fields.Text(
+        string="Serial Numbers Entered",
+        copy=False,
+        help="Serials of units coming in (vendor bills, customer credit notes), one per line.",
+    )
+    serial_lot_ids = fields.Many2many(
+        "stock.lot",
+        "account_move_line_serial_lot_rel",
+        "line_id",
+        "lot_id",
+        string="Serials",
+        copy=False,
+    )
+    serial_display = fields.Char(string="Serial Numbers", compute="_compute_serial_display")
+    serial_report_text = fields.Char(compute="_compute_serial_report_text")
+
+    @api.depends("product_id", "display_type", "move_id.move_type")
+    def _compute_serial_required(self):
+        for line in self:
+            template = line.product_id.product_tmpl_id
+            line.serial_required = bool(
+                line.display_type == "product"
+                and template.serial_tracking_enabled
+                and template.serial_tracking_mode == "accounting"
+                and line.move_id.move_type in SERIAL_MOVE_TYPES
+            )
+
+    def _serial_mode(self):
+        return SERIAL_MOVE_TYPES[self.move_id.move_type][0]
+
+    def _serial_entered_names(self):
+        """The serials of the line, as names, in entry order."""
+        self.ensure_one()
+        if self._serial_mode() == "add" and self.serial_names:
+            return self.serial_names.split("\n")
+        return self.serial_lot_ids.sorted("name").mapped("name")
+
+    @api.depends("serial_names", "serial_lot_ids", "quantity", "serial_required")
+    def _compute_serial_display(self):
+        for line in self:
+            if not line.serial_required:
+                line.serial_display = False
+                continue
+            names = line._serial_entered_names()
+            text = format_collapsed(names, limit=3) if names else self.env._("none")
+            line.serial_display = f"{text} ({len(names)} / {line._serial_quantity_text()})"
+
+    def _serial_quantity_text(self):
+        quantity = self._serial_quantity()
+        return str(int(quantity)) if float(quantity).is_integer() else str(quantity)
+
+    def _serial_quantity(self):
+        """The line's quantity in the product's unit, where serials are counted."""
+        self.ensure_one()
+        if self.product_uom_id and self.product_uom_id != self.product_id.uom_id:
+            return self.product_uom_id._compute_quantity(self.quantity, self.product_id.uom_id)
+        return self.quantity
+
+    @api.depends("serial_names", "serial_lot_ids", "serial_required")
+    def _compute_serial_report_text(self):
+        """Serials printed under the line on the invoice: ranges when long."""
+        for line in self:
+            names = line.serial_required and line._serial_entered_names()
+            line.serial_report_text = format_collapsed(names, limit=50) if names else False
+
+    def action_open_serial_entry(self):
+        self.ensure_one()
+        if not self.serial_required:
+            raise UserError(self.env._("This line's product does not track serials on invoices."))
+        if self.move_id.state != "draft":
+            raise UserError(
+                self.env._("Serials can only be changed while %(move)s is a draft.",
+                           move=self.move_id.display_name)
+            )
+        self.move_id.check_access("write")
+        mode = self._serial_mode()
+        quantity = self._serial_quantity()
+        wizard_model = self.env["serial.entry.wizard"]
+        action = wizard_model._open_for(
+            self,
+            mode,
+            self.product_id,
+            required_count=int(quantity) if float(quantity).is_integer() else 0,
+            location=self.move_id._serial_stock_location(),
+            title=self.env._("Serials: %(line)s", line=self.name or self.product_id.display_name),
+        )
+        wizard = wizard_model.browse(action["res_id"])
+        if mode == "add" and self.serial_names and not wizard.serial_names:
+            wizard._append(self.serial_names.split("\n"))
+        elif mode == "remove" and self.serial_lot_ids:
+            wizard.selected_lot_ids = [fields.Command.set(self.serial_lot_ids.ids)]
+        return action
+
+    def _serial_entry_check(self, wizard, names):
+        """Problems to show in the entry dialog before anything is written."""
+        return self.move_id._serial_problems_for(self, names)
+
+    def _serial_entry_apply(self, wizard):
+        self.ensure_one()
+        self.move_id.check_access("write")
+        if self._serial_mode() == "add":
+            self.serial_names = "\n".join(wizard._entered_serials())
+        else:
+            self.serial_lot_ids = [fields.Command.set(wizard.selected_lot_ids.ids)]
