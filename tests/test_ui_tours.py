@@ -1,3 +1,6 @@
+from datetime import date
+
+from odoo import Command
 from odoo.tests import HttpCase, tagged
 
 
@@ -32,3 +35,45 @@ class TestSerialTrackingTours(HttpCase):
             sorted(template.serial_ids.mapped("name")),
             ["SPAN-01", "SPAN-02", "SPAN-03", "T-1", "T-2"],
         )
+
+    def test_bill_invoice_credit_note_and_history(self):
+        template = self.env["product.template"].create(
+            {"name": "Tour Accounting Laptop", "type": "consu", "serial_tracking_enabled": True,
+             "serial_tracking_mode": "accounting"}
+        )
+        product = template.product_variant_id
+        vendor = self.env["res.partner"].create({"name": "Tour Vendor"})
+        customer = self.env["res.partner"].create({"name": "Tour Customer"})
+
+        def draft(move_type, partner, quantity):
+            return self.env["account.move"].create({
+                "move_type": move_type, "partner_id": partner.id,
+                "invoice_date": date(2025, 3, 1),
+                "invoice_line_ids": [Command.create(
+                    {"product_id": product.id, "quantity": quantity, "price_unit": 50})],
+            })
+
+        def run(move, tour):
+            self.start_tour(f"/odoo/action-account.action_move_out_invoice_type/{move.id}",
+                            tour, login="admin")
+
+        bill = draft("in_invoice", vendor, 5)
+        run(bill, "serial_tracking_bill_tour")
+        self.assertEqual(bill.state, "posted")
+        self.assertEqual(len(bill.invoice_line_ids.serial_lot_ids), 5)
+
+        invoice = draft("out_invoice", customer, 2)
+        run(invoice, "serial_tracking_invoice_tour")
+        self.assertEqual(invoice.state, "posted")
+        sold = invoice.invoice_line_ids.serial_lot_ids
+        self.assertEqual(sorted(sold.mapped("name")), ["ACC-TOUR-01", "ACC-TOUR-02"])
+        self.assertEqual(set(sold.mapped("serial_status")), {"sold"})
+
+        credit_note = draft("out_refund", customer, 1)
+        run(credit_note, "serial_tracking_credit_note_tour")
+        self.assertEqual(credit_note.state, "posted")
+        returned = sold.filtered(lambda lot: lot.name == "ACC-TOUR-02")
+        self.assertEqual(returned.serial_status, "returned")
+
+        self.start_tour(f"/odoo/action-stock.product_template_action_product/{template.id}",
+                        "serial_tracking_product_history_tour", login="admin")
