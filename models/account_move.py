@@ -6,7 +6,7 @@ from odoo.tools import float_is_zero
 
 from ..tools.serial_text import format_collapsed
 from .account_move_line import SERIAL_MOVE_TYPES
-from .stock_lot import AVAILABLE_STATUSES, trusted_serial_flow
+from .stock_lot import AVAILABLE_STATUSES, QUIET_CONTEXT, trusted_serial_flow
 
 # What a unit was before a document changed it, so a reversal can restore it.
 RESTORABLE_FIELDS = ("serial_status", "location_id", "customer_id", "warranty_date_start",
@@ -200,7 +200,7 @@ class AccountMove(models.Model):
                 "location_id": partner_location("stock.stock_location_suppliers").id}
 
     def _serial_apply(self, plan):
-        Lot = self.env["stock.lot"].sudo()
+        Lot = self.env["stock.lot"].sudo().with_context(**QUIET_CONTEXT)
         events, writes = [], defaultdict(lambda: Lot)
         with trusted_serial_flow():
             for line, lots, new_names in plan:
@@ -208,7 +208,7 @@ class AccountMove(models.Model):
                 event = SERIAL_MOVE_TYPES[move.move_type][1]
                 values = self._serial_target_values(event, move)
                 previous = {lot.id: lot._serial_restorable_values() for lot in lots}
-                writes[tuple(sorted(values.items()))] |= lots.sudo()
+                writes[tuple(sorted(values.items()))] |= lots
                 if new_names:
                     created = Lot.create([
                         {"name": name, "product_id": line.product_id.id,
@@ -270,11 +270,13 @@ class AccountMove(models.Model):
                     for row, later in moved_on[:20]
                 ),
             ))
-        events, writes = [], defaultdict(lambda: self.env["stock.lot"].sudo())
+        events, writes = [], defaultdict(
+            lambda: self.env["stock.lot"].sudo().with_context(**QUIET_CONTEXT)
+        )
         for row in rows:
             lot = row.lot_id
             restore = {key: row.previous_values.get(key, False) for key in RESTORABLE_FIELDS}
-            writes[tuple(sorted(restore.items()))] |= lot.sudo()
+            writes[tuple(sorted(restore.items()))] |= lot
             events.append({
                 "lot": lot, "event_type": "REVERSAL", "document": self.browse(row.res_id),
                 "partner_id": row.partner_id.id,

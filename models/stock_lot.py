@@ -36,6 +36,11 @@ SERIAL_STATUS_TRANSITIONS = {
 
 _trusted_serial_flow = ContextVar("serial_tracking_trusted_flow", default=False)
 
+# Bulk serial work keeps the chatter quiet: the serial history is the audit trail,
+# and one message per unit would cost more than the work itself.
+QUIET_CONTEXT = {"tracking_disable": True, "mail_create_nolog": True,
+                 "mail_create_nosubscribe": True, "mail_notrack": True}
+
 
 @contextmanager
 def trusted_serial_flow():
@@ -327,7 +332,7 @@ class StockLot(models.Model):
             )
         date = date or fields.Datetime.now()
         with trusted_serial_flow():
-            lots = self.create(
+            lots = self.with_context(**QUIET_CONTEXT).create(
                 [
                     {
                         "name": name,
@@ -359,7 +364,7 @@ class StockLot(models.Model):
             )
             quants._apply_inventory()
         else:
-            lots.sudo().write({"location_id": location.id})
+            lots.sudo().with_context(**QUIET_CONTEXT).write({"location_id": location.id})
         self.env["stock.lot.history"]._record_events(
             [
                 {

@@ -29,7 +29,6 @@ class StockLotHistory(models.Model):
     _description = "Serial History"
     _order = "date desc, id desc"
     _rec_name = "lot_id"
-    _check_company_auto = True
 
     lot_id = fields.Many2one(
         "stock.lot", string="Serial Number", required=True, index=True,
