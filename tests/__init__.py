@@ -1,4 +1,5 @@
 from . import test_accounting_mode
+from . import test_accounting_portal
 from . import test_add_serial_wizard
 from . import test_multi_company
 from . import test_serial_access
