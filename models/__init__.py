@@ -7,3 +7,5 @@ from . import stock_lot
 from . import stock_move_line
 from . import account_move_line
 from . import account_move
+from . import stock_move
+from . import stock_picking

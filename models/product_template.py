@@ -83,6 +83,11 @@ class ProductTemplate(models.Model):
         domain=[("is_serial", "=", True)],
         readonly=True,
     )
+    serial_untracked_qty = fields.Float(
+        string="Units Without Serials",
+        compute="_compute_serial_untracked_qty",
+        help="On-hand units of a physical-mode product that have no serial yet.",
+    )
     serial_count = fields.Integer(compute="_compute_serial_counts")
     serial_history_count = fields.Integer(compute="_compute_serial_counts")
 
@@ -105,6 +110,48 @@ class ProductTemplate(models.Model):
         for template in self:
             template.serial_count = serial_counts.get(template, 0)
             template.serial_history_count = history_counts.get(template, 0)
+
+    def _serial_untracked_quants(self):
+        return self.env["stock.quant"].sudo().search([
+            ("product_id.product_tmpl_id", "in", self.ids),
+            ("lot_id", "=", False),
+            ("location_id.usage", "=", "internal"),
+            ("quantity", ">", 0),
+        ])
+
+    @api.depends("serial_tracking_enabled", "serial_tracking_mode")
+    def _compute_serial_untracked_qty(self):
+        physical = self.filtered(
+            lambda t: t.serial_tracking_enabled and t.serial_tracking_mode == "physical"
+        )
+        quantities = dict(
+            self.env["stock.quant"].sudo()._read_group(
+                [("product_id.product_tmpl_id", "in", physical.ids), ("lot_id", "=", False),
+                 ("location_id.usage", "=", "internal"), ("quantity", ">", 0)],
+                ["product_tmpl_id"],
+                ["quantity:sum"],
+            )
+        ) if physical else {}
+        for template in self:
+            template.serial_untracked_qty = quantities.get(template, 0.0)
+
+    def action_initialize_serials(self):
+        """Give serials to the units on hand that have none, one location at a
+        time, as an inventory adjustment that keeps on-hand quantities."""
+        self.ensure_one()
+        self._serial_check_manager()
+        quant = self._serial_untracked_quants()[:1]
+        if not quant:
+            raise UserError(self.env._("Every unit of %(product)s on hand has a serial.",
+                                       product=self.display_name))
+        return self.env["serial.entry.wizard"]._open_for(
+            self, "add", quant.product_id,
+            required_count=int(quant.quantity),
+            location=quant.location_id,
+            title=self.env._("Initialize Serials at %(location)s",
+                             location=quant.location_id.display_name),
+            purpose="initialize",
+        )
 
     @api.depends("serial_number_format", "default_code")
     @api.depends_context("company")
@@ -368,9 +415,22 @@ class ProductTemplate(models.Model):
 
     def _serial_entry_apply(self, wizard):
         self._serial_check_manager()
-        self.env["stock.lot"]._serial_add_to_stock(
-            wizard.product_id, wizard._entered_serials(), wizard.location_id
-        )
+        names = wizard._entered_serials()
+        Lot = self.env["stock.lot"]
+        if wizard.purpose == "initialize":
+            untracked = sum(
+                self._serial_untracked_quants()
+                .filtered(lambda q: q.location_id == wizard.location_id)
+                .mapped("quantity")
+            )
+            if len(names) > untracked:
+                raise UserError(self.env._(
+                    "Only %(count)s units without serials remain at %(location)s.",
+                    count=untracked, location=wizard.location_id.display_name))
+            Lot._serial_add_to_stock(wizard.product_id, names, wizard.location_id,
+                                     untracked_delta=-len(names))
+        else:
+            Lot._serial_add_to_stock(wizard.product_id, names, wizard.location_id)
 
     def _serial_warranty_end(self, start):
         self.ensure_one()

@@ -317,7 +317,8 @@ class StockLot(models.Model):
         return self.sudo().search(domain).mapped("name")
 
     @api.model
-    def _serial_add_to_stock(self, product, names, location, condition_notes=False, date=None):
+    def _serial_add_to_stock(self, product, names, location, condition_notes=False, date=None,
+                             untracked_delta=0):
         """Create serials that are in stock at ``location`` (opening stock),
         with their history; physical products get a matching inventory
         adjustment so on-hand quantities agree with the serials."""
@@ -346,38 +347,43 @@ class StockLot(models.Model):
                 ]
             )
         if product.serial_tracking_mode == "physical":
-            quants = (
-                self.env["stock.quant"]
-                .sudo()
-                .with_context(inventory_mode=True)
-                .create(
-                    [
-                        {
-                            "product_id": product.id,
-                            "location_id": location.id,
-                            "lot_id": lot.id,
-                            "inventory_quantity": 1,
-                        }
-                        for lot in lots
-                    ]
-                )
-            )
-            quants._apply_inventory()
+            # the inventory adjustment's move lines write the ADJUST history rows
+            self._serial_apply_inventory(product, location, lots, untracked_delta)
         else:
             lots.sudo().with_context(**QUIET_CONTEXT).write({"location_id": location.id})
-        self.env["stock.lot.history"]._record_events(
-            [
-                {
-                    "lot": lot,
-                    "event_type": "ADJUST",
-                    "date": date,
-                    "location_dest_id": location.id,
-                    "note": self.env._("Added manually"),
-                }
-                for lot in lots
-            ]
-        )
+            self.env["stock.lot.history"]._record_events(
+                [
+                    {
+                        "lot": lot,
+                        "event_type": "ADJUST",
+                        "date": date,
+                        "location_dest_id": location.id,
+                        "note": self.env._("Added manually"),
+                    }
+                    for lot in lots
+                ]
+            )
         return lots
+
+    @api.model
+    def _serial_apply_inventory(self, product, location, new_lots, untracked_delta=0):
+        """One inventory adjustment at ``location``: one unit of each of
+        ``new_lots`` (serials without stock yet) comes in, and the quantity
+        without serial changes by ``untracked_delta``."""
+        Quant = self.env["stock.quant"].sudo().with_context(inventory_mode=True)
+        quants = Quant.create([
+            {"product_id": product.id, "location_id": location.id, "lot_id": lot.id,
+             "inventory_quantity": 1}
+            for lot in new_lots
+        ])
+        if untracked_delta:
+            untracked = Quant.search([
+                ("product_id", "=", product.id), ("location_id", "=", location.id),
+                ("lot_id", "=", False), ("package_id", "=", False), ("owner_id", "=", False),
+            ], limit=1)
+            untracked.inventory_quantity = untracked.quantity + untracked_delta
+            quants |= untracked
+        quants._apply_inventory()
 
     def _serial_restorable_values(self):
         """What a document may change on a unit, as JSON-ready values."""

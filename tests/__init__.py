@@ -2,6 +2,7 @@ from . import test_accounting_mode
 from . import test_accounting_portal
 from . import test_add_serial_wizard
 from . import test_multi_company
+from . import test_physical_mode
 from . import test_serial_access
 from . import test_serial_entry_wizard
 from . import test_serial_files

@@ -45,6 +45,7 @@ class SerialEntryWizard(models.TransientModel):
     )
     required_count = fields.Integer(string="Quantity")
     count_fixed = fields.Boolean(readonly=True)
+    purpose = fields.Char(readonly=True, help="Technical: what the target does with the serials.")
     # add mode: the entry, one serial per line
     serial_names = fields.Text()
     paste_text = fields.Text(string="Paste or Scan")
@@ -108,7 +109,7 @@ class SerialEntryWizard(models.TransientModel):
     # ------------------------------------------------------------------
     @api.model
     def _open_for(self, target, mode, product, required_count=0, location=False,
-                  count_fixed=True, title=None):
+                  count_fixed=True, title=None, purpose=False):
         vals = {
             "mode": mode,
             "target_model": target._name,
@@ -117,6 +118,7 @@ class SerialEntryWizard(models.TransientModel):
             "required_count": required_count,
             "count_fixed": count_fixed,
             "location_id": location and location.id,
+            "purpose": purpose,
         }
         wizard = self.create(vals)
         if mode == "add" and product.serial_auto_number and required_count:

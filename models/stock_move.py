@@ -1,0 +1,199 @@
+from collections import defaultdict
+
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+from ..tools.serial_text import format_collapsed
+from .stock_lot import AVAILABLE_STATUSES, QUIET_CONTEXT, trusted_serial_flow
+
+INTERNAL_USAGES = ("internal", "transit")
+
+
+def classify_move(source_usage, destination_usage):
+    """The history event and the status a unit gets when it moves between
+    locations of these usages (status None: unchanged)."""
+    source_internal = source_usage in INTERNAL_USAGES
+    destination_internal = destination_usage in INTERNAL_USAGES
+    if destination_internal:
+        return {
+            "supplier": ("RECEIVE", "in_stock"),
+            "customer": ("RETURN", "returned"),
+            "inventory": ("ADJUST", "in_stock"),
+            "production": ("BUILD", "in_stock"),
+        }.get(source_usage, ("MOVE", None) if source_internal else ("ADJUST", "in_stock"))
+    if source_internal:
+        return {
+            "customer": ("SHIP", "sold"),
+            "supplier": ("VENDOR_RETURN", "returned_vendor"),
+            "inventory": ("ADJUST", "scrapped"),
+            "production": ("CONSUME", "consumed"),
+        }.get(destination_usage, ("ADJUST", "scrapped"))
+    return ("MOVE", None)
+
+
+class StockMove(models.Model):
+    _inherit = "stock.move"
+
+    serial_required = fields.Boolean(compute="_compute_serial_required")
+    serial_display = fields.Char(string="Serials", compute="_compute_serial_required")
+
+    def _compute_serial_required(self):
+        for move in self:
+            template = move.product_id.product_tmpl_id
+            move.serial_required = bool(
+                template.serial_tracking_enabled and template.serial_tracking_mode == "physical"
+            )
+            names = move.move_line_ids.mapped(lambda ml: ml.lot_id.name or ml.lot_name or "")
+            names = [name for name in names if name]
+            move.serial_display = move.serial_required and (
+                f"{format_collapsed(names, limit=3) or '-'} "
+                f"({len(names)} / {int(move.product_qty)})"
+            )
+
+    # ------------------------------------------------------------------
+    # History and status of every done move line
+    # ------------------------------------------------------------------
+    def _action_done(self, cancel_backorder=False):
+        moves = super()._action_done(cancel_backorder=cancel_backorder)
+        moves._serial_record_done()
+        return moves
+
+    def _serial_record_done(self):
+        lines = self.move_line_ids.filtered(
+            lambda ml: ml.state == "done" and ml.lot_id.is_serial
+            and ml.product_id.serial_tracking_mode == "physical"
+        )
+        if not lines:
+            return
+        events, writes, first_receipts = [], defaultdict(set), set()
+        for line in lines:
+            event, status = classify_move(line.location_id.usage, line.location_dest_id.usage)
+            move = line.move_id
+            partner = line.picking_id.partner_id or move.partner_id
+            values = {}
+            if status:
+                values["serial_status"] = status
+            if event == "SHIP":
+                values["customer_id"] = partner.id
+                values["warranty_date_start"] = fields.Date.context_today(self, line.date)
+            if status == "in_stock" and not line.lot_id.date_received:
+                first_receipts.add(line.lot_id.id)
+            writes[tuple(sorted(values.items()))].add(line.lot_id.id)
+            events.append({
+                "lot": line.lot_id,
+                "event_type": event,
+                "date": line.date,
+                "quantity": line.quantity,
+                "location_id": line.location_id.id,
+                "location_dest_id": line.location_dest_id.id,
+                "partner_id": partner.id,
+                "document": line.picking_id or move.scrap_id or move,
+            })
+        Lot = self.env["stock.lot"].sudo().with_context(**QUIET_CONTEXT)
+        with trusted_serial_flow():
+            for items, lot_ids in writes.items():
+                if items:
+                    Lot.browse(lot_ids).write(dict(items))
+            if first_receipts:
+                Lot.browse(first_receipts).write(
+                    {"date_received": fields.Date.context_today(self)}
+                )
+        self.env["stock.lot.history"]._record_events(events)
+
+    # ------------------------------------------------------------------
+    # Bulk entry from a move
+    # ------------------------------------------------------------------
+    def _serial_entry_mode(self):
+        return "remove" if self.location_id.usage in INTERNAL_USAGES else "add"
+
+    def action_open_serial_entry(self):
+        self.ensure_one()
+        if not self.serial_required:
+            raise UserError(self.env._("%(product)s does not track serials on transfers.",
+                                       product=self.product_id.display_name))
+        if self.state in ("done", "cancel"):
+            raise UserError(self.env._("This move is %(state)s; its serials can no longer change.",
+                                       state=self.state))
+        self.check_access("write")
+        mode = self._serial_entry_mode()
+        Wizard = self.env["serial.entry.wizard"]
+        action = Wizard._open_for(
+            self, mode, self.product_id,
+            required_count=int(self.product_qty),
+            location=self.location_dest_id if mode == "add" else self.location_id,
+            title=self.env._("Serials: %(move)s", move=self.display_name),
+        )
+        wizard = Wizard.browse(action["res_id"])
+        if mode == "add":
+            names = [name for name in self.move_line_ids.mapped(
+                lambda ml: ml.lot_id.name or ml.lot_name or "") if name]
+            if names and not wizard.serial_names:
+                wizard._append(names)
+        else:
+            wizard.selected_lot_ids = [fields.Command.set(self.move_line_ids.lot_id.ids)]
+        return action
+
+    def _serial_entry_check(self, wizard, names):
+        """Serials received must not be in stock already; units that come back
+        (sold or returned to the vendor before) are fine."""
+        lots = self.env["stock.lot"]._serial_find_existing(self.product_id, names, self.company_id)
+        in_stock = lots.filtered(
+            lambda lot: lot.serial_status in AVAILABLE_STATUSES or lot.product_id != self.product_id
+        )
+        if in_stock:
+            return self.env._("%(count)s serial numbers are already in stock or used by "
+                              "another product: %(serials)s.",
+                              count=len(in_stock),
+                              serials=format_collapsed(sorted(in_stock.mapped("name")), limit=20))
+        return False
+
+    def _serial_entry_apply(self, wizard):
+        self.ensure_one()
+        self.check_access("write")
+        self._serial_set_move_lines(
+            names=wizard._entered_serials() if wizard.mode == "add" else None,
+            lots=wizard.selected_lot_ids if wizard.mode == "remove" else None,
+        )
+
+    def _serial_set_move_lines(self, names=None, lots=None):
+        """Replace the move's lines by one line per serial, in one batch."""
+        base = {
+            "move_id": self.id,
+            "picking_id": self.picking_id.id,
+            "product_id": self.product_id.id,
+            "product_uom_id": self.product_id.uom_id.id,
+            "location_id": self.location_id.id,
+            "location_dest_id": self.location_dest_id.id,
+            "quantity": 1,
+            "company_id": self.company_id.id,
+        }
+        self.move_line_ids.unlink()
+        if names is not None:
+            vals_list = [{**base, "lot_name": name} for name in names]
+        else:
+            vals_list = [
+                {**base, "lot_id": lot.id,
+                 "location_id": lot.location_id.id or self.location_id.id}
+                for lot in lots
+            ]
+        self.env["stock.move.line"].create(vals_list)
+        self.picked = True
+
+    def _serial_fill_from_format(self):
+        """Auto Serial Number: units coming in without serials get them from
+        the product's format (at the latest when the transfer is validated)."""
+        for move in self:
+            template = move.product_id.product_tmpl_id
+            if (
+                not move.serial_required
+                or not template.serial_auto_number
+                or move._serial_entry_mode() != "add"
+            ):
+                continue
+            named = move.move_line_ids.filtered(lambda ml: ml.lot_id or ml.lot_name)
+            missing = int(move.product_qty) - int(sum(named.mapped("quantity")))
+            if missing <= 0:
+                continue
+            names = [ml.lot_id.name or ml.lot_name for ml in named]
+            names += template._serial_generate_from_format(missing, move.company_id)
+            move._serial_set_move_lines(names=names)

@@ -1,0 +1,10 @@
+from odoo import models
+
+
+class StockPicking(models.Model):
+    _inherit = "stock.picking"
+
+    def button_validate(self):
+        # No "you need to supply a serial number" dead end for auto-numbered products.
+        self.move_ids._serial_fill_from_format()
+        return super().button_validate()

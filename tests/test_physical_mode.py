@@ -1,0 +1,215 @@
+from odoo import Command
+from odoo.exceptions import UserError
+
+from .common import SerialTrackingCase
+
+
+class TestPhysicalMode(SerialTrackingCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.product = cls.physical_product.product_variant_id
+        cls.vendor = cls.env["res.partner"].create({"name": "Physical Vendor"})
+        cls.customer = cls.env["res.partner"].create({"name": "Physical Customer"})
+        cls.supplier_location = cls.env.ref("stock.stock_location_suppliers")
+        cls.customer_location = cls.env.ref("stock.stock_location_customers")
+        cls.shelf = cls.env["stock.location"].create(
+            {"name": "Shelf 9", "usage": "internal", "location_id": cls.stock_location.id}
+        )
+
+    def picking(self, picking_type, source, destination, quantity, partner=None, product=None):
+        picking = self.env["stock.picking"].create({
+            "picking_type_id": picking_type.id,
+            "location_id": source.id,
+            "location_dest_id": destination.id,
+            "partner_id": partner and partner.id,
+            "move_ids": [Command.create({
+                "product_id": (product or self.product).id,
+                "product_uom_qty": quantity,
+                "location_id": source.id,
+                "location_dest_id": destination.id,
+            })],
+        })
+        picking.action_confirm()
+        picking.action_assign()
+        return picking
+
+    def enter(self, move, text=None, auto_select=False):
+        action = move.action_open_serial_entry()
+        wizard = self.env["serial.entry.wizard"].browse(action["res_id"])
+        if text:
+            wizard.action_clear()  # drop what Odoo reserved; take the pasted units
+            wizard.paste_text = text
+            wizard.action_add_pasted() if wizard.mode == "add" else wizard.action_select_pasted()
+        if auto_select:
+            wizard.action_clear()
+            wizard.action_auto_select()
+        wizard.action_confirm()
+        return wizard
+
+    def receive(self, *names):
+        receipt = self.picking(self.warehouse.in_type_id, self.supplier_location,
+                               self.stock_location, len(names), self.vendor)
+        self.enter(receipt.move_ids, ", ".join(names))
+        receipt.button_validate()
+        return receipt
+
+    def deliver(self, *names, partner=None):
+        delivery = self.picking(self.warehouse.out_type_id, self.stock_location,
+                                self.customer_location, len(names), partner or self.customer)
+        self.enter(delivery.move_ids, ", ".join(names))
+        delivery.button_validate()
+        return delivery
+
+    def lot(self, name):
+        return self.env["stock.lot"].search([("product_id", "=", self.product.id), ("name", "=", name)])
+
+    @staticmethod
+    def events(lot):
+        return lot.history_ids.sorted("id").mapped("event_type")
+
+    def test_receipt_through_the_entry_dialog(self):
+        receipt = self.picking(self.warehouse.in_type_id, self.supplier_location,
+                               self.stock_location, 3, self.vendor)
+        wizard = self.enter(receipt.move_ids, "P-1..P-3")
+        self.assertEqual(wizard.mode, "add")
+        self.assertEqual(sorted(receipt.move_ids.move_line_ids.mapped("lot_name")), ["P-1", "P-2", "P-3"])
+        receipt.button_validate()
+        self.assertEqual(receipt.state, "done")
+        lot = self.lot("P-2")
+        self.assertEqual(lot.serial_status, "in_stock")
+        self.assertEqual(lot.location_id, self.stock_location)
+        self.assertTrue(lot.date_received)
+        self.assertEqual(self.events(lot), ["RECEIVE"])
+        row = lot.history_ids
+        self.assertEqual(row.document_ref, receipt)
+        self.assertEqual((row.location_id, row.location_dest_id), (self.supplier_location, self.stock_location))
+        self.assertEqual(self.product.qty_available, 3)
+
+    def test_delivery_selects_units_and_sells_them(self):
+        self.receive("Q-1", "Q-2")
+        delivery = self.picking(self.warehouse.out_type_id, self.stock_location,
+                                self.customer_location, 1, self.customer)
+        wizard = self.enter(delivery.move_ids, auto_select=True)
+        self.assertEqual(wizard.mode, "remove")
+        self.assertEqual(delivery.move_ids.move_line_ids.lot_id, self.lot("Q-1"))
+        delivery.button_validate()
+        lot = self.lot("Q-1")
+        self.assertEqual(lot.serial_status, "sold")
+        self.assertEqual(lot.customer_id, self.customer)
+        self.assertTrue(lot.warranty_date_start)
+        self.assertEqual(self.events(lot), ["RECEIVE", "SHIP"])
+        self.assertEqual(self.lot("Q-2").serial_status, "in_stock")
+
+    def test_return_brings_the_same_serial_back(self):
+        self.receive("R-1")
+        delivery = self.deliver("R-1")
+        wizard = self.env["stock.return.picking"].with_context(
+            active_id=delivery.id, active_ids=delivery.ids, active_model="stock.picking"
+        ).create({})
+        wizard.product_return_moves.quantity = 1
+        action = wizard.action_create_returns()
+        returned = self.env["stock.picking"].browse(action["res_id"])
+        returned.move_ids.move_line_ids.lot_id = self.lot("R-1")
+        returned.move_ids.picked = True
+        returned.button_validate()
+        lot = self.lot("R-1")
+        self.assertEqual(lot.serial_status, "returned")
+        self.assertEqual(self.events(lot), ["RECEIVE", "SHIP", "RETURN"])
+
+    def test_internal_transfer_and_single_serial_move(self):
+        self.receive("M-1", "M-2")
+        transfer = self.picking(self.warehouse.int_type_id, self.stock_location, self.shelf, 1)
+        self.enter(transfer.move_ids, "M-1")
+        transfer.button_validate()
+        lot = self.lot("M-1")
+        self.assertEqual(self.events(lot), ["RECEIVE", "MOVE"])
+        move_row = lot.history_ids.sorted("id")[-1]
+        self.assertEqual((move_row.location_id, move_row.location_dest_id), (self.stock_location, self.shelf))
+        self.assertEqual(lot.location_id, self.shelf)
+        self.assertEqual(lot.serial_status, "in_stock")
+        # moving one serial from its form
+        other = self.lot("M-2")
+        other.with_user(self.serial_manager).location_id = self.shelf
+        self.assertEqual(self.events(other), ["RECEIVE", "MOVE"])
+        self.assertEqual(other.location_id, self.shelf)
+
+    def test_scrap(self):
+        self.receive("S-1")
+        scrap = self.env["stock.scrap"].create({
+            "product_id": self.product.id, "lot_id": self.lot("S-1").id,
+            "scrap_qty": 1, "location_id": self.stock_location.id,
+        })
+        scrap.action_validate()
+        lot = self.lot("S-1")
+        self.assertEqual(lot.serial_status, "scrapped")
+        self.assertEqual(self.events(lot), ["RECEIVE", "ADJUST"])
+        self.assertEqual(lot.history_ids.sorted("id")[-1].document_ref, scrap)
+
+    def test_initialize_serials_keeps_on_hand_quantities(self):
+        template = self.env["product.template"].create(
+            {"name": "Old Stock Scanner", "type": "consu", "is_storable": True})
+        product = template.product_variant_id
+        self.env["stock.quant"]._update_available_quantity(product, self.stock_location, 3)
+        template.write({"serial_tracking_enabled": True, "serial_tracking_mode": "physical"})
+        self.assertEqual(template.serial_untracked_qty, 3)
+        action = template.action_initialize_serials()
+        wizard = self.env["serial.entry.wizard"].browse(action["res_id"])
+        self.assertEqual((wizard.required_count, wizard.location_id), (3, self.stock_location))
+        wizard.paste_text = "INIT-1..INIT-3"
+        wizard.action_add_pasted()
+        wizard.action_confirm()
+        template.invalidate_recordset(["serial_untracked_qty"])
+        self.assertEqual(template.serial_untracked_qty, 0)
+        self.assertEqual(product.with_context(location=self.stock_location.id).qty_available, 3)
+        lots = template.serial_ids
+        self.assertEqual(len(lots), 3)
+        self.assertEqual(set(lots.mapped("product_qty")), {1})
+        self.assertEqual(set(lots.history_ids.mapped("event_type")), {"ADJUST"})
+
+    def test_auto_serial_numbers_at_validation(self):
+        self.physical_product.write({"serial_auto_number": True,
+                                     "serial_number_format": "AUTO-[[INCNUM,NONE,3]]"})
+        receipt = self.picking(self.warehouse.in_type_id, self.supplier_location,
+                               self.stock_location, 2, self.vendor)
+        receipt.move_ids.picked = True
+        receipt.button_validate()
+        self.assertEqual(receipt.state, "done")
+        self.assertEqual(sorted(receipt.move_line_ids.lot_id.mapped("name")), ["AUTO-001", "AUTO-002"])
+        self.assertEqual(set(receipt.move_line_ids.lot_id.mapped("serial_status")), {"in_stock"})
+
+    def test_entry_refuses_serials_in_stock_or_elsewhere(self):
+        self.receive("X-1")
+        self.receive("Y-1")
+        transfer = self.picking(self.warehouse.int_type_id, self.stock_location, self.shelf, 1)
+        self.enter(transfer.move_ids, "Y-1")
+        transfer.button_validate()
+        receipt = self.picking(self.warehouse.in_type_id, self.supplier_location,
+                               self.stock_location, 1, self.vendor)
+        action = receipt.move_ids.action_open_serial_entry()
+        wizard = self.env["serial.entry.wizard"].browse(action["res_id"])
+        wizard.paste_text = "X-1"
+        wizard.action_add_pasted()
+        self.assertIn("already in stock", wizard.problem)
+        with self.assertRaises(UserError):
+            wizard.action_confirm()
+        delivery = self.picking(self.warehouse.out_type_id, self.shelf,
+                                self.customer_location, 1, self.customer)
+        action = delivery.move_ids.action_open_serial_entry()
+        wizard = self.env["serial.entry.wizard"].browse(action["res_id"])
+        wizard.paste_text = "X-1"
+        with self.assertRaisesRegex(UserError, "not available at .*Shelf 9: X-1"):
+            wizard.action_select_pasted()
+        self.assertFalse(delivery.move_ids.move_line_ids.lot_id.filtered(lambda l: l.name == "X-1"))
+
+    def test_stock_user_without_the_group_receives_serials(self):
+        receipt = self.picking(self.warehouse.in_type_id, self.supplier_location,
+                               self.stock_location, 1, self.vendor)
+        move = receipt.move_ids.with_user(self.stock_user)
+        action = move.action_open_serial_entry()
+        wizard = self.env["serial.entry.wizard"].with_user(self.stock_user).browse(action["res_id"])
+        wizard.paste_text = "USER-1"
+        wizard.action_add_pasted()
+        wizard.action_confirm()
+        receipt.with_user(self.stock_user).button_validate()
+        self.assertEqual(self.lot("USER-1").serial_status, "in_stock")
