@@ -77,3 +77,44 @@ class TestSerialTrackingTours(HttpCase):
 
         self.start_tour(f"/odoo/action-stock.product_template_action_product/{template.id}",
                         "serial_tracking_product_history_tour", login="admin")
+
+    def test_receive_generate_deliver_and_history(self):
+        template = self.env["product.template"].create(
+            {"name": "Tour Physical Scanner", "type": "consu", "serial_tracking_enabled": True,
+             "serial_tracking_mode": "physical"}
+        )
+        product = template.product_variant_id
+        warehouse = self.env["stock.warehouse"].search(
+            [("company_id", "=", self.env.company.id)], limit=1)
+        customer = self.env["res.partner"].create({"name": "Tour Physical Customer"})
+
+        def picking(picking_type, source, destination, quantity):
+            picking = self.env["stock.picking"].create({
+                "picking_type_id": picking_type.id, "partner_id": customer.id,
+                "location_id": source.id, "location_dest_id": destination.id,
+                "move_ids": [Command.create({
+                    "product_id": product.id, "product_uom_qty": quantity,
+                    "location_id": source.id, "location_dest_id": destination.id})],
+            })
+            picking.action_confirm()
+            picking.action_assign()
+            return picking
+
+        receipt = picking(warehouse.in_type_id, self.env.ref("stock.stock_location_suppliers"),
+                          warehouse.lot_stock_id, 3)
+        self.start_tour(f"/odoo/action-stock.action_picking_tree_all/{receipt.id}",
+                        "serial_tracking_receipt_tour", login="admin")
+        self.assertEqual(receipt.state, "done")
+        self.assertEqual(template.serial_count, 3)
+
+        delivery = picking(warehouse.out_type_id, warehouse.lot_stock_id,
+                           self.env.ref("stock.stock_location_customers"), 1)
+        self.start_tour(f"/odoo/action-stock.action_picking_tree_all/{delivery.id}",
+                        "serial_tracking_delivery_tour", login="admin")
+        self.assertEqual(delivery.state, "done")
+        sold = template.serial_ids.filtered(lambda lot: lot.serial_status == "sold")
+        self.assertEqual(sold.name, "PHY-TOUR-0002")
+        self.assertEqual(sold.customer_id, customer)
+
+        self.start_tour(f"/odoo/action-stock.product_template_action_product/{template.id}",
+                        "serial_tracking_physical_history_tour", login="admin")

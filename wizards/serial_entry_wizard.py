@@ -135,7 +135,8 @@ class SerialEntryWizard(models.TransientModel):
             "view_mode": "form",
             "views": [(False, "form")],
             "target": "new",
-            "context": dict(self.env.context, dialog_size="large"),
+            # not the caller's context: a list's defaults and orderings do not apply here
+            "context": {"dialog_size": "large"},
         }
 
     # ------------------------------------------------------------------
