@@ -207,6 +207,7 @@ class AccountMove(models.Model):
                 move = line.move_id
                 event = SERIAL_MOVE_TYPES[move.move_type][1]
                 values = self._serial_target_values(event, move)
+                lots._serial_check_transition(values["serial_status"])
                 previous = {lot.id: lot._serial_restorable_values() for lot in lots}
                 writes[tuple(sorted(values.items()))] |= lots
                 if new_names:

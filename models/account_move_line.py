@@ -49,15 +49,49 @@ class AccountMoveLine(models.Model):
     def _serial_entered_names(self):
         """The serials of the line, as names, in entry order."""
         self.ensure_one()
+        if not self.serial_required:
+            return self._serial_delivered_names()
         if self._serial_mode() == "add" and self.serial_names:
             return self.serial_names.split("\n")
         return self.serial_lot_ids.sorted("name").mapped("name")
+
+    def _serial_is_physical(self):
+        template = self.product_id.product_tmpl_id
+        return bool(
+            self.display_type == "product"
+            and template.serial_tracking_enabled
+            and template.serial_tracking_mode == "physical"
+            and self.move_id.move_type in SERIAL_MOVE_TYPES
+        )
+
+    def _serial_delivered_names(self):
+        """Physical mode: the serials of the transfers linked to the line
+        through its sales or purchase order (sale_stock, purchase_stock),
+        read-only."""
+        if not self._serial_is_physical():
+            return []
+        moves = self.env["stock.move"]
+        if "sale_line_ids" in self._fields:
+            moves |= self.sale_line_ids.move_ids
+        if "purchase_line_id" in self._fields:
+            moves |= self.purchase_line_id.move_ids
+        move_type = self.move_id.move_type
+        partner_usage = "customer" if move_type.startswith("out_") else "supplier"
+        towards_partner = move_type in ("out_invoice", "in_refund")
+        lines = moves.filtered(
+            lambda move: move.state == "done" and move.product_id == self.product_id
+        ).move_line_ids.filtered(
+            lambda ml: (ml.location_dest_id if towards_partner else ml.location_id).usage
+            == partner_usage
+        )
+        return sorted(set(lines.lot_id.mapped("name")))
 
     @api.depends("serial_names", "serial_lot_ids", "quantity", "serial_required")
     def _compute_serial_display(self):
         for line in self:
             if not line.serial_required:
-                line.serial_display = False
+                names = line._serial_delivered_names()
+                line.serial_display = format_collapsed(names, limit=3) if names else False
                 continue
             names = line._serial_entered_names()
             text = format_collapsed(names, limit=3) if names else self.env._("none")
@@ -78,7 +112,7 @@ class AccountMoveLine(models.Model):
     def _compute_serial_report_text(self):
         """Serials printed under the line on the invoice: ranges when long."""
         for line in self:
-            names = line.serial_required and line._serial_entered_names()
+            names = line._serial_entered_names() if line.display_type == "product" else []
             line.serial_report_text = format_collapsed(names, limit=50) if names else False
 
     def action_open_serial_entry(self):

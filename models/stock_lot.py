@@ -22,13 +22,13 @@ SERIAL_STATUSES = [
 # Statuses in which a unit can be sold, scrapped or sent back to its vendor.
 AVAILABLE_STATUSES = ("in_stock", "returned")
 
-# The allowed status changes. A reversal of a document restores the status it
-# replaced and is not checked against this table.
+# The allowed status changes, checked by invoices, bills and credit notes. A
+# reversal restores the status it replaced; stock moves follow Odoo's own checks.
 SERIAL_STATUS_TRANSITIONS = {
     False: {"in_stock"},
     "in_stock": {"in_stock", "sold", "returned_vendor", "scrapped", "consumed"},
     "returned": {"returned", "in_stock", "sold", "returned_vendor", "scrapped", "consumed"},
-    "sold": {"returned"},
+    "sold": {"returned", "in_stock"},
     "returned_vendor": {"in_stock"},
     "scrapped": {"in_stock"},
     "consumed": {"in_stock"},

@@ -54,9 +54,51 @@ class StockMove(models.Model):
     # History and status of every done move line
     # ------------------------------------------------------------------
     def _action_done(self, cancel_backorder=False):
+        self._serial_check_stock_rules()
         moves = super()._action_done(cancel_backorder=cancel_backorder)
         moves._serial_record_done()
         return moves
+
+    def _serial_check_stock_rules(self):
+        """Where Odoo stays silent: a serial cannot come in while it is in stock,
+        and cannot leave a location where it is not. One query for all lines."""
+        lines = self.move_line_ids.filtered(
+            lambda ml: ml.quantity and ml.product_id.serial_tracking_enabled
+            and ml.product_id.serial_tracking_mode == "physical"
+            and (ml.lot_id or ml.lot_name)
+        )
+        if not lines:
+            return
+        names = set(lines.mapped(lambda ml: ml.lot_id.name or ml.lot_name))
+        quants = self.env["stock.quant"].sudo().search([
+            ("product_id", "in", lines.product_id.ids),
+            ("lot_id.name", "in", list(names)),
+            ("location_id.usage", "=", "internal"),
+            ("quantity", ">", 0),
+        ])
+        on_hand = defaultdict(lambda: self.env["stock.location"])
+        for quant in quants:
+            on_hand[(quant.product_id.id, quant.lot_id.name)] |= quant.location_id
+        errors = []
+        for line in lines:
+            name = line.lot_id.name or line.lot_name
+            locations = on_hand[(line.product_id.id, name)]
+            source_internal = line.location_id.usage in INTERNAL_USAGES
+            destination_internal = line.location_dest_id.usage in INTERNAL_USAGES
+            if not source_internal and destination_internal and locations:
+                errors.append(self.env._(
+                    "%(serial)s cannot be received: it is already in stock at %(location)s.",
+                    serial=name, location=locations[0].display_name))
+            elif source_internal and not locations.filtered(
+                lambda loc: loc.parent_path.startswith(line.location_id.parent_path)
+            ):
+                errors.append(self.env._(
+                    "%(serial)s cannot leave %(location)s: it is not there%(where)s.",
+                    serial=name, location=line.location_id.display_name,
+                    where=locations and self.env._(" (it is at %(other)s)",
+                                                   other=locations[0].display_name) or ""))
+        if errors:
+            raise UserError("\n".join(errors[:20]))
 
     def _serial_record_done(self):
         lines = self.move_line_ids.filtered(

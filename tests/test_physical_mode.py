@@ -213,3 +213,41 @@ class TestPhysicalMode(SerialTrackingCase):
         wizard.action_confirm()
         receipt.with_user(self.stock_user).button_validate()
         self.assertEqual(self.lot("USER-1").serial_status, "in_stock")
+
+    def test_server_refuses_receiving_a_serial_in_stock(self):
+        self.receive("DUP-1")
+        receipt = self.picking(self.warehouse.in_type_id, self.supplier_location,
+                               self.stock_location, 1, self.vendor)
+        receipt.move_ids._serial_set_move_lines(names=["DUP-1"])
+        with self.assertRaisesRegex(UserError, "DUP-1 cannot be received: it is already in stock"):
+            receipt.button_validate()
+        self.assertEqual(receipt.state, "assigned")
+        self.assertEqual(self.events(self.lot("DUP-1")), ["RECEIVE"])
+
+    def test_server_refuses_a_unit_leaving_where_it_is_not(self):
+        self.receive("AWAY-1")
+        transfer = self.picking(self.warehouse.int_type_id, self.stock_location, self.shelf, 1)
+        self.enter(transfer.move_ids, "AWAY-1")
+        transfer.button_validate()
+        delivery = self.picking(self.warehouse.out_type_id, self.stock_location,
+                                self.customer_location, 1, self.customer)
+        delivery.move_ids._serial_set_move_lines(lots=self.lot("AWAY-1"))
+        other_shelf = self.env["stock.location"].create(
+            {"name": "Shelf 10", "usage": "internal", "location_id": self.stock_location.location_id.id})
+        delivery.move_ids.move_line_ids.location_id = other_shelf
+        with self.assertRaisesRegex(UserError, "AWAY-1 cannot leave .*Shelf 10: it is not there"):
+            delivery.button_validate()
+        self.assertEqual(self.lot("AWAY-1").serial_status, "in_stock")
+
+    def test_classification_of_moves(self):
+        from odoo.addons.serial_tracking.models.stock_move import classify_move
+
+        self.assertEqual(classify_move("supplier", "internal"), ("RECEIVE", "in_stock"))
+        self.assertEqual(classify_move("internal", "customer"), ("SHIP", "sold"))
+        self.assertEqual(classify_move("customer", "internal"), ("RETURN", "returned"))
+        self.assertEqual(classify_move("internal", "supplier"), ("VENDOR_RETURN", "returned_vendor"))
+        self.assertEqual(classify_move("inventory", "internal"), ("ADJUST", "in_stock"))
+        self.assertEqual(classify_move("internal", "inventory"), ("ADJUST", "scrapped"))
+        self.assertEqual(classify_move("internal", "transit"), ("MOVE", None))
+        self.assertEqual(classify_move("production", "internal"), ("BUILD", "in_stock"))
+        self.assertEqual(classify_move("internal", "production"), ("CONSUME", "consumed"))

@@ -1,0 +1,61 @@
+from odoo import Command
+from odoo.tests import tagged
+
+from .common import SerialTrackingCase
+
+
+@tagged("post_install", "-at_install", "serial_tracking_sale")
+class TestSaleDeliveredSerials(SerialTrackingCase):
+    """Runs on a database where Sales and Inventory are linked (sale_stock): the
+    test command installs it in a second database for these tests only."""
+
+    def test_invoice_shows_the_serials_delivered_for_it(self):
+        product = self.physical_product.product_variant_id
+        self.physical_product.invoice_policy = "delivery"
+        self.add_serials(self.physical_product, ["SO-1", "SO-2", "SO-3"])
+        customer = self.env["res.partner"].create({"name": "Sale Customer"})
+        order = self.env["sale.order"].create({
+            "partner_id": customer.id,
+            "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 2})],
+        })
+        order.action_confirm()
+        delivery = order.picking_ids
+        action = delivery.move_ids.action_open_serial_entry()
+        wizard = self.env["serial.entry.wizard"].browse(action["res_id"])
+        wizard.action_clear()
+        wizard.paste_text = "SO-1, SO-3"
+        wizard.action_select_pasted()
+        wizard.action_confirm()
+        delivery.button_validate()
+        self.assertEqual(delivery.state, "done")
+        invoice = order._create_invoices()
+        line = invoice.invoice_line_ids
+        self.assertFalse(line.serial_required)  # read-only: serials come from the delivery
+        self.assertEqual(line.serial_display, "SO-1, SO-3")
+        invoice.action_post()
+        html = self.env["ir.actions.report"]._render_qweb_html(
+            "account.report_invoice", invoice.ids)[0].decode()
+        self.assertIn("Serial numbers: <span>SO-1, SO-3</span>", html)
+        self.assertEqual(self.env["stock.lot"].search([("name", "=", "SO-1")]).serial_status, "sold")
+
+    def test_invoice_from_a_sales_order_takes_serials_like_a_manual_one(self):
+        product = self.accounting_product.product_variant_id
+        self.accounting_product.invoice_policy = "order"
+        self.add_serials(self.accounting_product, ["SOA-1", "SOA-2"])
+        customer = self.env["res.partner"].create({"name": "Sale Customer"})
+        order = self.env["sale.order"].create({
+            "partner_id": customer.id,
+            "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 1})],
+        })
+        order.action_confirm()
+        invoice = order._create_invoices()
+        line = invoice.invoice_line_ids
+        self.assertTrue(line.serial_required)
+        action = line.action_open_serial_entry()
+        wizard = self.env["serial.entry.wizard"].browse(action["res_id"])
+        self.assertEqual((wizard.mode, wizard.required_count), ("remove", 1))
+        wizard.action_auto_select()
+        wizard.action_confirm()
+        invoice.action_post()
+        lot = self.env["stock.lot"].search([("name", "=", "SOA-1")])
+        self.assertEqual((lot.serial_status, lot.customer_id), ("sold", customer))
