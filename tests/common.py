@@ -1,8 +1,12 @@
+import threading
 from contextlib import contextmanager
+
+import psycopg2
 
 from odoo import SUPERUSER_ID, Command
 from odoo.api import Environment
 from odoo.orm.environments import Transaction
+from odoo.tools import mute_logger
 from odoo.tests import TransactionCase, new_test_user
 
 
@@ -78,4 +82,39 @@ def cursor_env(registry, cr):
     return Environment(cr, SUPERUSER_ID, {})
 
 
-__all__ = ["Command", "SerialTrackingCase", "committed_env", "cursor_env"]
+def run_concurrently(test_case, work, count=2, retries=0):
+    """Run ``work(env, index)`` in ``count`` threads at the same moment, each in
+    its own transaction, committed when ``work`` returns. A transaction that
+    fails to serialize is retried ``retries`` times, as Odoo's RPC layer does.
+    Returns {index: what ``work`` returned, or the exception it raised}."""
+    registry = test_case.registry
+    barrier = threading.Barrier(count, timeout=20)
+    outcomes = {}
+
+    def run(index):
+        for attempt in range(retries + 1):
+            try:
+                with registry.cursor() as cr:
+                    env = cursor_env(registry, cr)
+                    if attempt == 0:
+                        barrier.wait()
+                    result = work(env, index)
+                    env.flush_all()
+                outcomes[index] = result
+                return
+            except psycopg2.errors.SerializationFailure as error:
+                outcomes[index] = error
+            except Exception as error:  # noqa: BLE001 - the caller asserts on it
+                outcomes[index] = error
+                return
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
+    with mute_logger("odoo.sql_db"):
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    return outcomes
+
+
+__all__ = ["Command", "SerialTrackingCase", "committed_env", "cursor_env", "run_concurrently"]

@@ -1,13 +1,11 @@
-import threading
 from datetime import date
 
 import psycopg2
 
 from odoo import Command
 from odoo.exceptions import UserError
-from odoo.tools import mute_logger
 
-from .common import SerialTrackingCase, committed_env, cursor_env
+from .common import SerialTrackingCase, committed_env, run_concurrently
 
 
 class AccountingModeCase(SerialTrackingCase):
@@ -268,27 +266,14 @@ class TestAccountingAccessAndOutput(AccountingModeCase):
                     "serial_lot_ids": [Command.set(lot.ids)]})],
             } for _ in range(2)])
         self.addCleanup(self._drop_race, template.id, partner.id, invoices.ids)
-        registry = self.registry
-        barrier = threading.Barrier(2, timeout=20)
-        outcomes = {}
+        def post(env, index):
+            env["account.move"].browse(invoices[index].id).action_post()
+            return "posted"
 
-        def post(index):
-            try:
-                with registry.cursor() as cr:
-                    env = cursor_env(registry, cr)
-                    barrier.wait()
-                    env["account.move"].browse(invoices[index].id).action_post()
-                    env.flush_all()
-                outcomes[index] = "posted"
-            except (UserError, psycopg2.errors.SerializationFailure) as error:
-                outcomes[index] = error
-
-        threads = [threading.Thread(target=post, args=(i,)) for i in range(2)]
-        with mute_logger("odoo.sql_db"):
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(timeout=60)
+        outcomes = run_concurrently(self, post)
+        refused = [o for o in outcomes.values() if o != "posted"]
+        self.assertTrue(all(isinstance(o, (UserError, psycopg2.errors.SerializationFailure))
+                            for o in refused), outcomes)
         self.assertEqual(sorted(map(str, outcomes.values())).count("posted"), 1, outcomes)
         with committed_env(self) as env:
             states = env["account.move"].browse(invoices.ids).mapped("state")

@@ -1,13 +1,9 @@
-import threading
-
-import psycopg2
 from freezegun import freeze_time
 
 from odoo.exceptions import ValidationError
 from odoo.tests import Form
-from odoo.tools import mute_logger
 
-from .common import SerialTrackingCase, committed_env, cursor_env
+from .common import SerialTrackingCase, committed_env, run_concurrently
 
 
 class TestSerialNumbering(SerialTrackingCase):
@@ -97,30 +93,13 @@ class TestSerialNumbering(SerialTrackingCase):
                  "serial_number_format": "R-[[INCNUM,NONE,4]]"}
             )
         self.addCleanup(self._drop_committed_template, template.id)
-        registry = self.registry
-        barrier = threading.Barrier(2, timeout=20)
-        results = {}
-
-        def allocate(index):
-            for attempt in range(5):  # what Odoo's RPC layer does on a serialization failure
-                try:
-                    with registry.cursor() as cr:
-                        env = cursor_env(registry, cr)
-                        if attempt == 0:
-                            barrier.wait()
-                        results[index] = env["product.template"].browse(
-                            template.id
-                        )._serial_generate_from_format(50)
-                    return
-                except psycopg2.errors.SerializationFailure:
-                    continue
-
-        threads = [threading.Thread(target=allocate, args=(i,)) for i in range(2)]
-        with mute_logger("odoo.sql_db"):
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(timeout=60)
+        results = run_concurrently(
+            self,
+            lambda env, _index: env["product.template"].browse(
+                template.id
+            )._serial_generate_from_format(50),
+            retries=4,
+        )
         self.assertEqual(len(results), 2, results)
         first, second = results[0], results[1]
         self.assertEqual(len(first), 50)

@@ -1,4 +1,3 @@
-import threading
 import time
 
 import psycopg2
@@ -6,7 +5,7 @@ import psycopg2
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import mute_logger
 
-from .common import SerialTrackingCase, committed_env, cursor_env
+from .common import SerialTrackingCase, committed_env, run_concurrently
 
 
 class TestSerialUniqueness(SerialTrackingCase):
@@ -62,7 +61,6 @@ class TestSerialUniqueness(SerialTrackingCase):
                 self._race_same_serial(scope)
 
     def _race_same_serial(self, scope):
-        registry = self.registry
         with committed_env(self) as env:
             company = env["res.company"].browse(self.company.id)
             previous_scope = company.serial_uniqueness
@@ -81,33 +79,16 @@ class TestSerialUniqueness(SerialTrackingCase):
                 product_ids = [product_ids[0]] * 2
         self.addCleanup(self._drop_race_data, templates.ids, previous_scope)
 
-        barrier = threading.Barrier(2, timeout=20)
-        outcomes = {}
+        def create(env, index):
+            env["stock.lot"].create(
+                {"name": f"RACE-{scope}", "product_id": product_ids[index],
+                 "company_id": self.company.id}
+            )
+            env.flush_all()
+            time.sleep(1.0)  # keep the transaction open: the other insert waits on the index
+            return "created"
 
-        def create(index):
-            try:
-                with registry.cursor() as cr:
-                    env = cursor_env(registry, cr)
-                    barrier.wait()
-                    env["stock.lot"].create(
-                        {"name": f"RACE-{scope}", "product_id": product_ids[index],
-                         "company_id": self.company.id}
-                    )
-                    env.flush_all()
-                    # keep the transaction open: the other insert must wait on the index
-                    time.sleep(1.0)
-                outcomes[index] = "created"
-            except psycopg2.IntegrityError as error:
-                outcomes[index] = error
-            except Exception as error:  # reported by the assertion below
-                outcomes[index] = repr(error)
-
-        threads = [threading.Thread(target=create, args=(i,)) for i in range(2)]
-        with mute_logger("odoo.sql_db"):
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(timeout=60)
+        outcomes = run_concurrently(self, create)
         created = [o for o in outcomes.values() if o == "created"]
         refused = [o for o in outcomes.values() if isinstance(o, psycopg2.IntegrityError)]
         self.assertEqual(len(created), 1, outcomes)
