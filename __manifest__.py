@@ -18,6 +18,7 @@
         "wizards/serial_entry_wizard_views.xml",
         "views/product_template_views.xml",
         "views/account_move_views.xml",
+        "views/stock_move_views.xml",
         "views/stock_picking_views.xml",
         "views/res_config_settings_views.xml",
         "views/serial_tracking_menus.xml",

@@ -277,7 +277,9 @@ class ProductTemplate(models.Model):
                 and not self.has_access("write")
             ):
                 # Manage Serials grants these settings, not the whole product:
-                # an accountant in the group may switch tracking on.
+                # an accountant in the group may switch tracking on, for the
+                # products their companies let them see.
+                self.check_access("read")
                 return self.sudo().write(vals)
         if "serial_tracking_mode" in changed:
             self._serial_check_mode_lock(vals["serial_tracking_mode"])
