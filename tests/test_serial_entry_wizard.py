@@ -128,6 +128,18 @@ class TestSerialEntryWizard(SerialTrackingCase):
             wizard.action_import_file()
         self.assertFalse(wizard.serial_names)
 
+    def test_file_with_a_formula_is_refused_and_nothing_written(self):
+        content = "serial\nF-1\n=HYPERLINK(\"http://evil\",\"x\")\n".encode()
+        wizard = self._open_add()
+        wizard.write({"required_count": 2, "import_filename": "evil.csv",
+                      "import_file": base64.b64encode(content)})
+        with self.assertRaisesRegex(UserError, "formula"):
+            wizard.action_import_file()
+        self.assertFalse(wizard.serial_names)
+        with self.assertRaisesRegex(UserError, "formula"):
+            self.env["stock.lot"].create(
+                {"name": "=1+1", "product_id": self.accounting_product.product_variant_id.id})
+
     def test_ten_thousand_serials_are_shown_as_ranges(self):
         wizard = self._open_add()
         wizard.write({"required_count": 10000, "paste_text": "BIG-00001..BIG-10000"})

@@ -64,6 +64,7 @@ class TestSerialFormat(BaseCase):
             ("SN-[[INCNUM,DAILY,4]]", "same serials again"),
             ("[[YEAR,2]][[INCNUM,NONE,3]]", "no arguments"),
             ("X" * 60 + "[[INCNUM,NONE,6]]", "longer than 64"),
+            ("=SN[[INCNUM,NONE,3]]", "formula"),
         ):
             with self.subTest(fmt=fmt), self.assertRaisesRegex(SerialInputError, fragment):
                 parse_format(fmt)

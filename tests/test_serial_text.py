@@ -66,6 +66,10 @@ class TestSerialText(BaseCase):
         with self.assertRaisesRegex(SerialInputError, "maximum is 64"):
             normalize_serial("X" * (MAX_SERIAL_LENGTH + 1))
         self.assertEqual(normalize_serial("X" * MAX_SERIAL_LENGTH), "X" * MAX_SERIAL_LENGTH)
+        for formula in ('=HYPERLINK("http://x","y")', "+1", "-2+3", "@SUM(A1)"):
+            with self.subTest(formula=formula), self.assertRaisesRegex(SerialInputError, "formula"):
+                normalize_serial(formula)
+        self.assertEqual(normalize_serial("SN=1+2"), "SN=1+2")  # only a leading one runs
 
     def test_generation(self):
         self.assertEqual(generate_serials("SN-", 1, 3, padding=4), ["SN-0001", "SN-0002", "SN-0003"])
@@ -109,7 +113,7 @@ class TestSerialText(BaseCase):
     @given(st.integers(0, 10**6), st.integers(1, 500), st.integers(0, 8),
            st.text(alphabet="AB-", max_size=3))
     def test_generated_serials_are_distinct_and_span_back(self, start, count, padding, prefix):
-        serials = generate_serials(prefix + "X", start, count, padding=padding)
+        serials = generate_serials("P" + prefix + "X", start, count, padding=padding)
         self.assertEqual(len(set(serials)), count)
         if len(serials[0]) == len(serials[-1]):
             self.assertEqual(parse_serial_text(f"{serials[0]}..{serials[-1]}").serials, serials)

@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from .serial_errors import SerialInputError, _lt
-from .serial_text import MAX_SERIAL_LENGTH
+from .serial_text import FORMULA_PREFIXES, MAX_SERIAL_LENGTH
 
 RESETS = ("NONE", "DAILY", "MONTHLY", "YEARLY")
 DATE_TOKENS = {
@@ -86,6 +86,15 @@ def parse_format(text):
     if not text or not text.strip():
         raise _bad(_lt("The serial number format is empty; for example SN-[[INCNUM,NONE,6]]."))
     text = text.strip()
+    if text.startswith(FORMULA_PREFIXES):
+        raise _bad(
+            _lt(
+                "The format %(format)s starts with %(char)s, which spreadsheets run as a "
+                "formula; serial numbers cannot start with =, +, - or @.",
+                format=text,
+                char=text[0],
+            )
+        )
     pieces, counters = [], []
     position = 0
     for match in _TOKEN.finditer(text):

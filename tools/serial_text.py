@@ -10,6 +10,9 @@ from .serial_errors import SerialInputError, _lt
 MAX_SERIALS_PER_ENTRY = 100_000
 #: Longest serial number accepted, in characters.
 MAX_SERIAL_LENGTH = 64
+#: A serial starting with one of these would run as a formula in a spreadsheet
+#: that opens an exported list.
+FORMULA_PREFIXES = ("=", "+", "-", "@")
 
 _SEPARATORS = re.compile(r"[\r\n,;\t]+")
 _NUMERIC_SPAN = re.compile(r"^([0-9]+)\s*-\s*([0-9]+)$")
@@ -20,8 +23,9 @@ def normalize_serial(value):
     """Return ``value`` as a serial: surrounding white space (Unicode spaces
     included) removed, NFC-normalised. Unicode look-alikes (a Cyrillic "А" for a
     Latin "A") are kept as typed: they are different serials. Control and format
-    characters, line breaks inside the value and values longer than
-    MAX_SERIAL_LENGTH are refused. A blank value gives ''."""
+    characters, line breaks inside the value, a leading formula character
+    (FORMULA_PREFIXES) and values longer than MAX_SERIAL_LENGTH are refused.
+    A blank value gives ''."""
     value = unicodedata.normalize("NFC", str(value)).strip()
     for char in value:
         if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
@@ -33,6 +37,15 @@ def normalize_serial(value):
                     code=f"U+{ord(char):04X}",
                 )
             )
+    if value.startswith(FORMULA_PREFIXES):
+        raise SerialInputError(
+            _lt(
+                "Serial number %(serial)s starts with %(char)s, which spreadsheets run as "
+                "a formula; serial numbers cannot start with =, +, - or @.",
+                serial=value[:MAX_SERIAL_LENGTH],
+                char=value[0],
+            )
+        )
     if len(value) > MAX_SERIAL_LENGTH:
         raise SerialInputError(
             _lt(
