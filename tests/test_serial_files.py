@@ -3,6 +3,7 @@ import io
 import zipfile
 
 import openpyxl
+from hypothesis import given, settings, strategies as st
 
 from odoo.tests import BaseCase
 
@@ -78,3 +79,14 @@ class TestSerialFiles(BaseCase):
         values = read_serial_file("big.xlsx", content)
         self.assertEqual(len(values), 100000)
         self.assertEqual(values[-1], "SN-100000")
+
+    @settings(max_examples=150, deadline=None, database=None)
+    @given(st.binary(max_size=2000), st.sampled_from(["a.csv", "a.txt", "a.xlsx", "a.CSV"]))
+    def test_any_bytes_give_values_or_the_documented_error(self, content, name):
+        try:
+            values = read_serial_file(name, content)
+        except SerialInputError as error:
+            self.assertTrue(str(error))
+            return
+        self.assertTrue(values)
+        self.assertTrue(all(isinstance(value, str) and value for value in values))
