@@ -11,3 +11,8 @@ test:
 .PHONY: pot
 pot:
 	bash scripts/export_pot.sh
+
+# Stress run on a 4-worker Odoo (issue: reliability under load); bounded, loopback only.
+.PHONY: stress
+stress:
+	bash stress/run.sh
