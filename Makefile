@@ -16,3 +16,8 @@ pot:
 .PHONY: stress
 stress:
 	bash stress/run.sh
+
+# Benchmark: serial volumes side by side with native Odoo (not a test).
+.PHONY: bench
+bench:
+	bash bench/run.sh
