@@ -198,7 +198,9 @@ class StockMove(models.Model):
         )
 
     def _serial_set_move_lines(self, names=None, lots=None):
-        """Replace the move's lines by one line per serial, in one batch."""
+        """One line per serial, in one batch. Lines already holding one of the
+        serials are kept: re-creating what Odoo reserved would unreserve and
+        reserve every unit again."""
         base = {
             "move_id": self.id,
             "picking_id": self.picking_id.id,
@@ -209,14 +211,21 @@ class StockMove(models.Model):
             "quantity": 1,
             "company_id": self.company_id.id,
         }
-        self.move_line_ids.unlink()
+        wanted = set(names) if names is not None else set(lots.ids)
+        kept, seen = self.env["stock.move.line"], set()
+        for line in self.move_line_ids:
+            key = (line.lot_name or line.lot_id.name) if names is not None else line.lot_id.id
+            if key in wanted and key not in seen and line.quantity == 1:
+                kept |= line
+                seen.add(key)
+        (self.move_line_ids - kept).unlink()
         if names is not None:
-            vals_list = [{**base, "lot_name": name} for name in names]
+            vals_list = [{**base, "lot_name": name} for name in names if name not in seen]
         else:
             vals_list = [
                 {**base, "lot_id": lot.id,
                  "location_id": lot.location_id.id or self.location_id.id}
-                for lot in lots
+                for lot in lots if lot.id not in seen
             ]
         self.env["stock.move.line"].create(vals_list)
         self.picked = True
