@@ -1,84 +1,183 @@
 import codecs
+import datetime
 import io
+import time
 import zipfile
+from unittest.mock import patch
 
 import openpyxl
 from hypothesis import given, settings, strategies as st
 
 from odoo.tests import BaseCase
 
+from odoo.addons.serial_tracking.tools import serial_files
 from odoo.addons.serial_tracking.tools.serial_errors import SerialInputError
-from odoo.addons.serial_tracking.tools.serial_files import MAX_FILE_ROWS, read_serial_file
+from odoo.addons.serial_tracking.tools.serial_files import (
+    MAX_FILE_BYTES,
+    MAX_FILE_ROWS,
+    read_serial_file,
+)
+from odoo.addons.serial_tracking.tools.serial_text import parse_serial_text
 
 
-def xlsx(rows):
+def xlsx(rows, text_cells=()):
+    """An .xlsx holding ``rows``; ``text_cells`` (coordinates) are forced to
+    text, as when a person types ``=...`` in a cell formatted as text."""
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     for row in rows:
         sheet.append(row)
+    for coordinate in text_cells:
+        sheet[coordinate].data_type = "s"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
+def rewrite_sheet(content, old, new):
+    """``content`` with ``old`` replaced by ``new`` in the first sheet's XML."""
+    source, buffer = zipfile.ZipFile(io.BytesIO(content)), io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                assert old.encode() in data, data
+                data = data.replace(old.encode(), new.encode())
+            target.writestr(info, data)
+    return buffer.getvalue()
+
+
 class TestSerialFiles(BaseCase):
     def test_xlsx_values_as_a_person_sees_them(self):
-        content = xlsx([["SN-1"], [1001], [1001.0], ["0007"], [None], [12.5]])
-        self.assertEqual(read_serial_file("list.XLSX", content), ["SN-1", "1001", "1001", "0007", "12.5"])
+        content = xlsx([["SN-1"], [1001], [1001.0], ["0007"], [None], [12.5], [0.1],
+                        [datetime.date(2024, 12, 1)], [" padded "], [True]])
+        self.assertEqual(
+            read_serial_file("list.XLSX", content),
+            ["SN-1", "1001", "1001", "0007", "12.5", "0.1", "2024-12-01", "padded", "TRUE"],
+        )
 
     def test_xlsx_serial_column_by_header(self):
-        content = xlsx([["Description", "Serial Number"], ["laptop", "A-1"], ["mouse", 42]])
-        self.assertEqual(read_serial_file("s.xlsx", content), ["A-1", "42"])
+        content = xlsx([[None], ["Description", " Serial "], ["laptop", "A-1"], ["mouse", 42],
+                        ["cable", None], ["0001", "A-3"]])
+        self.assertEqual(read_serial_file("s.xlsx", content), ["A-1", "42", "A-3"])
+        for header in ("serial", "SERIALS", "Serial Number", "serial no", "Lot/Serial Number"):
+            with self.subTest(header=header):
+                content = xlsx([["x", header], ["y", "B-1"]])
+                self.assertEqual(read_serial_file("s.xlsx", content), ["B-1"])
 
-    def test_xlsx_formula_text_is_just_text(self):
-        content = xlsx([["serial"], ["'=HYPERLINK(\"x\")"]])
-        self.assertEqual(read_serial_file("s.xlsx", content), ["'=HYPERLINK(\"x\")"])
+    def test_xlsx_without_header_keeps_the_first_row_of_the_first_column(self):
+        content = xlsx([[], ["S-1", "note"], ["S-2"], [None, "S-9"]])
+        self.assertEqual(read_serial_file("s.xlsx", content), ["S-1", "S-2"])
+
+    def test_xlsx_formulas(self):
+        # a formula cell gives its cached value; text starting with "=" stays text
+        content = xlsx([["serial"], ["=1000+1"], ["=HYPERLINK(\"http://x\")"]], text_cells=["A3"])
+        content = rewrite_sheet(content, "<f>1000+1</f><v></v>", "<f>1000+1</f><v>1001</v>")
+        values = read_serial_file("s.xlsx", content)
+        self.assertEqual(values, ["1001", "=HYPERLINK(\"http://x\")"])
+        # the text is then refused like any serial starting with a formula character
+        with self.assertRaisesRegex(SerialInputError, "formula"):
+            parse_serial_text("\n".join(values))
+
+    def test_xlsx_with_wrong_stored_dimensions_is_read_whole(self):
+        content = rewrite_sheet(xlsx([["D-1"], ["D-2"], ["D-3"]]), '<dimension ref="A1:A3"/>',
+                                '<dimension ref="A1"/>')
+        self.assertEqual(read_serial_file("s.xlsx", content), ["D-1", "D-2", "D-3"])
 
     def test_csv_with_bom_and_semicolons(self):
-        content = "\ufeffSerial;Note\nS-1;a\nS-2;b\n".encode()
-        self.assertEqual(read_serial_file("s.csv", content), ["S-1", "S-2"])
+        content = "\ufeffNote;Serial\na;S-1\nb;S-2\n;\nc;0003\n".encode()
+        self.assertEqual(read_serial_file("s.csv", content), ["S-1", "S-2", "0003"])
 
-    def test_csv_utf16_and_legacy_encoding(self):
-        content = codecs.BOM_UTF16_LE + "serial\nÄ-1\n".encode("utf-16-le")
-        self.assertEqual(read_serial_file("s.csv", content), ["Ä-1"])
-        self.assertEqual(read_serial_file("s.csv", "Ä-2\n".encode("cp1252")), ["Ä-2"])
+    def test_csv_encodings(self):
+        for content in (
+            codecs.BOM_UTF16_LE + "serial\r\nÄ-1\r\n".encode("utf-16-le"),
+            codecs.BOM_UTF16_BE + "serial\nÄ-1\n".encode("utf-16-be"),
+            codecs.BOM_UTF32_LE + "serial\nÄ-1\n".encode("utf-32-le"),
+            "serial\nÄ-1\n".encode("utf-8"),
+            "Ä-1\n".encode("cp1252"),
+        ):
+            with self.subTest(content=content[:12]):
+                self.assertEqual(read_serial_file("s.csv", content), ["Ä-1"])
 
-    def test_csv_mixed_delimiters_keep_the_first_column(self):
-        content = b"A-1,x\nA-2;y\nA-3,z\n"
+    def test_csv_quotes_and_pipes(self):
+        content = b'serial|model\n"Q-1|x"|a\n"Q-2"|b\nQ-3|c\n'
+        self.assertEqual(read_serial_file("s.csv", content), ["Q-1|x", "Q-2", "Q-3"])
+        self.assertEqual(read_serial_file("s.csv", b"T-1\tx\nT-2\ty\n"), ["T-1", "T-2"])
+        self.assertEqual(read_serial_file("s.csv", b"ONLY-1\nONLY-2"), ["ONLY-1", "ONLY-2"])
+
+    def test_csv_mixed_delimiters_use_the_one_detected_first(self):
+        # the delimiter is detected once; a row using another stays one cell,
+        # which the caller then splits like pasted text
+        content = b"A-1,x\nA-2;y\nA-3,z\nA-4,w\n"
         values = read_serial_file("s.csv", content)
-        self.assertEqual(values[0], "A-1")
-        self.assertEqual(values[2], "A-3")
+        self.assertEqual(values, ["A-1", "A-2;y", "A-3", "A-4"])
+        self.assertEqual(parse_serial_text("\n".join(values)).serials, ["A-1", "A-2", "y", "A-3", "A-4"])
 
     def test_txt_several_per_line(self):
-        self.assertEqual(read_serial_file("s.txt", b"A1, A2\nA3\tA4;A5\r\n\nA6"),
-                         ["A1", "A2", "A3", "A4", "A5", "A6"])
+        self.assertEqual(read_serial_file("s.TXT", b"A1, A2\nA3\tA4;A5\r\n\nA6\rA7 "),
+                         ["A1", "A2", "A3", "A4", "A5", "A6", "A7"])
+        # spans and repeats are left to the caller's parser
+        self.assertEqual(read_serial_file("s.txt", b"S-1..S-3\nS-1"), ["S-1..S-3", "S-1"])
 
     def test_bad_files(self):
-        good = xlsx([["A-1"]] * 5)
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w") as archive:
+        good = xlsx([["A-1"]] * 50)
+        not_a_workbook = io.BytesIO()
+        with zipfile.ZipFile(not_a_workbook, "w") as archive:
             archive.writestr("hello.txt", "not a workbook")
-        for name, content, fragment in (
-            ("empty.csv", b"", "empty"),
-            ("blank.csv", b"\n\n ,\n", "no serial numbers"),
-            ("garbage.xlsx", b"\x89PNG\r\n\x1a\n" + bytes(range(256)), "cannot be read"),
-            ("truncated.xlsx", good[: len(good) // 2], "cannot be read|damaged"),
-            ("other.xlsx", buffer.getvalue(), "cannot be read|damaged"),
-            ("locked.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, "password-protected"),
-            ("report.pdf", b"%PDF-1.4", r"\.xlsx, \.csv or \.txt"),
-            ("nul.csv", b"A-1\x00\nA-2", "binary"),
-            ("long.txt", b"A" * (1024 * 1024 + 1), "over 1 MB"),
-            ("huge.csv", b"x" * (21 * 1024 * 1024), "largest file"),
-            ("many.csv", b"\n".join(b"S%d" % n for n in range(MAX_FILE_ROWS + 1)), "more than 200000 rows"),
+        for name, content, fragments in (
+            ("empty.csv", b"", ["empty"]),
+            ("empty.xlsx", b"", ["empty"]),
+            ("blank.csv", b"\n\n ,\n", ["holds no serial numbers"]),
+            ("blank.txt", b" \r\n\t;", ["holds no serial numbers"]),
+            ("blank.xlsx", xlsx([[None], [" "]]), ["holds no serial numbers"]),
+            ("garbage.xlsx", b"\x89PNG\r\n\x1a\n" + bytes(range(256)), ["cannot be read", "save it again"]),
+            ("truncated.xlsx", good[: len(good) // 2], ["cannot be read"]),
+            ("other.xlsx", not_a_workbook.getvalue(), ["cannot be read"]),
+            ("locked.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512,
+             ["password-protected", "old .xls", "without a password as .xlsx"]),
+            ("report.pdf", b"%PDF-1.4", ["report.pdf", ".xlsx", ".csv", ".txt"]),
+            ("noextension", b"A-1", [".xlsx", ".csv", ".txt"]),
+            ("old.xls", b"\xd0\xcf\x11\xe0", [".xlsx", ".csv", ".txt"]),
+            ("nul.csv", b"A-1\x00\nA-2", ["binary"]),
+            ("nul.txt", b"\xef\xbb\xbfA-1\x00", ["binary"]),
+            ("long.txt", b"A" * (1024 * 1024 + 1), ["over 1 MB"]),
+            ("long.csv", b"ok\n" + b"B" * (1024 * 1024 + 1), ["over 1 MB"]),
+            ("cell.csv", b"serial\n" + b"C" * 200_000 + b"\n", ["over 100000 characters near line 2"]),
+            ("quote.csv", b'serial\n"open\n' + b"D\n" * 70_000, ["quote that is not closed"]),
+            ("huge.csv", b"x" * (MAX_FILE_BYTES + 1), ["20 MB"]),
+            ("bad-utf16.csv", codecs.BOM_UTF16_LE + b"A\x00B", ["encoding", "UTF-8"]),
         ):
-            with self.subTest(name=name), self.assertRaisesRegex(SerialInputError, fragment):
-                read_serial_file(name, content)
+            with self.subTest(name=name):
+                with self.assertRaises(SerialInputError) as caught:
+                    read_serial_file(name, content)
+                for fragment in fragments:
+                    self.assertIn(fragment, str(caught.exception))
+
+    def test_row_limit(self):
+        rows = b"\n".join(b"S%d" % n for n in range(MAX_FILE_ROWS))
+        self.assertEqual(len(read_serial_file("max.csv", rows)), MAX_FILE_ROWS)
+        self.assertEqual(len(read_serial_file("max.txt", rows + b"\n")), MAX_FILE_ROWS)
+        for name in ("many.csv", "many.txt"):
+            with self.subTest(name=name), self.assertRaisesRegex(SerialInputError, "more than 200000 rows"):
+                read_serial_file(name, rows + b"\nS-LAST")
+        far_row = rewrite_sheet(xlsx([["E-1"], ["E-2"]]), '<row r="2"><c r="A2"', '<row r="200001"><c r="A200001"')
+        with self.assertRaisesRegex(SerialInputError, "more than 200000 rows"):
+            read_serial_file("far.xlsx", far_row)
+
+    def test_xlsx_that_unpacks_too_big_is_refused(self):
+        content = xlsx([["A-1"]])
+        with patch.object(serial_files, "MAX_XLSX_UNPACKED_BYTES", 1000):
+            with self.assertRaisesRegex(SerialInputError, "unpacks to more than"):
+                read_serial_file("bomb.xlsx", content)
 
     def test_hundred_thousand_rows_xlsx(self):
-        content = xlsx([[f"SN-{n:06d}"] for n in range(1, 100001)])
+        content = xlsx([[f"SN-{n:06d}", "wide", "row"] for n in range(1, 100001)])
+        started = time.perf_counter()
         values = read_serial_file("big.xlsx", content)
+        elapsed = time.perf_counter() - started
         self.assertEqual(len(values), 100000)
-        self.assertEqual(values[-1], "SN-100000")
+        self.assertEqual((values[0], values[-1]), ("SN-000001", "SN-100000"))
+        self.assertLess(elapsed, 10)
 
     @settings(max_examples=150, deadline=None, database=None)
     @given(st.binary(max_size=2000), st.sampled_from(["a.csv", "a.txt", "a.xlsx", "a.CSV"]))
@@ -89,4 +188,12 @@ class TestSerialFiles(BaseCase):
             self.assertTrue(str(error))
             return
         self.assertTrue(values)
-        self.assertTrue(all(isinstance(value, str) and value for value in values))
+        self.assertTrue(all(isinstance(value, str) and value == value.strip() and value
+                            for value in values))
+
+    @settings(max_examples=100, deadline=None, database=None)
+    @given(st.lists(st.text(alphabet="AZ09-_/.", min_size=1, max_size=10), min_size=1, max_size=30),
+           st.sampled_from([",", ";", "\t", "|"]))
+    def test_csv_first_column_comes_back_whatever_the_delimiter(self, serials, delimiter):
+        text = "\n".join(f"{serial}{delimiter}note" for serial in serials)
+        self.assertEqual(read_serial_file("p.csv", text.encode()), serials)

@@ -1,11 +1,15 @@
+"""The one error the plain-Python serial helpers raise."""
 from odoo.tools.translate import LazyGettext, LazyTranslate
 
-_lt = LazyTranslate("serial_tracking")
+_lt = LazyTranslate(__name__)
 
 
 class SerialInputError(ValueError):
-    """Bad serial input. ``localized(env)`` gives the message in the user's
-    language, ``str(error)`` in English."""
+    """Input a person must fix (a bad serial, span, format or file).
+
+    ``message`` is a lazy translation: ``str(error)`` gives the English text,
+    ``localized(env)`` the text in the user's language.
+    """
 
     def __init__(self, message):
         super().__init__(message)

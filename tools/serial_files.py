@@ -1,4 +1,11 @@
-"""Serial numbers from .xlsx, .csv and .txt files, as a person sees them."""
+"""Serial numbers from .xlsx, .csv and .txt files, as a person sees them.
+
+.xlsx: the first sheet; .csv: delimiter (``, ; tab |``) and encoding detected
+once from the start of the file; both take the column headed Serial (see
+:data:`HEADERS`, looked for in the first non-empty row, which is then skipped)
+or else the first column. .txt: every line split like pasted text (line
+breaks, commas, semicolons, tabs).
+"""
 
 import codecs
 import csv
@@ -6,28 +13,56 @@ import datetime
 import io
 import zipfile
 
-from .serial_errors import SerialInputError, _lt
+from odoo.tools.translate import LazyTranslate
 
-#: Largest file accepted.
+from .serial_errors import SerialInputError
+from .serial_text import _SEPARATORS
+
+_lt = LazyTranslate(__name__)
+
+#: Largest file accepted, in bytes.
 MAX_FILE_BYTES = 20 * 1024 * 1024
-#: Most rows (or lines) read from one file.
+#: Most rows (spreadsheet rows, CSV records or text lines, blank ones
+#: included) read from one file.
 MAX_FILE_ROWS = 200_000
-#: Longest line of a text file.
-MAX_LINE_BYTES = 1024 * 1024
-HEADERS = {"serial", "serials", "serial number", "serial numbers", "serial no", "serial no."}
+#: Longest line of a .csv or .txt file, in characters.
+MAX_LINE_LENGTH = 1024 * 1024
+#: Longest cell of a .csv file, in characters: below the csv module's
+#: own default limit, so a file gives the same answer whether or not Odoo
+#: raised that limit.
+MAX_CELL_LENGTH = 100_000
+#: Largest unpacked size of an .xlsx archive: guards against zip bombs.
+MAX_XLSX_UNPACKED_BYTES = 512 * 1024 * 1024
+#: Header texts (trimmed, any case) that mark the serial column.
+HEADERS = frozenset((
+    "serial", "serials", "serial number", "serial numbers", "serial no", "serial no.",
+    "serial_number", "lot/serial number",
+))
 EXTENSIONS = (".xlsx", ".csv", ".txt")
+# Password-protected .xlsx files and old .xls workbooks are OLE2 compound files.
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+_BOMS = (  # UTF-32 first: its little-endian BOM starts with UTF-16's
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_SNIFF_CHARS = 64 * 1024
 
 
 def read_serial_file(filename, content):
-    """Cell texts of a serial file, in file order, blanks skipped (not
-    de-duplicated: parse them like pasted text)."""
-    name = (filename or "").lower()
+    """Cell texts of a serial file, in file order, empty cells skipped, not
+    de-duplicated (the caller parses them like pasted text). Refuses with
+    :class:`SerialInputError` what it cannot read, saying why."""
+    filename = filename or ""
+    name = filename.lower().strip()
     extension = next((ext for ext in EXTENSIONS if name.endswith(ext)), None)
     if not extension:
         raise SerialInputError(
             _lt(
-                "%(file)s is not a supported file; use .xlsx, .csv or .txt.",
+                "%(file)s is not a supported file; import an Excel workbook (.xlsx), a "
+                ".csv file or a .txt file.",
                 file=filename or "?",
             )
         )
@@ -36,7 +71,8 @@ def read_serial_file(filename, content):
     if len(content) > MAX_FILE_BYTES:
         raise SerialInputError(
             _lt(
-                "%(file)s is %(size)s MB; the largest file accepted is %(max)s MB.",
+                "%(file)s is %(size)s MB; the largest file accepted is %(max)s MB. Split "
+                "it into smaller files.",
                 file=filename,
                 size=round(len(content) / 1024 / 1024, 1),
                 max=MAX_FILE_BYTES // 1024 // 1024,
@@ -45,8 +81,8 @@ def read_serial_file(filename, content):
     if extension == ".xlsx":
         values = _read_xlsx(filename, content)
     else:
-        text = _decode(filename, content)
-        values = _read_csv(filename, text) if extension == ".csv" else _read_txt(filename, text)
+        lines = _text_lines(filename, _decode(filename, content))
+        values = _read_csv(filename, lines) if extension == ".csv" else _read_txt(lines)
     if not values:
         raise SerialInputError(_lt("%(file)s holds no serial numbers.", file=filename))
     return values
@@ -62,43 +98,80 @@ def _too_many_rows(filename):
     )
 
 
+def _too_long(filename):
+    return SerialInputError(
+        _lt(
+            "%(file)s has a line over 1 MB; put one serial (or a few) per line.",
+            file=filename,
+        )
+    )
+
+
+def _cell_too_long(filename, line):
+    return SerialInputError(
+        _lt(
+            "%(file)s has a cell over %(max)s characters near line %(line)s, or a quote "
+            "that is not closed; put one serial (or a few) per cell.",
+            file=filename,
+            max=MAX_CELL_LENGTH,
+            line=line,
+        )
+    )
+
+
 def _cell_text(value):
+    """A cell value as the spreadsheet shows it."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        return value.strip()
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float):
-        if value.is_integer():
-            return str(int(value))
-        return repr(value)
+        # 1001.0 is how a spreadsheet stores the number 1001; repr() of other
+        # floats is the shortest exact text, without trailing zeros
+        return str(int(value)) if value.is_integer() else repr(value)
     if isinstance(value, datetime.datetime):
-        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
-    if isinstance(value, datetime.date):
+        if value.time() == datetime.time():
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, (datetime.date, datetime.time)):
         return value.isoformat()
     return str(value).strip()
 
 
-def _pick_column(rows_iter, filename):
-    """Yield the serial column's values: the column headed "Serial" if the first
-    non-empty row has one (that row is then skipped), else the first column."""
-    column, header_seen = 0, False
-    count = 0
-    for row in rows_iter:
-        count += 1
+def _serial_column(cells):
+    """Index of the cell holding a serial header, or None."""
+    return next((index for index, cell in enumerate(cells) if cell.lower() in HEADERS), None)
+
+
+def _pick_column(rows, filename):
+    """Values of the serial column of ``rows`` (lists of cell texts)."""
+    column = None
+    values = []
+    for count, cells in enumerate(rows, 1):
         if count > MAX_FILE_ROWS:
             raise _too_many_rows(filename)
-        cells = [_cell_text(cell) for cell in row]
-        if not any(cells):
-            continue
-        if not header_seen:
-            header_seen = True
-            lowered = [cell.lower() for cell in cells]
-            match = next((i for i, cell in enumerate(lowered) if cell in HEADERS), None)
-            if match is not None:
-                column = match
+        if column is None:
+            if not any(cells):
                 continue
+            column = _serial_column(cells)
+            if column is not None:
+                continue  # the header row
+            column = 0
         if column < len(cells) and cells[column]:
-            yield cells[column]
+            values.append(cells[column])
+    return values
+
+
+def _damaged(filename):
+    return SerialInputError(
+        _lt(
+            "%(file)s cannot be read as an .xlsx workbook (it is damaged or not an Excel "
+            "file); open it in your spreadsheet program and save it again as .xlsx.",
+            file=filename,
+        )
+    )
 
 
 def _read_xlsx(filename, content):
@@ -107,91 +180,181 @@ def _read_xlsx(filename, content):
     if content.startswith(_OLE_MAGIC):
         raise SerialInputError(
             _lt(
-                "%(file)s is password-protected or an old .xls workbook; save it "
-                "without a password as .xlsx, or as .csv.",
+                "%(file)s is password-protected or an old .xls workbook; open it in your "
+                "spreadsheet program and save it without a password as .xlsx (or as .csv).",
                 file=filename,
+            )
+        )
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            # zipfile never unpacks more than the declared sizes
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except Exception as error:  # any failure to open untrusted bytes means "damaged"
+        raise _damaged(filename) from error
+    if unpacked > MAX_XLSX_UNPACKED_BYTES:  # checked first: loading reads shared strings
+        raise SerialInputError(
+            _lt(
+                "%(file)s unpacks to more than %(max)s MB; save the serial numbers alone "
+                "in a smaller workbook or a .csv file.",
+                file=filename,
+                max=MAX_XLSX_UNPACKED_BYTES // 1024 // 1024,
             )
         )
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError) as error:
-        raise SerialInputError(
-            _lt(
-                "%(file)s cannot be read as an .xlsx workbook (it is damaged or not "
-                "an Excel file): save it again from your spreadsheet program.",
-                file=filename,
-            )
-        ) from error
+    except Exception as error:
+        raise _damaged(filename) from error
     try:
+        if not workbook.worksheets:
+            return []
         sheet = workbook.worksheets[0]
-        return list(_pick_column(sheet.iter_rows(values_only=True), filename))
+        # the stored dimensions may be wrong (some tools write A1): trust the rows
+        sheet.reset_dimensions()
+        return _xlsx_column(sheet, filename)
     except SerialInputError:
         raise
     except Exception as error:  # a truncated archive fails while streaming rows
-        raise SerialInputError(
-            _lt("%(file)s is damaged: its rows cannot be read.", file=filename)
-        ) from error
+        raise _damaged(filename) from error
     finally:
         workbook.close()
 
 
+def _xlsx_column(sheet, filename):
+    # Two streaming passes: the first stops at the first non-empty row to find
+    # the column; the second reads only that column, so a wide sheet costs no
+    # more than a narrow one.
+    column = first_row = None
+    for row_number, row in enumerate(sheet.iter_rows(values_only=True), 1):
+        if row_number > MAX_FILE_ROWS:
+            raise _too_many_rows(filename)
+        cells = [_cell_text(value) for value in row]
+        if any(cells):
+            column = _serial_column(cells)
+            first_row = row_number if column is None else row_number + 1
+            column = column or 0
+            break
+    if column is None:
+        return []
+    values = []
+    rows = sheet.iter_rows(min_row=first_row, min_col=column + 1, max_col=column + 1,
+                           values_only=True)
+    for row_number, row in enumerate(rows, first_row):
+        if row_number > MAX_FILE_ROWS:
+            raise _too_many_rows(filename)
+        text = _cell_text(row[0]) if row else ""  # openpyxl cuts cells at 32,767 characters
+        if text:
+            values.append(text)
+    return values
+
+
 def _decode(filename, content):
-    if b"\x00" in content and not content.startswith(
-        (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-    ):
-        raise SerialInputError(
-            _lt("%(file)s looks binary (it contains NUL bytes), not a text file.", file=filename)
-        )
-    for bom, encoding in (
-        (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
+    for bom, encoding in _BOMS:
         if content.startswith(bom):
-            return content.decode(encoding)
+            try:
+                text = content.decode(encoding)
+            except UnicodeDecodeError as error:
+                raise _undecodable(filename) from error
+            break
+    else:
+        if b"\x00" in content:
+            raise _binary(filename)
+        text = _decode_without_bom(content)
+        if text is None:
+            raise _undecodable(filename)
+    if "\x00" in text:
+        raise _binary(filename)
+    return text
+
+
+def _decode_without_bom(content):
     try:
         return content.decode("utf-8")
     except UnicodeDecodeError:
         pass
     import chardet  # noqa: PLC0415
 
-    guess = chardet.detect(content[:65536]).get("encoding") or "cp1252"
-    try:
-        return content.decode(guess)
-    except (UnicodeDecodeError, LookupError):
-        return content.decode("cp1252", errors="replace")
+    guess = chardet.detect(content[:_SNIFF_CHARS]).get("encoding")
+    for encoding in (guess, "cp1252"):
+        if not encoding:
+            continue
+        try:
+            return content.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return None
 
 
-def _check_lines(filename, text):
-    lines = text.splitlines()
-    if len(lines) > MAX_FILE_ROWS:
-        raise _too_many_rows(filename)
-    if any(len(line) > MAX_LINE_BYTES for line in lines):
-        raise SerialInputError(
-            _lt(
-                "%(file)s has a line over 1 MB; put one serial (or a few) per line.",
-                file=filename,
-            )
+def _binary(filename):
+    return SerialInputError(
+        _lt(
+            "%(file)s looks binary (it contains NUL bytes), not a text file; export the "
+            "serial numbers as .csv, .txt or .xlsx.",
+            file=filename,
         )
-    return lines
+    )
 
 
-def _read_csv(filename, text):
-    lines = _check_lines(filename, text)
-    sample = "\n".join(lines[:50])
+def _undecodable(filename):
+    return SerialInputError(
+        _lt(
+            "The text encoding of %(file)s cannot be recognised; save it again as UTF-8.",
+            file=filename,
+        )
+    )
+
+
+def _text_lines(filename, text):
+    """The lines of ``text`` (line ends kept, for the csv module), streamed,
+    with the line-count and line-length limits."""
+    # newline='' splits on \n, \r and \r\n only, like the csv module
+    for count, line in enumerate(io.StringIO(text, newline=""), 1):
+        if count > MAX_FILE_ROWS:
+            raise _too_many_rows(filename)
+        if len(line) > MAX_LINE_LENGTH:
+            raise _too_long(filename)
+        yield line
+
+
+def _sniff_delimiter(sample):
+    # cut at the last line end so the sample holds only whole lines
+    cut = max(sample.rfind("\n"), sample.rfind("\r"))
+    if cut > 0:
+        sample = sample[:cut]
     try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
-        delimiter = dialect.delimiter
+        return csv.Sniffer().sniff(sample, delimiters=",;\t|").delimiter
     except csv.Error:
-        delimiter = ","
-    reader = csv.reader(lines, delimiter=delimiter)
-    return list(_pick_column(reader, filename))
+        return ","
 
 
-def _read_txt(filename, text):
-    from .serial_text import _SEPARATORS  # noqa: PLC0415
+def _read_csv(filename, lines):
+    head, sample_length = [], 0
+    for line in lines:
+        head.append(line)
+        sample_length += len(line)
+        if sample_length >= _SNIFF_CHARS:
+            break
+    delimiter = _sniff_delimiter("".join(head))
 
+    def all_lines():
+        yield from head
+        yield from lines
+
+    reader = csv.reader(all_lines(), delimiter=delimiter)
+
+    def rows():
+        for row in reader:
+            if any(len(cell) > MAX_CELL_LENGTH for cell in row):
+                raise _cell_too_long(filename, reader.line_num)
+            yield [cell.strip() for cell in row]
+
+    try:
+        return _pick_column(rows(), filename)
+    except csv.Error as error:  # the csv module's own field limit
+        raise _cell_too_long(filename, reader.line_num) from error
+
+
+def _read_txt(lines):
     values = []
-    for line in _check_lines(filename, text):
-        values.extend(item.strip() for item in _SEPARATORS.split(line) if item.strip())
+    for line in lines:
+        values.extend(item for item in map(str.strip, _SEPARATORS.split(line)) if item)
     return values
