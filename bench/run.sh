@@ -1,15 +1,29 @@
 #!/usr/bin/env bash
 # make bench: serial volumes, this addon side by side with native Odoo, on a fresh
-# database. N="1000 10000" by default (BENCH_N to change). Not a test.
+# database. Not a test. Settings (environment):
+#   BENCH_N="1000 10000"   sizes of the accounting and physical steps
+#   BENCH_STEPS=accounting,physical,import,volume   which steps
+#   BENCH_PROFILE=DIR      a cProfile dump of every step in DIR
+#   BENCH_DB=name          use (and keep) this database instead of a fresh one
 set -euo pipefail
 source "$(dirname "$0")/../scripts/odoo_env.sh"
 find_odoo
 ensure_postgres
-DB="serial_tracking_bench_$$"
-trap 'dropdb --if-exists "$DB" >/dev/null 2>&1 || true; rm -rf "$BUILD_DIR/data/filestore/$DB"' EXIT
-echo "Creating $DB with the addon (no demo data)..."
-"$ODOO_PYTHON" "$ODOO_BIN" --addons-path="$ADDONS_PATH" -d "$DB" -i serial_tracking \
+if [ -n "${BENCH_DB:-}" ]; then
+    DB="$BENCH_DB"
+    ARGS=(-u serial_tracking)
+    psql -lqt | cut -d'|' -f1 | grep -qw "$DB" || ARGS=(-i serial_tracking)
+else
+    DB="serial_tracking_bench_$$"
+    ARGS=(-i serial_tracking)
+    trap 'dropdb --if-exists "$DB" >/dev/null 2>&1 || true; rm -rf "$BUILD_DIR/data/filestore/$DB"' EXIT
+fi
+echo "Preparing $DB with the addon (no demo data)..."
+"$ODOO_PYTHON" "$ODOO_BIN" --addons-path="$ADDONS_PATH" -d "$DB" "${ARGS[@]}" \
     --stop-after-init --data-dir="$BUILD_DIR/data" --log-level=warn --http-interface=127.0.0.1 \
     --http-port="${PORT:-8078}" >/dev/null 2>&1
+PROFILE_ARGS=()
+[ -n "${BENCH_PROFILE:-}" ] && mkdir -p "$BENCH_PROFILE" && PROFILE_ARGS=(--profile "$BENCH_PROFILE")
 "$ODOO_PYTHON" "$(dirname "$0")/bench.py" --addons-path="$ADDONS_PATH" --db "$DB" \
-    --data-dir="$BUILD_DIR/data" --sizes ${BENCH_N:-1000 10000}
+    --data-dir="$BUILD_DIR/data" --sizes ${BENCH_N:-1000 10000} \
+    --steps "${BENCH_STEPS:-accounting,physical,import,volume}" "${PROFILE_ARGS[@]}"

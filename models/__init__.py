@@ -5,6 +5,7 @@ from . import serial_tracking_counter
 from . import stock_lot_history
 from . import stock_lot
 from . import stock_move_line
+from . import stock_quant
 from . import account_move_line
 from . import account_move
 from . import stock_move

@@ -56,6 +56,39 @@ def trusted_serial_flow():
         _trusted_serial_flow.reset(token)
 
 
+def tracks_serials_physically(product):
+    """Whether the addon tracks ``product``'s serials on transfers."""
+    return bool(product.serial_tracking_enabled and product.serial_tracking_mode == "physical")
+
+
+def check_company_in_bulk(records, serials, fnames, odoo_check):
+    """``records._check_company(fnames)`` where ``serials`` (a part of
+    ``records``, created or moved by the thousand) are checked per company
+    and field on all their linked records at once, not one record at a time.
+    ``odoo_check(some_records)`` runs Odoo's own check: on the other records,
+    and on the serials when a mismatch needs its wording (or a case the
+    shortcut leaves to Odoo: company-dependent fields)."""
+    if len(serials) < 2:
+        return odoo_check(records)
+    if records - serials:
+        odoo_check(records - serials)
+    if fnames is None or {"company_id", "company_ids"} & set(fnames):
+        fnames = records._fields
+    fields_to_check = [records._fields[name] for name in fnames]
+    fields_to_check = [field for field in fields_to_check if field.relational and field.check_company]
+    if "company_id" not in records._fields or any(field.company_dependent for field in fields_to_check):
+        return odoo_check(serials)
+    for company, group in serials.grouped("company_id").items():
+        for field in fields_to_check:
+            linked = group.sudo()[field.name]
+            if not linked:
+                continue
+            domain = linked._check_company_domain(company)
+            if domain and linked != linked.with_context(active_test=False).filtered_domain(domain):
+                return odoo_check(serials)
+    return None
+
+
 def _serial_key_violation_message(env, diagnostics):
     return env._(
         "This serial number already exists. Serial numbers are unique per product or "
@@ -213,6 +246,12 @@ class StockLot(models.Model):
         product_ids.add(self.env.context.get("default_product_id"))
         products = self.env["product.product"].browse(pid for pid in product_ids if pid)
         return set(products.filtered("serial_tracking_enabled").ids)
+
+    def _check_company(self, fnames=None):
+        return check_company_in_bulk(
+            self, self.filtered("is_serial"), fnames,
+            lambda records: super(StockLot, records)._check_company(fnames),
+        )
 
     @api.model_create_multi
     def create(self, vals_list):

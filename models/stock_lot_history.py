@@ -1,5 +1,8 @@
+from psycopg2.extras import Json as PsycopgJson
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.tools import SQL
 
 HISTORY_EVENT_TYPES = [
     ("RECEIVE", "Received"),
@@ -109,31 +112,50 @@ class StockLotHistory(models.Model):
         ``location_dest_id``, ``partner_id``, ``document`` (any record, linked and
         named), ``note``.
         """
-        vals_list = []
+        columns = (
+            "lot_id", "product_id", "product_tmpl_id", "company_id", "event_type", "date",
+            "quantity", "location_id", "location_dest_id", "partner_id", "user_id",
+            "res_model", "res_id", "document_name", "note", "previous_values",
+            "create_uid", "create_date", "write_uid", "write_date",
+        )
+        now = fields.Datetime.now()
+        names = {}  # a document's name is computed once, however many units it moves
+        rows = []
         for event in events:
             lot = event["lot"]
             document = event.get("document")
-            vals_list.append(
-                {
-                    "lot_id": lot.id,
-                    "product_id": lot.product_id.id,
-                    "product_tmpl_id": lot.product_id.product_tmpl_id.id,
-                    "company_id": lot.company_id.id or self.env.company.id,
-                    "event_type": event["event_type"],
-                    "date": event.get("date") or fields.Datetime.now(),
-                    "quantity": event.get("quantity", 1.0),
-                    "location_id": event.get("location_id"),
-                    "location_dest_id": event.get("location_dest_id"),
-                    "partner_id": event.get("partner_id"),
-                    "user_id": self.env.uid,
-                    "res_model": document._name if document else False,
-                    "res_id": document.id if document else False,
-                    "document_name": document.display_name if document else False,
-                    "note": event.get("note"),
-                    "previous_values": event.get("previous_values"),
-                }
-            )
-        return self.sudo().create(vals_list)
+            if document and document not in names:
+                names[document] = document.display_name
+            previous = event.get("previous_values")
+            rows.append((
+                lot.id, lot.product_id.id, lot.product_id.product_tmpl_id.id,
+                lot.company_id.id or self.env.company.id, event["event_type"],
+                event.get("date") or now, event.get("quantity", 1.0),
+                event.get("location_id") or None, event.get("location_dest_id") or None,
+                event.get("partner_id") or None, self.env.uid,
+                document._name if document else None, document.id if document else None,
+                names[document] if document else None, event.get("note") or None,
+                PsycopgJson(previous) if previous else None,
+                self.env.uid, now, self.env.uid, now,
+            ))
+        if not rows:
+            return self.browse()
+        # Rows are append-only and have no computed or related fields: written
+        # with plain INSERTs, 1,000 rows each, instead of the ORM's per-record
+        # create (which took a third of posting a 10,000-serial bill).
+        self.env.flush_all()
+        ids = []
+        for start in range(0, len(rows), 1000):
+            chunk = rows[start:start + 1000]
+            self.env.cr.execute(SQL(
+                "INSERT INTO stock_lot_history (%s) VALUES %s RETURNING id",
+                SQL(", ").join(SQL.identifier(column) for column in columns),
+                SQL(", ").join(SQL("%s", row) for row in chunk),
+            ))
+            ids += [row_id for (row_id,) in self.env.cr.fetchall()]
+        self.env["stock.lot"].invalidate_model(["history_ids", "history_count"])
+        self.env["product.template"].invalidate_model(["serial_history_count"])
+        return self.browse(ids)
 
     @api.model
     def _serial_latest_rows(self, lots):

@@ -17,3 +17,4 @@ from . import test_tracking_mode
 from . import test_sale_delivered_serials
 from . import test_ui_tours
 from . import test_warranty
+from . import test_quant_batching

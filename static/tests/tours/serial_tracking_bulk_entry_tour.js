@@ -38,7 +38,7 @@ registry.category("web_tour.tours").add("serial_tracking_bulk_entry_tour", {
         },
         {
             content: "The serials are on the product",
-            trigger: "body:not(:has(.modal)) div[name='serial_ids'] td:contains('SPAN-03')",
+            trigger: "body:not(:has(.modal)) div[name='serial_tab_ids'] td:contains('SPAN-03')",
         },
     ],
 });

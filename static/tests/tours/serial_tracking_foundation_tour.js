@@ -43,7 +43,7 @@ registry.category("web_tour.tours").add("serial_tracking_foundation_tour", {
         },
         {
             content: "The serial is listed in the tab, In Stock",
-            trigger: "div[name='serial_ids'] tr:has(td:contains('TOUR-SN-0001')) td:contains('In Stock')",
+            trigger: "div[name='serial_tab_ids'] tr:has(td:contains('TOUR-SN-0001')) td:contains('In Stock')",
         },
         {
             content: "Open the Serial History",
