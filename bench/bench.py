@@ -319,7 +319,7 @@ def main():
     for size, label, ours, native in rows:
         native_text = f"{native:11.2f}" if native is not None else f"{'':>11}"
         ratio_text = f"{ours / native:12.2f}" if native else f"{'':>12}"
-        print(f"{size:>7}  {label:<48} {ours:9.2f} {native_text} {ratio_text}")
+        print(f"{size:>7}  {label:<48} {ours:9.2f} {native_text} {ratio_text}".rstrip())
 
 
 if __name__ == "__main__":
