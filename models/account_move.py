@@ -51,9 +51,10 @@ class AccountMove(models.Model):
         lots = self.env["stock.lot"]._serial_find_existing(line.product_id, names, self.company_id)
         return lots.filtered(lambda lot: lot.product_id == line.product_id), lots
 
-    def _serial_problems_for(self, line, names, lots=None):
+    def _serial_problems_for(self, line, names, lots=None, found=None):
         """Why ``names`` cannot go on ``line`` (empty when they can). For
-        remove-mode lines ``lots`` are the chosen units."""
+        remove-mode lines ``lots`` are the chosen units; for add-mode lines
+        ``found`` is what :meth:`_serial_find_lots` gave, when already known."""
         self.ensure_one()
         event = SERIAL_MOVE_TYPES[self.move_type][1]
         labels = dict(self.env["stock.lot"]._fields["serial_status"]._description_selection(self.env))
@@ -63,7 +64,7 @@ class AccountMove(models.Model):
             return format_collapsed(sorted(bad), limit=20)
 
         if event == "BILL":
-            own, clashing = self._serial_find_lots(line, names)
+            own, clashing = found or self._serial_find_lots(line, names)
             in_stock = own.filtered(lambda lot: lot.serial_status in AVAILABLE_STATUSES)
             other = clashing - own
             problems = []
@@ -77,7 +78,7 @@ class AccountMove(models.Model):
                     serials=listed(other.mapped("name"))))
             return "; ".join(problems)
         if event == "CREDIT_NOTE":
-            own, _clashing = self._serial_find_lots(line, names)
+            own, _clashing = found or self._serial_find_lots(line, names)
             unknown = set(names) - set(own.mapped("name"))
             not_sold = own.filtered(
                 lambda lot: lot.serial_status != "sold"
@@ -143,16 +144,18 @@ class AccountMove(models.Model):
                         serials=format_collapsed(sorted(repeated), limit=20)))
                     continue
                 seen.update(names)
+                found = None
                 if line._serial_mode() == "add":
-                    lots = move._serial_find_lots(line, names)[0]
+                    found = move._serial_find_lots(line, names)
+                    lots = found[0]
                 else:
                     lots = line.serial_lot_ids
-                steps.append((line, names, lots))
+                steps.append((line, names, lots, found))
         # lock every unit once, in id order, then judge them as they are now
-        self._serial_lock(self.env["stock.lot"].union(*(lots for _l, _n, lots in steps)))
+        self._serial_lock(self.env["stock.lot"].union(*(step[2] for step in steps)))
         plan = []
-        for line, names, lots in steps:
-            problem = line.move_id._serial_problems_for(line, names, lots)
+        for line, names, lots, found in steps:
+            problem = line.move_id._serial_problems_for(line, names, lots, found)
             if problem:
                 errors.append(self.env._(
                     "%(move)s, line %(line)s: %(problem)s.",
