@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools.serial_text import format_collapsed
+from .product_template import tracks_serials_physically
 
 # Move type -> (entry mode, history event); see account.move._serial_post
 SERIAL_MOVE_TYPES = {
@@ -56,11 +57,9 @@ class AccountMoveLine(models.Model):
         return self.serial_lot_ids.sorted("name").mapped("name")
 
     def _serial_is_physical(self):
-        template = self.product_id.product_tmpl_id
         return bool(
             self.display_type == "product"
-            and template.serial_tracking_enabled
-            and template.serial_tracking_mode == "physical"
+            and tracks_serials_physically(self.product_id)
             and self.move_id.move_type in SERIAL_MOVE_TYPES
         )
 

@@ -33,6 +33,11 @@ def add_warranty(start, duration, unit):
     return start + relativedelta(**{f"{unit}s": duration})
 
 
+def tracks_serials_physically(product):
+    """Whether the addon tracks ``product``'s serials on transfers."""
+    return bool(product.serial_tracking_enabled and product.serial_tracking_mode == "physical")
+
+
 class ProductTemplate(models.Model):
     _inherit = "product.template"
 
@@ -125,23 +130,24 @@ class ProductTemplate(models.Model):
                 [("product_tmpl_id", "=", template._origin.id), ("is_serial", "=", True)]
             ) if template._origin.id else Lot
 
-    def _serial_untracked_quants(self):
-        return self.env["stock.quant"].sudo().search([
+    def _serial_untracked_domain(self):
+        """Quants of units on hand without a serial."""
+        return [
             ("product_id.product_tmpl_id", "in", self.ids),
             ("lot_id", "=", False),
             ("location_id.usage", "=", "internal"),
             ("quantity", ">", 0),
-        ])
+        ]
+
+    def _serial_untracked_quants(self):
+        return self.env["stock.quant"].sudo().search(self._serial_untracked_domain())
 
     @api.depends("serial_tracking_enabled", "serial_tracking_mode")
     def _compute_serial_untracked_qty(self):
-        physical = self.filtered(
-            lambda t: t.serial_tracking_enabled and t.serial_tracking_mode == "physical"
-        )
+        physical = self.filtered(tracks_serials_physically)
         quantities = dict(
             self.env["stock.quant"].sudo()._read_group(
-                [("product_id.product_tmpl_id", "in", physical.ids), ("lot_id", "=", False),
-                 ("location_id.usage", "=", "internal"), ("quantity", ">", 0)],
+                physical._serial_untracked_domain(),
                 ["product_tmpl_id"],
                 ["quantity:sum"],
             )
@@ -332,7 +338,7 @@ class ProductTemplate(models.Model):
 
     def _serial_wanted_native_tracking(self):
         self.ensure_one()
-        if self.serial_tracking_enabled and self.serial_tracking_mode == "physical":
+        if tracks_serials_physically(self):
             return "serial"
         return "none"
 

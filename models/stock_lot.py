@@ -8,7 +8,7 @@ from odoo.tools import escape_psql
 from ..tools.serial_errors import SerialInputError
 from ..tools.serial_format import counter_pattern
 from ..tools.serial_text import normalize_serial
-from .product_template import MANAGE_SERIALS_GROUP, add_warranty
+from .product_template import MANAGE_SERIALS_GROUP, add_warranty, tracks_serials_physically
 
 SERIAL_STATUSES = [
     ("in_stock", "In Stock"),
@@ -54,11 +54,6 @@ def trusted_serial_flow():
         yield
     finally:
         _trusted_serial_flow.reset(token)
-
-
-def tracks_serials_physically(product):
-    """Whether the addon tracks ``product``'s serials on transfers."""
-    return bool(product.serial_tracking_enabled and product.serial_tracking_mode == "physical")
 
 
 def check_company_in_bulk(records, serials, fnames, odoo_check):

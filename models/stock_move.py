@@ -6,12 +6,8 @@ from odoo.tools import OrderedSet
 
 from ..tools.serial_text import format_collapsed
 
-from .stock_lot import (
-    AVAILABLE_STATUSES,
-    QUIET_CONTEXT,
-    tracks_serials_physically,
-    trusted_serial_flow,
-)
+from .product_template import tracks_serials_physically
+from .stock_lot import AVAILABLE_STATUSES, QUIET_CONTEXT, trusted_serial_flow
 
 INTERNAL_USAGES = ("internal", "transit")
 
@@ -46,10 +42,7 @@ class StockMove(models.Model):
 
     def _compute_serial_required(self):
         for move in self:
-            template = move.product_id.product_tmpl_id
-            move.serial_required = bool(
-                template.serial_tracking_enabled and template.serial_tracking_mode == "physical"
-            )
+            move.serial_required = tracks_serials_physically(move.product_id)
             names = move.move_line_ids.mapped(lambda ml: ml.lot_id.name or ml.lot_name or "")
             names = [name for name in names if name]
             move.serial_display = move.serial_required and (
@@ -86,8 +79,7 @@ class StockMove(models.Model):
         """Where Odoo stays silent: a serial cannot come in while it is in stock,
         and cannot leave a location where it is not. One query for all lines."""
         lines = self.move_line_ids.filtered(
-            lambda ml: ml.quantity and ml.product_id.serial_tracking_enabled
-            and ml.product_id.serial_tracking_mode == "physical"
+            lambda ml: ml.quantity and tracks_serials_physically(ml.product_id)
             and (ml.lot_id or ml.lot_name)
         )
         if not lines:

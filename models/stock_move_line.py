@@ -1,6 +1,8 @@
 from odoo import api, models
 
-from .stock_lot import check_company_in_bulk, tracks_serials_physically, trusted_serial_flow
+from .product_template import tracks_serials_physically
+from .stock_lot import check_company_in_bulk, trusted_serial_flow
+from .stock_move import INTERNAL_USAGES
 from .stock_quant import serial_quant_batch
 
 
@@ -37,8 +39,7 @@ class StockMoveLine(models.Model):
             return [
                 (line.product_id.id, line.location_id.id, line.lot_id.id)
                 for line in self.exists()
-                if line.lot_id and line.location_id.usage in ("internal", "transit")
-                and tracks_serials_physically(line.product_id) and line.quantity
+                if line.lot_id and line.location_id.usage in INTERNAL_USAGES and line.quantity
             ]
 
         with serial_quant_batch(self.env, keys, leaving):

@@ -7,7 +7,7 @@ from odoo.exceptions import UserError
 
 from odoo.addons.stock.models.stock_quant import StockQuant as StockQuantBase
 
-from .stock_lot import tracks_serials_physically
+from .product_template import tracks_serials_physically
 
 _QUANT_BATCH = ContextVar("serial_quant_batch", default=None)
 

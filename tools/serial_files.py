@@ -186,27 +186,27 @@ def _read_xlsx(filename, content):
             )
         )
     try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            # zipfile never unpacks more than the declared sizes
-            unpacked = sum(info.file_size for info in archive.infolist())
+        archive = zipfile.ZipFile(io.BytesIO(content))
     except Exception as error:  # any failure to open untrusted bytes means "damaged"
         raise _damaged(filename) from error
-    if unpacked > MAX_XLSX_UNPACKED_BYTES:  # checked first: loading reads shared strings
-        raise SerialInputError(
-            _lt(
-                "%(file)s unpacks to more than %(max)s MB; save the serial numbers alone "
-                "in a smaller workbook or a .csv file.",
-                file=filename,
-                max=MAX_XLSX_UNPACKED_BYTES // 1024 // 1024,
+    with archive:
+        # zipfile never unpacks more than the declared sizes
+        if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_UNPACKED_BYTES:
+            # checked first: loading reads shared strings
+            raise SerialInputError(
+                _lt(
+                    "%(file)s unpacks to more than %(max)s MB; save the serial numbers alone "
+                    "in a smaller workbook or a .csv file.",
+                    file=filename,
+                    max=MAX_XLSX_UNPACKED_BYTES // 1024 // 1024,
+                )
             )
-        )
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        try:
             return _xlsx_plain_column(archive, filename)
-    except SerialInputError:
-        raise
-    except Exception:  # noqa: BLE001 anything unusual is left to openpyxl, which decides
-        pass
+        except SerialInputError:
+            raise
+        except Exception:  # noqa: BLE001 anything unusual is left to openpyxl, which decides
+            pass
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:
@@ -288,13 +288,17 @@ def _xlsx_parts(archive):
 def _xlsx_shared_strings(archive, path):
     if not path:
         return []
-    strings = []
-    for item in _xml_elements(archive, path, f"{_MAIN}si"):
-        # as openpyxl: the plain text then every run's text, phonetic hints left out
-        snippets = [item.findtext(f"{_MAIN}t")]
-        snippets += [run.findtext(f"{_MAIN}t") for run in item.iterfind(f"{_MAIN}r")]
-        strings.append("".join(text for text in snippets if text).replace("x005F_", ""))
-    return strings
+    return [
+        _rich_text(item).replace("x005F_", "")  # as openpyxl's shared strings
+        for item in _xml_elements(archive, path, f"{_MAIN}si")
+    ]
+
+
+def _rich_text(element):
+    """As openpyxl: the plain text then every run's text, phonetic hints left out."""
+    snippets = [element.findtext(f"{_MAIN}t")]
+    snippets += [run.findtext(f"{_MAIN}t") for run in element.iterfind(f"{_MAIN}r")]
+    return "".join(text for text in snippets if text)
 
 
 def _xlsx_formatted_styles(archive, path):
@@ -329,9 +333,7 @@ def _xlsx_cell_text(cell, shared, formatted):
         holder = cell.find(f"{_MAIN}is")
         if holder is None:
             return ""
-        snippets = [holder.findtext(f"{_MAIN}t")]
-        snippets += [run.findtext(f"{_MAIN}t") for run in holder.iterfind(f"{_MAIN}r")]
-        text = "".join(text for text in snippets if text)
+        text = _rich_text(holder)
     else:
         text = cell.findtext(f"{_MAIN}v")
         if not text:
