@@ -4,9 +4,8 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_is_zero
 
-from ..tools.serial_text import format_collapsed
 from .account_move_line import SERIAL_MOVE_TYPES
-from .stock_lot import AVAILABLE_STATUSES, QUIET_CONTEXT, trusted_serial_flow
+from .stock_lot import AVAILABLE_STATUSES, QUIET_CONTEXT, format_serials, trusted_serial_flow
 
 # What a unit was before a document changed it, so a reversal can restore it.
 RESTORABLE_FIELDS = ("serial_status", "location_id", "customer_id", "warranty_date_start",
@@ -61,7 +60,7 @@ class AccountMove(models.Model):
         partner = self.partner_id.commercial_partner_id
 
         def listed(bad):
-            return format_collapsed(sorted(bad), limit=20)
+            return format_serials(self.env, sorted(bad), limit=20)
 
         if event == "BILL":
             own, clashing = found or self._serial_find_lots(line, names)
@@ -141,7 +140,7 @@ class AccountMove(models.Model):
                     errors.append(self.env._(
                         "%(move)s, line %(line)s: serials also on another line: %(serials)s.",
                         move=move.display_name, line=label,
-                        serials=format_collapsed(sorted(repeated), limit=20)))
+                        serials=format_serials(self.env, sorted(repeated), limit=20)))
                     continue
                 seen.update(names)
                 found = None

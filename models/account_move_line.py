@@ -1,8 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools.serial_text import format_collapsed
 from .product_template import tracks_serials_physically
+from .stock_lot import format_serials
 
 # Move type -> (entry mode, history event); see account.move._serial_post
 SERIAL_MOVE_TYPES = {
@@ -90,10 +90,10 @@ class AccountMoveLine(models.Model):
         for line in self:
             if not line.serial_required:
                 names = line._serial_delivered_names()
-                line.serial_display = format_collapsed(names, limit=3) if names else False
+                line.serial_display = format_serials(self.env, names, limit=3) if names else False
                 continue
             names = line._serial_entered_names()
-            text = format_collapsed(names, limit=3) if names else self.env._("none")
+            text = format_serials(self.env, names, limit=3) if names else self.env._("none")
             line.serial_display = f"{text} ({len(names)} / {line._serial_quantity_text()})"
 
     def _serial_quantity_text(self):
@@ -112,7 +112,7 @@ class AccountMoveLine(models.Model):
         """Serials printed under the line on the invoice: ranges when long."""
         for line in self:
             names = line._serial_entered_names() if line.display_type == "product" else []
-            line.serial_report_text = format_collapsed(names, limit=50) if names else False
+            line.serial_report_text = format_serials(self.env, names, limit=50) if names else False
 
     def action_open_serial_entry(self):
         self.ensure_one()

@@ -22,7 +22,9 @@ class SerialTrackingCounter(models.Model):
     period_key = fields.Char(readonly=True, help="Reset period: a day, a month, a year or empty.")
     prefix = fields.Char(readonly=True)
     suffix = fields.Char(readonly=True)
-    last_value = fields.Integer(readonly=True, help="The last number handed out.")
+    # numeric, not integer: formats may carry 12 digits and existing serials
+    # (imported, typed) push the counter past them, beyond 32 bits
+    last_value = fields.Float(digits=(32, 0), readonly=True, help="The last number handed out.")
 
     _counter_key_unique = models.UniqueIndex(
         "(company_id, product_tmpl_id, period_key, prefix, suffix)"
@@ -60,7 +62,7 @@ class SerialTrackingCounter(models.Model):
                 "uid": self.env.uid,
             },
         )
-        last = self.env.cr.fetchone()[0]
+        last = int(self.env.cr.fetchone()[0])
         self.invalidate_model(["last_value"])
         return range(last - count + 1, last + 1)
 
@@ -76,4 +78,4 @@ class SerialTrackingCounter(models.Model):
             [company.id, template.id, parts.period_key, parts.prefix, parts.suffix],
         )
         row = self.env.cr.fetchone()
-        return max(row[0] if row else 0, parts.start - 1) + 1
+        return max(int(row[0]) if row else 0, parts.start - 1) + 1

@@ -7,7 +7,7 @@ from odoo.tools import escape_psql
 
 from ..tools.serial_errors import SerialInputError
 from ..tools.serial_format import counter_pattern
-from ..tools.serial_text import normalize_serial
+from ..tools.serial_text import format_collapsed, normalize_serial
 from .product_template import MANAGE_SERIALS_GROUP, add_warranty, tracks_serials_physically
 
 SERIAL_STATUSES = [
@@ -54,6 +54,11 @@ def trusted_serial_flow():
         yield
     finally:
         _trusted_serial_flow.reset(token)
+
+
+def format_serials(env, names, limit=None):
+    """:func:`format_collapsed` with its "(+N more)" tail in the user's language."""
+    return format_collapsed(names, limit=limit, more=env._("… (+%(count)s more)"))
 
 
 def check_company_in_bulk(records, serials, fnames, odoo_check):

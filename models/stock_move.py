@@ -4,10 +4,9 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.tools import OrderedSet
 
-from ..tools.serial_text import format_collapsed
 
 from .product_template import tracks_serials_physically
-from .stock_lot import AVAILABLE_STATUSES, QUIET_CONTEXT, trusted_serial_flow
+from .stock_lot import AVAILABLE_STATUSES, QUIET_CONTEXT, format_serials, trusted_serial_flow
 
 INTERNAL_USAGES = ("internal", "transit")
 
@@ -46,7 +45,7 @@ class StockMove(models.Model):
             names = move.move_line_ids.mapped(lambda ml: ml.lot_id.name or ml.lot_name or "")
             names = [name for name in names if name]
             move.serial_display = move.serial_required and (
-                f"{format_collapsed(names, limit=3) or '-'} "
+                f"{format_serials(self.env, names, limit=3) or '-'} "
                 f"({len(names)} / {int(move.product_qty)})"
             )
 
@@ -56,13 +55,18 @@ class StockMove(models.Model):
         if not tracks_serials_physically(self.product_id) or len(self.product_id) != 1:
             return super()._get_out_move_lines(lot=lot)
         line_ids = OrderedSet()
+        valued = {}
         for move_line in self.move_line_ids:
             if lot and move_line.lot_id != lot:
                 continue
             if not move_line.picked or move_line._should_exclude_for_valuation():
                 continue
-            if (move_line.location_id._should_be_valued()
-                    and not move_line.location_dest_id._should_be_valued()):
+            source, destination = move_line.location_id, move_line.location_dest_id
+            if (source, destination) not in valued:
+                valued[source, destination] = (
+                    source._should_be_valued() and not destination._should_be_valued()
+                )
+            if valued[source, destination]:
                 line_ids.add(move_line.id)
         return self.env["stock.move.line"].browse(line_ids)
 
@@ -78,9 +82,9 @@ class StockMove(models.Model):
     def _serial_check_stock_rules(self):
         """Where Odoo stays silent: a serial cannot come in while it is in stock,
         and cannot leave a location where it is not. One query for all lines."""
+        tracked = self.move_line_ids.product_id.filtered(tracks_serials_physically)
         lines = self.move_line_ids.filtered(
-            lambda ml: ml.quantity and tracks_serials_physically(ml.product_id)
-            and (ml.lot_id or ml.lot_name)
+            lambda ml: ml.quantity and ml.product_id in tracked and (ml.lot_id or ml.lot_name)
         )
         if not lines:
             return
@@ -91,9 +95,9 @@ class StockMove(models.Model):
             ("location_id.usage", "=", "internal"),
             ("quantity", ">", 0),
         ])
-        on_hand = defaultdict(lambda: self.env["stock.location"])
+        on_hand = defaultdict(list)
         for quant in quants:
-            on_hand[(quant.product_id.id, quant.lot_id.name)] |= quant.location_id
+            on_hand[(quant.product_id.id, quant.lot_id.name)].append(quant.location_id)
         errors = []
         for line in lines:
             name = line.lot_id.name or line.lot_name
@@ -104,8 +108,9 @@ class StockMove(models.Model):
                 errors.append(self.env._(
                     "%(serial)s cannot be received: it is already in stock at %(location)s.",
                     serial=name, location=locations[0].display_name))
-            elif source_internal and not locations.filtered(
-                lambda loc: loc.parent_path.startswith(line.location_id.parent_path)
+            elif source_internal and not any(
+                location.parent_path.startswith(line.location_id.parent_path)
+                for location in locations
             ):
                 errors.append(self.env._(
                     "%(serial)s cannot leave %(location)s: it is not there%(where)s.",
@@ -123,16 +128,23 @@ class StockMove(models.Model):
         if not lines:
             return
         events, writes, first_receipts = [], defaultdict(set), set()
+        # lines of one transfer share locations and dates: classified once
+        classified, warranty_start = {}, {}
         for line in lines:
-            event, status = classify_move(line.location_id.usage, line.location_dest_id.usage)
+            source, destination = line.location_id, line.location_dest_id
+            if (source, destination) not in classified:
+                classified[source, destination] = classify_move(source.usage, destination.usage)
+            event, status = classified[source, destination]
             move = line.move_id
             partner = line.picking_id.partner_id or move.partner_id
             values = {}
             if status:
                 values["serial_status"] = status
             if event == "SHIP":
+                if line.date not in warranty_start:
+                    warranty_start[line.date] = fields.Date.context_today(self, line.date)
                 values["customer_id"] = partner.id
-                values["warranty_date_start"] = fields.Date.context_today(self, line.date)
+                values["warranty_date_start"] = warranty_start[line.date]
             if status == "in_stock" and not line.lot_id.date_received:
                 first_receipts.add(line.lot_id.id)
             writes[tuple(sorted(values.items()))].add(line.lot_id.id)
@@ -201,7 +213,7 @@ class StockMove(models.Model):
             return self.env._("%(count)s serial numbers are already in stock or used by "
                               "another product: %(serials)s.",
                               count=len(in_stock),
-                              serials=format_collapsed(sorted(in_stock.mapped("name")), limit=20))
+                              serials=format_serials(self.env, sorted(in_stock.mapped("name")), limit=20))
         return False
 
     def _serial_entry_apply(self, wizard):

@@ -24,25 +24,35 @@ class StockMoveLine(models.Model):
 
     def _action_done(self):
         # validating: three quant updates per line, held back and written together
-        def keys():
-            lines = self.exists().filtered(
-                lambda ml: ml.lot_id and not ml.package_id and not ml.result_package_id
-                and not ml.owner_id
-            )
-            return [
-                (line.product_id.id, location.id, line.lot_id.id)
-                for line in lines
-                for location in (line.location_id, line.location_dest_id)
-            ]
+        keys, leaving = [], []
 
-        def leaving():
-            return [
-                (line.product_id.id, line.location_id.id, line.lot_id.id)
-                for line in self.exists()
-                if line.lot_id and line.location_id.usage in INTERNAL_USAGES and line.quantity
-            ]
+        def collect():
+            # one pass over the lines for both lists, when the batch first needs them
+            if keys or leaving:
+                return
+            usage_of = {}
+            for line in self.exists():
+                if not line.lot_id:
+                    continue
+                product_id, lot_id = line.product_id.id, line.lot_id.id
+                source, destination = line.location_id, line.location_dest_id
+                if source.id not in usage_of:
+                    usage_of[source.id] = source.usage
+                if usage_of[source.id] in INTERNAL_USAGES and line.quantity:
+                    leaving.append((product_id, source.id, lot_id))
+                if not line.package_id and not line.result_package_id and not line.owner_id:
+                    keys.extend(((product_id, source.id, lot_id),
+                                 (product_id, destination.id, lot_id)))
 
-        with serial_quant_batch(self.env, keys, leaving):
+        def candidate_keys():
+            collect()
+            return keys
+
+        def leaving_keys():
+            collect()
+            return leaving
+
+        with serial_quant_batch(self.env, candidate_keys, leaving_keys):
             return super()._action_done()
 
     def _check_company(self, fnames=None):

@@ -110,6 +110,15 @@ class TestQuantBatching(SerialTrackingCase):
                  str(q.in_date), q.value)
                 for q in quants
             ),
+            # every other stored field, as create and write leave it
+            "quant_fields": sorted((
+                tuple(
+                    (name, q[name].display_name if q._fields[name].type == "many2one" else q[name])
+                    for name in q._serial_stored_fields()
+                    if name not in ("id", "product_id", "create_date", "write_date")
+                )
+                for q in quants
+            ), key=repr),
             "moves": [
                 (m.location_id.name, m.location_dest_id.name, m.state, m.quantity, m.value,
                  m.remaining_qty, m.remaining_value, m.price_unit)

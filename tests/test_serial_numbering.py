@@ -46,6 +46,15 @@ class TestSerialNumbering(SerialTrackingCase):
         template = self._numbered("N[[INCNUM,NONE,2,98]]")
         self.assertEqual(template._serial_generate_from_format(3), ["N98", "N99", "N100"])
 
+    def test_counter_goes_past_32_bits(self):
+        # an imported serial far above 2,147,483,647 pushes the counter past it
+        template = self._numbered("SN-[[INCNUM,NONE,4]]")
+        self.add_serials(template, ["SN-0001", "SN-900000000000"])
+        self.assertEqual(
+            template._serial_generate_from_format(2), ["SN-0002", "SN-900000000001"]
+        )
+        self.assertEqual(template._serial_generate_from_format(1), ["SN-900000000002"])
+
     def test_reference_token(self):
         template = self._numbered("[[REF]]-[[INCNUM,NONE,3]]", default_code="LAP")
         self.assertEqual(template._serial_generate_from_format(1), ["LAP-001"])

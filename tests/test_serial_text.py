@@ -168,6 +168,11 @@ class TestSerialText(BaseCase):
         self.assertEqual(format_collapsed(serials, limit=3), "SN-0001 – SN-0010 (10), SN-0042, X")
         self.assertEqual(format_collapsed(serials, limit=0), "… (+3 more)")
         self.assertEqual(format_collapsed([]), "")
+        # models hand in the tail in the user's language
+        self.assertEqual(
+            format_collapsed(serials, limit=1, more="… (+%(count)s de plus)"),
+            "SN-0001 – SN-0010 (10), … (+2 de plus)",
+        )
         self.assertEqual(str(SerialRange("SN-0042", "SN-0042", 1)), "SN-0042")
 
     def test_collapse_rules(self):

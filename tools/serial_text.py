@@ -361,12 +361,13 @@ def expand_ranges(ranges):
     return serials
 
 
-def format_collapsed(serials, limit=None):
+def format_collapsed(serials, limit=None, more="… (+%(count)s more)"):
     """``SN-0001 – SN-0010 (10), SN-0042``; with ``limit``, at most that many
-    ranges, then ``… (+N more)`` for the ranges left out."""
+    ranges, then ``more`` (``… (+N more)``) for the ranges left out. Models
+    pass ``more`` translated into the user's language."""
     ranges = collapse_serials(serials)
     shown = ranges if limit is None else ranges[:max(limit, 0)]
     pieces = [str(serial_range) for serial_range in shown]
     if len(ranges) > len(shown):
-        pieces.append(f"… (+{len(ranges) - len(shown)} more)")
+        pieces.append(more % {"count": len(ranges) - len(shown)})
     return ", ".join(pieces)

@@ -3,12 +3,11 @@ import base64
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..models.stock_lot import AVAILABLE_STATUSES
+from ..models.stock_lot import AVAILABLE_STATUSES, format_serials
 from ..tools.serial_errors import SerialInputError
 from ..tools.serial_files import read_serial_file
 from ..tools.serial_text import (
     MAX_SERIALS_PER_ENTRY,
-    format_collapsed,
     generate_serials,
     parse_serial_text,
 )
@@ -99,7 +98,7 @@ class SerialEntryWizard(models.TransientModel):
             if wizard.show_all and len(names) <= SHOW_ALL_LIMIT:
                 wizard.serials_display = "\n".join(names)
             else:
-                wizard.serials_display = format_collapsed(names, limit=200)
+                wizard.serials_display = format_serials(self.env, names, limit=200)
             wizard.can_confirm = (
                 bool(names) and len(names) == wizard.required_count and not wizard.problem
             )
@@ -174,7 +173,7 @@ class SerialEntryWizard(models.TransientModel):
                 self.env._(
                     "%(count)s duplicates removed: %(serials)s",
                     count=len(repeated),
-                    serials=format_collapsed(list(dict.fromkeys(repeated)), limit=20),
+                    serials=format_serials(self.env, list(dict.fromkeys(repeated)), limit=20),
                 )
             )
         self.write({"serial_names": "\n".join(entry), "last_message": "\n".join(messages)})
@@ -195,12 +194,13 @@ class SerialEntryWizard(models.TransientModel):
         existing = self.env["stock.lot"]._serial_find_existing(
             self.product_id, names, self.company_id
         )
+        existing_names = set(existing.mapped("name"))
         self.problem = bool(existing) and self.env._(
             "%(count)s serial numbers already exist: %(serials)s. Remove them "
             "(Clear and enter the list again) or choose other numbers.",
             count=len(existing),
-            serials=format_collapsed(
-                [name for name in names if name in set(existing.mapped("name"))], limit=20
+            serials=format_serials(
+                self.env, [name for name in names if name in existing_names], limit=20
             ),
         )
 
@@ -288,7 +288,7 @@ class SerialEntryWizard(models.TransientModel):
                     where=self.location_id
                     and self.env._(" at %(location)s", location=self.location_id.display_name)
                     or "",
-                    serials=format_collapsed(missing, limit=20),
+                    serials=format_serials(self.env, missing, limit=20),
                 )
             )
         self.write({"selected_lot_ids": [fields.Command.link(lot.id) for lot in found],
