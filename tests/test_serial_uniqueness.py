@@ -2,7 +2,7 @@ import time
 
 import psycopg2
 
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import UserError
 from odoo.tools import mute_logger
 
 from .common import SerialTrackingCase, committed_env, run_concurrently
@@ -14,21 +14,28 @@ class TestSerialUniqueness(SerialTrackingCase):
             {"name": name, "product_id": template.product_variant_id.id}
         )
 
+    def assertRefusedAsDuplicate(self, template, name):
+        """The unique index refuses the serial; the message the user gets
+        (Odoo turns the database error into it) names the serial and the setting."""
+        with self.assertRaises(psycopg2.IntegrityError) as caught, \
+                mute_logger("odoo.sql_db"), self.cr.savepoint():
+            self._lot(template, name)
+            self.env.flush_all()
+        message = self.env["stock.lot"]._sql_error_to_message(caught.exception)
+        self.assertIn(name.strip(), message)
+        self.assertIn("Inventory > Configuration > Settings", message)
+
     def test_per_product_scope(self):
         other = self.create_tracked_product("Other Laptop", "accounting")
         self._lot(self.accounting_product, "SAME-1")
         self._lot(other, "SAME-1")  # another product may reuse the number
-        with self.assertRaisesRegex(ValidationError, "SAME-1"), self.cr.savepoint():
-            self._lot(self.accounting_product, "SAME-1")
-            self.env.flush_all()
+        self.assertRefusedAsDuplicate(self.accounting_product, "SAME-1")
 
     def test_company_scope(self):
         self.company.serial_uniqueness = "company"
         other = self.create_tracked_product("Other Laptop", "accounting")
         self._lot(self.accounting_product, "ONCE-1")
-        with self.assertRaises(psycopg2.IntegrityError), mute_logger("odoo.sql_db"), self.cr.savepoint():
-            self._lot(other, "ONCE-1")
-            self.env.flush_all()
+        self.assertRefusedAsDuplicate(other, "ONCE-1")
 
     def test_switch_to_company_scope_names_the_duplicates(self):
         other = self.create_tracked_product("Other Laptop", "accounting")
@@ -41,11 +48,30 @@ class TestSerialUniqueness(SerialTrackingCase):
     def test_surrounding_whitespace_is_never_part_of_a_serial(self):
         lot = self._lot(self.accounting_product, "  WS-1 \t")
         self.assertEqual(lot.name, "WS-1")
-        with self.assertRaisesRegex(ValidationError, "WS-1"), self.cr.savepoint():
-            self._lot(self.accounting_product, "WS-1 ")
-            self.env.flush_all()
+        self.assertRefusedAsDuplicate(self.accounting_product, "WS-1 ")
         lot.name = " WS-2 "
         self.assertEqual(lot.name, "WS-2")
+
+    def test_batch_creation_keeps_defaults_and_values_per_serial(self):
+        # defaults are computed once per batch: each serial still gets them,
+        # and its own values are never shared with the next one
+        self.env["ir.default"].set("stock.lot", "ref", "FROM-DEFAULT")
+        Lot = self.env["stock.lot"].with_context(default_note="<p>from context</p>")
+        product_id = self.accounting_product.product_variant_id.id
+        lots = Lot.create([
+            {"name": "BATCH-0", "product_id": product_id},
+            {"name": "BATCH-OWN", "ref": "OWN", "product_id": product_id},
+            {"name": "BATCH-2", "product_id": product_id},
+            {"name": "BATCH-3", "product_id": product_id},
+        ])
+        self.assertEqual(lots.mapped("name"), ["BATCH-0", "BATCH-OWN", "BATCH-2", "BATCH-3"])
+        self.assertEqual(lots.mapped("ref"), ["FROM-DEFAULT", "OWN", "FROM-DEFAULT", "FROM-DEFAULT"])
+        self.assertEqual(lots.mapped("note"), ["<p>from context</p>"] * 4)
+        self.assertTrue(all(lots.mapped("is_serial")))
+        later = self.env["stock.lot"].create([
+            {"name": f"LATER-{n}", "product_id": product_id} for n in range(2)
+        ])
+        self.assertEqual(later.mapped("note"), [False, False])
 
     def test_add_serials_refuses_existing_numbers_before_writing(self):
         self.add_serials(self.accounting_product, ["DUP-1"])
