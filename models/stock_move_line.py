@@ -1,7 +1,7 @@
 from odoo import api, models
 
 from .product_template import tracks_serials_physically
-from .stock_lot import check_company_in_bulk, trusted_serial_flow
+from .stock_lot import QUIET_CONTEXT, check_company_in_bulk, trusted_serial_flow
 from .stock_move import INTERNAL_USAGES
 from .stock_quant import serial_quant_batch
 
@@ -62,6 +62,12 @@ class StockMoveLine(models.Model):
         )
 
     def _create_and_assign_production_lot(self):
-        # Receiving new serial numbers is part of the transfer the user may edit.
+        # Receiving new serial numbers is part of the transfer the user may edit;
+        # the serial history records it, so no chatter message per unit.
+        tracked = self.filtered(lambda ml: tracks_serials_physically(ml.product_id))
         with trusted_serial_flow():
-            return super()._create_and_assign_production_lot()
+            if tracked:
+                super(StockMoveLine, tracked.with_context(**QUIET_CONTEXT)
+                      )._create_and_assign_production_lot()
+            if self - tracked:
+                super(StockMoveLine, self - tracked)._create_and_assign_production_lot()

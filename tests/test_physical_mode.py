@@ -81,6 +81,8 @@ class TestPhysicalMode(SerialTrackingCase):
         self.assertEqual(lot.location_id, self.stock_location)
         self.assertTrue(lot.date_received)
         self.assertEqual(self.events(lot), ["RECEIVE"])
+        # the history is the audit trail: no chatter message per received unit
+        self.assertFalse(lot.message_ids)
         row = lot.history_ids
         self.assertEqual(row.document_ref, receipt)
         self.assertEqual((row.location_id, row.location_dest_id), (self.supplier_location, self.stock_location))
