@@ -117,6 +117,8 @@ class StockLot(models.Model):
         related="product_id.product_tmpl_id", store=True, index=True, precompute=True,
         string="Product Template",
     )
+    # compute and store repeated from stock: Odoo checks precompute against
+    # the attributes of this definition alone and would warn without them
     company_id = fields.Many2one(compute="_compute_company_id", store=True, precompute=True)
     serial_tracking_mode = fields.Selection(related="product_tmpl_id.serial_tracking_mode")
     serial_key = fields.Char(

@@ -4,7 +4,6 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.tools import OrderedSet
 
-
 from .product_template import tracks_serials_physically
 from .stock_lot import AVAILABLE_STATUSES, QUIET_CONTEXT, format_serials, trusted_serial_flow
 
@@ -213,7 +212,8 @@ class StockMove(models.Model):
             return self.env._("%(count)s serial numbers are already in stock or used by "
                               "another product: %(serials)s.",
                               count=len(in_stock),
-                              serials=format_serials(self.env, sorted(in_stock.mapped("name")), limit=20))
+                              serials=format_serials(self.env, sorted(in_stock.mapped("name")),
+                                                     limit=20))
         return False
 
     def _serial_entry_apply(self, wizard):

@@ -30,15 +30,12 @@ class StockMoveLine(models.Model):
             # one pass over the lines for both lists, when the batch first needs them
             if keys or leaving:
                 return
-            usage_of = {}
             for line in self.exists():
                 if not line.lot_id:
                     continue
                 product_id, lot_id = line.product_id.id, line.lot_id.id
                 source, destination = line.location_id, line.location_dest_id
-                if source.id not in usage_of:
-                    usage_of[source.id] = source.usage
-                if usage_of[source.id] in INTERNAL_USAGES and line.quantity:
+                if source.usage in INTERNAL_USAGES and line.quantity:
                     leaving.append((product_id, source.id, lot_id))
                 if not line.package_id and not line.result_package_id and not line.owner_id:
                     keys.extend(((product_id, source.id, lot_id),
