@@ -16,14 +16,19 @@ class TestSerialUniqueness(SerialTrackingCase):
 
     def assertRefusedAsDuplicate(self, template, name):
         """The unique index refuses the serial; the message the user gets
-        (Odoo turns the database error into it) names the serial and the setting."""
+        (Odoo turns the database error into it) names the serial and the
+        setting, and no serial was added."""
+        Lot = self.env["stock.lot"]
+        before = Lot.search_count([("name", "=", name.strip())])
         with self.assertRaises(psycopg2.IntegrityError) as caught, \
                 mute_logger("odoo.sql_db"), self.cr.savepoint():
             self._lot(template, name)
             self.env.flush_all()
-        message = self.env["stock.lot"]._sql_error_to_message(caught.exception)
+        message = Lot._sql_error_to_message(caught.exception)
         self.assertIn(name.strip(), message)
         self.assertIn("Inventory > Configuration > Settings", message)
+        self.env.invalidate_all()
+        self.assertEqual(Lot.search_count([("name", "=", name.strip())]), before)
 
     def test_per_product_scope(self):
         other = self.create_tracked_product("Other Laptop", "accounting")
