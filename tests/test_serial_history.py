@@ -1,4 +1,7 @@
+import importlib.util
+
 from odoo.exceptions import AccessError
+from odoo.tools import file_path, sql
 
 from .common import SerialTrackingCase
 
@@ -79,3 +82,31 @@ class TestSerialHistory(SerialTrackingCase):
         mistake = self.add_serials(self.accounting_product, ["TYPO-1"])
         mistake.with_user(self.serial_manager).unlink()
         self.assertFalse(mistake.exists())
+
+    def test_upgrade_from_1_0_drops_unused_indexes_and_log_columns(self):
+        # the table as version 19.0.1.0.0 left it; the migration must leave it
+        # as a new installation has it, and rows must still be written
+        cr = self.env.cr
+        cr.execute("""
+            ALTER TABLE stock_lot_history
+                ADD COLUMN create_uid int4 REFERENCES res_users(id) ON DELETE SET NULL,
+                ADD COLUMN create_date timestamp,
+                ADD COLUMN write_uid int4 REFERENCES res_users(id) ON DELETE SET NULL,
+                ADD COLUMN write_date timestamp;
+            CREATE INDEX stock_lot_history__company_id_index ON stock_lot_history (company_id);
+            CREATE INDEX stock_lot_history__event_type_index ON stock_lot_history (event_type);
+        """)
+        path = file_path("serial_tracking/migrations/19.0.1.1.0/post-migrate.py")
+        spec = importlib.util.spec_from_file_location("serial_tracking_migrate_1_1", path)
+        migration = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(migration)
+        migration.migrate(cr, "19.0.1.0.0")
+        for column in ("create_uid", "create_date", "write_uid", "write_date"):
+            self.assertFalse(sql.column_exists(cr, "stock_lot_history", column), column)
+        for index in ("company_id", "event_type"):
+            self.assertFalse(sql.index_exists(cr, f"stock_lot_history__{index}_index"), index)
+        self.assertTrue(sql.index_exists(cr, "stock_lot_history__lot_id_index"))
+        rows = self.env["stock.lot.history"].sudo()._record_events(
+            [{"lot": self.lot, "event_type": "MOVE"}]
+        )
+        self.assertEqual(rows.event_type, "MOVE")

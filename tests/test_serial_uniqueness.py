@@ -1,9 +1,10 @@
 import time
+from datetime import date
 
 import psycopg2
 
 from odoo.exceptions import UserError
-from odoo.tools import mute_logger
+from odoo.tools import SQL, mute_logger
 
 from .common import SerialTrackingCase, committed_env, run_concurrently
 
@@ -77,6 +78,48 @@ class TestSerialUniqueness(SerialTrackingCase):
             {"name": f"LATER-{n}", "product_id": product_id} for n in range(2)
         ])
         self.assertEqual(later.mapped("note"), [False, False])
+
+    def test_batch_creation_stores_what_creating_one_serial_stores(self):
+        # a batch computes product template, uniqueness key and warranty end
+        # itself, without Odoo's per-record computation: the stored values must
+        # be the ones Odoo stores for a serial created alone
+        template = self.create_tracked_product(
+            "Warranty Laptop", "accounting", serial_warranty_duration=2,
+            serial_warranty_unit="year",
+        )
+        product = template.product_variant_id
+        product.lot_properties_definition = [
+            {"name": "grade", "type": "char", "string": "Grade", "default": "A"},
+        ]
+        Lot = self.env["stock.lot"]
+        columns = [name for name, field in Lot._fields.items()
+                   if field.store and field.column_type
+                   and name not in ("id", "name", "serial_key", "create_date", "write_date")]
+        for scope in ("product", "company"):
+            with self.subTest(scope=scope):
+                self.company.serial_uniqueness = scope
+                vals = {"product_id": product.id, "company_id": self.company.id,
+                        "warranty_date_start": date(2025, 3, 1)}
+                alone = Lot.create(dict(vals, name=f"{scope}-ALONE"))
+                batch = Lot.create([dict(vals, name=f"{scope}-{n}") for n in range(3)])
+                self.env.flush_all()
+                self.env.cr.execute(SQL(
+                    "SELECT id, name, serial_key, %s FROM stock_lot WHERE id IN %s",
+                    SQL(", ").join(map(SQL.identifier, columns)), tuple((alone | batch).ids),
+                ))
+                rows = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+
+                def unnamed(row):
+                    name, key, *rest = row
+                    self.assertEqual(key, name if scope == "company" else f"{product.id}:{name}")
+                    return rest
+
+                expected = unnamed(rows[alone.id])
+                self.assertEqual(expected[columns.index("warranty_date_end")], date(2027, 3, 1))
+                self.assertEqual(expected[columns.index("product_tmpl_id")], template.id)
+                self.assertEqual(alone.lot_properties, {"grade": "A"})
+                for lot in batch:
+                    self.assertEqual(unnamed(rows[lot.id]), expected, lot.name)
 
     def test_add_serials_refuses_existing_numbers_before_writing(self):
         self.add_serials(self.accounting_product, ["DUP-1"])
