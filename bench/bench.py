@@ -219,7 +219,7 @@ def large_product(env, serials=100_000, events_per_serial=2):
                                        date, quantity, user_id)
         SELECT lot.id, lot.product_id, %(template)s, lot.company_id,
                (ARRAY['RECEIVE', 'SHIP', 'RETURN', 'MOVE'])[event %% 4 + 1],
-               TIMESTAMP '2025-01-01' + (lot.id %% 500 + event) * INTERVAL '1 day', 1
+               TIMESTAMP '2025-01-01' + (lot.id %% 500 + event) * INTERVAL '1 day', 1, 1
           FROM stock_lot lot CROSS JOIN generate_series(0, %(events)s - 1) event
          WHERE lot.product_id = %(product)s
         """,
