@@ -300,39 +300,48 @@ class StockLot(models.Model):
     @api.model
     def _add_precomputed_values(self, vals_list):
         # Odoo computes these on one new record per serial, which costs more
-        # than the INSERT itself for a 10,000-serial bill; for serials given
-        # their name, product and company they are computed here for the batch.
-        # What is still missing afterwards is left to Odoo.
+        # than the INSERT itself for 10,000 serials; for serials given their
+        # name and product they are computed here for the batch. What is still
+        # missing afterwards is left to Odoo.
         bulk = [
             vals for vals in vals_list
             if vals.get("is_serial") and isinstance(vals.get("name"), str) and vals["name"]
-            and vals.get("product_id") and vals.get("company_id")
+            and vals.get("product_id")
         ]
-        if len(bulk) > 1:
-            products = self.env["product.product"].browse({vals["product_id"] for vals in bulk})
-            companies = self.env["res.company"].browse({vals["company_id"] for vals in bulk})
-            template_of = {product.id: product.product_tmpl_id for product in products}
-            per_company = {company.id: company.serial_uniqueness == "company"
-                           for company in companies}
-            bulk_fields = {name: self._fields[name]
-                           for name in ("product_tmpl_id", "serial_key", "warranty_date_end")}
-            for vals in bulk:
-                template = template_of[vals["product_id"]]
-                values = {
-                    "product_tmpl_id": template.id,
-                    "serial_key": serial_key_of(vals["name"], vals["product_id"],
-                                                per_company[vals["company_id"]]),
-                    "warranty_date_end": add_warranty(
-                        fields.Date.to_date(vals.get("warranty_date_start")),
-                        template.serial_warranty_duration,
-                        template.serial_warranty_unit,
-                    ),
-                }
-                precomputed = vals.setdefault("__precomputed__", set())
-                for name, value in values.items():
-                    if name not in vals:
-                        vals[name] = value
-                        precomputed.add(bulk_fields[name])
+        if len(bulk) < 2:
+            return super()._add_precomputed_values(vals_list)
+        products = self.env["product.product"].browse({vals["product_id"] for vals in bulk})
+        template_of = {product.id: product.product_tmpl_id for product in products}
+        shared = {product.id for product in products if not product.company_id}
+        bulk_fields = {name: self._fields[name] for name in (
+            "company_id", "product_tmpl_id", "serial_key", "warranty_date_end")}
+        for vals in bulk:
+            if "company_id" not in vals and vals["product_id"] in shared:
+                # _compute_company_id: a serial of a product shared by all
+                # companies belongs to the current one
+                vals["company_id"] = self.env.company.id
+                vals.setdefault("__precomputed__", set()).add(bulk_fields["company_id"])
+        bulk = [vals for vals in bulk if vals.get("company_id")]
+        companies = self.env["res.company"].browse({vals["company_id"] for vals in bulk})
+        per_company = {company.id: company.serial_uniqueness == "company"
+                       for company in companies}
+        for vals in bulk:
+            template = template_of[vals["product_id"]]
+            values = {
+                "product_tmpl_id": template.id,
+                "serial_key": serial_key_of(vals["name"], vals["product_id"],
+                                            per_company[vals["company_id"]]),
+                "warranty_date_end": add_warranty(
+                    fields.Date.to_date(vals.get("warranty_date_start")),
+                    template.serial_warranty_duration,
+                    template.serial_warranty_unit,
+                ),
+            }
+            precomputed = vals.setdefault("__precomputed__", set())
+            for name, value in values.items():
+                if name not in vals:
+                    vals[name] = value
+                    precomputed.add(bulk_fields[name])
         return super()._add_precomputed_values(vals_list)
 
     @api.model

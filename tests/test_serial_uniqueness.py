@@ -95,13 +95,17 @@ class TestSerialUniqueness(SerialTrackingCase):
         columns = [name for name, field in Lot._fields.items()
                    if field.store and field.column_type
                    and name not in ("id", "name", "serial_key", "create_date", "write_date")]
-        for scope in ("product", "company"):
-            with self.subTest(scope=scope):
+        # a receipt names no company: the serial of a product shared by all
+        # companies belongs to the current one
+        for scope, given in (("product", True), ("company", True), ("product", False)):
+            with self.subTest(scope=scope, company_given=given):
                 self.company.serial_uniqueness = scope
-                vals = {"product_id": product.id, "company_id": self.company.id,
-                        "warranty_date_start": date(2025, 3, 1)}
-                alone = Lot.create(dict(vals, name=f"{scope}-ALONE"))
-                batch = Lot.create([dict(vals, name=f"{scope}-{n}") for n in range(3)])
+                vals = {"product_id": product.id, "warranty_date_start": date(2025, 3, 1)}
+                if given:
+                    vals["company_id"] = self.company.id
+                prefix = f"{scope}-{given}"
+                alone = Lot.create(dict(vals, name=f"{prefix}-ALONE"))
+                batch = Lot.create([dict(vals, name=f"{prefix}-{n}") for n in range(3)])
                 self.env.flush_all()
                 self.env.cr.execute(SQL(
                     "SELECT id, name, serial_key, %s FROM stock_lot WHERE id IN %s",
@@ -117,6 +121,7 @@ class TestSerialUniqueness(SerialTrackingCase):
                 expected = unnamed(rows[alone.id])
                 self.assertEqual(expected[columns.index("warranty_date_end")], date(2027, 3, 1))
                 self.assertEqual(expected[columns.index("product_tmpl_id")], template.id)
+                self.assertEqual(expected[columns.index("company_id")], self.company.id)
                 self.assertEqual(alone.lot_properties, {"grade": "A"})
                 for lot in batch:
                     self.assertEqual(unnamed(rows[lot.id]), expected, lot.name)
