@@ -8,7 +8,7 @@ from odoo.tools import escape_psql
 from ..tools.serial_errors import SerialInputError
 from ..tools.serial_format import counter_pattern
 from ..tools.serial_text import format_collapsed, normalize_serial
-from .product_template import MANAGE_SERIALS_GROUP, add_warranty
+from .product_template import MANAGE_SERIALS_GROUP
 
 SERIAL_STATUSES = [
     ("in_stock", "In Stock"),
@@ -197,10 +197,8 @@ class StockLot(models.Model):
     def _compute_warranty_date_end(self):
         for lot in self:
             template = lot.product_id.product_tmpl_id
-            lot.warranty_date_end = add_warranty(
-                lot.warranty_date_start,
-                template.serial_warranty_duration,
-                template.serial_warranty_unit,
+            lot.warranty_date_end = (
+                template._serial_warranty_end(lot.warranty_date_start) if template else False
             )
 
     @api.depends("warranty_date_end")
@@ -331,10 +329,8 @@ class StockLot(models.Model):
                 "product_tmpl_id": template.id,
                 "serial_key": serial_key_of(vals["name"], vals["product_id"],
                                             per_company[vals["company_id"]]),
-                "warranty_date_end": add_warranty(
-                    fields.Date.to_date(vals.get("warranty_date_start")),
-                    template.serial_warranty_duration,
-                    template.serial_warranty_unit,
+                "warranty_date_end": template._serial_warranty_end(
+                    fields.Date.to_date(vals.get("warranty_date_start"))
                 ),
             }
             precomputed = vals.setdefault("__precomputed__", set())
