@@ -69,6 +69,51 @@ class StockMove(models.Model):
                 line_ids.add(move_line.id)
         return self.env["stock.move.line"].browse(line_ids)
 
+    def _update_reserved_quantity_vals(self, need, location_id, lot_id=None, package_id=None,
+                                       owner_id=None, strict=True):
+        if (
+            strict or lot_id or package_id or owner_id
+            or self.product_id.tracking != "serial"
+            or not tracks_serials_physically(self.product_id)
+            or not (self.picking_type_id.use_create_lots or self.picking_type_id.use_existing_lots)
+        ):
+            return super()._update_reserved_quantity_vals(
+                need, location_id, lot_id=lot_id, package_id=package_id, owner_id=owner_id,
+                strict=strict,
+            )
+        return self._serial_reserve_units(need, location_id)
+
+    def _serial_reserve_units(self, need, location_id):
+        """Odoo's ``_update_reserved_quantity_vals`` for serial units: one line
+        per unit, the line values built once for the move (Odoo builds them
+        per unit, a second for 10,000). Odoo's ``_prepare_move_line_vals``
+        takes only the location, serial, package and owner from the quant;
+        those are set per unit."""
+        self.ensure_one()
+        reserved = self.env["stock.quant"].with_context(
+            packaging_uom_id=self.packaging_uom_id
+        )._get_reserve_quantity(self.product_id, location_id, need, uom_id=self.product_uom,
+                                strict=False)
+        grouped = {}
+        for quant, quantity in reserved:
+            place = (quant.location_id.id, quant.lot_id.id, quant.package_id.id, quant.owner_id.id)
+            if place in grouped:
+                grouped[place][1] += quantity
+            else:
+                grouped[place] = [quant, quantity]
+        vals_list, taken_quantity, unit_vals = [], 0, None
+        for place, (quant, quantity) in grouped.items():
+            taken_quantity += quantity
+            if unit_vals is None:
+                unit_vals = self._prepare_move_line_vals(quantity=1, reserved_quant=quant)
+            location, lot, package, owner = place
+            vals_list.extend(
+                {**unit_vals, "location_id": location, "lot_id": lot or False,
+                 "package_id": package or False, "owner_id": owner or False}
+                for _unit in range(int(quantity))
+            )
+        return vals_list, taken_quantity
+
     # ------------------------------------------------------------------
     # History and status of every done move line
     # ------------------------------------------------------------------

@@ -4,7 +4,7 @@ from contextvars import ContextVar
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, float_compare, split_every
+from odoo.tools import SQL, float_compare, float_is_zero, split_every
 
 from .product_template import tracks_serials_physically
 
@@ -233,6 +233,88 @@ class StockQuant(models.Model):
             batch.flush(self.env)
         return super()._gather(product_id, location_id, lot_id=lot_id, package_id=package_id,
                                owner_id=owner_id, strict=strict, qty=qty)
+
+    def _get_reserve_quantity(self, product_id, location_id, quantity, uom_id=None, lot_id=None,
+                              package_id=None, owner_id=None, strict=False):
+        if (
+            strict or lot_id or package_id or owner_id
+            or product_id.tracking != "serial" or not tracks_serials_physically(product_id)
+            or self._get_removal_strategy(product_id, location_id) == "least_packages"
+            or float_compare(quantity, 0, precision_digits=self._serial_digits()) <= 0
+        ):
+            return super()._get_reserve_quantity(
+                product_id, location_id, quantity, uom_id=uom_id, lot_id=lot_id,
+                package_id=package_id, owner_id=owner_id, strict=strict,
+            )
+        return self.sudo()._serial_reserve_quantity(product_id, location_id, quantity, uom_id)
+
+    def _serial_reserve_quantity(self, product_id, location_id, quantity, uom_id):
+        """Odoo's ``_get_reserve_quantity`` for a reservation of serial units
+        (not strict, any lot, package or owner), on values read with one query:
+        Odoo reads each quant through the ORM several times, which for 10,000
+        serials costs two seconds. Same quants, same order, same quantities."""
+        digits = self._serial_digits()
+
+        def compare(value1, value2):
+            return float_compare(value1, value2, precision_digits=digits)
+
+        quants = self._gather(product_id, location_id, qty=quantity)
+        columns = ["quantity", "reserved_quantity", "location_id", "lot_id", "package_id",
+                   "owner_id"]
+        quants.flush_recordset(columns)
+        self.env.cr.execute(SQL(
+            "SELECT id, %s FROM stock_quant WHERE id = ANY(%s)",
+            SQL(", ").join(map(SQL.identifier, columns)), quants.ids,
+        ))
+        values = {row[0]: row[1:] for row in self.env.cr.fetchall()}
+        rows = [(quant, *values[quant.id]) for quant in quants]
+        # _get_available_quantity: what is free per serial (and without serial),
+        # counting only what is positive
+        free_by_lot = defaultdict(float)
+        for _quant, on_hand, reserved, _location, lot, _package, _owner in rows:
+            free_by_lot[lot or "untracked"] += on_hand - reserved
+        available_quantity = sum(free for free in free_by_lot.values() if compare(free, 0) > 0)
+        packaging_uom = self.env.context.get("packaging_uom_id")
+        if packaging_uom and product_id.product_tmpl_id.categ_id.packaging_reserve_method == "full":
+            available_quantity = packaging_uom._check_qty(available_quantity, product_id.uom_id, "DOWN")
+        quantity = min(quantity, available_quantity)
+        if uom_id and product_id.uom_id != uom_id:
+            quantity_move_uom = product_id.uom_id._compute_quantity(
+                quantity, uom_id, rounding_method="DOWN")
+            quantity = uom_id._compute_quantity(
+                quantity_move_uom, product_id.uom_id, rounding_method="HALF-UP")
+        if compare(quantity, int(quantity)) != 0 or compare(quantity, 0) <= 0:
+            return []
+        available_quantity = (
+            sum(row[1] for row in rows if compare(row[1], 0) > 0) - sum(row[2] for row in rows)
+        )
+        negative_free = defaultdict(float)
+        for _quant, on_hand, reserved, *place in rows:
+            if compare(on_hand - reserved, 0) < 0:
+                negative_free[tuple(place)] += on_hand - reserved
+        reserved_quants = []
+        for quant, on_hand, reserved, *place in rows:
+            free = on_hand - reserved
+            if compare(free, 0) <= 0:
+                continue
+            negative = negative_free[tuple(place)]
+            if negative:
+                taken_by_negative = min(abs(negative), free)
+                negative_free[tuple(place)] += taken_by_negative
+                free -= taken_by_negative
+            if compare(free, 0) <= 0:
+                continue
+            free = min(free, quantity)
+            reserved_quants.append((quant, free))
+            quantity -= free
+            available_quantity -= free
+            if float_is_zero(quantity, precision_digits=digits) or \
+                    float_is_zero(available_quantity, precision_digits=digits):
+                break
+        return reserved_quants
+
+    def _serial_digits(self):
+        return self.env["decimal.precision"].precision_get("Product Unit")
 
     @api.model
     def _serial_create_quants(self, vals_list):

@@ -176,6 +176,91 @@ class TestQuantBatching(SerialTrackingCase):
         self.assertLess(counts[self.tracked], counts[self.native] / 4, counts)
         self.assertEqual(self.outcome(self.tracked)["quants"], self.outcome(self.native)["quants"])
 
+    def stock_for_reservation(self, product):
+        """Units at three places, received in an order their ids do not follow;
+        one in a box, one owned by a partner, one without serial, and one
+        serial counted twice (on hand on the shelf, missing in stock)."""
+        Quant = self.env["stock.quant"]
+        shelf_a = self.env["stock.location"].search([("name", "=", "Shelf A")], limit=1) or \
+            self.env["stock.location"].create(
+                {"name": "Shelf A", "usage": "internal", "location_id": self.stock_location.id})
+        box = self.env["stock.package"].create({"name": "Box 1"})
+        lots = {name: self.env["stock.lot"].create({"name": name, "product_id": product.id})
+                for name in ("R-1", "R-2", "R-3", "R-4", "R-5", "R-6", "R-7")}
+        for name, location, day, extra in (
+            ("R-3", self.stock_location, 3, {}),
+            ("R-1", self.shelf, 5, {}),
+            ("R-2", shelf_a, 1, {}),
+            ("R-5", self.stock_location, 2, {"package_id": box}),
+            ("R-4", self.shelf, 4, {"owner_id": self.partner}),
+            ("R-6", self.stock_location, 6, {}),
+            ("R-7", shelf_a, 7, {}),
+        ):
+            Quant._update_available_quantity(product, location, 1, lot_id=lots[name],
+                                             in_date=f"2026-03-0{day} 09:00:00", **extra)
+        Quant._update_available_quantity(product, self.stock_location, -1, lot_id=lots["R-7"],
+                                         in_date="2026-03-08 09:00:00")
+        Quant._update_available_quantity(product, self.stock_location, 1,
+                                         in_date="2026-03-01 08:00:00")
+
+    def reservations(self, product):
+        """Reserve one unit, then nine more (more than is free), as Odoo does
+        when a delivery is confirmed; what was reserved, line by line."""
+        pickings = self.env["stock.picking"]
+        for quantity in (1, 9):
+            picking = self.env["stock.picking"].create({
+                "picking_type_id": self.warehouse.out_type_id.id,
+                "location_id": self.stock_location.id, "location_dest_id": self.customers.id,
+                "move_ids": [Command.create({
+                    "product_id": product.id, "product_uom_qty": quantity,
+                    "location_id": self.stock_location.id, "location_dest_id": self.customers.id,
+                })],
+            })
+            picking.action_confirm()
+            picking.action_assign()
+            pickings |= picking
+        self.env.flush_all()
+        self.env.invalidate_all()
+        quants = self.env["stock.quant"].search([("product_id", "=", product.id)])
+        return {
+            "lines": [
+                [(ml.location_id.complete_name, ml.location_dest_id.complete_name,
+                  ml.lot_id.name or "", ml.package_id.name or "", ml.owner_id.name or "",
+                  ml.quantity, ml.quantity_product_uom, ml.product_uom_id.name, ml.state,
+                  ml.picked, ml.company_id.name)
+                 for ml in picking.move_ids.move_line_ids.sorted("id")]
+                for picking in pickings
+            ],
+            "moves": [(m.state, m.quantity) for m in pickings.move_ids],
+            "quants": sorted(
+                (q.location_id.complete_name, q.lot_id.name or "", q.package_id.name or "",
+                 q.owner_id.name or "", q.quantity, q.reserved_quantity)
+                for q in quants
+            ),
+        }
+
+    def test_reservation_same_lines_as_odoo_for_each_removal_strategy(self):
+        self.maxDiff = None
+        for strategy in ("fifo", "lifo", "closest"):
+            with self.subTest(strategy=strategy):
+                self.stock_location.removal_strategy_id = self.env.ref(f"stock.removal_{strategy}")
+                native = self.env["product.product"].create({
+                    "name": f"Native Reserve {strategy}", "is_storable": True, "tracking": "serial"})
+                tracked = self.create_tracked_product(
+                    f"Tracked Reserve {strategy}", "physical").product_variant_id
+                outcomes = []
+                for product in (native, tracked):
+                    self.stock_for_reservation(product)
+                    outcomes.append(self.reservations(product))
+                self.assertEqual(outcomes[1], outcomes[0])
+                # worth comparing: the strategy chose the first unit, the
+                # second delivery got what was left, the unit without serial last
+                lines = outcomes[0]["lines"]
+                self.assertEqual(lines[0][0][2], {"fifo": "R-2", "lifo": "R-7", "closest": "R-6"}[strategy])
+                self.assertEqual(len(lines[1]), 7)
+                self.assertEqual(lines[1][-1][2], "")
+                self.assertEqual(outcomes[0]["moves"], [("assigned", 1.0), ("partially_available", 7.0)])
+
     def test_company_check_still_refuses_a_serial_of_another_company(self):
         other_company = self.env["res.company"].create({"name": "Batch Other Co"})
         theirs = self.env["stock.lot"].with_company(other_company).create(
