@@ -45,7 +45,7 @@ class SerialQuantBatch:
     def _prepare(self, env):
         self.states = {}
         # what uom.uom.compare rounds to, looked up once instead of per unit
-        self.digits = env["decimal.precision"].precision_get("Product Unit")
+        self.digits = env["stock.quant"]._serial_digits()
         keys = {key for key in self.candidate_keys() if all(key)}
         products = env["product.product"].browse({key[0] for key in keys}).filtered(
             lambda product: product.is_storable and tracks_serials_physically(product)
@@ -314,6 +314,7 @@ class StockQuant(models.Model):
         return reserved_quants
 
     def _serial_digits(self):
+        """The precision uom.uom.compare rounds quantities to."""
         return self.env["decimal.precision"].precision_get("Product Unit")
 
     @api.model

@@ -176,14 +176,11 @@ class TestQuantBatching(SerialTrackingCase):
         self.assertLess(counts[self.tracked], counts[self.native] / 4, counts)
         self.assertEqual(self.outcome(self.tracked)["quants"], self.outcome(self.native)["quants"])
 
-    def stock_for_reservation(self, product):
+    def stock_for_reservation(self, product, shelf_a):
         """Units at three places, received in an order their ids do not follow;
         one in a box, one owned by a partner, one without serial, and one
-        serial counted twice (on hand on the shelf, missing in stock)."""
+        serial counted twice (on hand on Shelf A, missing in stock)."""
         Quant = self.env["stock.quant"]
-        shelf_a = self.env["stock.location"].search([("name", "=", "Shelf A")], limit=1) or \
-            self.env["stock.location"].create(
-                {"name": "Shelf A", "usage": "internal", "location_id": self.stock_location.id})
         box = self.env["stock.package"].create({"name": "Box 1"})
         lots = {name: self.env["stock.lot"].create({"name": name, "product_id": product.id})
                 for name in ("R-1", "R-2", "R-3", "R-4", "R-5", "R-6", "R-7")}
@@ -241,6 +238,8 @@ class TestQuantBatching(SerialTrackingCase):
 
     def test_reservation_same_lines_as_odoo_for_each_removal_strategy(self):
         self.maxDiff = None
+        shelf_a = self.env["stock.location"].create(
+            {"name": "Shelf A", "usage": "internal", "location_id": self.stock_location.id})
         for strategy in ("fifo", "lifo", "closest"):
             with self.subTest(strategy=strategy):
                 self.stock_location.removal_strategy_id = self.env.ref(f"stock.removal_{strategy}")
@@ -250,7 +249,7 @@ class TestQuantBatching(SerialTrackingCase):
                     f"Tracked Reserve {strategy}", "physical").product_variant_id
                 outcomes = []
                 for product in (native, tracked):
-                    self.stock_for_reservation(product)
+                    self.stock_for_reservation(product, shelf_a)
                     outcomes.append(self.reservations(product))
                 self.assertEqual(outcomes[1], outcomes[0])
                 # worth comparing: the strategy chose the first unit, the
