@@ -111,37 +111,48 @@ class StockLotHistory(models.Model):
     def _record_events(self, events):
         """Append history rows, one per event, in a single batch.
 
-        ``events`` is a list of dicts with at least ``lot`` (a stock.lot record)
-        and ``event_type``; optional keys: ``date``, ``quantity``, ``location_id``,
-        ``location_dest_id``, ``partner_id``, ``document`` (any record, linked and
-        named), ``note``.
+        ``events`` is a list of dicts with at least ``lot`` (a stock.lot record
+        or id) and ``event_type``; optional keys: ``date``, ``quantity``,
+        ``location_id``, ``location_dest_id``, ``partner_id``, ``document`` (any
+        record, linked and named), ``note``.
         """
         columns = (
             "lot_id", "product_id", "product_tmpl_id", "company_id", "event_type", "date",
             "quantity", "location_id", "location_dest_id", "partner_id", "user_id",
             "res_model", "res_id", "document_name", "note", "previous_values",
         )
+        if not events:
+            return self.browse()
+        lot_ids = [event["lot"] if isinstance(event["lot"], int) else event["lot"].id
+                   for event in events]
+        # product, template and company of every serial, in one query
+        self.env["stock.lot"].flush_model(["product_id", "company_id"])
+        self.env.cr.execute(
+            """SELECT lot.id, lot.product_id, product.product_tmpl_id, lot.company_id
+                 FROM stock_lot lot
+                 JOIN product_product product ON product.id = lot.product_id
+                WHERE lot.id = ANY(%s)""",
+            [list(set(lot_ids))],
+        )
+        lot_facts = {row[0]: row[1:] for row in self.env.cr.fetchall()}
         now = fields.Datetime.now()
         names = {}  # a document's name is computed once, however many units it moves
         rows = []
-        for event in events:
-            lot = event["lot"]
+        for lot_id, event in zip(lot_ids, events):
+            product_id, template_id, company_id = lot_facts[lot_id]
             document = event.get("document")
             if document and document not in names:
                 names[document] = document.display_name
             previous = event.get("previous_values")
             rows.append((
-                lot.id, lot.product_id.id, lot.product_id.product_tmpl_id.id,
-                lot.company_id.id or self.env.company.id, event["event_type"],
-                event.get("date") or now, event.get("quantity", 1.0),
+                lot_id, product_id, template_id, company_id or self.env.company.id,
+                event["event_type"], event.get("date") or now, event.get("quantity", 1.0),
                 event.get("location_id") or None, event.get("location_dest_id") or None,
                 event.get("partner_id") or None, self.env.uid,
                 document._name if document else None, document.id if document else None,
                 names[document] if document else None, event.get("note") or None,
                 PsycopgJson(previous) if previous else None,
             ))
-        if not rows:
-            return self.browse()
         # Rows are append-only and have no computed or related fields: written
         # with plain INSERTs, 1,000 rows each, instead of the ORM's per-record
         # create (which took a third of posting a 10,000-serial bill). Every

@@ -2,12 +2,14 @@ from collections import defaultdict
 
 from odoo import fields, models
 from odoo.exceptions import UserError
-from odoo.tools import OrderedSet
+from odoo.tools import SQL, OrderedSet
 
 from .product_template import tracks_serials_physically
 from .stock_lot import AVAILABLE_STATUSES, QUIET_CONTEXT, format_serials, trusted_serial_flow
 
 INTERNAL_USAGES = ("internal", "transit")
+SERIAL_FACT_FIELDS = ("product_id", "lot_id", "lot_name", "location_id", "location_dest_id",
+                      "quantity", "picking_id", "move_id")
 
 
 def classify_move(source_usage, destination_usage):
@@ -123,84 +125,130 @@ class StockMove(models.Model):
         moves._serial_record_done()
         return moves
 
+    def _serial_line_facts(self, where):
+        """Facts about the serial lines of these moves that the rules and the
+        history need, read with one query (tens of thousands of lines would
+        otherwise be read field by field): line, product, serial id and name,
+        locations, quantity, transfer, move and the serial's date received;
+        ``where`` is a condition on ``ml`` (the line) and ``lot`` (its serial).
+        Only fields with no pending change are read: flushing the lines here
+        would write them twice when the transfer then changes their date."""
+        self.env["stock.move.line"].flush_model(SERIAL_FACT_FIELDS)
+        self.env["stock.lot"].flush_model(["name", "is_serial", "date_received"])
+        self.env.cr.execute(SQL(
+            """SELECT ml.id, ml.product_id, ml.lot_id, COALESCE(lot.name, ml.lot_name),
+                      ml.location_id, ml.location_dest_id, ml.quantity, ml.picking_id,
+                      ml.move_id, lot.date_received
+                 FROM stock_move_line ml
+            LEFT JOIN stock_lot lot ON lot.id = ml.lot_id
+                WHERE ml.move_id = ANY(%s) AND %s
+             ORDER BY ml.id""",
+            self.ids, where,
+        ))
+        facts = self.env.cr.fetchall()
+        products = self.env["product.product"].browse({row[1] for row in facts})
+        tracked = set(products.filtered(tracks_serials_physically).ids)
+        return [row for row in facts if row[1] in tracked]
+
     def _serial_check_stock_rules(self):
         """Where Odoo stays silent: a serial cannot come in while it is in stock,
-        and cannot leave a location where it is not. One query for all lines."""
-        tracked = self.move_line_ids.product_id.filtered(tracks_serials_physically)
-        lines = self.move_line_ids.filtered(
-            lambda ml: ml.quantity and ml.product_id in tracked and (ml.lot_id or ml.lot_name)
-        )
+        and cannot leave a location where it is not. Two queries for all lines."""
+        lines = self._serial_line_facts(SQL(
+            "ml.quantity <> 0 AND (ml.lot_id IS NOT NULL OR COALESCE(ml.lot_name, '') <> '')"
+        ))
         if not lines:
             return
-        names = set(lines.mapped(lambda ml: ml.lot_id.name or ml.lot_name))
-        quants = self.env["stock.quant"].sudo().search([
-            ("product_id", "in", lines.product_id.ids),
-            ("lot_id.name", "in", list(names)),
-            ("location_id.usage", "=", "internal"),
-            ("quantity", ">", 0),
-        ])
+        self.env["stock.quant"].flush_model(["product_id", "lot_id", "location_id", "quantity"])
+        self.env.cr.execute(SQL(
+            """SELECT quant.product_id, lot.name, quant.location_id
+                 FROM stock_quant quant
+                 JOIN stock_lot lot ON lot.id = quant.lot_id
+                 JOIN stock_location location ON location.id = quant.location_id
+                WHERE quant.product_id = ANY(%s) AND lot.name = ANY(%s)
+                  AND location.usage = 'internal' AND quant.quantity > 0
+             ORDER BY quant.id""",
+            list({line[1] for line in lines}), list({line[3] for line in lines}),
+        ))
         on_hand = defaultdict(list)
-        for quant in quants:
-            on_hand[(quant.product_id.id, quant.lot_id.name)].append(quant.location_id)
+        for product_id, name, location_id in self.env.cr.fetchall():
+            on_hand[product_id, name].append(location_id)
+        Location = self.env["stock.location"]
+        location_ids = {location for locations in on_hand.values() for location in locations}
+        location_ids.update(location for line in lines for location in line[4:6])
+        places = {location.id: location for location in Location.browse(location_ids)}
         errors = []
-        for line in lines:
-            name = line.lot_id.name or line.lot_name
-            locations = on_hand[(line.product_id.id, name)]
-            source_internal = line.location_id.usage in INTERNAL_USAGES
-            destination_internal = line.location_dest_id.usage in INTERNAL_USAGES
+        for _id, product_id, _lot_id, name, source_id, destination_id, *_rest in lines:
+            source, destination = places[source_id], places[destination_id]
+            locations = [places[location_id] for location_id in on_hand[product_id, name]]
+            source_internal = source.usage in INTERNAL_USAGES
+            destination_internal = destination.usage in INTERNAL_USAGES
             if not source_internal and destination_internal and locations:
                 errors.append(self.env._(
                     "%(serial)s cannot be received: it is already in stock at %(location)s.",
                     serial=name, location=locations[0].display_name))
             elif source_internal and not any(
-                location.parent_path.startswith(line.location_id.parent_path)
-                for location in locations
+                location.parent_path.startswith(source.parent_path) for location in locations
             ):
                 errors.append(self.env._(
                     "%(serial)s cannot leave %(location)s: it is not there%(where)s.",
-                    serial=name, location=line.location_id.display_name,
+                    serial=name, location=source.display_name,
                     where=locations and self.env._(" (it is at %(other)s)",
                                                    other=locations[0].display_name) or ""))
+            if len(errors) == 20:
+                break
         if errors:
-            raise UserError("\n".join(errors[:20]))
+            raise UserError("\n".join(errors))
 
     def _serial_record_done(self):
-        lines = self.move_line_ids.filtered(
-            lambda ml: ml.state == "done" and ml.lot_id.is_serial
-            and ml.product_id.serial_tracking_mode == "physical"
-        )
+        lines = self._serial_line_facts(SQL("lot.is_serial"))
+        # state and date change as the transfer ends: read from the cache
+        records = self.env["stock.move.line"].browse([line[0] for line in lines])
+        lines = [(*line, record.date) for line, record in zip(lines, records)
+                 if record.state == "done"]
         if not lines:
             return
+        places = {location.id: location for location in self.env["stock.location"].browse(
+            {location for line in lines for location in line[4:6]})}
+        pickings = self.env["stock.picking"].browse({line[7] for line in lines if line[7]})
+        moves = self.env["stock.move"].browse({line[8] for line in lines})
+        picking_of = {picking.id: picking for picking in pickings}
+        move_of = {move.id: move for move in moves}
         events, writes, first_receipts = [], defaultdict(set), set()
-        # lines of one transfer share locations and dates: classified once
-        classified, warranty_start = {}, {}
-        for line in lines:
-            source, destination = line.location_id, line.location_dest_id
+        # lines of one transfer share locations, documents and dates: worked out once
+        classified, warranty_start, document_of = {}, {}, {}
+        for _id, _product, lot_id, _name, source, destination, quantity, picking_id, move_id, \
+                date_received, date in lines:
             if (source, destination) not in classified:
-                classified[source, destination] = classify_move(source.usage, destination.usage)
+                classified[source, destination] = classify_move(
+                    places[source].usage, places[destination].usage)
             event, status = classified[source, destination]
-            move = line.move_id
-            partner = line.picking_id.partner_id or move.partner_id
+            if (picking_id, move_id) not in document_of:
+                move, picking = move_of[move_id], picking_of.get(picking_id)
+                document_of[picking_id, move_id] = (
+                    (picking.partner_id if picking else None) or move.partner_id,
+                    picking or move.scrap_id or move,
+                )
+            partner, document = document_of[picking_id, move_id]
             values = {}
             if status:
                 values["serial_status"] = status
             if event == "SHIP":
-                if line.date not in warranty_start:
-                    warranty_start[line.date] = fields.Date.context_today(self, line.date)
+                if date not in warranty_start:
+                    warranty_start[date] = fields.Date.context_today(self, date)
                 values["customer_id"] = partner.id
-                values["warranty_date_start"] = warranty_start[line.date]
-            if status == "in_stock" and not line.lot_id.date_received:
-                first_receipts.add(line.lot_id.id)
-            writes[tuple(sorted(values.items()))].add(line.lot_id.id)
+                values["warranty_date_start"] = warranty_start[date]
+            if status == "in_stock" and not date_received:
+                first_receipts.add(lot_id)
+            writes[tuple(sorted(values.items()))].add(lot_id)
             events.append({
-                "lot": line.lot_id,
+                "lot": lot_id,
                 "event_type": event,
-                "date": line.date,
-                "quantity": line.quantity,
-                "location_id": line.location_id.id,
-                "location_dest_id": line.location_dest_id.id,
+                "date": date,
+                "quantity": quantity,
+                "location_id": source,
+                "location_dest_id": destination,
                 "partner_id": partner.id,
-                "document": line.picking_id or move.scrap_id or move,
+                "document": document,
             })
         Lot = self.env["stock.lot"].sudo().with_context(**QUIET_CONTEXT)
         with trusted_serial_flow():

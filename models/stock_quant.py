@@ -42,6 +42,10 @@ class SerialQuantBatch:
         self.changed_order = []
 
     # -- preparation ---------------------------------------------------
+    def prepare(self, env):
+        if self.states is None:
+            self._prepare(env)
+
     def _prepare(self, env):
         self.states = {}
         # what uom.uom.compare rounds to, looked up once instead of per unit
@@ -50,44 +54,54 @@ class SerialQuantBatch:
         products = env["product.product"].browse({key[0] for key in keys}).filtered(
             lambda product: product.is_storable and tracks_serials_physically(product)
         )
-        keys = [key for key in keys if key[0] in products.ids]
+        product_ids = set(products.ids)
+        keys = [key for key in keys if key[0] in product_ids]
         if not keys:
             return
         Quant = env["stock.quant"].sudo()
         Quant.flush_model()
-        quants = Quant.search([
-            ("product_id", "in", products.ids),
-            ("location_id", "in", list({key[1] for key in keys})),
-            "|", ("lot_id", "in", list({key[2] for key in keys})), ("lot_id", "=", False),
-            ("package_id", "=", False),
-            ("owner_id", "=", False),
-        ], order="id")
-        if quants:
-            # Odoo locks each quant before writing it; lock them all, in one
-            # order, and read them again under the lock.
-            env.cr.execute(
-                "SELECT id FROM stock_quant WHERE id IN %s ORDER BY id FOR NO KEY UPDATE",
-                [tuple(quants.ids)],
-            )
-            quants.invalidate_recordset(["quantity", "reserved_quantity", "in_date"])
+        # Odoo locks each quant before writing it; lock them all, in one
+        # order, reading them under the lock
+        env.cr.execute(SQL(
+            """SELECT id, product_id, location_id, lot_id, quantity, reserved_quantity, in_date,
+                      inventory_quantity, inventory_quantity_set
+                 FROM stock_quant
+                WHERE product_id = ANY(%s) AND location_id = ANY(%s)
+                  AND (lot_id = ANY(%s) OR lot_id IS NULL)
+                  AND package_id IS NULL AND owner_id IS NULL
+             ORDER BY id
+                  FOR NO KEY UPDATE""",
+            list(product_ids), list({key[1] for key in keys}), list({key[2] for key in keys}),
+        ))
+        rows = env.cr.fetchall()
+        # the values just read, in the cache as a read under the lock puts them
+        quants = Quant.browse([row[0] for row in rows])
+        columns = ("quantity", "reserved_quantity", "in_date")
+        quants.invalidate_recordset(columns)
+        for index, fname in enumerate(columns, start=4):
+            Quant._fields[fname]._insert_cache(quants, [row[index] for row in rows])
         by_key, untracked = defaultdict(list), set()
-        for quant in quants:
-            if quant.lot_id:
-                by_key[quant.product_id.id, quant.location_id.id, quant.lot_id.id].append(quant)
+        for quant_id, product_id, location_id, lot_id, *values in rows:
+            if lot_id:
+                by_key[product_id, location_id, lot_id].append((quant_id, *values))
             else:
-                untracked.add((quant.product_id.id, quant.location_id.id))
+                untracked.add((product_id, location_id))
         locations = env["stock.location"].browse({key[1] for key in keys})
         bypass = {location.id: location.should_bypass_reservation() for location in locations}
         for key in keys:
             found = by_key.get(key, [])
             if (key[0], key[1]) in untracked or len(found) > 1:
                 continue
-            quant = found[0] if found else None
+            quant_id, quantity, reserved, in_date, counted, counted_set = (
+                found[0] if found else (None, 0.0, 0.0, False, 0.0, False))
             self.states[key] = {
-                "quant": quant,
-                "quantity": quant.quantity if quant else 0.0,
-                "reserved_quantity": quant.reserved_quantity if quant else 0.0,
-                "in_date": quant.in_date if quant else False,
+                "quant_id": quant_id,
+                "quantity": quantity or 0.0,
+                "reserved_quantity": reserved or 0.0,
+                "in_date": in_date or False,
+                "written": {"quantity": quantity, "reserved_quantity": reserved,
+                            "in_date": in_date},
+                "counted": counted if counted_set else None,
                 "bypass": bypass[key[1]],
                 "changed": False,
             }
@@ -114,15 +128,20 @@ class SerialQuantBatch:
     def takes(self, env, product, location, lot, package, owner):
         if not lot or package or owner:
             return False
-        if self.states is None:
-            self._prepare(env)
+        self.prepare(env)
         return (product.id, location.id, lot.id) in self.states
 
     # -- Odoo's rules, on the held-back state ----------------------------
     def update(self, product, location, lot, quantity, reserved_quantity, in_date):
-        key = (product.id, location.id, lot.id)
+        return self.update_key((product.id, location.id, lot.id), quantity, reserved_quantity,
+                               in_date)
+
+    def update_key(self, key, quantity, reserved_quantity, in_date):
+        """``stock.quant._update_available_quantity`` for the quant of ``key``
+        ((product, location, lot) ids): returns the available quantity and the
+        incoming date, as Odoo does."""
         state = self.states[key]
-        exists = state["quant"] is not None or state["changed"]
+        exists = state["quant_id"] is not None or state["changed"]
         dates = []
         if exists and not state["bypass"] and state["in_date"] and \
                 float_compare(state["quantity"], 0, precision_digits=self.digits) > 0:
@@ -158,33 +177,38 @@ class SerialQuantBatch:
         for product_id, location_id, lot_id in changed:
             state = self.states[product_id, location_id, lot_id]
             state["changed"] = False
-            quant = state["quant"]
             values = {
                 "quantity": state["quantity"],
                 "reserved_quantity": state["reserved_quantity"],
                 "in_date": state["in_date"],
             }
-            if quant is None:
+            if state["quant_id"] is None:
                 creates.append({"product_id": product_id, "location_id": location_id,
                                 "lot_id": lot_id, "package_id": False, "owner_id": False,
                                 **values})
                 continue
-            values = {name: value for name, value in values.items() if quant[name] != value}
+            values = {name: value for name, value in values.items()
+                      if state["written"][name] != value}
+            state["written"].update(values)
             if "quantity" in values:
                 # written with the quantity, as Odoo computes it: otherwise
                 # every quant whose quantity moved is written a second time
+                counted = state["counted"]
                 values["inventory_diff_quantity"] = (
-                    quant.inventory_quantity - values["quantity"] if quant.inventory_quantity_set
-                    else 0
+                    counted - values["quantity"] if counted is not None else 0
                 )
             if values:
-                writes[tuple(sorted(values.items()))].append(quant.id)
+                writes[tuple(sorted(values.items()))].append(state["quant_id"])
         for items, quant_ids in writes.items():
             Quant.browse(quant_ids).write(dict(items))
         if creates:
             created = Quant._serial_create_quants(creates)
             for quant, vals in zip(created, creates):
-                self.states[vals["product_id"], vals["location_id"], vals["lot_id"]]["quant"] = quant
+                state = self.states[vals["product_id"], vals["location_id"], vals["lot_id"]]
+                state["quant_id"] = quant.id
+                state["written"] = {name: vals[name]
+                                    for name in ("quantity", "reserved_quantity", "in_date")}
+                state["counted"] = None
 
 
 @contextmanager
