@@ -1,4 +1,4 @@
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 
 from odoo import fields, models
 from odoo.exceptions import UserError
@@ -10,6 +10,10 @@ from .stock_lot import AVAILABLE_STATUSES, QUIET_CONTEXT, format_serials, truste
 INTERNAL_USAGES = ("internal", "transit")
 SERIAL_FACT_FIELDS = ("product_id", "lot_id", "lot_name", "location_id", "location_dest_id",
                       "quantity", "picking_id", "move_id")
+SerialLineFact = namedtuple("SerialLineFact", (
+    "id", "product_id", "lot_id", "serial", "location_id", "location_dest_id", "quantity",
+    "picking_id", "move_id", "date_received",
+))
 
 
 def classify_move(source_usage, destination_usage):
@@ -145,10 +149,10 @@ class StockMove(models.Model):
              ORDER BY ml.id""",
             self.ids, where,
         ))
-        facts = self.env.cr.fetchall()
-        products = self.env["product.product"].browse({row[1] for row in facts})
+        facts = [SerialLineFact(*row) for row in self.env.cr.fetchall()]
+        products = self.env["product.product"].browse({fact.product_id for fact in facts})
         tracked = set(products.filtered(tracks_serials_physically).ids)
-        return [row for row in facts if row[1] in tracked]
+        return [fact for fact in facts if fact.product_id in tracked]
 
     def _serial_check_stock_rules(self):
         """Where Odoo stays silent: a serial cannot come in while it is in stock,
@@ -167,19 +171,21 @@ class StockMove(models.Model):
                 WHERE quant.product_id = ANY(%s) AND lot.name = ANY(%s)
                   AND location.usage = 'internal' AND quant.quantity > 0
              ORDER BY quant.id""",
-            list({line[1] for line in lines}), list({line[3] for line in lines}),
+            list({line.product_id for line in lines}), list({line.serial for line in lines}),
         ))
         on_hand = defaultdict(list)
         for product_id, name, location_id in self.env.cr.fetchall():
             on_hand[product_id, name].append(location_id)
         Location = self.env["stock.location"]
         location_ids = {location for locations in on_hand.values() for location in locations}
-        location_ids.update(location for line in lines for location in line[4:6])
+        location_ids.update(location for line in lines
+                            for location in (line.location_id, line.location_dest_id))
         places = {location.id: location for location in Location.browse(location_ids)}
         errors = []
-        for _id, product_id, _lot_id, name, source_id, destination_id, *_rest in lines:
-            source, destination = places[source_id], places[destination_id]
-            locations = [places[location_id] for location_id in on_hand[product_id, name]]
+        for line in lines:
+            name = line.serial
+            source, destination = places[line.location_id], places[line.location_dest_id]
+            locations = [places[location_id] for location_id in on_hand[line.product_id, name]]
             source_internal = source.usage in INTERNAL_USAGES
             destination_internal = destination.usage in INTERNAL_USAGES
             if not source_internal and destination_internal and locations:
@@ -202,22 +208,25 @@ class StockMove(models.Model):
     def _serial_record_done(self):
         lines = self._serial_line_facts(SQL("lot.is_serial"))
         # state and date change as the transfer ends: read from the cache
-        records = self.env["stock.move.line"].browse([line[0] for line in lines])
-        lines = [(*line, record.date) for line, record in zip(lines, records)
-                 if record.state == "done"]
-        if not lines:
+        records = self.env["stock.move.line"].browse([line.id for line in lines])
+        done = [(line, record.date) for line, record in zip(lines, records)
+                if record.state == "done"]
+        if not done:
             return
         places = {location.id: location for location in self.env["stock.location"].browse(
-            {location for line in lines for location in line[4:6]})}
-        pickings = self.env["stock.picking"].browse({line[7] for line in lines if line[7]})
-        moves = self.env["stock.move"].browse({line[8] for line in lines})
+            {location for line, _date in done
+             for location in (line.location_id, line.location_dest_id)})}
+        pickings = self.env["stock.picking"].browse(
+            {line.picking_id for line, _date in done if line.picking_id})
+        moves = self.env["stock.move"].browse({line.move_id for line, _date in done})
         picking_of = {picking.id: picking for picking in pickings}
         move_of = {move.id: move for move in moves}
         events, writes, first_receipts = [], defaultdict(set), set()
         # lines of one transfer share locations, documents and dates: worked out once
         classified, warranty_start, document_of = {}, {}, {}
-        for _id, _product, lot_id, _name, source, destination, quantity, picking_id, move_id, \
-                date_received, date in lines:
+        for line, date in done:
+            lot_id, picking_id, move_id = line.lot_id, line.picking_id, line.move_id
+            source, destination = line.location_id, line.location_dest_id
             if (source, destination) not in classified:
                 classified[source, destination] = classify_move(
                     places[source].usage, places[destination].usage)
@@ -237,14 +246,14 @@ class StockMove(models.Model):
                     warranty_start[date] = fields.Date.context_today(self, date)
                 values["customer_id"] = partner.id
                 values["warranty_date_start"] = warranty_start[date]
-            if status == "in_stock" and not date_received:
+            if status == "in_stock" and not line.date_received:
                 first_receipts.add(lot_id)
             writes[tuple(sorted(values.items()))].add(lot_id)
             events.append({
                 "lot": lot_id,
                 "event_type": event,
                 "date": date,
-                "quantity": quantity,
+                "quantity": line.quantity,
                 "location_id": source,
                 "location_dest_id": destination,
                 "partner_id": partner.id,

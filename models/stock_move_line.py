@@ -102,19 +102,24 @@ class StockMoveLine(models.Model):
             lambda product: product.is_storable and product.tracking == "serial"
             and tracks_serials_physically(product)
         ).ids)
-        uoms = {uom.id: uom for uom in self.env["uom.uom"].browse(
-            {row.product_uom_id for row in rows})}
+        if any(
+            row.product_id not in serial_products or not row.move_id or not row.lot_id
+            or row.package_id or row.result_package_id or row.owner_id
+            for row in rows
+        ):
+            return False
+        # the quantity checks, once per unit of measure and quantities (the
+        # lines of a transfer share them)
         digits = self.env["decimal.precision"].precision_get("Product Unit")
-        for row in rows:
-            uom = uoms[row.product_uom_id]
+        for uom_id, quantity, quantity_product_uom in {
+            (row.product_uom_id, row.quantity, row.quantity_product_uom) for row in rows
+        }:
+            uom = self.env["uom.uom"].browse(uom_id)
             if (
-                row.product_id not in serial_products or not row.move_id or not row.lot_id
-                or row.package_id or row.result_package_id or row.owner_id
-                or uom.compare(row.quantity, 0) <= 0
-                or uom.is_zero(row.quantity_product_uom)
+                uom.compare(quantity, 0) <= 0 or uom.is_zero(quantity_product_uom)
                 # Odoo refuses a quantity its unit of measure cannot round to
-                or float_compare(uom.round(row.quantity, rounding_method="HALF-UP"),
-                                 float_round(row.quantity, precision_digits=digits,
+                or float_compare(uom.round(quantity, rounding_method="HALF-UP"),
+                                 float_round(quantity, precision_digits=digits,
                                              rounding_method="HALF-UP"),
                                  precision_digits=digits) != 0
             ):
