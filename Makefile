@@ -21,3 +21,8 @@ stress:
 .PHONY: bench
 bench:
 	bash bench/run.sh
+
+# Odoo's own stock tests with the addon and with Track Serials products (long; not a test).
+.PHONY: compat
+compat:
+	bash compat/run.sh

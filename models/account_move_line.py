@@ -69,6 +69,16 @@ class AccountMoveLine(models.Model):
         read-only."""
         if not self._serial_is_physical():
             return []
+        invoice = self.move_id
+        if "sale_line_ids" in self._fields and invoice.state == "posted" \
+                and invoice.move_type in ("out_invoice", "out_refund"):
+            # sale_stock shares the delivered serials out between the
+            # invoices of an order (backorders invoiced apart): each posted
+            # invoice shows its own share
+            lots = self.env["stock.lot"].browse(
+                values["lot_id"] for values in invoice._get_invoiced_lot_values()
+            ).filtered(lambda lot: lot.product_id == self.product_id)
+            return sorted(set(lots.sudo().mapped("name")))
         moves = self.env["stock.move"]
         if "sale_line_ids" in self._fields:
             moves |= self.sale_line_ids.move_ids

@@ -1,8 +1,11 @@
+from collections import Counter
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+import psycopg2
+
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import escape_psql
 
 from ..tools.serial_errors import SerialInputError
@@ -284,6 +287,23 @@ class StockLot(models.Model):
                     if isinstance(vals.get("name"), str):
                         vals["name"] = self._serial_normalize_name(vals["name"])
             self._serial_check_direct_edit()
+        if not tracked:
+            return self._serial_create(vals_list)
+        # The unique index on the serial key holds against every path (two
+        # receipts naming one new serial, an import, a concurrent
+        # transaction); its violation becomes a message naming the serials
+        # instead of a database error that aborts the transaction.
+        try:
+            with self.env.cr.savepoint():
+                return self._serial_create(vals_list)
+        except psycopg2.errors.UniqueViolation as error:
+            if error.diag.table_name != self._table or "serial_key" not in (
+                error.diag.constraint_name or ""
+            ):
+                raise
+            raise ValidationError(self._serial_duplicates_message(vals_list)) from None
+
+    def _serial_create(self, vals_list):
         if len(vals_list) < 2:
             return super().create(vals_list)
         # Odoo asks default_get once per record (a third of creating a
@@ -294,6 +314,50 @@ class StockLot(models.Model):
             return super().create(vals_list)
         finally:
             _batch_defaults.reset(token)
+
+    @api.model
+    def _serial_duplicates_message(self, vals_list):
+        """Which of the serials about to be created clash: given twice, or
+        already there, with product and company."""
+        default_product = self.env.context.get("default_product_id")
+        wanted = [
+            (vals["name"], vals.get("product_id", default_product),
+             vals.get("company_id") or self.env.company.id)
+            for vals in vals_list if vals.get("is_serial") and vals.get("name")
+        ]
+        existing = self.sudo().with_context(active_test=False).search([
+            ("is_serial", "=", True), ("name", "in", list({name for name, *_rest in wanted})),
+        ])
+        companies = {company.id: company for company in
+                     self.env["res.company"].sudo().browse({key[2] for key in wanted})}
+
+        def clash_key(name, product_id, company_id):
+            per_company = companies[company_id].serial_uniqueness == "company"
+            return (company_id, serial_key_of(name, product_id, per_company))
+
+        taken = {clash_key(lot.name, lot.product_id.id, lot.company_id.id)
+                 for lot in existing if lot.company_id.id in companies}
+        given = Counter(clash_key(*key) for key in wanted)
+        products = {product.id: product for product in
+                    self.env["product.product"].sudo().browse({key[1] for key in wanted})}
+        lines, seen = [], set()
+        for name, product_id, company_id in wanted:
+            key = clash_key(name, product_id, company_id)
+            if key in seen or (key not in taken and given[key] < 2):
+                continue
+            seen.add(key)
+            lines.append(self.env._(
+                " - %(serial)s: %(product)s, %(company)s",
+                serial=name, product=products[product_id].display_name,
+                company=companies[company_id].name,
+            ))
+        return self.env._(
+            "A serial number is unique within its company (for its product, or across all "
+            "products, as set in Inventory > Configuration > Settings). These serial numbers "
+            "are already used or given twice:\n%(serials)s\nRemove the duplicates or choose "
+            "other numbers.",
+            serials="\n".join(lines[:20]) or ", ".join(sorted({key[0] for key in wanted}))[:2000],
+        )
 
     @api.model
     def _add_precomputed_values(self, vals_list):

@@ -5,15 +5,43 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, OrderedSet
 
 from .product_template import tracks_serials_physically
+from .stock_speed_path import speed_path_enabled
 from .stock_lot import AVAILABLE_STATUSES, QUIET_CONTEXT, format_serials, trusted_serial_flow
 
 INTERNAL_USAGES = ("internal", "transit")
 SERIAL_FACT_FIELDS = ("product_id", "lot_id", "lot_name", "location_id", "location_dest_id",
-                      "quantity", "picking_id", "move_id")
+                      "quantity", "picking_id", "move_id", "company_id")
 SerialLineFact = namedtuple("SerialLineFact", (
     "id", "product_id", "lot_id", "serial", "location_id", "location_dest_id", "quantity",
-    "picking_id", "move_id", "date_received",
+    "picking_id", "move_id", "date_received", "company_id",
 ))
+
+
+def serial_line_facts(env, where):
+    """Facts about move lines of Track Serials products in physical mode that
+    the stock rules and the history need, read with one query (tens of
+    thousands of lines would otherwise be read field by field): line,
+    product, serial id and name, locations, quantity, transfer, move, the
+    serial's date received and the line's company; ``where`` is a condition
+    on ``ml`` (the line) and ``lot`` (its serial). Only fields with no
+    pending change are read: flushing the lines here would write them twice
+    when the transfer then changes their date."""
+    env["stock.move.line"].flush_model(SERIAL_FACT_FIELDS)
+    env["stock.lot"].flush_model(["name", "is_serial", "date_received"])
+    env.cr.execute(SQL(
+        """SELECT ml.id, ml.product_id, ml.lot_id, COALESCE(lot.name, ml.lot_name),
+                  ml.location_id, ml.location_dest_id, ml.quantity, ml.picking_id,
+                  ml.move_id, lot.date_received, ml.company_id
+             FROM stock_move_line ml
+        LEFT JOIN stock_lot lot ON lot.id = ml.lot_id
+            WHERE %s
+         ORDER BY ml.id""",
+        where,
+    ))
+    facts = [SerialLineFact(*row) for row in env.cr.fetchall()]
+    products = env["product.product"].browse({fact.product_id for fact in facts})
+    tracked = set(products.filtered(tracks_serials_physically).ids)
+    return [fact for fact in facts if fact.product_id in tracked]
 
 
 def classify_move(source_usage, destination_usage):
@@ -57,7 +85,10 @@ class StockMove(models.Model):
     def _get_out_move_lines(self, lot=None):
         # Odoo's selection, collected in an ordered set: Odoo grows a recordset
         # line by line, which is quadratic (a minute for 10,000 serials).
-        if not tracks_serials_physically(self.product_id) or len(self.product_id) != 1:
+        if (
+            len(self.product_id) != 1 or not tracks_serials_physically(self.product_id)
+            or not speed_path_enabled(self.env)
+        ):
             return super()._get_out_move_lines(lot=lot)
         line_ids = OrderedSet()
         valued = {}
@@ -82,6 +113,7 @@ class StockMove(models.Model):
             or self.product_id.tracking != "serial"
             or not tracks_serials_physically(self.product_id)
             or not (self.picking_type_id.use_create_lots or self.picking_type_id.use_existing_lots)
+            or not speed_path_enabled(self.env)
         ):
             return super()._update_reserved_quantity_vals(
                 need, location_id, lot_id=lot_id, package_id=package_id, owner_id=owner_id,
@@ -124,86 +156,13 @@ class StockMove(models.Model):
     # History and status of every done move line
     # ------------------------------------------------------------------
     def _action_done(self, cancel_backorder=False):
-        self._serial_check_stock_rules()
         moves = super()._action_done(cancel_backorder=cancel_backorder)
         moves._serial_record_done()
         return moves
 
     def _serial_line_facts(self, where):
-        """Facts about the serial lines of these moves that the rules and the
-        history need, read with one query (tens of thousands of lines would
-        otherwise be read field by field): line, product, serial id and name,
-        locations, quantity, transfer, move and the serial's date received;
-        ``where`` is a condition on ``ml`` (the line) and ``lot`` (its serial).
-        Only fields with no pending change are read: flushing the lines here
-        would write them twice when the transfer then changes their date."""
-        self.env["stock.move.line"].flush_model(SERIAL_FACT_FIELDS)
-        self.env["stock.lot"].flush_model(["name", "is_serial", "date_received"])
-        self.env.cr.execute(SQL(
-            """SELECT ml.id, ml.product_id, ml.lot_id, COALESCE(lot.name, ml.lot_name),
-                      ml.location_id, ml.location_dest_id, ml.quantity, ml.picking_id,
-                      ml.move_id, lot.date_received
-                 FROM stock_move_line ml
-            LEFT JOIN stock_lot lot ON lot.id = ml.lot_id
-                WHERE ml.move_id = ANY(%s) AND %s
-             ORDER BY ml.id""",
-            self.ids, where,
-        ))
-        facts = [SerialLineFact(*row) for row in self.env.cr.fetchall()]
-        products = self.env["product.product"].browse({fact.product_id for fact in facts})
-        tracked = set(products.filtered(tracks_serials_physically).ids)
-        return [fact for fact in facts if fact.product_id in tracked]
-
-    def _serial_check_stock_rules(self):
-        """Where Odoo stays silent: a serial cannot come in while it is in stock,
-        and cannot leave a location where it is not. Two queries for all lines."""
-        lines = self._serial_line_facts(SQL(
-            "ml.quantity <> 0 AND (ml.lot_id IS NOT NULL OR COALESCE(ml.lot_name, '') <> '')"
-        ))
-        if not lines:
-            return
-        self.env["stock.quant"].flush_model(["product_id", "lot_id", "location_id", "quantity"])
-        self.env.cr.execute(SQL(
-            """SELECT quant.product_id, lot.name, quant.location_id
-                 FROM stock_quant quant
-                 JOIN stock_lot lot ON lot.id = quant.lot_id
-                 JOIN stock_location location ON location.id = quant.location_id
-                WHERE quant.product_id = ANY(%s) AND lot.name = ANY(%s)
-                  AND location.usage = 'internal' AND quant.quantity > 0
-             ORDER BY quant.id""",
-            list({line.product_id for line in lines}), list({line.serial for line in lines}),
-        ))
-        on_hand = defaultdict(list)
-        for product_id, name, location_id in self.env.cr.fetchall():
-            on_hand[product_id, name].append(location_id)
-        Location = self.env["stock.location"]
-        location_ids = {location for locations in on_hand.values() for location in locations}
-        location_ids.update(location for line in lines
-                            for location in (line.location_id, line.location_dest_id))
-        places = {location.id: location for location in Location.browse(location_ids)}
-        errors = []
-        for line in lines:
-            name = line.serial
-            source, destination = places[line.location_id], places[line.location_dest_id]
-            locations = [places[location_id] for location_id in on_hand[line.product_id, name]]
-            source_internal = source.usage in INTERNAL_USAGES
-            destination_internal = destination.usage in INTERNAL_USAGES
-            if not source_internal and destination_internal and locations:
-                errors.append(self.env._(
-                    "%(serial)s cannot be received: it is already in stock at %(location)s.",
-                    serial=name, location=locations[0].display_name))
-            elif source_internal and not any(
-                location.parent_path.startswith(source.parent_path) for location in locations
-            ):
-                errors.append(self.env._(
-                    "%(serial)s cannot leave %(location)s: it is not there%(where)s.",
-                    serial=name, location=source.display_name,
-                    where=locations and self.env._(" (it is at %(other)s)",
-                                                   other=locations[0].display_name) or ""))
-            if len(errors) == 20:
-                break
-        if errors:
-            raise UserError("\n".join(errors))
+        """:func:`serial_line_facts` of these moves' lines."""
+        return serial_line_facts(self.env, SQL("ml.move_id = ANY(%s) AND %s", self.ids, where))
 
     def _serial_record_done(self):
         lines = self._serial_line_facts(SQL("lot.is_serial"))

@@ -1,12 +1,13 @@
-from collections import namedtuple
+from collections import defaultdict, namedtuple
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL, OrderedSet, float_compare, float_round
 
 from .product_template import tracks_serials_physically
 from .stock_lot import QUIET_CONTEXT, check_company_in_bulk, trusted_serial_flow
-from .stock_move import INTERNAL_USAGES
-from .stock_quant import serial_quant_batch
+from .stock_move import INTERNAL_USAGES, serial_line_facts
+from .stock_speed_path import extended_elsewhere, serial_quant_batch, speed_path_enabled
 
 
 SERIAL_LINE_COLUMNS = (
@@ -14,17 +15,6 @@ SERIAL_LINE_COLUMNS = (
     "quantity_product_uom", "product_uom_id", "package_id", "result_package_id", "owner_id",
 )
 SerialLineRow = namedtuple("SerialLineRow", ("id", *SERIAL_LINE_COLUMNS))
-
-
-def _extended_elsewhere(records, method_names, odoo_module="stock_move_line"):
-    """Whether a module other than Odoo's stock and this one extends one of
-    these methods: a batched copy of Odoo's code would leave its code out."""
-    own = {__name__, f"odoo.addons.stock.models.{odoo_module}"}
-    return any(
-        name in vars(cls) and cls.__module__.startswith("odoo.addons.")
-        and cls.__module__ not in own
-        for cls in type(records).__mro__ for name in method_names
-    )
 
 
 class StockMoveLine(models.Model):
@@ -44,6 +34,7 @@ class StockMoveLine(models.Model):
             return super().create(vals_list)
 
     def _action_done(self):
+        self._serial_check_stock_rules()
         # validating: three quant updates per line, held back and written together
         rows = []
 
@@ -63,13 +54,112 @@ class StockMoveLine(models.Model):
         def leaving_keys():
             sources = self.env["stock.location"].browse({row.location_id for row in read_rows()})
             internal = {source.id for source in sources if source.usage in INTERNAL_USAGES}
+            # a unit another line of this validation brings in may leave
+            # (pick and ship validated together)
+            arriving = {(row.product_id, row.location_dest_id, row.lot_id) for row in read_rows()}
             return [(row.product_id, row.location_id, row.lot_id) for row in read_rows()
-                    if row.lot_id and row.quantity and row.location_id in internal]
+                    if row.lot_id and row.quantity and row.location_id in internal
+                    and (row.product_id, row.location_id, row.lot_id) not in arriving]
 
         with serial_quant_batch(self.env, candidate_keys, leaving_keys) as batch:
             if batch is not None and self._serial_action_done_batched(batch, rows):
                 return None
             return super()._action_done()
+
+    def _serial_check_stock_rules(self):
+        """Where Odoo stays silent: a serial cannot come in while it is in stock
+        in its company, and cannot leave a place where it is not. Runs on the
+        lines Odoo validates (unpicked lines already dropped); a unit that
+        another line of the same validation brings to a place may leave it,
+        as in a pick and a ship validated together. Two queries for all lines."""
+        lines = serial_line_facts(self.env, SQL(
+            "ml.id = ANY(%s) AND ml.quantity <> 0"
+            " AND (ml.lot_id IS NOT NULL OR COALESCE(ml.lot_name, '') <> '')",
+            self.ids,
+        ))
+        if not lines:
+            return
+        self.env["stock.quant"].flush_model(["product_id", "lot_id", "location_id", "quantity"])
+        self.env.cr.execute(SQL(
+            """SELECT quant.product_id, lot.name, quant.location_id, lot.company_id
+                 FROM stock_quant quant
+                 JOIN stock_lot lot ON lot.id = quant.lot_id
+                 JOIN stock_location location ON location.id = quant.location_id
+                WHERE quant.product_id = ANY(%s) AND lot.name = ANY(%s)
+                  AND location.usage IN %s AND quant.quantity > 0
+             ORDER BY quant.id""",
+            list({line.product_id for line in lines}), list({line.serial for line in lines}),
+            INTERNAL_USAGES,
+        ))
+        # (product, serial) -> [[location id, company of the serial]], one per unit
+        on_hand = defaultdict(list)
+        for product_id, name, location_id, company_id in self.env.cr.fetchall():
+            on_hand[product_id, name].append([location_id, company_id])
+        places = {location.id: location for location in self.env["stock.location"].browse(
+            {unit[0] for units in on_hand.values() for unit in units}
+            | {location for line in lines for location in (line.location_id, line.location_dest_id)}
+        )}
+
+        def units_of(line):
+            # serials of two companies never clash, but a unit in a place
+            # shared by all companies (inter-company transit) is anyone's
+            return [unit for unit in on_hand[line.product_id, line.serial]
+                    if unit[1] in (line.company_id, None)
+                    or not places[unit[0]].company_id]
+
+        def refusal(line):
+            source, destination = places[line.location_id], places[line.location_dest_id]
+            units = units_of(line)
+            if source.usage not in INTERNAL_USAGES:
+                if destination.usage in INTERNAL_USAGES and units:
+                    return self.env._(
+                        "%(serial)s cannot be received: it is already in stock at %(location)s.",
+                        serial=line.serial, location=places[units[0][0]].display_name)
+                return None
+            if any(places[unit[0]].parent_path.startswith(source.parent_path) for unit in units):
+                return None
+            if units:
+                return self.env._(
+                    "%(serial)s cannot leave %(location)s: it is not there (it is at "
+                    "%(other)s).", serial=line.serial, location=source.display_name,
+                    other=places[units[0][0]].display_name)
+            if self.env["stock.quant"]._serial_untracked_quantity(line.product_id, source) > 0:
+                return self.env._(
+                    "%(serial)s cannot leave %(location)s: the units of %(product)s there "
+                    "have no serial numbers yet. Give them their serials first with "
+                    "Initialize serials on the product's Serials tab, then validate again.",
+                    serial=line.serial, location=source.display_name,
+                    product=self.env["product.product"].browse(line.product_id).display_name)
+            return self.env._("%(serial)s cannot leave %(location)s: it is not there.",
+                              serial=line.serial, location=source.display_name)
+
+        def move_unit(line):
+            units = units_of(line)
+            source, destination = places[line.location_id], places[line.location_dest_id]
+            for unit in units:
+                if places[unit[0]].parent_path.startswith(source.parent_path):
+                    unit[0] = destination.id
+                    return
+            if destination.usage in INTERNAL_USAGES:
+                on_hand[line.product_id, line.serial].append([destination.id, line.company_id])
+
+        # lines that move units between internal places are applied as they
+        # pass, so that a later step of the same validation finds its units
+        pending, refusals = lines, {}
+        while pending:
+            refusals, still = {}, []
+            for line in pending:
+                reason = refusal(line)
+                if reason:
+                    refusals[line.id] = reason
+                    still.append(line)
+                elif places[line.location_id].usage in INTERNAL_USAGES:
+                    move_unit(line)
+            if len(still) == len(pending):
+                break
+            pending = still
+        if refusals:
+            raise UserError("\n".join(list(refusals.values())[:20]))
 
     def _serial_line_rows(self):
         """The stored values Odoo's ``_action_done`` works with, one query for
@@ -90,7 +180,8 @@ class StockMoveLine(models.Model):
         seconds for 10,000 serials); ``known_rows`` gets the lines' values
         when they qualify. Returns False, having changed nothing, for any
         other set of lines: Odoo's code then does the work."""
-        if not self or _extended_elsewhere(self, ("_action_done", "_synchronize_quant")):
+        if not self or extended_elsewhere(
+            self, ("_action_done", "_synchronize_quant"), "stock_move_line"):
             return False
         # read here, not kept unless the lines qualify: serials Odoo creates
         # for lines that name them come before the quant updates
@@ -167,7 +258,9 @@ class StockMoveLine(models.Model):
         return super()._apply_putaway_strategy()
 
     def _serial_putaway_is_destination(self):
-        if _extended_elsewhere(self, ("_apply_putaway_strategy",)) or _extended_elsewhere(
+        if not speed_path_enabled(self.env) or extended_elsewhere(
+            self, ("_apply_putaway_strategy",), "stock_move_line"
+        ) or extended_elsewhere(
             self.env["stock.location"], ("_get_putaway_strategy",), "stock_location"
         ):
             return False

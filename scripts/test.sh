@@ -3,10 +3,12 @@
 # addon (TransactionCase and HttpCase tours in headless Chromium) and ends with
 # "N passed, N failed". A skipped test counts as failed: Odoo skips browser
 # tours silently when Chromium or websocket-client is missing.
-# Two databases: the addon alone (every test but those tagged serial_tracking_sale),
-# then the addon with sale_stock (the tests tagged serial_tracking_sale).
-# TEST_TAGS narrows the first run and skips the second,
-# e.g. TEST_TAGS=/serial_tracking:TestSerialAccess
+# Three databases: the addon alone (every test but those tagged serial_tracking_sale
+# or serial_tracking_mrp), the addon with sale_stock (the tests tagged
+# serial_tracking_sale), the addon with mrp (the tests tagged serial_tracking_mrp).
+# TEST_TAGS runs only the tests it names on one database (TEST_MODULES, by
+# default the addon alone), e.g. TEST_TAGS=/serial_tracking:TestSerialAccess or
+# TEST_MODULES=serial_tracking,mrp TEST_TAGS=serial_tracking_mrp
 set -euo pipefail
 SUMMARY_ON_DIE=1
 source "$(dirname "$0")/odoo_env.sh"
@@ -83,10 +85,11 @@ run_phase() {
 
 echo "Odoo: $ODOO_BIN ($ODOO_PYTHON)"
 if [ -n "${TEST_TAGS:-}" ]; then
-    run_phase addon serial_tracking "$TEST_TAGS"
+    run_phase addon "${TEST_MODULES:-serial_tracking}" "$TEST_TAGS"
 else
-    run_phase addon serial_tracking "/serial_tracking,-serial_tracking_sale"
+    run_phase addon serial_tracking "/serial_tracking,-serial_tracking_sale,-serial_tracking_mrp"
     run_phase sale serial_tracking,sale_stock "serial_tracking_sale"
+    run_phase mrp serial_tracking,mrp "serial_tracking_mrp"
 fi
 echo "$total_passed passed, $total_failed failed"
 [ "$total_failed" -eq 0 ]

@@ -15,6 +15,8 @@ from . import test_serial_text
 from . import test_serial_uniqueness
 from . import test_tracking_mode
 from . import test_sale_delivered_serials
+from . import test_manufacturing
 from . import test_ui_tours
 from . import test_warranty
 from . import test_quant_batching
+from . import test_stock_flows

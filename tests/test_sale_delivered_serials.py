@@ -59,3 +59,31 @@ class TestSaleDeliveredSerials(SerialTrackingCase):
         invoice.action_post()
         lot = self.env["stock.lot"].search([("name", "=", "SOA-1")])
         self.assertEqual((lot.serial_status, lot.customer_id), ("sold", customer))
+
+    def test_invoices_of_partial_deliveries_show_their_own_serials(self):
+        product = self.physical_product.product_variant_id
+        self.physical_product.invoice_policy = "delivery"
+        self.add_serials(self.physical_product, ["BO-1", "BO-2"])
+        customer = self.env["res.partner"].create({"name": "Backorder Customer"})
+        order = self.env["sale.order"].create({
+            "partner_id": customer.id,
+            "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 2})],
+        })
+        order.action_confirm()
+        delivery = order.picking_ids
+        delivery.move_ids.move_line_ids.filtered(lambda ml: ml.lot_id.name == "BO-2").unlink()
+        delivery.move_ids.picked = True
+        delivery.with_context(cancel_backorder=False)._action_done()
+        first = order._create_invoices()
+        first.action_post()
+        backorder = delivery.backorder_ids
+        backorder.move_ids.picked = True
+        backorder.button_validate()
+        second = order._create_invoices()
+        second.action_post()
+        report = self.env["ir.actions.report"]
+        for invoice, mine, other in ((first, "BO-1", "BO-2"), (second, "BO-2", "BO-1")):
+            self.assertEqual(invoice.invoice_line_ids.serial_display, mine)
+            html = report._render_qweb_html("account.report_invoice", invoice.ids)[0].decode()
+            self.assertIn(f"Serial numbers: <span>{mine}</span>", html)
+            self.assertNotIn(other, html)

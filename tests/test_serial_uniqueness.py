@@ -1,9 +1,7 @@
 import time
 from datetime import date
 
-import psycopg2
-
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, mute_logger
 
 from .common import SerialTrackingCase, committed_env, run_concurrently
@@ -16,17 +14,18 @@ class TestSerialUniqueness(SerialTrackingCase):
         )
 
     def assertRefusedAsDuplicate(self, template, name):
-        """The unique index refuses the serial; the message the user gets
-        (Odoo turns the database error into it) names the serial and the
-        setting, and no serial was added."""
+        """The unique index refuses the serial; the user gets a ValidationError
+        naming the serial, its product, its company and the setting, and no
+        serial was added."""
         Lot = self.env["stock.lot"]
         before = Lot.search_count([("name", "=", name.strip())])
-        with self.assertRaises(psycopg2.IntegrityError) as caught, \
+        with self.assertRaises(ValidationError) as caught, \
                 mute_logger("odoo.sql_db"), self.cr.savepoint():
             self._lot(template, name)
             self.env.flush_all()
-        message = Lot._sql_error_to_message(caught.exception)
-        self.assertIn(name.strip(), message)
+        message = str(caught.exception)
+        self.assertIn(f"{name.strip()}: {template.product_variant_id.display_name}, "
+                      f"{self.company.name}", message)
         self.assertIn("Inventory > Configuration > Settings", message)
         self.env.invalidate_all()
         self.assertEqual(Lot.search_count([("name", "=", name.strip())]), before)
@@ -169,12 +168,12 @@ class TestSerialUniqueness(SerialTrackingCase):
 
         outcomes = run_concurrently(self, create)
         created = [o for o in outcomes.values() if o == "created"]
-        refused = [o for o in outcomes.values() if isinstance(o, psycopg2.IntegrityError)]
+        # the unique index holds the race; its violation reaches the user as
+        # a message naming the serial, not as a database error
+        refused = [o for o in outcomes.values() if isinstance(o, ValidationError)]
         self.assertEqual(len(created), 1, outcomes)
         self.assertEqual(len(refused), 1, outcomes)
-        self.assertEqual(refused[0].diag.constraint_name, "stock_lot_serial_key_unique")
-        message = self.env["stock.lot"]._sql_error_to_message(refused[0])
-        self.assertIn("already exists", message)
+        self.assertIn(f"RACE-{scope}", str(refused[0]))
         with committed_env(self) as env:
             count = env["stock.lot"].search_count([("name", "=", f"RACE-{scope}")])
         self.assertEqual(count, 1)

@@ -1,0 +1,4 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from . import product_template
+from . import stock_move_line
