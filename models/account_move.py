@@ -260,6 +260,7 @@ class AccountMove(models.Model):
         moved_on = [
             (row, latest[row.lot_id.id]) for row in rows if latest[row.lot_id.id] != row
         ]
+        event_labels = dict(History._fields["event_type"]._description_selection(self.env))
         if moved_on:
             raise UserError(self.env._(
                 "%(move)s cannot be reset or cancelled: some of its units have moved on "
@@ -268,7 +269,7 @@ class AccountMove(models.Model):
                 details=" ".join(
                     self.env._("%(serial)s: %(event)s on %(document)s.",
                                serial=row.lot_id.name,
-                               event=dict(History._fields["event_type"].selection)[later.event_type],
+                               event=event_labels[later.event_type],
                                document=later.document_name or "-")
                     for row, later in moved_on[:20]
                 ),
@@ -286,8 +287,7 @@ class AccountMove(models.Model):
                 "location_id": lot.location_id.id,
                 "location_dest_id": restore["location_id"],
                 "previous_values": lot._serial_restorable_values(),
-                "note": self.env._("Reversal of %(event)s", event=dict(
-                    History._fields["event_type"].selection)[row.event_type]),
+                "note": self.env._("Reversal of %(event)s", event=event_labels[row.event_type]),
             })
         with trusted_serial_flow():
             for items, lots_to_restore in writes.items():

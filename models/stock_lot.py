@@ -441,7 +441,7 @@ class StockLot(models.Model):
     # Status
     # ------------------------------------------------------------------
     def _serial_check_transition(self, new_status):
-        labels = dict(SERIAL_STATUSES)
+        labels = dict(self._fields["serial_status"]._description_selection(self.env))
         refused = self.filtered(
             lambda lot: new_status
             not in SERIAL_STATUS_TRANSITIONS.get(lot.serial_status, set())

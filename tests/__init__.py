@@ -14,6 +14,7 @@ from . import test_serial_numbering
 from . import test_serial_text
 from . import test_serial_uniqueness
 from . import test_tracking_mode
+from . import test_translated_labels
 from . import test_sale_delivered_serials
 from . import test_manufacturing
 from . import test_ui_tours

@@ -3,6 +3,7 @@ import io
 
 from freezegun import freeze_time
 
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form
 
@@ -120,6 +121,107 @@ class TestSerialEntryWizard(SerialTrackingCase):
         self.assertEqual(wizard._entered_serials(), ["1001", "0002", "0003", "0004"])
         self.assertIn("1 duplicates removed", wizard.last_message)
 
+    def _import(self, wizard, filename, content):
+        wizard.write({"import_filename": filename, "import_file": base64.b64encode(content)})
+        wizard.action_import_file()
+
+    def test_import_year_number_serials_in_each_format(self):
+        import openpyxl
+
+        workbook = openpyxl.Workbook()
+        for row in (["Serial"], ["2024-5000"], ["2024-5001"]):
+            workbook.active.append(row)
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        for filename, content in (
+            ("years.xlsx", buffer.getvalue()),
+            ("years.csv", b"Serial;Note\n2024-5000;a\n2024-5001;b\n"),
+            ("years.txt", b"2024-5000\r\n2024-5001\r\n"),
+        ):
+            with self.subTest(filename=filename):
+                wizard = self._open_add()
+                wizard.required_count = 2
+                self._import(wizard, filename, content)
+                self.assertEqual(wizard._entered_serials(), ["2024-5000", "2024-5001"])
+                self.assertEqual(wizard.last_message, "2 serial numbers added.")
+                self.assertTrue(wizard.can_confirm)
+
+    def test_import_cell_holding_a_comma_is_one_serial(self):
+        wizard = self._open_add()
+        wizard.required_count = 3
+        self._import(wizard, "commas.csv", b'Serial;Note\nA,B;x\nC;y\n"D;E";z\n')
+        self.assertEqual(wizard._entered_serials(), ["A,B", "C", "D;E"])
+        wizard.action_confirm()
+        self.assertEqual(sorted(self.accounting_product.serial_ids.mapped("name")),
+                         ["A,B", "C", "D;E"])
+
+    def test_paste_with_read_ranges_on_and_off(self):
+        wizard = self._open_add()
+        self.assertTrue(wizard.read_ranges)
+        wizard.paste_text = "2024-5000\nSN-1..SN-3"
+        wizard.action_add_pasted()
+        self.assertEqual(wizard.entered_count, 2977 + 3)
+        wizard.action_clear()
+        with Form(wizard) as form:
+            form.read_ranges = False
+            form.paste_text = "2024-5000\nSN-1..SN-3, 1000 - 1001"
+        wizard.action_add_pasted()
+        self.assertEqual(wizard._entered_serials(), ["2024-5000", "SN-1..SN-3", "1000 - 1001"])
+        self.assertEqual(wizard.last_message, "3 serial numbers added.")
+
+    def test_span_notice_names_what_was_read_as_a_span(self):
+        wizard = self._open_add()
+        wizard.paste_text = "A-1, 2024-5000\n1000-1234; SN-1..SN-3"
+        wizard.action_add_pasted()
+        self.assertEqual(
+            wizard.last_message,
+            "3216 serial numbers added.\n"
+            "2024-5000 read as a span of 2,977 serials; 1000-1234 read as a span of 235 "
+            "serials; SN-1..SN-3 read as a span of 3 serials. To enter such an item as one "
+            "serial, turn off Read ranges.",
+        )
+        wizard.action_clear()
+        wizard.paste_text = "\n".join(f"S{n}-1..S{n}-2" for n in range(12))
+        wizard.action_add_pasted()
+        self.assertIn("S9-1..S9-2 read as a span of 2 serials; … (+2 more). To enter",
+                      wizard.last_message)
+        self.assertNotIn("S10-1", wizard.last_message)
+        wizard.action_clear()
+        wizard.paste_text = "A-1, B-2"
+        wizard.action_add_pasted()
+        self.assertEqual(wizard.last_message, "2 serial numbers added.")
+
+    def test_read_ranges_choice_is_remembered_for_each_user(self):
+        # a billing user: internal, neither admin nor stock user
+        user = self.billing_user
+        vendor = self.env["res.partner"].create({"name": "Range Vendor"})
+        bill = self.env["account.move"].create({
+            "move_type": "in_invoice", "partner_id": vendor.id, "invoice_date": "2025-03-01",
+            "invoice_line_ids": [Command.create({
+                "product_id": self.accounting_product.product_variant_id.id,
+                "quantity": 1, "price_unit": 10.0,
+            })],
+        })
+
+        def open_for_bill():
+            action = bill.invoice_line_ids.with_user(user).action_open_serial_entry()
+            return self.env["serial.entry.wizard"].with_user(user).browse(action["res_id"])
+
+        wizard = open_for_bill()
+        self.assertTrue(wizard.read_ranges)
+        wizard.write({"read_ranges": False, "paste_text": "2024-5000"})  # as the dialog saves
+        wizard.action_add_pasted()
+        wizard.action_confirm()
+        self.assertEqual(bill.invoice_line_ids.serial_names, "2024-5000")
+        self.assertFalse(open_for_bill().read_ranges)
+        self.assertTrue(self._open_add().read_ranges)  # another user keeps the default
+        wizard = open_for_bill()
+        wizard.read_ranges = True
+        self.assertTrue(open_for_bill().read_ranges)
+        self.assertEqual(
+            self.env["ir.default"].search_count([("user_id", "=", user.id)]), 1
+        )
+
     def test_corrupt_file_is_refused(self):
         wizard = self._open_add()
         wizard.write({"import_filename": "broken.xlsx",
@@ -193,3 +295,15 @@ class TestSerialEntryWizard(SerialTrackingCase):
         with self.assertRaisesRegex(UserError, "not available at .*ELSEWHERE-1, GONE-1"):
             wizard.action_select_pasted()
         self.assertFalse(wizard.selected_lot_ids)
+
+    def test_remove_mode_paste_with_read_ranges_off(self):
+        unit = self.add_serials(self.accounting_product, ["2024-5000"])
+        wizard = self._open_remove(1)
+        wizard.paste_text = "2024-5000"
+        with self.assertRaisesRegex(UserError, "not available .*2024 – 5000 \\(2977\\)"):
+            wizard.action_select_pasted()
+        wizard.write({"read_ranges": False, "paste_text": "2024-5000"})
+        wizard.action_select_pasted()
+        self.assertEqual(wizard.selected_lot_ids, unit)
+        self.assertFalse(wizard.last_message)
+        self.assertTrue(wizard.can_confirm)

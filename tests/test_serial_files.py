@@ -16,7 +16,7 @@ from odoo.addons.serial_tracking.tools.serial_files import (
     MAX_FILE_ROWS,
     read_serial_file,
 )
-from odoo.addons.serial_tracking.tools.serial_text import parse_serial_text
+from odoo.addons.serial_tracking.tools.serial_text import parse_serial_values
 
 
 def xlsx(rows, text_cells=()):
@@ -76,7 +76,7 @@ class TestSerialFiles(BaseCase):
         self.assertEqual(values, ["1001", "=HYPERLINK(\"http://x\")"])
         # the text is then refused like any serial starting with a formula character
         with self.assertRaisesRegex(SerialInputError, "formula"):
-            parse_serial_text("\n".join(values))
+            parse_serial_values(values)
 
     def test_xlsx_with_wrong_stored_dimensions_is_read_whole(self):
         content = rewrite_sheet(xlsx([["D-1"], ["D-2"], ["D-3"]]), '<dimension ref="A1:A3"/>',
@@ -106,16 +106,39 @@ class TestSerialFiles(BaseCase):
 
     def test_csv_mixed_delimiters_use_the_one_detected_first(self):
         # the delimiter is detected once; a row using another stays one cell,
-        # which the caller then splits like pasted text
+        # and so one serial
         content = b"A-1,x\nA-2;y\nA-3,z\nA-4,w\n"
         values = read_serial_file("s.csv", content)
         self.assertEqual(values, ["A-1", "A-2;y", "A-3", "A-4"])
-        self.assertEqual(parse_serial_text("\n".join(values)).serials, ["A-1", "A-2", "y", "A-3", "A-4"])
+        self.assertEqual(parse_serial_values(values).serials, ["A-1", "A-2;y", "A-3", "A-4"])
+
+    def test_year_number_cells_are_one_serial_each(self):
+        for name, content in (
+            ("y.xlsx", xlsx([["Serial"], ["2024-5000"], ["2024-5001"]])),
+            ("y.csv", b"Serial,Note\n2024-5000,a\n2024-5001,b\n"),
+            ("y.txt", b"2024-5000\n2024-5001\n"),
+        ):
+            with self.subTest(name=name):
+                parsed = parse_serial_values(read_serial_file(name, content))
+                self.assertEqual(parsed.serials, ["2024-5000", "2024-5001"])
+
+    def test_a_cell_holding_a_comma_or_semicolon_is_one_serial(self):
+        for name, content in (
+            ("c.xlsx", xlsx([["Serial"], ["A,B"], ["C;D"], ["E..F"]])),
+            ("c.csv", b'Serial,Note\n"A,B",x\n"C;D",y\nE..F,z\n'),
+            ("c.csv", b'Serial;Note\nA,B;x\n"C;D";y\nE..F;z\n'),
+        ):
+            with self.subTest(name=name, content=content[:14]):
+                parsed = parse_serial_values(read_serial_file(name, content))
+                self.assertEqual(parsed.serials, ["A,B", "C;D", "E..F"])
+        # a .txt line is a list: commas and semicolons separate serials
+        parsed = parse_serial_values(read_serial_file("c.txt", b"A,B\nC;D\nE..F\n"))
+        self.assertEqual(parsed.serials, ["A", "B", "C", "D", "E..F"])
 
     def test_txt_several_per_line(self):
         self.assertEqual(read_serial_file("s.TXT", b"A1, A2\nA3\tA4;A5\r\n\nA6\rA7 "),
                          ["A1", "A2", "A3", "A4", "A5", "A6", "A7"])
-        # spans and repeats are left to the caller's parser
+        # no span in a file; repeats are left to the caller
         self.assertEqual(read_serial_file("s.txt", b"S-1..S-3\nS-1"), ["S-1..S-3", "S-1"])
 
     def test_bad_files(self):

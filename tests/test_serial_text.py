@@ -16,6 +16,7 @@ from odoo.addons.serial_tracking.tools.serial_text import (
     generate_serials,
     normalize_serial,
     parse_serial_text,
+    parse_serial_values,
 )
 
 PROPERTY = settings(max_examples=200, deadline=None, database=None)
@@ -83,6 +84,40 @@ class TestSerialText(BaseCase):
                     parse_serial_text(text)
                 for fragment in fragments:
                     self.assertIn(fragment, str(caught.exception))
+
+    def test_spans_read_are_reported(self):
+        parsed = parse_serial_text("2024-5000, A-1\nSN-1..SN-3; 7-7, A-1")
+        self.assertEqual(parsed.spans, [("2024-5000", 2977), ("SN-1..SN-3", 3), ("7-7", 1)])
+        self.assertEqual(len(parsed.serials), 2977 + 1 + 3 + 1)
+        self.assertEqual(parsed.duplicates, ["A-1"])
+        self.assertEqual(parse_serial_text("A-1, 2024-ABC").spans, [])
+
+    def test_without_spans_every_item_is_one_serial_as_written(self):
+        parsed = parse_serial_text("2024-5000, SN-1..SN-3;1000 - 1001\n2024-5000", spans=False)
+        self.assertEqual(parsed.serials, ["2024-5000", "SN-1..SN-3", "1000 - 1001"])
+        self.assertEqual((parsed.duplicates, parsed.spans), (["2024-5000"], []))
+        # a reversed span is no span here; items are still split and checked
+        self.assertEqual(parse_serial_text("2000-1000", spans=False).serials, ["2000-1000"])
+        self.assertEqual(parse_serial_text("A,B", spans=False).serials, ["A", "B"])
+        for text, fragment in (("=1+1", "formula"), ("A\u200bB", r"U\+200B"),
+                               ("Z" * 65, "maximum is 64")):
+            with self.subTest(text=text), self.assertRaisesRegex(SerialInputError, fragment):
+                parse_serial_text(text, spans=False)
+
+    def test_file_values_are_serials_as_written(self):
+        parsed = parse_serial_values(
+            [" 2024-5000 ", "2024-5001", "A,B", "C;D", "S-1..S-3", "Cafe\u0301", "", "  ", "2024-5000"]
+        )
+        self.assertEqual(parsed.serials, ["2024-5000", "2024-5001", "A,B", "C;D", "S-1..S-3", "Caf\u00e9"])
+        self.assertEqual((parsed.duplicates, parsed.duplicate_count, parsed.spans),
+                         (["2024-5000"], 1, []))
+        for value, fragment in (("=HYPERLINK(1)", "formula"), ("-5", "formula"),
+                                ("A\nB", "control character"), ("A\tB", r"U\+0009"),
+                                ("Y" * 65, "maximum is 64")):
+            with self.subTest(value=value), self.assertRaisesRegex(SerialInputError, fragment):
+                parse_serial_values(["OK-1", value])
+        with self.assertRaisesRegex(SerialInputError, "gives 100001 serial numbers"):
+            parse_serial_values(str(n) for n in range(MAX_SERIALS_PER_ENTRY + 1))
 
     def test_entry_cap_counts_all_serials_after_expansion(self):
         self.assertEqual(len(parse_serial_text("1-100000").serials), MAX_SERIALS_PER_ENTRY)

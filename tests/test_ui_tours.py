@@ -33,7 +33,14 @@ class TestSerialTrackingTours(HttpCase):
         )
         self.assertEqual(
             sorted(template.serial_ids.mapped("name")),
-            ["SPAN-01", "SPAN-02", "SPAN-03", "T-1", "T-2"],
+            ["2024-5000", "SPAN-01", "SPAN-02", "SPAN-03", "T-1", "T-2"],
+        )
+        # the dialog saved the choice as the user's own default
+        admin = self.env.ref("base.user_admin")
+        self.assertIs(
+            self.env["ir.default"].with_user(admin)._get_model_defaults("serial.entry.wizard")
+            .get("read_ranges"),
+            False,
         )
 
     def test_bill_invoice_credit_note_and_history(self):

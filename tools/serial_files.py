@@ -3,8 +3,10 @@
 .xlsx: the first sheet; .csv: delimiter (``, ; tab |``) and encoding detected
 once from the start of the file; both take the column headed Serial (see
 :data:`HEADERS`, looked for in the first non-empty row, which is then skipped)
-or else the first column. .txt: every line split like pasted text (line
-breaks, commas, semicolons, tabs).
+or else the first column, and each cell is one value, never split. .txt:
+each line, split on commas, semicolons and tabs. The caller reads every value
+as one serial (:func:`~.serial_text.parse_serial_values`): a file is a list,
+nothing in it is a span.
 """
 
 import codecs
@@ -53,7 +55,7 @@ _SNIFF_CHARS = 64 * 1024
 
 def read_serial_file(filename, content):
     """Cell texts of a serial file, in file order, empty cells skipped, not
-    de-duplicated (the caller parses them like pasted text). Refuses with
+    de-duplicated (the caller reads each as one serial). Refuses with
     :class:`SerialInputError` what it cannot read, saying why."""
     filename = filename or ""
     name = filename.lower().strip()

@@ -83,6 +83,7 @@ class ParsedSerials:
     serials: list  # distinct serials, in the order first seen
     duplicates: list  # values given more than once, each once, in order
     duplicate_count: int  # extra occurrences dropped
+    spans: list  # (item, serial count) of each item read as a span, in order
 
 
 @dataclass(frozen=True)
@@ -204,23 +205,42 @@ def parse_item(item):
     return _make_span(item, prefix, first_digits, last_parts[1], suffix)
 
 
-def parse_serial_text(text):
+def parse_serial_text(text, spans=True):
     """Pasted or scanned text to serials.
 
     Separators: line breaks (``\\r\\n``, ``\\n``, ``\\r``), commas, semicolons
-    and tabs. Items are trimmed, empty ones ignored, spans expanded (see
-    :func:`parse_item`); repeats are dropped and reported. More than
-    :data:`MAX_SERIALS_PER_ENTRY` serials in all is refused, with the count.
+    and tabs. Items are trimmed, empty ones ignored; with ``spans``, spans are
+    expanded (see :func:`parse_item`), without, every item is one serial as
+    written (``2024-5000``, ``SN-1..SN-3``). Repeats are dropped and reported.
+    More than :data:`MAX_SERIALS_PER_ENTRY` serials in all is refused, with the
+    count.
     """
     text = unicodedata.normalize("NFC", text or "")
-    serials, seen, repeated = [], set(), {}
+    items = (raw.strip() for raw in _SEPARATORS.split(text))
+    return _collect(items, parse_item if spans else normalize_serial)
+
+
+def parse_serial_values(values):
+    """Values read from a file (cells or lines) to serials: each value is one
+    serial, normalised by :func:`normalize_serial`; never split, never read as
+    a span, so ``2024-5000`` and ``A,B`` are serials as written. Blank values
+    are skipped, repeats dropped and reported, and more than
+    :data:`MAX_SERIALS_PER_ENTRY` values refused, as for pasted text."""
+    return _collect(values, normalize_serial)
+
+
+def _collect(items, read):
+    """The distinct serials ``read(item)`` gives for ``items`` (a serial, a
+    span, or '' for nothing), with the repeats and the spans read."""
+    serials, seen, repeated, spans = [], set(), {}, []
     total = duplicate_count = 0
-    for raw in _SEPARATORS.split(text):
-        item = raw.strip()
-        if not item:
+    for item in items:
+        parsed = read(item) if item else ""
+        if not parsed:
             continue
-        parsed = parse_item(item)
         is_span = isinstance(parsed, _Span)
+        if is_span:
+            spans.append((item, parsed.count))
         total += parsed.count if is_span else 1
         if total > MAX_SERIALS_PER_ENTRY:
             # keep validating and counting, without expanding, to report the total
@@ -234,7 +254,7 @@ def parse_serial_text(text):
                 serials.append(serial)
     if total > MAX_SERIALS_PER_ENTRY:
         raise _too_many(total)
-    return ParsedSerials(serials, list(repeated), duplicate_count)
+    return ParsedSerials(serials, list(repeated), duplicate_count, spans)
 
 
 def _whole_number(value, minimum):

@@ -2,6 +2,7 @@ import base64
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import formatLang
 
 from ..models.stock_lot import AVAILABLE_STATUSES, format_serials
 from ..tools.serial_errors import SerialInputError
@@ -10,10 +11,13 @@ from ..tools.serial_text import (
     MAX_SERIALS_PER_ENTRY,
     generate_serials,
     parse_serial_text,
+    parse_serial_values,
 )
 
 # Past this many serials, the list is shown as ranges only.
 SHOW_ALL_LIMIT = 2000
+# Spans named one by one in the notice of a paste; the rest are counted.
+SPAN_NOTICE_LIMIT = 10
 
 
 class SerialEntryWizard(models.TransientModel):
@@ -48,6 +52,12 @@ class SerialEntryWizard(models.TransientModel):
     # add mode: the entry, one serial per line
     serial_names = fields.Text()
     paste_text = fields.Text(string="Paste or Scan")
+    # the user's last choice comes back as a personal default (ir.default)
+    read_ranges = fields.Boolean(
+        string="Read ranges", default=True,
+        help="Read 1000-1234 and SN-0001..SN-0250 in a paste as spans of serials. "
+             "Turn off to enter such an item (2024-5000) as one serial.",
+    )
     gen_prefix = fields.Char(string="Prefix")
     gen_start = fields.Integer(string="Start", default=1)
     gen_count = fields.Integer(string="How Many")
@@ -103,6 +113,17 @@ class SerialEntryWizard(models.TransientModel):
                 bool(names) and len(names) == wizard.required_count and not wizard.problem
             )
 
+    def write(self, vals):
+        if "read_ranges" in vals:
+            self._remember_read_ranges(bool(vals["read_ranges"]))
+        return super().write(vals)
+
+    def _remember_read_ranges(self, read_ranges):
+        Default = self.env["ir.default"]
+        if Default._get_model_defaults(self._name).get("read_ranges", True) != read_ranges:
+            # an internal user may set their own defaults (base's ir.default rules)
+            Default.set(self._name, "read_ranges", read_ranges, user_id=True)
+
     # ------------------------------------------------------------------
     # Opening, for callers
     # ------------------------------------------------------------------
@@ -145,9 +166,10 @@ class SerialEntryWizard(models.TransientModel):
         self.ensure_one()
         return self.serial_names.split("\n") if self.serial_names else []
 
-    def _append(self, new_serials, source_duplicates=()):
+    def _append(self, new_serials, source_duplicates=(), notice=""):
         """Add serials to the entry: duplicates are dropped and reported, and
-        serials that already exist are listed as a problem (one query)."""
+        serials that already exist are listed as a problem (one query);
+        ``notice`` is said after them."""
         self.ensure_one()
         current = self._entered_serials()
         seen = set(current)
@@ -176,6 +198,8 @@ class SerialEntryWizard(models.TransientModel):
                     serials=format_serials(self.env, list(dict.fromkeys(repeated)), limit=20),
                 )
             )
+        if notice:
+            messages.append(notice)
         self.write({"serial_names": "\n".join(entry), "last_message": "\n".join(messages)})
         self._check_existing()
 
@@ -210,10 +234,30 @@ class SerialEntryWizard(models.TransientModel):
         except SerialInputError as error:
             raise UserError(error.localized(self.env)) from error
 
+    def _parse_pasted(self):
+        return self._run_parser(parse_serial_text, self.paste_text or "", self.read_ranges)
+
+    def _span_notice(self, spans):
+        """Which pasted items were read as spans, so that a serial such as
+        2024-5000 read as 2,977 serials does not pass unnoticed."""
+        if not spans:
+            return ""
+        named = [
+            self.env._("%(item)s read as a span of %(count)s serials",
+                       item=item, count=formatLang(self.env, count, digits=0))
+            for item, count in spans[:SPAN_NOTICE_LIMIT]
+        ]
+        if len(spans) > SPAN_NOTICE_LIMIT:
+            named.append(self.env._("… (+%(count)s more)", count=len(spans) - SPAN_NOTICE_LIMIT))
+        return self.env._(
+            "%(spans)s. To enter such an item as one serial, turn off Read ranges.",
+            spans="; ".join(named),
+        )
+
     def action_add_pasted(self):
         self.ensure_one()
-        parsed = self._run_parser(parse_serial_text, self.paste_text or "")
-        self._append(parsed.serials, parsed.duplicates)
+        parsed = self._parse_pasted()
+        self._append(parsed.serials, parsed.duplicates, self._span_notice(parsed.spans))
         self.paste_text = False
         return self._reopen()
 
@@ -246,7 +290,7 @@ class SerialEntryWizard(models.TransientModel):
         values = self._run_parser(
             read_serial_file, self.import_filename or "", base64.b64decode(self.import_file)
         )
-        parsed = self._run_parser(parse_serial_text, "\n".join(values))
+        parsed = self._run_parser(parse_serial_values, values)
         self._append(parsed.serials, parsed.duplicates)
         self.write({"import_file": False, "import_filename": False})
         return self._reopen()
@@ -277,7 +321,7 @@ class SerialEntryWizard(models.TransientModel):
     def action_select_pasted(self):
         """Select the pasted or scanned serials; each must be available here."""
         self.ensure_one()
-        parsed = self._run_parser(parse_serial_text, self.paste_text or "")
+        parsed = self._parse_pasted()
         Lot = self.env["stock.lot"]
         found = Lot.search(self._available_domain() + [("name", "in", parsed.serials)])
         missing = sorted(set(parsed.serials) - set(found.mapped("name")))
@@ -292,7 +336,8 @@ class SerialEntryWizard(models.TransientModel):
                 )
             )
         self.write({"selected_lot_ids": [fields.Command.link(lot.id) for lot in found],
-                    "paste_text": False})
+                    "paste_text": False,
+                    "last_message": self._span_notice(parsed.spans) or False})
         return self._reopen()
 
     def action_select_all(self):
