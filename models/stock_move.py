@@ -310,11 +310,26 @@ class StockMove(models.Model):
         if names is not None:
             vals_list = [{**base, "lot_name": name} for name in names if name not in seen]
         else:
-            vals_list = [
-                {**base, "lot_id": lot.id,
-                 "location_id": lot.location_id.id or self.location_id.id}
-                for lot in lots if lot.id not in seen
-            ]
+            # each unit is taken from its own quant: its place, package and
+            # owner (a line without them would reserve and take the unit
+            # from a quant that does not hold it)
+            quants = self.env["stock.quant"].sudo().search([
+                ("lot_id", "in", lots.ids), ("quantity", ">", 0),
+                ("location_id", "child_of", self.location_id.id),
+            ])
+            quant_of = {quant.lot_id.id: quant for quant in quants}
+            vals_list = []
+            for lot in lots:
+                if lot.id in seen:
+                    continue
+                quant = quant_of.get(lot.id)
+                vals_list.append({
+                    **base, "lot_id": lot.id,
+                    "location_id": (quant.location_id if quant else lot.location_id).id
+                    or self.location_id.id,
+                    "package_id": quant.package_id.id if quant else False,
+                    "owner_id": quant.owner_id.id if quant else False,
+                })
         self.env["stock.move.line"].create(vals_list)
         self.picked = True
 

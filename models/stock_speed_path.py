@@ -10,19 +10,26 @@ listed here with the Odoo method it mirrors, so that a reader checks it
 against Odoo's code when Odoo changes:
 
 * :class:`SerialQuantBatch` (``update_key``, ``flush``) mirrors
-  ``stock.quant._update_available_quantity`` (stock/models/stock_quant.py);
+  ``stock.quant._update_available_quantity`` (stock/models/stock_quant.py,
+  lines 1025-1093);
 * ``stock.quant._serial_create_quants`` mirrors quant ``create`` outside
-  inventory mode;
+  inventory mode (stock/models/stock_quant.py, lines 253-314);
 * ``stock.quant._serial_reserve_quantity`` mirrors
-  ``stock.quant._get_reserve_quantity`` and ``_get_available_quantity``;
+  ``stock.quant._get_reserve_quantity`` and ``_get_available_quantity``
+  (stock/models/stock_quant.py, lines 789-910);
 * ``stock.move._serial_reserve_units`` mirrors
-  ``stock.move._update_reserved_quantity_vals``;
+  ``stock.move._update_reserved_quantity_vals`` (stock/models/stock_move.py,
+  lines 1752-1797);
 * ``stock.move._get_out_move_lines`` (linear) mirrors Odoo's method of that
-  name in stock_account;
-* ``stock.move.line._serial_action_done_batched`` mirrors the quant loop of
-  ``stock.move.line._action_done``;
-* ``stock.move.line._apply_putaway_strategy`` skips Odoo's putaway where the
-  answer is the destination itself.
+  name (stock_account/models/stock_move.py, lines 491-509);
+* ``stock.move.line._serial_action_done_batched`` mirrors the checks and the
+  quant loop of ``stock.move.line._action_done`` (stock/models/
+  stock_move_line.py, lines 604-700);
+* ``stock.move.line._apply_putaway_strategy`` skips Odoo's putaway
+  (stock/models/stock_move_line.py, line 257) where its answer is the
+  destination itself.
+
+Line numbers are those of Odoo 19.0 (November 2025).
 
 All of it sits behind one switch, the system parameter
 ``serial_tracking.speed_path`` (``0`` turns it off): without it, Odoo's code

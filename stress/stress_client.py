@@ -26,6 +26,7 @@ BUSINESS_ERRORS = (
     "not in stock", "already exist", "already in stock", "cannot leave", "cannot be received",
     "The operation cannot be completed", "are entered", "not available", "no longer available",
     "The combination of lot/serial number and product must be unique",
+    "already used or given twice", "is moving some of these units right now",
 )
 PASSWORD = "admin"
 

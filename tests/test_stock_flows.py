@@ -295,3 +295,29 @@ class TestStockFlows(SerialTrackingCase):
                              {self.customer_location})
             self.assertEqual(set(lots.mapped("serial_status")), {"sold"})
         self.assertLess(queries["1"] * 2, queries["0"], queries)
+
+    def test_units_chosen_in_the_dialog_leave_their_package_and_owner(self):
+        owner = self.env["res.partner"].create({"name": "Dialog Consignor"})
+        package = self.env["stock.package"].create({"name": "PACK-D"})
+        receipt = self.transfer(self.warehouse.in_type_id, self.supplier_location,
+                                self.stock_location, names=["DP-1", "DO-1"])
+        packed_line, owned_line = receipt.move_ids.move_line_ids.sorted("lot_name", reverse=True)
+        packed_line.result_package_id = package
+        owned_line.owner_id = owner
+        receipt.button_validate()
+        lots = self.lot("DP-1") | self.lot("DO-1")
+        delivery = self.transfer(self.warehouse.out_type_id, self.stock_location,
+                                 self.customer_location, names=["x", "y"])
+        delivery.move_ids.move_line_ids.unlink()
+        delivery.move_ids._serial_set_move_lines(lots=lots)
+        lines = delivery.move_ids.move_line_ids
+        self.assertEqual({(line.lot_id.name, line.package_id, line.owner_id) for line in lines},
+                         {("DP-1", package, self.env["res.partner"]),
+                          ("DO-1", self.env["stock.package"], owner)})
+        delivery.button_validate()
+        self.assertEqual(delivery.state, "done")
+        stock_quants = self.env["stock.quant"].search([
+            ("lot_id", "in", lots.ids), ("location_id", "=", self.stock_location.id)])
+        self.assertEqual(set(stock_quants.mapped("quantity")), {0.0} if stock_quants else set())
+        for lot in lots:
+            self.assertEqual(self.on_hand(lot), {(self.customer_location, 1.0)})

@@ -26,11 +26,12 @@ class ProductTemplate(models.Model):
         if vals.get("tracking") == "serial" and "serial_tracking_enabled" not in vals:
             SWITCHED["written"] += len(self)
             vals = _as_track_serials(vals)
-        elif "tracking" in vals and vals["tracking"] != "serial" and any(
-            self.mapped("serial_tracking_enabled")
-        ):
-            # a test that takes serial tracking away switches Track Serials off
-            # first, as a consultant would
+        elif (
+            ("tracking" in vals and vals["tracking"] != "serial")
+            or ("is_storable" in vals and not vals["is_storable"])
+        ) and any(self.mapped("serial_tracking_enabled")):
+            # a test that takes serial tracking (or stock) away switches Track
+            # Serials off first, as a consultant would
             SWITCHED["switched_off"] += len(self)
             self.filtered("serial_tracking_enabled").write({"serial_tracking_enabled": False})
         return super().write(vals)
