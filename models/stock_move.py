@@ -2,10 +2,10 @@ from collections import defaultdict, namedtuple
 
 from odoo import fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, OrderedSet
+from odoo.tools import SQL
 
 from .product_template import tracks_serials_physically
-from .stock_speed_path import speed_path_enabled
+from .stock_speed_path import out_move_lines, reserve_units, speed_path_enabled
 from .stock_lot import AVAILABLE_STATUSES, QUIET_CONTEXT, format_serials, trusted_serial_flow
 
 INTERNAL_USAGES = ("internal", "transit")
@@ -15,7 +15,6 @@ SerialLineFact = namedtuple("SerialLineFact", (
     "id", "product_id", "lot_id", "serial", "location_id", "location_dest_id", "quantity",
     "picking_id", "move_id", "date_received", "company_id",
 ))
-
 
 def serial_line_facts(env, where):
     """Facts about move lines of Track Serials products in physical mode that
@@ -43,7 +42,6 @@ def serial_line_facts(env, where):
     tracked = set(products.filtered(tracks_serials_physically).ids)
     return [fact for fact in facts if fact.product_id in tracked]
 
-
 def classify_move(source_usage, destination_usage):
     """The history event and the status a unit gets when it moves between
     locations of these usages (status None: unchanged)."""
@@ -65,7 +63,6 @@ def classify_move(source_usage, destination_usage):
         }.get(destination_usage, ("ADJUST", "scrapped"))
     return ("MOVE", None)
 
-
 class StockMove(models.Model):
     _inherit = "stock.move"
 
@@ -83,28 +80,12 @@ class StockMove(models.Model):
             )
 
     def _get_out_move_lines(self, lot=None):
-        # Odoo's selection, collected in an ordered set: Odoo grows a recordset
-        # line by line, which is quadratic (a minute for 10,000 serials).
         if (
             len(self.product_id) != 1 or not tracks_serials_physically(self.product_id)
             or not speed_path_enabled(self.env)
         ):
             return super()._get_out_move_lines(lot=lot)
-        line_ids = OrderedSet()
-        valued = {}
-        for move_line in self.move_line_ids:
-            if lot and move_line.lot_id != lot:
-                continue
-            if not move_line.picked or move_line._should_exclude_for_valuation():
-                continue
-            source, destination = move_line.location_id, move_line.location_dest_id
-            if (source, destination) not in valued:
-                valued[source, destination] = (
-                    source._should_be_valued() and not destination._should_be_valued()
-                )
-            if valued[source, destination]:
-                line_ids.add(move_line.id)
-        return self.env["stock.move.line"].browse(line_ids)
+        return out_move_lines(self, lot)
 
     def _update_reserved_quantity_vals(self, need, location_id, lot_id=None, package_id=None,
                                        owner_id=None, strict=True):
@@ -119,38 +100,7 @@ class StockMove(models.Model):
                 need, location_id, lot_id=lot_id, package_id=package_id, owner_id=owner_id,
                 strict=strict,
             )
-        return self._serial_reserve_units(need, location_id)
-
-    def _serial_reserve_units(self, need, location_id):
-        """Odoo's ``_update_reserved_quantity_vals`` for serial units: one line
-        per unit, the line values built once for the move (Odoo builds them
-        per unit, a second for 10,000). Odoo's ``_prepare_move_line_vals``
-        takes only the location, serial, package and owner from the quant;
-        those are set per unit."""
-        self.ensure_one()
-        reserved = self.env["stock.quant"].with_context(
-            packaging_uom_id=self.packaging_uom_id
-        )._get_reserve_quantity(self.product_id, location_id, need, uom_id=self.product_uom,
-                                strict=False)
-        grouped = {}
-        for quant, quantity in reserved:
-            place = (quant.location_id.id, quant.lot_id.id, quant.package_id.id, quant.owner_id.id)
-            if place in grouped:
-                grouped[place][1] += quantity
-            else:
-                grouped[place] = [quant, quantity]
-        vals_list, taken_quantity, unit_vals = [], 0, None
-        for place, (quant, quantity) in grouped.items():
-            taken_quantity += quantity
-            if unit_vals is None:
-                unit_vals = self._prepare_move_line_vals(quantity=1, reserved_quant=quant)
-            location, lot, package, owner = place
-            vals_list.extend(
-                {**unit_vals, "location_id": location, "lot_id": lot or False,
-                 "package_id": package or False, "owner_id": owner or False}
-                for _unit in range(int(quantity))
-            )
-        return vals_list, taken_quantity
+        return reserve_units(self, need, location_id)
 
     # ------------------------------------------------------------------
     # History and status of every done move line

@@ -1,16 +1,8 @@
-from collections import defaultdict
-
 from odoo import api, models
-from odoo.tools import SQL, float_compare, float_is_zero, split_every
+from odoo.tools import float_compare
 
 from .product_template import tracks_serials_physically
-from .stock_speed_path import (
-    _QUANT_BATCH,
-    SERIAL_QUANT_COLUMNS,
-    extended_elsewhere,
-    speed_path_enabled,
-)
-
+from .stock_speed_path import _QUANT_BATCH, quant_digits, reserve_quantity, speed_path_enabled
 
 class StockQuant(models.Model):
     _inherit = "stock.quant"
@@ -69,142 +61,12 @@ class StockQuant(models.Model):
             strict or lot_id or package_id or owner_id
             or product_id.tracking != "serial" or not tracks_serials_physically(product_id)
             or self._get_removal_strategy(product_id, location_id) == "least_packages"
-            or float_compare(quantity, 0, precision_digits=self._serial_digits()) <= 0
+            or float_compare(quantity, 0, precision_digits=quant_digits(self.env)) <= 0
             or not speed_path_enabled(self.env)
         ):
             return super()._get_reserve_quantity(
                 product_id, location_id, quantity, uom_id=uom_id, lot_id=lot_id,
                 package_id=package_id, owner_id=owner_id, strict=strict,
             )
-        return self.sudo()._serial_reserve_quantity(product_id, location_id, quantity, uom_id)
+        return reserve_quantity(self.sudo(), product_id, location_id, quantity, uom_id)
 
-    def _serial_reserve_quantity(self, product_id, location_id, quantity, uom_id):
-        """Odoo's ``_get_reserve_quantity`` for a reservation of serial units
-        (not strict, any lot, package or owner), on values read with one query:
-        Odoo reads each quant through the ORM several times, which for 10,000
-        serials costs two seconds. Same quants, same order, same quantities."""
-        digits = self._serial_digits()
-
-        def compare(value1, value2):
-            return float_compare(value1, value2, precision_digits=digits)
-
-        quants = self._gather(product_id, location_id, qty=quantity)
-        columns = ["quantity", "reserved_quantity", "location_id", "lot_id", "package_id",
-                   "owner_id"]
-        quants.flush_recordset(columns)
-        self.env.cr.execute(SQL(
-            "SELECT id, %s FROM stock_quant WHERE id = ANY(%s)",
-            SQL(", ").join(map(SQL.identifier, columns)), quants.ids,
-        ))
-        # a quant created by a reservation alone has no quantity (NULL)
-        values = {quant_id: (on_hand or 0.0, reserved or 0.0, *place)
-                  for quant_id, on_hand, reserved, *place in self.env.cr.fetchall()}
-        rows = [(quant, *values[quant.id]) for quant in quants]
-        # _get_available_quantity: what is free per serial (and without serial),
-        # counting only what is positive
-        free_by_lot = defaultdict(float)
-        for _quant, on_hand, reserved, _location, lot, _package, _owner in rows:
-            free_by_lot[lot or "untracked"] += on_hand - reserved
-        available_quantity = sum(free for free in free_by_lot.values() if compare(free, 0) > 0)
-        packaging_uom = self.env.context.get("packaging_uom_id")
-        if packaging_uom and product_id.product_tmpl_id.categ_id.packaging_reserve_method == "full":
-            available_quantity = packaging_uom._check_qty(available_quantity, product_id.uom_id, "DOWN")
-        quantity = min(quantity, available_quantity)
-        if uom_id and product_id.uom_id != uom_id:
-            quantity_move_uom = product_id.uom_id._compute_quantity(
-                quantity, uom_id, rounding_method="DOWN")
-            quantity = uom_id._compute_quantity(
-                quantity_move_uom, product_id.uom_id, rounding_method="HALF-UP")
-        if compare(quantity, int(quantity)) != 0 or compare(quantity, 0) <= 0:
-            return []
-        available_quantity = (
-            sum(row[1] for row in rows if compare(row[1], 0) > 0) - sum(row[2] for row in rows)
-        )
-        negative_free = defaultdict(float)
-        for _quant, on_hand, reserved, *place in rows:
-            if compare(on_hand - reserved, 0) < 0:
-                negative_free[tuple(place)] += on_hand - reserved
-        reserved_quants = []
-        for quant, on_hand, reserved, *place in rows:
-            free = on_hand - reserved
-            if compare(free, 0) <= 0:
-                continue
-            negative = negative_free[tuple(place)]
-            if negative:
-                taken_by_negative = min(abs(negative), free)
-                negative_free[tuple(place)] += taken_by_negative
-                free -= taken_by_negative
-            if compare(free, 0) <= 0:
-                continue
-            free = min(free, quantity)
-            reserved_quants.append((quant, free))
-            quantity -= free
-            available_quantity -= free
-            if float_is_zero(quantity, precision_digits=digits) or \
-                    float_is_zero(available_quantity, precision_digits=digits):
-                break
-        return reserved_quants
-
-    def _serial_digits(self):
-        """The precision uom.uom.compare rounds quantities to."""
-        return self.env["decimal.precision"].precision_get("Product Unit")
-
-    @api.model
-    def _serial_create_quants(self, vals_list):
-        """Quants as ``create`` makes them outside inventory mode, in one
-        INSERT: Odoo's ``create`` makes them one at a time (about 1 ms each).
-        Only the quant fields of Odoo's stock and stock_account are known
-        here; when another module stores more, ``create`` does the work."""
-        if self._is_inventory_mode() or set(self._serial_stored_fields()) - SERIAL_QUANT_COLUMNS:
-            return self.create([{"inventory_quantity_set": False, **vals} for vals in vals_list])
-        locations = self.env["stock.location"].browse({vals["location_id"] for vals in vals_list})
-        company_of = {location.id: location.company_id.id or None for location in locations}
-        # Odoo's _compute_inventory_date: only internal and transit quants get one
-        next_count_of = {location.id: location._get_next_inventory_date() or None
-                         for location in locations}
-        defaults = self.default_get(["reserved_quantity", "in_date"])
-        now, uid = self.env.cr.now(), self.env.uid
-        columns = ["product_id", "location_id", "lot_id", "package_id", "owner_id", "quantity",
-                   "reserved_quantity", "in_date", "company_id", "inventory_date",
-                   "inventory_quantity_set", "inventory_diff_quantity",
-                   "create_uid", "create_date", "write_uid", "write_date"]
-        rows = [(
-            vals["product_id"], vals["location_id"], vals.get("lot_id") or None,
-            vals.get("package_id") or None, vals.get("owner_id") or None,
-            vals.get("quantity") or 0.0,
-            vals.get("reserved_quantity", defaults["reserved_quantity"]) or 0.0,
-            vals.get("in_date") or defaults["in_date"],
-            company_of[vals["location_id"]], next_count_of[vals["location_id"]],
-            False, 0.0, uid, now, uid, now,
-        ) for vals in vals_list]
-        ids = []
-        for chunk in split_every(1000, rows):
-            self.env.cr.execute(SQL(
-                "INSERT INTO stock_quant (%s) VALUES %s RETURNING id",
-                SQL(", ").join(map(SQL.identifier, columns)),
-                SQL(", ").join(chunk),
-            ))
-            ids.extend(row[0] for row in self.env.cr.fetchall())
-        quants = self.browse(ids)
-        # the values just written, as a read would put them in the cache
-        for index, fname in enumerate(columns[:12]):
-            self._fields[fname]._insert_cache(quants, [row[index] for row in rows])
-        # what create does after its INSERT: caches of the inverse one2many
-        # fields, computed fields depending on quants, constraints
-        for fname in ("product_id", "location_id", "lot_id", "company_id"):
-            for inverse in self.pool.field_inverses[self._fields[fname]]:
-                self.env[inverse.model_name].invalidate_model([inverse.name])
-        computed = [self._fields[fname] for fname in columns if self._fields[fname].compute]
-        with self.env.protecting(computed, quants):
-            quants.modified(list(self._fields), create=True)
-        quants._validate_fields(columns)
-        cache = self.env.context.get("quants_cache")
-        if cache is not None:
-            for quant, vals in zip(quants, vals_list):
-                cache[vals["product_id"], vals["location_id"], vals.get("lot_id") or False,
-                      vals.get("package_id") or False, vals.get("owner_id") or False] |= quant
-        return quants
-
-    @api.model
-    def _serial_stored_fields(self):
-        return [name for name, field in self._fields.items() if field.store and field.column_type]

@@ -5,6 +5,7 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.exceptions import ConcurrencyError, UserError
 
+from ..models.stock_speed_path import stored_quant_fields
 from .common import SerialTrackingCase, committed_env, run_concurrently
 
 
@@ -116,7 +117,7 @@ class TestQuantBatching(SerialTrackingCase):
             "quant_fields": sorted((
                 tuple(
                     (name, q[name].display_name if q._fields[name].type == "many2one" else q[name])
-                    for name in q._serial_stored_fields()
+                    for name in stored_quant_fields(q)
                     if name not in ("id", "product_id", "create_date", "write_date")
                 )
                 for q in quants
