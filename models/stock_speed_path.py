@@ -173,10 +173,12 @@ class SerialQuantBatch:
             if (key[0], key[1]) in untracked or len(found) > 1:
                 continue
             quant_id, quantity, reserved, in_date, counted, counted_set = (
-                found[0] if found else (None, 0.0, 0.0, False, 0.0, False))
+                found[0] if found else (None, None, 0.0, False, 0.0, False))
             self.states[key] = {
                 "quant_id": quant_id,
                 "quantity": quantity or 0.0,
+                # a quant made by a reservation alone has no quantity (NULL)
+                "quantity_set": quantity is not None,
                 "reserved_quantity": reserved or 0.0,
                 "in_date": in_date or False,
                 "written": {"quantity": quantity, "reserved_quantity": reserved,
@@ -229,6 +231,8 @@ class SerialQuantBatch:
         if in_date:
             dates.append(in_date)
         in_date = min(dates) if dates else fields.Datetime.now()
+        if quantity:
+            state["quantity_set"] = True
         if exists:
             if quantity:
                 state["quantity"] += quantity
@@ -258,7 +262,7 @@ class SerialQuantBatch:
             state = self.states[product_id, location_id, lot_id]
             state["changed"] = False
             values = {
-                "quantity": state["quantity"],
+                "quantity": state["quantity"] if state["quantity_set"] else None,
                 "reserved_quantity": state["reserved_quantity"],
                 "in_date": state["in_date"],
             }
@@ -402,7 +406,7 @@ def create_quants(Quant, vals_list):
     rows = [(
         vals["product_id"], vals["location_id"], vals.get("lot_id") or None,
         vals.get("package_id") or None, vals.get("owner_id") or None,
-        vals.get("quantity") or 0.0,
+        vals.get("quantity"),
         vals.get("reserved_quantity", defaults["reserved_quantity"]) or 0.0,
         vals.get("in_date") or defaults["in_date"],
         company_of[vals["location_id"]], next_count_of[vals["location_id"]],
@@ -419,7 +423,9 @@ def create_quants(Quant, vals_list):
     quants = Quant.browse(ids)
     # the values just written, as a read would put them in the cache
     for index, fname in enumerate(columns[:12]):
-        Quant._fields[fname]._insert_cache(quants, [row[index] for row in rows])
+        # a NULL quantity reads as 0.0, as the ORM reads it
+        Quant._fields[fname]._insert_cache(quants, [
+            0.0 if row[index] is None and fname == "quantity" else row[index] for row in rows])
     # what create does after its INSERT: caches of the inverse one2many
     # fields, computed fields depending on quants, constraints
     for fname in ("product_id", "location_id", "lot_id", "company_id"):

@@ -339,6 +339,26 @@ class TestQuantBatching(SerialTrackingCase):
                 for n in range(3)
             ])
 
+    def test_a_unit_reserved_where_it_has_no_quant(self):
+        # Odoo makes a quant that holds only the reservation: its quantity
+        # stays NULL, not 0
+        raw = {}
+        for product in (self.native, self.tracked):
+            lot = self.env["stock.lot"].create(
+                {"name": f"GHOST-{product.id}", "product_id": product.id})
+            picking = self.confirmed_picking(product, self.stock_location, self.customers, 1,
+                                             self.warehouse.out_type_id)
+            picking.move_ids.move_line_ids = [Command.create({
+                "product_id": product.id, "lot_id": lot.id, "quantity": 1,
+                "location_id": self.stock_location.id, "location_dest_id": self.customers.id,
+            })]
+            self.env.flush_all()
+            self.env.cr.execute(
+                "SELECT quantity, reserved_quantity FROM stock_quant WHERE lot_id = %s", [lot.id])
+            raw[product] = self.env.cr.fetchall()
+        self.assertEqual(raw[self.native], [(None, 1.0)])
+        self.assertEqual(raw[self.tracked], raw[self.native])
+
     def test_two_deliveries_of_the_same_serial_at_once(self):
         # Odoo skips a quant another transaction has locked and makes a new,
         # negative one: both deliveries would ship the unit. The batch skips
