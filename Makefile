@@ -1,11 +1,16 @@
 # The two commands of the README: `make run` and `make test`.
-.PHONY: run test
+.PHONY: run test lint
 
 run:
 	bash scripts/run.sh
 
 test:
 	bash scripts/test.sh
+
+# ruff, ruff-format and pylint-odoo (.pre-commit-config.yaml's checks), offline
+# once .build/lint-venv is filled from PyPI.
+lint:
+	bash scripts/lint.sh
 
 # Development helpers (not part of the contract)
 .PHONY: pot

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# make lint: the checks of .pre-commit-config.yaml (ruff, ruff-format and
+# pylint-odoo's mandatory checks of .pylintrc) without pre-commit, so that they
+# run offline. The tools live in a virtual environment in .build/lint-venv,
+# created and filled from PyPI the first time (or when a pinned version
+# changes); later runs need no network. PYTHON picks the Python that creates
+# it (default python3). Exits non-zero when a check fails.
+set -euo pipefail
+REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+VENV="$REPO_DIR/.build/lint-venv"
+# keep in step with the revs of .pre-commit-config.yaml
+PINS=(ruff==0.13.0 pylint==3.3.9 pylint-odoo==9.3.15)
+
+pins_installed() {
+    [ -x "$VENV/bin/python" ] || return 1
+    "$VENV/bin/python" - "${PINS[@]}" <<'PY'
+import sys
+from importlib.metadata import PackageNotFoundError, version
+
+for pin in sys.argv[1:]:
+    name, wanted = pin.split("==")
+    try:
+        if version(name) != wanted:
+            sys.exit(1)
+    except PackageNotFoundError:
+        sys.exit(1)
+PY
+}
+
+if ! pins_installed; then
+    echo "Installing ${PINS[*]} into $VENV"
+    [ -x "$VENV/bin/python" ] || "${PYTHON:-python3}" -m venv "$VENV" \
+        || { echo "ERROR: could not create $VENV with ${PYTHON:-python3} -m venv" >&2; exit 2; }
+    "$VENV/bin/python" -m pip install -q --disable-pip-version-check "${PINS[@]}" \
+        || { echo "ERROR: could not install ${PINS[*]} from PyPI" >&2; exit 2; }
+fi
+
+# pylint names modules after their package: the addon is linted through a link
+# named serial_tracking, as Odoo imports it (odoo.addons.serial_tracking)
+mkdir -p "$REPO_DIR/.build/lint"
+ln -sfn "$REPO_DIR" "$REPO_DIR/.build/lint/serial_tracking"
+ln -sfn "$REPO_DIR/compat/serial_tracking_compat" "$REPO_DIR/.build/lint/serial_tracking_compat"
+
+failed=()
+cd "$REPO_DIR"
+echo "== ruff check"
+"$VENV/bin/ruff" check --no-fix . || failed+=("ruff check")
+echo "== ruff format --check"
+"$VENV/bin/ruff" format --check . || failed+=("ruff format")
+echo "== pylint (pylint-odoo, .pylintrc)"
+(cd "$REPO_DIR/.build/lint" && "$VENV/bin/pylint" --rcfile="$REPO_DIR/.pylintrc" \
+    --output-format=text serial_tracking serial_tracking_compat) || failed+=("pylint")
+if [ "${#failed[@]}" -gt 0 ]; then
+    echo "lint failed: ${failed[*]}"
+    exit 1
+fi
+echo "lint passed: ruff, ruff format, pylint-odoo"
