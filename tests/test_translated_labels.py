@@ -19,10 +19,13 @@ class TestTranslatedLabels(AccountingModeCase):
         cls.env["res.lang"]._activate_lang("fr_FR")
         Selection = cls.env["ir.model.fields.selection"]
         for (model, field, value), label in FRENCH.items():
-            Selection.search([
-                ("field_id.model", "=", model), ("field_id.name", "=", field),
-                ("value", "=", value),
-            ]).update_field_translations("name", {"fr_FR": label})
+            Selection.search(
+                [
+                    ("field_id.model", "=", model),
+                    ("field_id.name", "=", field),
+                    ("value", "=", value),
+                ]
+            ).update_field_translations("name", {"fr_FR": label})
         # translated labels are cached per language
         cls.env.registry.clear_cache("stable")
         cls.fr = cls.env(context=dict(cls.env.context, lang="fr_FR"))

@@ -1,4 +1,5 @@
 """The one error the plain-Python serial helpers raise."""
+
 from odoo.tools.translate import LazyGettext, LazyTranslate
 
 _lt = LazyTranslate(__name__)

@@ -22,7 +22,8 @@ class SerialAddWizard(models.TransientModel):
         "stock.location",
         string="Location",
         required=True,
-        domain="[('usage', '=', 'internal'), ('company_id', 'in', (company_id, False))]",
+        domain="[('usage', '=', 'internal'), "
+        "('company_id', 'in', (company_id, False))]",
         default=lambda self: self._default_location(),
     )
     condition_notes = fields.Text(string="Condition Notes")
