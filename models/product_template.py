@@ -50,7 +50,6 @@ class ProductTemplate(models.Model):
     )
     serial_tracking_mode = fields.Selection(
         [("accounting", "Accounting"), ("physical", "Physical")],
-        string="Serial Tracking Mode",
         default=lambda self: self.env.company.serial_tracking_default_mode,
         help="Accounting: serials are assigned on vendor bills, customer invoices and "
         "credit notes.\nPhysical: serials are assigned on receipts, deliveries, "
@@ -70,7 +69,6 @@ class ProductTemplate(models.Model):
         "the numbers are taken when the quantity is known.",
     )
     serial_number_format = fields.Char(
-        string="Serial Number Format",
         default=DEFAULT_SERIAL_FORMAT,
         help="Literal text plus tokens in [[ ]]: exactly one "
         "[[INCNUM,reset,digits,start]] (reset NONE, DAILY, MONTHLY or YEARLY; digits "
@@ -378,7 +376,7 @@ class ProductTemplate(models.Model):
             return "serial"
         return "none"
 
-    def _serial_sync_native_tracking(self):
+    def _serial_sync_native_tracking(self):  # pylint: disable=missing-return
         """Physical mode rides on Odoo's own serial tracking (receipts and
         deliveries ask for serials); accounting mode keeps it off because the
         serials live on invoices and bills."""

@@ -60,7 +60,6 @@ class StockLotHistory(models.Model):
         "res.company", string="Company", required=True, readonly=True
     )
     date = fields.Datetime(
-        string="Date",
         required=True,
         default=fields.Datetime.now,
         index=True,
@@ -69,7 +68,7 @@ class StockLotHistory(models.Model):
     event_type = fields.Selection(
         HISTORY_EVENT_TYPES, string="Event", required=True, readonly=True
     )
-    quantity = fields.Float(string="Quantity", default=1.0, readonly=True)
+    quantity = fields.Float(default=1.0, readonly=True)
     location_id = fields.Many2one("stock.location", string="From", readonly=True)
     location_dest_id = fields.Many2one("stock.location", string="To", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Partner", readonly=True)
@@ -87,7 +86,7 @@ class StockLotHistory(models.Model):
         string="Document Link",
         compute="_compute_document_ref",
     )
-    note = fields.Char(string="Note", readonly=True)
+    note = fields.Char(readonly=True)
     previous_values = fields.Json(
         readonly=True,
         help="Technical: the unit's status, location, customer and dates before this "
@@ -119,10 +118,13 @@ class StockLotHistory(models.Model):
             )
         return super().create(vals_list)
 
-    def write(self, vals):
+    # The history is append-only, even for the superuser: writing and deleting
+    # are refused before anything else, with a message that says so.
+    def write(self, vals):  # pylint: disable=method-required-super
         raise AccessError(self.env._("Serial history cannot be changed."))
 
-    def unlink(self):
+    def unlink(self):  # pylint: disable=method-required-super
+        # pylint: disable=no-raise-unlink
         raise AccessError(self.env._("Serial history cannot be deleted."))
 
     @api.model

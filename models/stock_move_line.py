@@ -395,7 +395,7 @@ class StockMoveLine(models.Model):
             lambda records: super(StockMoveLine, records)._check_company(fnames),
         )
 
-    def _create_and_assign_production_lot(self):
+    def _create_and_assign_production_lot(self):  # pylint: disable=missing-return
         # Receiving new serial numbers is part of the transfer the user may edit;
         # the serial history records it, so no chatter message per unit.
         tracked = self.filtered(lambda ml: tracks_serials_physically(ml.product_id))

@@ -63,7 +63,11 @@ class StockQuant(models.Model):
         ):
             context = dict(self.env.context)
             del context["quants_cache"]
-            return super(StockQuant, self.with_context(context)).create(vals_list)
+            # the whole context, to drop a key: with_context(**kwargs) keeps it
+            return super(
+                StockQuant,
+                self.with_context(context),  # pylint: disable=context-overridden
+            ).create(vals_list)
         return super().create(vals_list)
 
     @api.model

@@ -35,11 +35,15 @@ if ! pins_installed; then
         || { echo "ERROR: could not install ${PINS[*]} from PyPI" >&2; exit 2; }
 fi
 
-# pylint names modules after their package: the addon is linted through a link
-# named serial_tracking, as Odoo imports it (odoo.addons.serial_tracking)
-mkdir -p "$REPO_DIR/.build/lint"
-ln -sfn "$REPO_DIR" "$REPO_DIR/.build/lint/serial_tracking"
-ln -sfn "$REPO_DIR/compat/serial_tracking_compat" "$REPO_DIR/.build/lint/serial_tracking_compat"
+# pylint names modules after their folder: the addon is linted from a copy
+# named serial_tracking, as Odoo imports it (odoo.addons.serial_tracking).
+# compat/serial_tracking_compat, a helper of `make compat` and not an addon
+# anyone installs, gets ruff only.
+LINT_DIR="$REPO_DIR/.build/lint"
+rm -rf "$LINT_DIR"
+mkdir -p "$LINT_DIR/serial_tracking"
+tar -C "$REPO_DIR" --exclude=./.build --exclude=./.git --exclude=./.hypothesis \
+    --exclude=__pycache__ -cf - . | tar -C "$LINT_DIR/serial_tracking" -xf -
 
 failed=()
 cd "$REPO_DIR"
@@ -48,8 +52,8 @@ echo "== ruff check"
 echo "== ruff format --check"
 "$VENV/bin/ruff" format --check . || failed+=("ruff format")
 echo "== pylint (pylint-odoo, .pylintrc)"
-(cd "$REPO_DIR/.build/lint" && "$VENV/bin/pylint" --rcfile="$REPO_DIR/.pylintrc" \
-    --output-format=text serial_tracking serial_tracking_compat) || failed+=("pylint")
+(cd "$LINT_DIR" && "$VENV/bin/pylint" --rcfile="$REPO_DIR/.pylintrc" \
+    --output-format=text serial_tracking) || failed+=("pylint")
 if [ "${#failed[@]}" -gt 0 ]; then
     echo "lint failed: ${failed[*]}"
     exit 1

@@ -85,7 +85,7 @@ class TestAccessMatrix(SerialTrackingCase):
     def read_serials(self, user):
         lot = self.lot.with_user(user)
         if not lot.search([("id", "=", lot.id)]):
-            raise AccessError("not visible")
+            raise AccessError(self.env._("not visible"))
         lot.read(["name", "serial_status"])
 
     def read_history(self, user):
@@ -95,7 +95,7 @@ class TestAccessMatrix(SerialTrackingCase):
             .search([("lot_id", "=", self.lot.id)])
         )
         if not rows:
-            raise AccessError("not visible")
+            raise AccessError(self.env._("not visible"))
         rows.read(["event_type"])
 
     def tick_track_serials(self, user):

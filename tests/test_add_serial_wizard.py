@@ -10,7 +10,7 @@ class TestAddSerialWizard(SerialTrackingCase):
         return Form(
             self.env[action["res_model"]]
             .with_user(user)
-            .with_context(action["context"])
+            .with_context(**action["context"])
         )
 
     def test_add_serial_to_accounting_product(self):

@@ -10,9 +10,11 @@ nothing in it is a span.
 """
 
 import codecs
+import contextlib
 import csv
 import datetime
 import io
+import logging
 import zipfile
 
 from odoo.tools.translate import LazyTranslate
@@ -20,7 +22,11 @@ from odoo.tools.translate import LazyTranslate
 from .serial_errors import SerialInputError
 from .serial_text import _SEPARATORS
 
+_logger = logging.getLogger(__name__)
 _lt = LazyTranslate(__name__)
+# Plain Python without an environment: messages are lazy translations (_lt),
+# put in the user's language by the caller (SerialInputError.localized).
+# pylint: disable=prefer-env-translation
 
 #: Largest file accepted, in bytes.
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -220,7 +226,7 @@ def _read_xlsx(filename, content):
         except SerialInputError:
             raise
         except Exception:  # noqa: BLE001 anything unusual is left to openpyxl, which decides
-            pass
+            _logger.debug("%s: left to openpyxl", filename, exc_info=True)
     try:
         workbook = openpyxl.load_workbook(
             io.BytesIO(content), read_only=True, data_only=True
@@ -469,10 +475,8 @@ def _decode(filename, content):
 
 
 def _decode_without_bom(content):
-    try:
+    with contextlib.suppress(UnicodeDecodeError):
         return content.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
     import chardet  # noqa: PLC0415
 
     guess = chardet.detect(content[:_SNIFF_CHARS]).get("encoding")

@@ -20,6 +20,9 @@ from .serial_errors import SerialInputError
 from .serial_text import FORMULA_PREFIXES, MAX_SERIAL_LENGTH, normalize_serial
 
 _lt = LazyTranslate(__name__)
+# Plain Python without an environment: messages are lazy translations (_lt),
+# put in the user's language by the caller (SerialInputError.localized).
+# pylint: disable=prefer-env-translation
 
 RESETS = ("NONE", "DAILY", "MONTHLY", "YEARLY")
 #: Date tokens and how many characters each gives.

@@ -9,6 +9,9 @@ from odoo.tools.translate import LazyTranslate
 from .serial_errors import SerialInputError
 
 _lt = LazyTranslate(__name__)
+# Plain Python without an environment: messages are lazy translations (_lt),
+# put in the user's language by the caller (SerialInputError.localized).
+# pylint: disable=prefer-env-translation
 
 #: Serials one entry (a paste, a span, a generation, a file) may hold, counted
 #: after spans are expanded and before repeats are dropped.

@@ -26,7 +26,7 @@ class SerialAddWizard(models.TransientModel):
         "('company_id', 'in', (company_id, False))]",
         default=lambda self: self._default_location(),
     )
-    condition_notes = fields.Text(string="Condition Notes")
+    condition_notes = fields.Text()
 
     @api.model
     def _default_location(self):

@@ -84,7 +84,7 @@ class SerialEntryWizard(models.TransientModel):
     serials_display = fields.Text(
         string="Serial Numbers", compute="_compute_entry_summary"
     )
-    show_all = fields.Boolean(string="Show All")
+    show_all = fields.Boolean()
     last_message = fields.Text(readonly=True)
     problem = fields.Text(readonly=True)
     can_confirm = fields.Boolean(compute="_compute_entry_summary")
