@@ -1,3 +1,5 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Serial volumes timed inside Odoo: this addon's flows and, side by side, Odoo's
 native flow on a product the addon does not track. Prints one table.
 

@@ -1,3 +1,5 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Stress clients and database checks for stress/run.sh (make stress).
 
 Several processes drive Odoo over XML-RPC at once, for a bounded number of

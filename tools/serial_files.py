@@ -1,3 +1,5 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Serial numbers from .xlsx, .csv and .txt files, as a person sees them.
 
 .xlsx: the first sheet; .csv: delimiter (``, ; tab |``) and encoding detected

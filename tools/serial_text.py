@@ -1,3 +1,5 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Pasted or scanned serial lists, spans, generation and collapsed display."""
 
 import re
