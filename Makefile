@@ -13,9 +13,13 @@ lint:
 	bash scripts/lint.sh
 
 # Development helpers (not part of the contract)
-.PHONY: pot
+.PHONY: pot wheel
 pot:
 	bash scripts/export_pot.sh
+
+# The addon as a wheel (whool, pyproject.toml) in .build/dist.
+wheel:
+	bash scripts/wheel.sh
 
 # Stress run on a 4-worker Odoo (issue: reliability under load); bounded, loopback only.
 .PHONY: stress
