@@ -1,7 +1,8 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Serial volumes timed inside Odoo: this addon's flows and, side by side, Odoo's
-native flow on a product the addon does not track. Prints one table.
+native flow on a product the addon does not track. Prints a timestamped line as
+each step starts and ends (with its figure), then one table.
 
 Every step runs in the same database and the same process; the whole run is
 rolled back at the end. ``--profile DIR`` writes a cProfile dump per step."""
@@ -22,6 +23,11 @@ from odoo.tools import config
 PROFILE_DIR = None
 
 
+def progress(text):
+    """One timestamped line, printed at once: a ten-minute run is never silent."""
+    print(f"[{time.strftime('%H:%M:%S')}] {text}", flush=True)
+
+
 def settle(env):
     """Planner statistics as a live database has them between two documents.
     The whole run is one transaction, so autovacuum never sees the rows it
@@ -36,6 +42,7 @@ def settle(env):
 
 def timed(env, label, function):
     """Seconds taken by ``function`` including the database writes it causes."""
+    progress(f"{label}: started")
     env.flush_all()
     profiler = cProfile.Profile() if PROFILE_DIR else None
     start = time.perf_counter()
@@ -50,6 +57,7 @@ def timed(env, label, function):
         profiler.dump_stats(
             f"{PROFILE_DIR}/{re.sub(r'[^a-z0-9]+', '_', label.lower())}.prof"
         )
+    progress(f"{label}: {elapsed:.2f} s")
     return elapsed, result
 
 
@@ -269,11 +277,13 @@ def file_import(env, content, trace_memory=False):
     if trace_memory:
         # tracemalloc slows Python down several times: memory is measured in a
         # run of its own
+        progress("import xlsx, memory traced: started")
         tracemalloc.start()
         wizard.action_import_file()
         env.flush_all()
         result = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
+        progress(f"import xlsx, memory traced: peak {result / 1024 / 1024:.1f} MB")
     else:
         result, _ = timed(env, "import xlsx", wizard.action_import_file)
     count = wizard.entered_count
@@ -426,15 +436,31 @@ def main():
     )
     registry = Registry(args.db)
     rows = []
+    run_start = time.perf_counter()
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         settle(env)
         for size in args.sizes:
             bench = Bench(env, size)
             if "accounting" in steps:
-                for label, seconds in bench.accounting().items():
+                progress(f"[accounting {size}] a bill, then an invoice of {size} units")
+                start = time.perf_counter()
+                results = bench.accounting()
+                for label, seconds in results.items():
                     rows.append((size, label, seconds, None))
+                figures = ", ".join(
+                    f"{label} {sec:.2f} s" for label, sec in results.items()
+                )
+                progress(
+                    f"[accounting {size}] done in {time.perf_counter() - start:.0f} s: "
+                    f"{figures}"
+                )
             if "physical" in steps:
+                progress(
+                    f"[physical {size}] receive and deliver {size} units, "
+                    "native then ours"
+                )
+                start = time.perf_counter()
                 native_in, native_out, *_ = bench.native()
                 ours_in, ours_out, *_ = bench.ours()
                 rows.append(
@@ -453,8 +479,16 @@ def main():
                         native_out,
                     )
                 )
+                progress(
+                    f"[physical {size}] done in {time.perf_counter() - start:.0f} s: "
+                    f"receive {ours_in:.2f} s (native {native_in:.2f} s), "
+                    f"deliver {ours_out:.2f} s (native {native_out:.2f} s)"
+                )
         if "import" in steps:
+            progress("[import] writing a 100,000-row .xlsx")
+            start = time.perf_counter()
             content = xlsx_of(100_000)
+            progress(f"[import] file written ({len(content) * 3 // 4 // 1024} KB)")
             elapsed, count = file_import(env, content)
             peak, _ = file_import(env, content, trace_memory=True)
             rows.append(
@@ -468,9 +502,18 @@ def main():
                     None,
                 )
             )
+            progress(
+                f"[import] done in {time.perf_counter() - start:.0f} s: {count} "
+                f"serials read and checked in {elapsed:.2f} s, "
+                f"peak {peak / 1024 / 1024:.1f} MB"
+            )
         if "volume" in steps:
+            progress("[volume] writing 100,000 serials and 200,000 history rows (SQL)")
+            start = time.perf_counter()
             template = large_product(env)
-            for label, seconds in volume(env, template).items():
+            progress(f"[volume] written in {time.perf_counter() - start:.0f} s")
+            results = volume(env, template)
+            for label, seconds in results.items():
                 rows.append(
                     (
                         template.serial_count,
@@ -479,7 +522,13 @@ def main():
                         None,
                     )
                 )
+            figures = ", ".join(
+                f"{label} {sec:.2f} s" for label, sec in results.items()
+            )
+            progress(f"[volume] done: {figures}")
+        progress("rolling back everything the run wrote")
         cr.rollback()
+    progress(f"finished in {time.perf_counter() - run_start:.0f} s")
     print(
         f"\n{'N':>7}  {'step':<48} {'ours (s)':>9} {'native (s)':>11} "
         f"{'ours/native':>12}"

@@ -6,7 +6,8 @@ Several processes drive Odoo over XML-RPC at once, for a bounded number of
 rounds: take serials from one auto-numbering format, post invoices that try to
 sell the same available serials, deliver the same physical serials, and create
 serials by hand with the same names in both uniqueness scopes. One Odoo worker is
-killed in the middle. Then the database is checked.
+killed in the middle. Then the database is checked. A timestamped line marks each
+step as it starts and ends, with its figure.
 """
 
 import argparse
@@ -487,6 +488,11 @@ CHECKS = {
 }
 
 
+def step(text):
+    """One timestamped line, printed at once: the run is never silent."""
+    print(f"[{time.strftime('%H:%M:%S')}] {text}", flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", required=True)
@@ -495,8 +501,12 @@ def main():
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--rounds", type=int, default=12)
     args = parser.parse_args()
+    step(f"logging in to {args.db} on 127.0.0.1:{args.port}")
     args.uid = login(args.db, args.port)
+    step("creating the products, partners and serials the clients share")
+    t0 = time.time()
     data = setup(Session(args.db, args.port, args.uid))
+    step(f"set up in {time.time() - t0:.1f} s")
 
     progress = multiprocessing.Value("i", 0)
     running = multiprocessing.Event()
@@ -512,18 +522,40 @@ def main():
     ]
     for process in processes:
         process.start()
+    step(
+        f"{args.clients} clients started: {total} operations in all "
+        f"({args.rounds} rounds of 5 each)"
+    )
     deadline = start + 600
+    shown = time.time()
     while progress.value < total // 2 and time.time() < deadline:
         time.sleep(0.2)
+        if time.time() - shown >= 10:
+            shown = time.time()
+            step(f"{progress.value}/{total} operations done")
     # let the requests in flight finish, so the worker killed is the one posting
+    step(f"{progress.value}/{total} operations done: clients paused")
     running.clear()
     time.sleep(3)
+    step("killing the worker of an invoice posting in the middle of its transaction")
     killed, interrupted = cut_a_transaction(args, data)
+    step(
+        f"worker {killed[0]} killed: the posting was "
+        f"{'cut mid-transaction' if interrupted else 'not reached'}; clients resumed"
+    )
     running.set()
-    stats = [results.get(timeout=max(1, deadline - time.time())) for _ in processes]
+    stats = []
+    for _ in processes:
+        stats.append(results.get(timeout=max(1, deadline - time.time())))
+        step(
+            f"client finished ({len(stats)}/{len(processes)}): "
+            f"{stats[-1]['documents']} documents, {progress.value}/{total} "
+            "operations done in all"
+        )
     for process in processes:
         process.join(timeout=10)
     elapsed = time.time() - start
+    step("checking the database")
 
     allocated = [name for s in stats for name in s["allocated"]]
     unclear = [message for s in stats for message in s["unclear"]]
@@ -557,6 +589,7 @@ def main():
         set(allocated)
     )
     figures["requests failed without a clear business error"] = len(unclear)
+    step(f"{len(figures)} checks done")
 
     documents = sum(s["documents"] for s in stats)
     print(
