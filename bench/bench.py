@@ -304,6 +304,7 @@ def large_product(env, serials=100_000, events_per_serial=2):
     )
     product, company = template.product_variant_id, env.company
     env.flush_all()
+    start = time.perf_counter()
     env.cr.execute(
         """
         INSERT INTO stock_lot (name, product_id, product_tmpl_id, company_id, is_serial,
@@ -323,6 +324,10 @@ def large_product(env, serials=100_000, events_per_serial=2):
             "serials": serials,
         },
     )
+    progress(
+        f"[volume] {serials} serials written in {time.perf_counter() - start:.0f} s"
+    )
+    start = time.perf_counter()
     env.cr.execute(
         """
         INSERT INTO stock_lot_history (lot_id, product_id, product_tmpl_id, company_id,
@@ -334,6 +339,10 @@ def large_product(env, serials=100_000, events_per_serial=2):
          WHERE lot.product_id = %(product)s
         """,
         {"product": product.id, "template": template.id, "events": events_per_serial},
+    )
+    progress(
+        f"[volume] {serials * events_per_serial} history rows written in "
+        f"{time.perf_counter() - start:.0f} s"
     )
     env.cr.execute("ANALYZE stock_lot; ANALYZE stock_lot_history")
     env.invalidate_all()
