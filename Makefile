@@ -1,5 +1,5 @@
 # The two commands of the README: `make run` and `make test`.
-.PHONY: run test
+.PHONY: run test lint
 
 run:
 	bash scripts/run.sh
@@ -7,10 +7,19 @@ run:
 test:
 	bash scripts/test.sh
 
+# ruff, ruff-format and pylint-odoo (.pre-commit-config.yaml's checks), offline
+# once .build/lint-venv is filled from PyPI.
+lint:
+	bash scripts/lint.sh
+
 # Development helpers (not part of the contract)
-.PHONY: pot
+.PHONY: pot wheel
 pot:
 	bash scripts/export_pot.sh
+
+# The addon as a wheel (whool, pyproject.toml) in .build/dist.
+wheel:
+	bash scripts/wheel.sh
 
 # Stress run on a 4-worker Odoo (issue: reliability under load); bounded, loopback only.
 .PHONY: stress

@@ -1,5 +1,8 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Serial volumes timed inside Odoo: this addon's flows and, side by side, Odoo's
-native flow on a product the addon does not track. Prints one table.
+native flow on a product the addon does not track. Prints a timestamped line as
+each step starts and ends (with its figure), then one table.
 
 Every step runs in the same database and the same process; the whole run is
 rolled back at the end. ``--profile DIR`` writes a cProfile dump per step."""
@@ -20,18 +23,26 @@ from odoo.tools import config
 PROFILE_DIR = None
 
 
+def progress(text):
+    """One timestamped line, printed at once: a ten-minute run is never silent."""
+    print(f"[{time.strftime('%H:%M:%S')}] {text}", flush=True)
+
+
 def settle(env):
     """Planner statistics as a live database has them between two documents.
     The whole run is one transaction, so autovacuum never sees the rows it
     adds: without this, PostgreSQL plans every query for empty tables and the
     second document of a step times the planner, not Odoo."""
     env.flush_all()
-    env.cr.execute("ANALYZE stock_quant, stock_lot, stock_move, stock_move_line, "
-                   "stock_lot_history, account_move, account_move_line")
+    env.cr.execute(
+        "ANALYZE stock_quant, stock_lot, stock_move, stock_move_line, "
+        "stock_lot_history, account_move, account_move_line"
+    )
 
 
 def timed(env, label, function):
     """Seconds taken by ``function`` including the database writes it causes."""
+    progress(f"{label}: started")
     env.flush_all()
     profiler = cProfile.Profile() if PROFILE_DIR else None
     start = time.perf_counter()
@@ -43,14 +54,19 @@ def timed(env, label, function):
         profiler.disable()
     elapsed = time.perf_counter() - start
     if profiler:
-        profiler.dump_stats(f"{PROFILE_DIR}/{re.sub(r'[^a-z0-9]+', '_', label.lower())}.prof")
+        profiler.dump_stats(
+            f"{PROFILE_DIR}/{re.sub(r'[^a-z0-9]+', '_', label.lower())}.prof"
+        )
+    progress(f"{label}: {elapsed:.2f} s")
     return elapsed, result
 
 
 class Bench:
     def __init__(self, env, size):
         self.env, self.size = env, size
-        self.warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
+        self.warehouse = env["stock.warehouse"].search(
+            [("company_id", "=", env.company.id)], limit=1
+        )
         self.vendor = env["res.partner"].create({"name": "Bench Vendor"})
         self.customer = env["res.partner"].create({"name": "Bench Customer"})
         self.suppliers = env.ref("stock.stock_location_suppliers")
@@ -60,56 +76,115 @@ class Bench:
         return f"{text} {self.size}"
 
     def product(self, name, **vals):
-        return self.env["product.template"].create({"name": f"{name} {self.size}", "type": "consu", **vals})
+        return self.env["product.template"].create(
+            {"name": f"{name} {self.size}", "type": "consu", **vals}
+        )
 
     # accounting mode ---------------------------------------------------
     def accounting(self):
-        template = self.product("Bench Laptop", serial_tracking_enabled=True,
-                                serial_tracking_mode="accounting", serial_auto_number=True,
-                                serial_number_format=f"B{self.size}-[[INCNUM,NONE,6]]")
+        template = self.product(
+            "Bench Laptop",
+            serial_tracking_enabled=True,
+            serial_tracking_mode="accounting",
+            serial_auto_number=True,
+            serial_number_format=f"B{self.size}-[[INCNUM,NONE,6]]",
+        )
         product = template.product_variant_id
         Move = self.env["account.move"]
 
         def line(**vals):
-            return [(0, 0, {"product_id": product.id, "quantity": self.size, "price_unit": 1, **vals})]
+            return [
+                (
+                    0,
+                    0,
+                    {
+                        "product_id": product.id,
+                        "quantity": self.size,
+                        "price_unit": 1,
+                        **vals,
+                    },
+                )
+            ]
 
         names = template._serial_generate_from_format(self.size)
-        bill = Move.create({"move_type": "in_invoice", "partner_id": self.vendor.id,
-                            "invoice_date": date(2025, 1, 1),
-                            "invoice_line_ids": line(serial_names="\n".join(names))})
+        bill = Move.create(
+            {
+                "move_type": "in_invoice",
+                "partner_id": self.vendor.id,
+                "invoice_date": date(2025, 1, 1),
+                "invoice_line_ids": line(serial_names="\n".join(names)),
+            }
+        )
         bill_time, _ = timed(self.env, self.label("bill"), bill.action_post)
         settle(self.env)
-        invoice = Move.create({"move_type": "out_invoice", "partner_id": self.customer.id,
-                               "invoice_date": date(2025, 2, 1),
-                               "invoice_line_ids": line(serial_lot_ids=[(6, 0, bill.invoice_line_ids.serial_lot_ids.ids)])})
+        invoice = Move.create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": self.customer.id,
+                "invoice_date": date(2025, 2, 1),
+                "invoice_line_ids": line(
+                    serial_lot_ids=[(6, 0, bill.invoice_line_ids.serial_lot_ids.ids)]
+                ),
+            }
+        )
         invoice_time, _ = timed(self.env, self.label("invoice"), invoice.action_post)
-        return {"accounting: post bill": bill_time, "accounting: post invoice": invoice_time}
+        return {
+            "accounting: post bill": bill_time,
+            "accounting: post invoice": invoice_time,
+        }
 
     # physical mode -----------------------------------------------------
     def picking(self, product, code):
         """A confirmed transfer of ``size`` units; a delivery is reserved at
         confirmation (Odoo's default for outgoing operations)."""
-        picking_type = self.warehouse.in_type_id if code == "in" else self.warehouse.out_type_id
-        source, destination = ((self.suppliers, self.warehouse.lot_stock_id) if code == "in"
-                               else (self.warehouse.lot_stock_id, self.customers))
-        picking = self.env["stock.picking"].create({
-            "picking_type_id": picking_type.id, "partner_id": self.vendor.id,
-            "location_id": source.id, "location_dest_id": destination.id,
-            "move_ids": [(0, 0, {"product_id": product.id, "product_uom_qty": self.size,
-                                 "location_id": source.id, "location_dest_id": destination.id})]})
+        picking_type = (
+            self.warehouse.in_type_id if code == "in" else self.warehouse.out_type_id
+        )
+        source, destination = (
+            (self.suppliers, self.warehouse.lot_stock_id)
+            if code == "in"
+            else (self.warehouse.lot_stock_id, self.customers)
+        )
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": picking_type.id,
+                "partner_id": self.vendor.id,
+                "location_id": source.id,
+                "location_dest_id": destination.id,
+                "move_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": product.id,
+                            "product_uom_qty": self.size,
+                            "location_id": source.id,
+                            "location_dest_id": destination.id,
+                        },
+                    )
+                ],
+            }
+        )
         picking.action_confirm()
         return picking
 
     def native(self):
-        product = self.product("Native Scanner", is_storable=True, tracking="serial").product_variant_id
+        product = self.product(
+            "Native Scanner", is_storable=True, tracking="serial"
+        ).product_variant_id
         names = [f"N{self.size}-{n:06d}" for n in range(self.size)]
 
         def receive():
             receipt = self.picking(product, "in")
             move = receipt.move_ids
             move.move_line_ids.unlink()
-            move.write({"move_line_ids": move._generate_serial_move_line_commands(
-                [{"lot_name": name, "quantity": 1} for name in names])})
+            move.write(
+                {
+                    "move_line_ids": move._generate_serial_move_line_commands(
+                        [{"lot_name": name, "quantity": 1} for name in names]
+                    )
+                }
+            )
             move.picked = True
             receipt.button_validate()
 
@@ -127,16 +202,27 @@ class Bench:
         return receive_time, deliver_time, product, delivery
 
     def ours(self):
-        template = self.product("Tracked Scanner", serial_tracking_enabled=True,
-                                serial_tracking_mode="physical")
+        template = self.product(
+            "Tracked Scanner",
+            serial_tracking_enabled=True,
+            serial_tracking_mode="physical",
+        )
         product = template.product_variant_id
         Wizard = self.env["serial.entry.wizard"]
 
         def receive():
             receipt = self.picking(product, "in")
-            wizard = Wizard.browse(receipt.move_ids.action_open_serial_entry()["res_id"])
-            wizard.write({"gen_prefix": f"T{self.size}-", "gen_start": 0,
-                          "gen_count": self.size, "gen_padding": 6})
+            wizard = Wizard.browse(
+                receipt.move_ids.action_open_serial_entry()["res_id"]
+            )
+            wizard.write(
+                {
+                    "gen_prefix": f"T{self.size}-",
+                    "gen_start": 0,
+                    "gen_count": self.size,
+                    "gen_padding": 6,
+                }
+            )
             wizard.action_generate()
             wizard.action_confirm()
             receipt.button_validate()
@@ -146,7 +232,9 @@ class Bench:
 
         def deliver():
             delivery = self.picking(product, "out")
-            wizard = Wizard.browse(delivery.move_ids.action_open_serial_entry()["res_id"])
+            wizard = Wizard.browse(
+                delivery.move_ids.action_open_serial_entry()["res_id"]
+            )
             wizard.action_clear()
             wizard.action_select_all()
             wizard.action_confirm()
@@ -173,19 +261,29 @@ def xlsx_of(rows):
 def file_import(env, content, trace_memory=False):
     """Seconds (or peak bytes with ``trace_memory``) to read the file into the
     entry wizard and check it; and how many serials it entered."""
-    template = env["product.template"].create({"name": "Bench Import", "type": "consu",
-                                               "serial_tracking_enabled": True,
-                                               "serial_tracking_mode": "accounting"})
-    wizard = env["serial.entry.wizard"].browse(template.action_add_serials_bulk()["res_id"])
+    template = env["product.template"].create(
+        {
+            "name": "Bench Import",
+            "type": "consu",
+            "serial_tracking_enabled": True,
+            "serial_tracking_mode": "accounting",
+        }
+    )
+    wizard = env["serial.entry.wizard"].browse(
+        template.action_add_serials_bulk()["res_id"]
+    )
     wizard.write({"import_filename": "serials.xlsx", "import_file": content})
     env.flush_all()
     if trace_memory:
-        # tracemalloc slows Python down several times: memory is measured in a run of its own
+        # tracemalloc slows Python down several times: memory is measured in a
+        # run of its own
+        progress("import xlsx, memory traced: started")
         tracemalloc.start()
         wizard.action_import_file()
         env.flush_all()
         result = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
+        progress(f"import xlsx, memory traced: peak {result / 1024 / 1024:.1f} MB")
     else:
         result, _ = timed(env, "import xlsx", wizard.action_import_file)
     count = wizard.entered_count
@@ -196,27 +294,44 @@ def file_import(env, content, trace_memory=False):
 def large_product(env, serials=100_000, events_per_serial=2):
     """A product with ``serials`` serials and ``events_per_serial`` history rows
     each, written with plain SQL (building them is not what is measured)."""
-    template = env["product.template"].create({"name": "Bench Volume", "type": "consu",
-                                               "serial_tracking_enabled": True,
-                                               "serial_tracking_mode": "physical"})
+    template = env["product.template"].create(
+        {
+            "name": "Bench Volume",
+            "type": "consu",
+            "serial_tracking_enabled": True,
+            "serial_tracking_mode": "physical",
+        }
+    )
     product, company = template.product_variant_id, env.company
     env.flush_all()
+    start = time.perf_counter()
     env.cr.execute(
         """
-        INSERT INTO stock_lot (name, product_id, product_tmpl_id, company_id, is_serial, serial_key,
-                               serial_status, date_received, create_uid, write_uid, create_date, write_date)
-        SELECT 'V-' || lpad(n::text, 7, '0'), %(product)s, %(template)s, %(company)s, TRUE,
+        INSERT INTO stock_lot (name, product_id, product_tmpl_id, company_id, is_serial,
+                               serial_key, serial_status, date_received, create_uid,
+                               write_uid, create_date, write_date)
+        SELECT 'V-' || lpad(n::text, 7, '0'), %(product)s, %(template)s, %(company)s,
+               TRUE,
                %(product)s || ':V-' || lpad(n::text, 7, '0'),
                CASE WHEN n %% 3 = 0 THEN 'sold' ELSE 'in_stock' END, DATE '2025-01-01',
                1, 1, now(), now()
           FROM generate_series(1, %(serials)s) n
         """,
-        {"product": product.id, "template": template.id, "company": company.id, "serials": serials},
+        {
+            "product": product.id,
+            "template": template.id,
+            "company": company.id,
+            "serials": serials,
+        },
     )
+    progress(
+        f"[volume] {serials} serials written in {time.perf_counter() - start:.0f} s"
+    )
+    start = time.perf_counter()
     env.cr.execute(
         """
-        INSERT INTO stock_lot_history (lot_id, product_id, product_tmpl_id, company_id, event_type,
-                                       date, quantity, user_id)
+        INSERT INTO stock_lot_history (lot_id, product_id, product_tmpl_id, company_id,
+                                       event_type, date, quantity, user_id)
         SELECT lot.id, lot.product_id, %(template)s, lot.company_id,
                (ARRAY['RECEIVE', 'SHIP', 'RETURN', 'MOVE'])[event %% 4 + 1],
                TIMESTAMP '2025-01-01' + (lot.id %% 500 + event) * INTERVAL '1 day', 1, 1
@@ -224,6 +339,10 @@ def large_product(env, serials=100_000, events_per_serial=2):
          WHERE lot.product_id = %(product)s
         """,
         {"product": product.id, "template": template.id, "events": events_per_serial},
+    )
+    progress(
+        f"[volume] {serials * events_per_serial} history rows written in "
+        f"{time.perf_counter() - start:.0f} s"
     )
     env.cr.execute("ANALYZE stock_lot; ANALYZE stock_lot_history")
     env.invalidate_all()
@@ -242,9 +361,14 @@ def volume(env, template):
     results["counts"], read = timed(env, "smart button counts", counts)
     assert read[0]["serial_count"] > 0, read
 
-    lot_spec = {"name": {}, "serial_status": {}, "location_id": {"fields": {"display_name": {}}},
-                "customer_id": {"fields": {"display_name": {}}}, "warranty_status": {},
-                "date_received": {}}
+    lot_spec = {
+        "name": {},
+        "serial_status": {},
+        "location_id": {"fields": {"display_name": {}}},
+        "customer_id": {"fields": {"display_name": {}}},
+        "warranty_status": {},
+        "date_received": {},
+    }
 
     def serials_tab():
         env.invalidate_all()
@@ -255,20 +379,35 @@ def volume(env, template):
     def serials_list():
         env.invalidate_all()
         action = template.action_open_serials()
-        return env["stock.lot"].web_search_read(action["domain"], {**lot_spec, "product_id": {}},
-                                                limit=80, count_limit=10001)
+        return env["stock.lot"].web_search_read(
+            action["domain"],
+            {**lot_spec, "product_id": {}},
+            limit=80,
+            count_limit=10001,
+        )
 
     results["serials list"], _ = timed(env, "serials list", serials_list)
 
     def history_list():
         env.invalidate_all()
         action = template.action_open_serial_history()
-        spec = {"date": {}, "lot_id": {"fields": {"display_name": {}}}, "event_type": {},
-                "location_id": {"fields": {"display_name": {}}},
-                "location_dest_id": {"fields": {"display_name": {}}},
-                "partner_id": {"fields": {"display_name": {}}}, "document_name": {}, "res_model": {}}
-        return env["stock.lot.history"].web_search_read(action["domain"], spec, limit=80,
-                                                        order="date desc, id desc", count_limit=10001)
+        spec = {
+            "date": {},
+            "lot_id": {"fields": {"display_name": {}}},
+            "event_type": {},
+            "location_id": {"fields": {"display_name": {}}},
+            "location_dest_id": {"fields": {"display_name": {}}},
+            "partner_id": {"fields": {"display_name": {}}},
+            "document_name": {},
+            "res_model": {},
+        }
+        return env["stock.lot.history"].web_search_read(
+            action["domain"],
+            spec,
+            limit=80,
+            order="date desc, id desc",
+            count_limit=10001,
+        )
 
     results["history list"], _ = timed(env, "history list", history_list)
     return results
@@ -281,41 +420,128 @@ def main():
     parser.add_argument("--addons-path", required=True)
     parser.add_argument("--data-dir", required=True)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
-    parser.add_argument("--steps", default="accounting,physical,import,volume",
-                        help="comma-separated subset of accounting,physical,import,volume")
-    parser.add_argument("--profile", metavar="DIR", help="write a cProfile dump per step there")
+    parser.add_argument(
+        "--steps",
+        default="accounting,physical,import,volume",
+        help="comma-separated subset of accounting,physical,import,volume",
+    )
+    parser.add_argument(
+        "--profile", metavar="DIR", help="write a cProfile dump per step there"
+    )
     args = parser.parse_args()
     PROFILE_DIR = args.profile
     steps = set(args.steps.split(","))
-    config.parse_config(["--addons-path", args.addons_path, "-d", args.db,
-                         "--data-dir", args.data_dir, "--log-level", "warn"])
+    config.parse_config(
+        [
+            "--addons-path",
+            args.addons_path,
+            "-d",
+            args.db,
+            "--data-dir",
+            args.data_dir,
+            "--log-level",
+            "warn",
+        ]
+    )
     registry = Registry(args.db)
     rows = []
+    run_start = time.perf_counter()
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         settle(env)
         for size in args.sizes:
             bench = Bench(env, size)
             if "accounting" in steps:
-                for label, seconds in bench.accounting().items():
+                progress(f"[accounting {size}] a bill, then an invoice of {size} units")
+                start = time.perf_counter()
+                results = bench.accounting()
+                for label, seconds in results.items():
                     rows.append((size, label, seconds, None))
+                figures = ", ".join(
+                    f"{label} {sec:.2f} s" for label, sec in results.items()
+                )
+                progress(
+                    f"[accounting {size}] done in {time.perf_counter() - start:.0f} s: "
+                    f"{figures}"
+                )
             if "physical" in steps:
+                progress(
+                    f"[physical {size}] receive and deliver {size} units, "
+                    "native then ours"
+                )
+                start = time.perf_counter()
                 native_in, native_out, *_ = bench.native()
                 ours_in, ours_out, *_ = bench.ours()
-                rows.append((size, "physical: receive (generate + validate)", ours_in, native_in))
-                rows.append((size, "physical: deliver (reserve/select + validate)", ours_out, native_out))
+                rows.append(
+                    (
+                        size,
+                        "physical: receive (generate + validate)",
+                        ours_in,
+                        native_in,
+                    )
+                )
+                rows.append(
+                    (
+                        size,
+                        "physical: deliver (reserve/select + validate)",
+                        ours_out,
+                        native_out,
+                    )
+                )
+                progress(
+                    f"[physical {size}] done in {time.perf_counter() - start:.0f} s: "
+                    f"receive {ours_in:.2f} s (native {native_in:.2f} s), "
+                    f"deliver {ours_out:.2f} s (native {native_out:.2f} s)"
+                )
         if "import" in steps:
+            progress("[import] writing a 100,000-row .xlsx")
+            start = time.perf_counter()
             content = xlsx_of(100_000)
+            progress(f"[import] file written ({len(content) * 3 // 4 // 1024} KB)")
             elapsed, count = file_import(env, content)
             peak, _ = file_import(env, content, trace_memory=True)
-            rows.append((count, "file import: .xlsx read and checked (s)", elapsed, None))
-            rows.append((count, "file import: peak Python memory (MB)", peak / 1024 / 1024, None))
+            rows.append(
+                (count, "file import: .xlsx read and checked (s)", elapsed, None)
+            )
+            rows.append(
+                (
+                    count,
+                    "file import: peak Python memory (MB)",
+                    peak / 1024 / 1024,
+                    None,
+                )
+            )
+            progress(
+                f"[import] done in {time.perf_counter() - start:.0f} s: {count} "
+                f"serials read and checked in {elapsed:.2f} s, "
+                f"peak {peak / 1024 / 1024:.1f} MB"
+            )
         if "volume" in steps:
+            progress("[volume] writing 100,000 serials and 200,000 history rows (SQL)")
+            start = time.perf_counter()
             template = large_product(env)
-            for label, seconds in volume(env, template).items():
-                rows.append((template.serial_count, f"100k serials, 200k history: {label}", seconds, None))
+            progress(f"[volume] written in {time.perf_counter() - start:.0f} s")
+            results = volume(env, template)
+            for label, seconds in results.items():
+                rows.append(
+                    (
+                        template.serial_count,
+                        f"100k serials, 200k history: {label}",
+                        seconds,
+                        None,
+                    )
+                )
+            figures = ", ".join(
+                f"{label} {sec:.2f} s" for label, sec in results.items()
+            )
+            progress(f"[volume] done: {figures}")
+        progress("rolling back everything the run wrote")
         cr.rollback()
-    print(f"\n{'N':>7}  {'step':<48} {'ours (s)':>9} {'native (s)':>11} {'ours/native':>12}")
+    progress(f"finished in {time.perf_counter() - run_start:.0f} s")
+    print(
+        f"\n{'N':>7}  {'step':<48} {'ours (s)':>9} {'native (s)':>11} "
+        f"{'ours/native':>12}"
+    )
     for size, label, ours, native in rows:
         native_text = f"{native:11.2f}" if native is not None else f"{'':>11}"
         ratio_text = f"{ours / native:12.2f}" if native else f"{'':>12}"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make bench: serial volumes, this addon side by side with native Odoo, on a fresh
-# database. Not a test. Settings (environment):
+# database. Not a test. Prints a timestamped line as each step starts and ends,
+# with its figure, then the table. Settings (environment):
 #   BENCH_N="1000 10000"   sizes of the accounting and physical steps
 #   BENCH_STEPS=accounting,physical,import,volume   which steps
 #   BENCH_PROFILE=DIR      a cProfile dump of every step in DIR
@@ -18,10 +19,13 @@ else
     ARGS=(-i serial_tracking)
     trap 'dropdb --if-exists "$DB" >/dev/null 2>&1 || true; rm -rf "$BUILD_DIR/data/filestore/$DB"' EXIT
 fi
-echo "Preparing $DB with the addon (no demo data)..."
+step() { echo "[$(date +%H:%M:%S)] $*"; }
+step "preparing $DB with the addon (no demo data)"
+start=$SECONDS
 "$ODOO_PYTHON" "$ODOO_BIN" --addons-path="$ADDONS_PATH" -d "$DB" "${ARGS[@]}" \
     --stop-after-init --data-dir="$BUILD_DIR/data" --log-level=warn --http-interface=127.0.0.1 \
     --http-port="${PORT:-8078}" >/dev/null 2>&1
+step "$DB ready in $((SECONDS - start)) s; the steps follow, each when it starts and ends"
 PROFILE_ARGS=()
 [ -n "${BENCH_PROFILE:-}" ] && mkdir -p "$BENCH_PROFILE" && PROFILE_ARGS=(--profile "$BENCH_PROFILE")
 "$ODOO_PYTHON" "$(dirname "$0")/bench.py" --addons-path="$ADDONS_PATH" --db "$DB" \

@@ -42,10 +42,14 @@ def main(argv):
     runs = [arg.split("=", 1) for arg in argv[2:]]
     results = [(name, outcomes(path)) for name, path in runs]
     for name, result in results:
-        counts = {state: sum(1 for value in result.values() if value == state)
-                  for state in ("passed", "failed", "skipped")}
-        print(f"[{name}] {counts['passed']} passed, {counts['failed']} failed, "
-              f"{counts['skipped']} skipped")
+        counts = {
+            state: sum(1 for value in result.values() if value == state)
+            for state in ("passed", "failed", "skipped")
+        }
+        print(
+            f"[{name}] {counts['passed']} passed, {counts['failed']} failed, "
+            f"{counts['skipped']} skipped"
+        )
     (_base_name, base), others = results[0], results[1:]
     undocumented, documented, seen = [], [], set()
     for name, result in others:
@@ -56,8 +60,10 @@ def main(argv):
                     seen.add(test_id)
                 else:
                     undocumented.append((name, test_id))
-    print(f"Tests that fail with the addon and pass without it: "
-          f"{len(documented) + len(undocumented)}")
+    print(
+        f"Tests that fail with the addon and pass without it: "
+        f"{len(documented) + len(undocumented)}"
+    )
     for name, test_id in documented:
         print(f"  deliberate  [{name}] {test_id}  ({rules[test_id]})")
     for name, test_id in undocumented:

@@ -1,3 +1,5 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import defaultdict
 
 from odoo import fields, models
@@ -5,11 +7,21 @@ from odoo.exceptions import UserError
 from odoo.tools import float_is_zero
 
 from .account_move_line import SERIAL_MOVE_TYPES
-from .stock_lot import AVAILABLE_STATUSES, QUIET_CONTEXT, format_serials, trusted_serial_flow
+from .stock_lot import (
+    AVAILABLE_STATUSES,
+    QUIET_CONTEXT,
+    format_serials,
+    trusted_serial_flow,
+)
 
 # What a unit was before a document changed it, so a reversal can restore it.
-RESTORABLE_FIELDS = ("serial_status", "location_id", "customer_id", "warranty_date_start",
-                     "date_received")
+RESTORABLE_FIELDS = (
+    "serial_status",
+    "location_id",
+    "customer_id",
+    "warranty_date_start",
+    "date_received",
+)
 
 
 class AccountMove(models.Model):
@@ -18,7 +30,8 @@ class AccountMove(models.Model):
     serial_applied = fields.Boolean(
         copy=False,
         readonly=True,
-        help="Technical: the serials of this document have changed their units' status.",
+        help="Technical: the serials of this document have changed their units' "
+        "status.",
     )
 
     def _serial_stock_location(self):
@@ -47,7 +60,9 @@ class AccountMove(models.Model):
             lots.invalidate_recordset(RESTORABLE_FIELDS)
 
     def _serial_find_lots(self, line, names):
-        lots = self.env["stock.lot"]._serial_find_existing(line.product_id, names, self.company_id)
+        lots = self.env["stock.lot"]._serial_find_existing(
+            line.product_id, names, self.company_id
+        )
         return lots.filtered(lambda lot: lot.product_id == line.product_id), lots
 
     def _serial_problems_for(self, line, names, lots=None, found=None):
@@ -56,7 +71,11 @@ class AccountMove(models.Model):
         ``found`` is what :meth:`_serial_find_lots` gave, when already known."""
         self.ensure_one()
         event = SERIAL_MOVE_TYPES[self.move_type][1]
-        labels = dict(self.env["stock.lot"]._fields["serial_status"]._description_selection(self.env))
+        labels = dict(
+            self.env["stock.lot"]
+            ._fields["serial_status"]
+            ._description_selection(self.env)
+        )
         partner = self.partner_id.commercial_partner_id
 
         def listed(bad):
@@ -68,13 +87,19 @@ class AccountMove(models.Model):
             other = clashing - own
             problems = []
             if in_stock:
-                problems.append(self.env._(
-                    "already in stock, so they cannot be bought: %(serials)s",
-                    serials=listed(in_stock.mapped("name"))))
+                problems.append(
+                    self.env._(
+                        "already in stock, so they cannot be bought: %(serials)s",
+                        serials=listed(in_stock.mapped("name")),
+                    )
+                )
             if other:
-                problems.append(self.env._(
-                    "already used by another product: %(serials)s",
-                    serials=listed(other.mapped("name"))))
+                problems.append(
+                    self.env._(
+                        "already used by another product: %(serials)s",
+                        serials=listed(other.mapped("name")),
+                    )
+                )
             return "; ".join(problems)
         if event == "CREDIT_NOTE":
             own, _clashing = found or self._serial_find_lots(line, names)
@@ -85,14 +110,20 @@ class AccountMove(models.Model):
             )
             problems = []
             if unknown:
-                problems.append(self.env._("unknown serials: %(serials)s", serials=listed(unknown)))
+                problems.append(
+                    self.env._("unknown serials: %(serials)s", serials=listed(unknown))
+                )
             if not_sold:
-                problems.append(self.env._(
-                    "not sold to %(partner)s: %(serials)s",
-                    partner=partner.display_name,
-                    serials=listed(
-                        f"{lot.name} ({labels.get(lot.serial_status, '-')})" for lot in not_sold
-                    )))
+                problems.append(
+                    self.env._(
+                        "not sold to %(partner)s: %(serials)s",
+                        partner=partner.display_name,
+                        serials=listed(
+                            f"{lot.name} ({labels.get(lot.serial_status, '-')})"
+                            for lot in not_sold
+                        ),
+                    )
+                )
             return "; ".join(problems)
         lots = lots if lots is not None else line.serial_lot_ids
         wrong_product = lots.filtered(lambda lot: lot.product_id != line.product_id)
@@ -101,15 +132,22 @@ class AccountMove(models.Model):
         )
         problems = []
         if wrong_product:
-            problems.append(self.env._(
-                "serials of another product: %(serials)s",
-                serials=listed(wrong_product.mapped("name"))))
+            problems.append(
+                self.env._(
+                    "serials of another product: %(serials)s",
+                    serials=listed(wrong_product.mapped("name")),
+                )
+            )
         if unavailable:
-            problems.append(self.env._(
-                "not in stock: %(serials)s",
-                serials=listed(
-                    f"{lot.name} ({labels.get(lot.serial_status, '-')})" for lot in unavailable
-                )))
+            problems.append(
+                self.env._(
+                    "not in stock: %(serials)s",
+                    serials=listed(
+                        f"{lot.name} ({labels.get(lot.serial_status, '-')})"
+                        for lot in unavailable
+                    ),
+                )
+            )
         return "; ".join(problems)
 
     def _serial_check_and_plan(self):
@@ -122,25 +160,43 @@ class AccountMove(models.Model):
                 quantity = line._serial_quantity()
                 label = line.name or line.product_id.display_name
                 if not float_is_zero(quantity - round(quantity), precision_digits=6):
-                    errors.append(self.env._(
-                        "%(move)s, line %(line)s: a serial-tracked quantity must be a whole "
-                        "number, not %(quantity)s.",
-                        move=move.display_name, line=label, quantity=quantity))
+                    errors.append(
+                        self.env._(
+                            "%(move)s, line %(line)s: a serial-tracked quantity must "
+                            "be a whole number, not %(quantity)s.",
+                            move=move.display_name,
+                            line=label,
+                            quantity=quantity,
+                        )
+                    )
                     continue
                 names = line._serial_entered_names()
                 if len(names) != round(quantity):
-                    errors.append(self.env._(
-                        "%(move)s, line %(line)s: %(quantity)s units need %(quantity)s serial "
-                        "numbers, %(count)s are entered. Use the Serials button of the line.",
-                        move=move.display_name, line=label, quantity=round(quantity),
-                        count=len(names)))
+                    errors.append(
+                        self.env._(
+                            "%(move)s, line %(line)s: %(quantity)s units need "
+                            "%(quantity)s serial numbers, %(count)s are entered. Use "
+                            "the Serials button of the line.",
+                            move=move.display_name,
+                            line=label,
+                            quantity=round(quantity),
+                            count=len(names),
+                        )
+                    )
                     continue
                 repeated = seen.intersection(names)
                 if repeated:
-                    errors.append(self.env._(
-                        "%(move)s, line %(line)s: serials also on another line: %(serials)s.",
-                        move=move.display_name, line=label,
-                        serials=format_serials(self.env, sorted(repeated), limit=20)))
+                    errors.append(
+                        self.env._(
+                            "%(move)s, line %(line)s: serials also on another line: "
+                            "%(serials)s.",
+                            move=move.display_name,
+                            line=label,
+                            serials=format_serials(
+                                self.env, sorted(repeated), limit=20
+                            ),
+                        )
+                    )
                     continue
                 seen.update(names)
                 found = None
@@ -156,10 +212,14 @@ class AccountMove(models.Model):
         for line, names, lots, found in steps:
             problem = line.move_id._serial_problems_for(line, names, lots, found)
             if problem:
-                errors.append(self.env._(
-                    "%(move)s, line %(line)s: %(problem)s.",
-                    move=line.move_id.display_name,
-                    line=line.name or line.product_id.display_name, problem=problem))
+                errors.append(
+                    self.env._(
+                        "%(move)s, line %(line)s: %(problem)s.",
+                        move=line.move_id.display_name,
+                        line=line.name or line.product_id.display_name,
+                        problem=problem,
+                    )
+                )
                 continue
             new_names = []
             if line._serial_mode() == "add":
@@ -190,16 +250,27 @@ class AccountMove(models.Model):
     def _serial_target_values(self, event, move):
         partner_location = self.env.ref
         if event == "BILL":
-            return {"serial_status": "in_stock", "location_id": move._serial_stock_location().id,
-                    "date_received": move.invoice_date}
+            return {
+                "serial_status": "in_stock",
+                "location_id": move._serial_stock_location().id,
+                "date_received": move.invoice_date,
+            }
         if event == "INVOICE":
-            return {"serial_status": "sold", "customer_id": move.partner_id.id,
-                    "warranty_date_start": move.invoice_date,
-                    "location_id": partner_location("stock.stock_location_customers").id}
+            return {
+                "serial_status": "sold",
+                "customer_id": move.partner_id.id,
+                "warranty_date_start": move.invoice_date,
+                "location_id": partner_location("stock.stock_location_customers").id,
+            }
         if event == "CREDIT_NOTE":
-            return {"serial_status": "returned", "location_id": move._serial_stock_location().id}
-        return {"serial_status": "returned_vendor",
-                "location_id": partner_location("stock.stock_location_suppliers").id}
+            return {
+                "serial_status": "returned",
+                "location_id": move._serial_stock_location().id,
+            }
+        return {
+            "serial_status": "returned_vendor",
+            "location_id": partner_location("stock.stock_location_suppliers").id,
+        }
 
     def _serial_apply(self, plan):
         Lot = self.env["stock.lot"].sudo().with_context(**QUIET_CONTEXT)
@@ -213,18 +284,28 @@ class AccountMove(models.Model):
                 previous = {lot.id: lot._serial_restorable_values() for lot in lots}
                 writes[tuple(sorted(values.items()))] |= lots
                 if new_names:
-                    created = Lot.create([
-                        {"name": name, "product_id": line.product_id.id,
-                         "company_id": move.company_id.id, **values}
-                        for name in new_names
-                    ])
-                    previous.update({lot.id: {"serial_status": False} for lot in created})
+                    created = Lot.create(
+                        [
+                            {
+                                "name": name,
+                                "product_id": line.product_id.id,
+                                "company_id": move.company_id.id,
+                                **values,
+                            }
+                            for name in new_names
+                        ]
+                    )
+                    previous.update(
+                        {lot.id: {"serial_status": False} for lot in created}
+                    )
                     lots = lots | created
                 if line._serial_mode() == "add":
                     line.sudo().serial_lot_ids = [fields.Command.set(lots.ids)]
                 events += [
                     {
-                        "lot": lot, "event_type": event, "document": move,
+                        "lot": lot,
+                        "event_type": event,
+                        "document": move,
                         "partner_id": move.partner_id.id,
                         "location_id": previous[lot.id].get("location_id") or False,
                         "location_dest_id": values["location_id"],
@@ -244,15 +325,20 @@ class AccountMove(models.Model):
     def _serial_reverse(self):
         """Undo what posting did to the units, if none has moved on since."""
         History = self.env["stock.lot.history"].sudo()
-        rows = History.search([
-            ("res_model", "=", "account.move"), ("res_id", "in", self.ids),
-        ], order="id")
+        rows = History.search(
+            [
+                ("res_model", "=", "account.move"),
+                ("res_id", "in", self.ids),
+            ],
+            order="id",
+        )
         # the rows of the last posting: after this document's last reversal
         last_reversal = {}
         for row in rows.filtered(lambda r: r.event_type == "REVERSAL"):
             last_reversal[row.res_id] = row.id
         rows = rows.filtered(
-            lambda r: r.event_type != "REVERSAL" and r.id > last_reversal.get(r.res_id, 0)
+            lambda r: r.event_type != "REVERSAL"
+            and r.id > last_reversal.get(r.res_id, 0)
         )
         lots = rows.lot_id
         self._serial_lock(lots)
@@ -260,35 +346,52 @@ class AccountMove(models.Model):
         moved_on = [
             (row, latest[row.lot_id.id]) for row in rows if latest[row.lot_id.id] != row
         ]
-        event_labels = dict(History._fields["event_type"]._description_selection(self.env))
+        event_labels = dict(
+            History._fields["event_type"]._description_selection(self.env)
+        )
         if moved_on:
-            raise UserError(self.env._(
-                "%(move)s cannot be reset or cancelled: some of its units have moved on "
-                "since. %(details)s Reverse those documents first.",
-                move=", ".join(self.mapped("display_name")),
-                details=" ".join(
-                    self.env._("%(serial)s: %(event)s on %(document)s.",
-                               serial=row.lot_id.name,
-                               event=event_labels[later.event_type],
-                               document=later.document_name or "-")
-                    for row, later in moved_on[:20]
-                ),
-            ))
-        events, writes = [], defaultdict(
-            lambda: self.env["stock.lot"].sudo().with_context(**QUIET_CONTEXT)
+            raise UserError(
+                self.env._(
+                    "%(move)s cannot be reset or cancelled: some of its units have "
+                    "moved on since. %(details)s Reverse those documents first.",
+                    move=", ".join(self.mapped("display_name")),
+                    details=" ".join(
+                        self.env._(
+                            "%(serial)s: %(event)s on %(document)s.",
+                            serial=row.lot_id.name,
+                            event=event_labels[later.event_type],
+                            document=later.document_name or "-",
+                        )
+                        for row, later in moved_on[:20]
+                    ),
+                )
+            )
+        events, writes = (
+            [],
+            defaultdict(
+                lambda: self.env["stock.lot"].sudo().with_context(**QUIET_CONTEXT)
+            ),
         )
         for row in rows:
             lot = row.lot_id
-            restore = {key: row.previous_values.get(key, False) for key in RESTORABLE_FIELDS}
+            restore = {
+                key: row.previous_values.get(key, False) for key in RESTORABLE_FIELDS
+            }
             writes[tuple(sorted(restore.items()))] |= lot
-            events.append({
-                "lot": lot, "event_type": "REVERSAL", "document": self.browse(row.res_id),
-                "partner_id": row.partner_id.id,
-                "location_id": lot.location_id.id,
-                "location_dest_id": restore["location_id"],
-                "previous_values": lot._serial_restorable_values(),
-                "note": self.env._("Reversal of %(event)s", event=event_labels[row.event_type]),
-            })
+            events.append(
+                {
+                    "lot": lot,
+                    "event_type": "REVERSAL",
+                    "document": self.browse(row.res_id),
+                    "partner_id": row.partner_id.id,
+                    "location_id": lot.location_id.id,
+                    "location_dest_id": restore["location_id"],
+                    "previous_values": lot._serial_restorable_values(),
+                    "note": self.env._(
+                        "Reversal of %(event)s", event=event_labels[row.event_type]
+                    ),
+                }
+            )
         with trusted_serial_flow():
             for items, lots_to_restore in writes.items():
                 lots_to_restore.write(dict(items))
@@ -298,15 +401,22 @@ class AccountMove(models.Model):
     def _reverse_moves(self, default_values_list=None, cancel=False):
         """A credit note starts with the serials of the document it reverses."""
         reverse_moves = super()._reverse_moves(default_values_list, cancel=cancel)
-        for move, reverse in zip(self, reverse_moves):
+        # paired by position, as Odoo makes them; a module that returns more or
+        # fewer reversals leaves the extra ones without serials, as a line that
+        # has no counterpart below does
+        for move, reverse in zip(self, reverse_moves, strict=False):
             if reverse.state != "draft":
                 continue
-            for source, target in zip(move._serial_lines(), reverse._serial_lines()):
+            for source, target in zip(
+                move._serial_lines(), reverse._serial_lines(), strict=False
+            ):
                 if source.product_id != target.product_id:
                     continue
                 names = source._serial_entered_names()
                 if target._serial_mode() == "add":
                     target.serial_names = "\n".join(names)
                 else:
-                    target.serial_lot_ids = [fields.Command.set(source.serial_lot_ids.ids)]
+                    target.serial_lot_ids = [
+                        fields.Command.set(source.serial_lot_ids.ids)
+                    ]
         return reverse_moves

@@ -1,3 +1,5 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -20,7 +22,8 @@ class AccountMoveLine(models.Model):
     serial_names = fields.Text(
         string="Serial Numbers Entered",
         copy=False,
-        help="Serials of units coming in (vendor bills, customer credit notes), one per line.",
+        help="Serials of units coming in (vendor bills, customer credit notes), one "
+        "per line.",
     )
     serial_lot_ids = fields.Many2many(
         "stock.lot",
@@ -30,7 +33,9 @@ class AccountMoveLine(models.Model):
         string="Serials",
         copy=False,
     )
-    serial_display = fields.Char(string="Serial Numbers", compute="_compute_serial_display")
+    serial_display = fields.Char(
+        string="Serial Numbers", compute="_compute_serial_display"
+    )
     serial_report_text = fields.Char(compute="_compute_serial_report_text")
 
     @api.depends("product_id", "display_type", "move_id.move_type")
@@ -70,14 +75,21 @@ class AccountMoveLine(models.Model):
         if not self._serial_is_physical():
             return []
         invoice = self.move_id
-        if "sale_line_ids" in self._fields and invoice.state == "posted" \
-                and invoice.move_type in ("out_invoice", "out_refund"):
+        if (
+            "sale_line_ids" in self._fields
+            and invoice.state == "posted"
+            and invoice.move_type in ("out_invoice", "out_refund")
+        ):
             # sale_stock shares the delivered serials out between the
             # invoices of an order (backorders invoiced apart): each posted
             # invoice shows its own share
-            lots = self.env["stock.lot"].browse(
-                values["lot_id"] for values in invoice._get_invoiced_lot_values()
-            ).filtered(lambda lot: lot.product_id == self.product_id)
+            lots = (
+                self.env["stock.lot"]
+                .browse(
+                    values["lot_id"] for values in invoice._get_invoiced_lot_values()
+                )
+                .filtered(lambda lot: lot.product_id == self.product_id)
+            )
             return sorted(set(lots.sudo().mapped("name")))
         moves = self.env["stock.move"]
         if "sale_line_ids" in self._fields:
@@ -90,7 +102,9 @@ class AccountMoveLine(models.Model):
         lines = moves.filtered(
             lambda move: move.state == "done" and move.product_id == self.product_id
         ).move_line_ids.filtered(
-            lambda ml: (ml.location_dest_id if towards_partner else ml.location_id).usage
+            lambda ml: (
+                ml.location_dest_id if towards_partner else ml.location_id
+            ).usage
             == partner_usage
         )
         return sorted(set(lines.lot_id.mapped("name")))
@@ -100,11 +114,19 @@ class AccountMoveLine(models.Model):
         for line in self:
             if not line.serial_required:
                 names = line._serial_delivered_names()
-                line.serial_display = format_serials(self.env, names, limit=3) if names else False
+                line.serial_display = (
+                    format_serials(self.env, names, limit=3) if names else False
+                )
                 continue
             names = line._serial_entered_names()
-            text = format_serials(self.env, names, limit=3) if names else self.env._("none")
-            line.serial_display = f"{text} ({len(names)} / {line._serial_quantity_text()})"
+            text = (
+                format_serials(self.env, names, limit=3)
+                if names
+                else self.env._("none")
+            )
+            line.serial_display = (
+                f"{text} ({len(names)} / {line._serial_quantity_text()})"
+            )
 
     def _serial_quantity_text(self):
         quantity = self._serial_quantity()
@@ -114,24 +136,34 @@ class AccountMoveLine(models.Model):
         """The line's quantity in the product's unit, where serials are counted."""
         self.ensure_one()
         if self.product_uom_id and self.product_uom_id != self.product_id.uom_id:
-            return self.product_uom_id._compute_quantity(self.quantity, self.product_id.uom_id)
+            return self.product_uom_id._compute_quantity(
+                self.quantity, self.product_id.uom_id
+            )
         return self.quantity
 
     @api.depends("serial_names", "serial_lot_ids", "serial_required")
     def _compute_serial_report_text(self):
         """Serials printed under the line on the invoice: ranges when long."""
         for line in self:
-            names = line._serial_entered_names() if line.display_type == "product" else []
-            line.serial_report_text = format_serials(self.env, names, limit=50) if names else False
+            names = (
+                line._serial_entered_names() if line.display_type == "product" else []
+            )
+            line.serial_report_text = (
+                format_serials(self.env, names, limit=50) if names else False
+            )
 
     def action_open_serial_entry(self):
         self.ensure_one()
         if not self.serial_required:
-            raise UserError(self.env._("This line's product does not track serials on invoices."))
+            raise UserError(
+                self.env._("This line's product does not track serials on invoices.")
+            )
         if self.move_id.state != "draft":
             raise UserError(
-                self.env._("Serials can only be changed while %(move)s is a draft.",
-                           move=self.move_id.display_name)
+                self.env._(
+                    "Serials can only be changed while %(move)s is a draft.",
+                    move=self.move_id.display_name,
+                )
             )
         self.move_id.check_access("write")
         mode = self._serial_mode()
@@ -143,7 +175,9 @@ class AccountMoveLine(models.Model):
             self.product_id,
             required_count=int(quantity) if float(quantity).is_integer() else 0,
             location=self.move_id._serial_stock_location(),
-            title=self.env._("Serials: %(line)s", line=self.name or self.product_id.display_name),
+            title=self.env._(
+                "Serials: %(line)s", line=self.name or self.product_id.display_name
+            ),
         )
         wizard = wizard_model.browse(action["res_id"])
         if mode == "add" and self.serial_names and not wizard.serial_names:

@@ -1,3 +1,5 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import datetime
 
 import pytz
@@ -35,7 +37,9 @@ def add_warranty(start, duration, unit):
 
 def tracks_serials_physically(product):
     """Whether the addon tracks ``product``'s serials on transfers."""
-    return bool(product.serial_tracking_enabled and product.serial_tracking_mode == "physical")
+    return bool(
+        product.serial_tracking_enabled and product.serial_tracking_mode == "physical"
+    )
 
 
 class ProductTemplate(models.Model):
@@ -48,7 +52,6 @@ class ProductTemplate(models.Model):
     )
     serial_tracking_mode = fields.Selection(
         [("accounting", "Accounting"), ("physical", "Physical")],
-        string="Serial Tracking Mode",
         default=lambda self: self.env.company.serial_tracking_default_mode,
         help="Accounting: serials are assigned on vendor bills, customer invoices and "
         "credit notes.\nPhysical: serials are assigned on receipts, deliveries, "
@@ -68,7 +71,6 @@ class ProductTemplate(models.Model):
         "the numbers are taken when the quantity is known.",
     )
     serial_number_format = fields.Char(
-        string="Serial Number Format",
         default=DEFAULT_SERIAL_FORMAT,
         help="Literal text plus tokens in [[ ]]: exactly one "
         "[[INCNUM,reset,digits,start]] (reset NONE, DAILY, MONTHLY or YEARLY; digits "
@@ -126,9 +128,16 @@ class ProductTemplate(models.Model):
     def _compute_serial_tab_ids(self):
         Lot = self.env["stock.lot"]
         for template in self:
-            template.serial_tab_ids = Lot.search(
-                [("product_tmpl_id", "=", template._origin.id), ("is_serial", "=", True)]
-            ) if template._origin.id else Lot
+            template.serial_tab_ids = (
+                Lot.search(
+                    [
+                        ("product_tmpl_id", "=", template._origin.id),
+                        ("is_serial", "=", True),
+                    ]
+                )
+                if template._origin.id
+                else Lot
+            )
 
     def _serial_untracked_domain(self):
         """Quants of units on hand without a serial."""
@@ -145,13 +154,19 @@ class ProductTemplate(models.Model):
     @api.depends("serial_tracking_enabled", "serial_tracking_mode")
     def _compute_serial_untracked_qty(self):
         physical = self.filtered(tracks_serials_physically)
-        quantities = dict(
-            self.env["stock.quant"].sudo()._read_group(
-                physical._serial_untracked_domain(),
-                ["product_tmpl_id"],
-                ["quantity:sum"],
+        quantities = (
+            dict(
+                self.env["stock.quant"]
+                .sudo()
+                ._read_group(
+                    physical._serial_untracked_domain(),
+                    ["product_tmpl_id"],
+                    ["quantity:sum"],
+                )
             )
-        ) if physical else {}
+            if physical
+            else {}
+        )
         for template in self:
             template.serial_untracked_qty = quantities.get(template, 0.0)
 
@@ -162,14 +177,22 @@ class ProductTemplate(models.Model):
         self._serial_check_manager()
         quant = self._serial_untracked_quants()[:1]
         if not quant:
-            raise UserError(self.env._("Every unit of %(product)s on hand has a serial.",
-                                       product=self.display_name))
+            raise UserError(
+                self.env._(
+                    "Every unit of %(product)s on hand has a serial.",
+                    product=self.display_name,
+                )
+            )
         return self.env["serial.entry.wizard"]._open_for(
-            self, "add", quant.product_id,
+            self,
+            "add",
+            quant.product_id,
             required_count=int(quant.quantity),
             location=quant.location_id,
-            title=self.env._("Initialize Serials at %(location)s",
-                             location=quant.location_id.display_name),
+            title=self.env._(
+                "Initialize Serials at %(location)s",
+                location=quant.location_id.display_name,
+            ),
             purpose="initialize",
         )
 
@@ -191,7 +214,13 @@ class ProductTemplate(models.Model):
                     else parts.start
                 )
                 template.serial_format_preview = ", ".join(
-                    preview(serial_format, today, template.default_code or "", next_number, 3)
+                    preview(
+                        serial_format,
+                        today,
+                        template.default_code or "",
+                        next_number,
+                        3,
+                    )
                 )
             except SerialInputError as error:
                 template.serial_format_preview = error.localized(self.env)
@@ -204,7 +233,8 @@ class ProductTemplate(models.Model):
             except SerialInputError as error:
                 raise ValidationError(
                     self.env._(
-                        "The serial number format of %(product)s is not valid: %(reason)s",
+                        "The serial number format of %(product)s is not valid: "
+                        "%(reason)s",
                         product=template.display_name,
                         reason=error.localized(self.env),
                     )
@@ -233,15 +263,21 @@ class ProductTemplate(models.Model):
             raise UserError(error.localized(self.env)) from error
         names, at_least = [], 0
         for _attempt in range(5):
-            numbers = Counter._allocate(company, self, parts, count - len(names), at_least)
+            numbers = Counter._allocate(
+                company, self, parts, count - len(names), at_least
+            )
             batch = [format_serial(parts, number) for number in numbers]
             taken = set(
-                Lot._serial_find_existing(self.product_variant_id, batch, company).mapped("name")
+                Lot._serial_find_existing(
+                    self.product_variant_id, batch, company
+                ).mapped("name")
             )
             names += [name for name in batch if name not in taken]
             if len(names) == count:
                 return names
-            at_least = Lot._serial_highest_number(self.product_variant_id, parts, company)
+            at_least = Lot._serial_highest_number(
+                self.product_variant_id, parts, company
+            )
         raise UserError(
             self.env._(
                 "Could not find %(count)s free serial numbers for %(product)s with its "
@@ -342,7 +378,7 @@ class ProductTemplate(models.Model):
             return "serial"
         return "none"
 
-    def _serial_sync_native_tracking(self):
+    def _serial_sync_native_tracking(self):  # pylint: disable=missing-return
         """Physical mode rides on Odoo's own serial tracking (receipts and
         deliveries ask for serials); accounting mode keeps it off because the
         serials live on invoices and bills."""
@@ -383,9 +419,7 @@ class ProductTemplate(models.Model):
         lots = (
             self.env["stock.lot"]
             .sudo()
-            .search(
-                [("product_tmpl_id", "in", self.ids), ("is_serial", "=", False)]
-            )
+            .search([("product_tmpl_id", "in", self.ids), ("is_serial", "=", False)])
         )
         if lots:
             lots._serial_adopt()
@@ -446,11 +480,19 @@ class ProductTemplate(models.Model):
                 .mapped("quantity")
             )
             if len(names) > untracked:
-                raise UserError(self.env._(
-                    "Only %(count)s units without serials remain at %(location)s.",
-                    count=untracked, location=wizard.location_id.display_name))
-            Lot._serial_add_to_stock(wizard.product_id, names, wizard.location_id,
-                                     untracked_delta=-len(names))
+                raise UserError(
+                    self.env._(
+                        "Only %(count)s units without serials remain at %(location)s.",
+                        count=untracked,
+                        location=wizard.location_id.display_name,
+                    )
+                )
+            Lot._serial_add_to_stock(
+                wizard.product_id,
+                names,
+                wizard.location_id,
+                untracked_delta=-len(names),
+            )
         else:
             Lot._serial_add_to_stock(wizard.product_id, names, wizard.location_id)
 
@@ -463,9 +505,11 @@ class ProductTemplate(models.Model):
     @api.model
     def _serial_create_demo_data(self, template_ids):
         """Give the demo products serials in every common status, with history."""
-        stock_location = self.env["stock.warehouse"].search(
-            [("company_id", "=", self.env.company.id)], limit=1
-        ).lot_stock_id
+        stock_location = (
+            self.env["stock.warehouse"]
+            .search([("company_id", "=", self.env.company.id)], limit=1)
+            .lot_stock_id
+        )
         customers = self.env["res.partner"].search(
             [("is_company", "=", True), ("id", "!=", self.env.company.partner_id.id)],
             limit=3,

@@ -1,3 +1,5 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 from odoo.exceptions import UserError
 
@@ -12,7 +14,8 @@ class ResCompany(models.Model):
         required=True,
         help="Tracking mode given to products when Track Serials is switched on.\n"
         "Accounting: serials are assigned on invoices, bills and credit notes.\n"
-        "Physical: serials are assigned on receipts, deliveries, transfers and adjustments.",
+        "Physical: serials are assigned on receipts, deliveries, transfers and "
+        "adjustments.",
     )
     serial_uniqueness = fields.Selection(
         [("product", "Per product"), ("company", "Across all products")],

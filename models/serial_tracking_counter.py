@@ -1,3 +1,5 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
 
@@ -15,16 +17,22 @@ class SerialTrackingCounter(models.Model):
     _description = "Serial Auto-Numbering Counter"
     _order = "product_tmpl_id, period_key desc, id"
 
-    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, readonly=True
+    )
     product_tmpl_id = fields.Many2one(
         "product.template", required=True, ondelete="cascade", readonly=True
     )
-    period_key = fields.Char(readonly=True, help="Reset period: a day, a month, a year or empty.")
+    period_key = fields.Char(
+        readonly=True, help="Reset period: a day, a month, a year or empty."
+    )
     prefix = fields.Char(readonly=True)
     suffix = fields.Char(readonly=True)
     # numeric, not integer: formats may carry 12 digits and existing serials
     # (imported, typed) push the counter past them, beyond 32 bits
-    last_value = fields.Float(digits=(32, 0), readonly=True, help="The last number handed out.")
+    last_value = fields.Float(
+        digits=(32, 0), readonly=True, help="The last number handed out."
+    )
 
     _counter_key_unique = models.UniqueIndex(
         "(company_id, product_tmpl_id, period_key, prefix, suffix)"
@@ -42,10 +50,12 @@ class SerialTrackingCounter(models.Model):
                     create_uid, write_uid, create_date, write_date)
             VALUES (%(company)s, %(template)s, %(period)s, %(prefix)s, %(suffix)s,
                     GREATEST(%(start)s - 1, %(at_least)s) + %(count)s,
-                    %(uid)s, %(uid)s, now() at time zone 'UTC', now() at time zone 'UTC')
+                    %(uid)s, %(uid)s,
+                    now() at time zone 'UTC', now() at time zone 'UTC')
             ON CONFLICT (company_id, product_tmpl_id, period_key, prefix, suffix)
-            DO UPDATE SET last_value = GREATEST(serial_tracking_counter.last_value,
-                                                %(start)s - 1, %(at_least)s) + %(count)s,
+            DO UPDATE SET last_value = GREATEST(
+                              serial_tracking_counter.last_value,
+                              %(start)s - 1, %(at_least)s) + %(count)s,
                           write_uid = EXCLUDED.write_uid,
                           write_date = EXCLUDED.write_date
             RETURNING last_value

@@ -1,3 +1,5 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import Counter
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -30,7 +32,14 @@ AVAILABLE_STATUSES = ("in_stock", "returned")
 SERIAL_STATUS_TRANSITIONS = {
     False: {"in_stock"},
     "in_stock": {"in_stock", "sold", "returned_vendor", "scrapped", "consumed"},
-    "returned": {"returned", "in_stock", "sold", "returned_vendor", "scrapped", "consumed"},
+    "returned": {
+        "returned",
+        "in_stock",
+        "sold",
+        "returned_vendor",
+        "scrapped",
+        "consumed",
+    },
     "sold": {"returned", "in_stock"},
     "returned_vendor": {"in_stock"},
     "scrapped": {"in_stock"},
@@ -43,8 +52,12 @@ _batch_defaults = ContextVar("serial_tracking_batch_defaults", default=None)
 
 # Bulk serial work keeps the chatter quiet: the serial history is the audit trail,
 # and one message per unit would cost more than the work itself.
-QUIET_CONTEXT = {"tracking_disable": True, "mail_create_nolog": True,
-                 "mail_create_nosubscribe": True, "mail_notrack": True}
+QUIET_CONTEXT = {
+    "tracking_disable": True,
+    "mail_create_nolog": True,
+    "mail_create_nosubscribe": True,
+    "mail_notrack": True,
+}
 
 
 @contextmanager
@@ -93,7 +106,9 @@ def check_company_in_bulk(records, serials, fnames, odoo_check):
             if not linked:
                 continue
             domain = linked._check_company_domain(company)
-            if domain and linked != linked.with_context(active_test=False).filtered_domain(domain):
+            if domain and linked != linked.with_context(
+                active_test=False
+            ).filtered_domain(domain):
                 return odoo_check(serials)
     return None
 
@@ -127,13 +142,20 @@ class StockLot(models.Model):
     # before the INSERT: computed after it, they cost a second UPDATE of every
     # new serial (a quarter of posting a 10,000-serial bill)
     product_tmpl_id = fields.Many2one(
-        related="product_id.product_tmpl_id", store=True, index=True, precompute=True,
+        related="product_id.product_tmpl_id",
+        store=True,
+        index=True,
+        precompute=True,
         string="Product Template",
     )
     # compute and store repeated from stock: Odoo checks precompute against
     # the attributes of this definition alone and would warn without them
-    company_id = fields.Many2one(compute="_compute_company_id", store=True, precompute=True)
-    serial_tracking_mode = fields.Selection(related="product_tmpl_id.serial_tracking_mode")
+    company_id = fields.Many2one(
+        compute="_compute_company_id", store=True, precompute=True
+    )
+    serial_tracking_mode = fields.Selection(
+        related="product_tmpl_id.serial_tracking_mode"
+    )
     serial_key = fields.Char(
         compute="_compute_serial_key",
         store=True,
@@ -143,13 +165,22 @@ class StockLot(models.Model):
         "uniqueness setting. A unique index on it holds against concurrent creation.",
     )
     serial_status = fields.Selection(
-        SERIAL_STATUSES, string="Status", readonly=True, copy=False, index=True, tracking=True
+        SERIAL_STATUSES,
+        string="Status",
+        readonly=True,
+        copy=False,
+        index=True,
+        tracking=True,
     )
     customer_id = fields.Many2one(
-        "res.partner", string="Customer", readonly=True, copy=False, index="btree_not_null",
+        "res.partner",
+        string="Customer",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
         help="The customer this unit was last sold to.",
     )
-    date_received = fields.Date(string="Date Received", copy=False)
+    date_received = fields.Date(copy=False)
     warranty_date_start = fields.Date(string="Warranty Start", copy=False)
     warranty_date_end = fields.Date(
         string="Warranty End",
@@ -161,11 +192,10 @@ class StockLot(models.Model):
     )
     warranty_status = fields.Selection(
         [("under", "Under warranty"), ("expired", "Expired"), ("none", "No warranty")],
-        string="Warranty Status",
         compute="_compute_warranty_status",
         search="_search_warranty_status",
     )
-    condition_notes = fields.Text(string="Condition Notes")
+    condition_notes = fields.Text()
     history_ids = fields.One2many("stock.lot.history", "lot_id", string="History")
     history_count = fields.Integer(compute="_compute_history_count")
 
@@ -181,11 +211,13 @@ class StockLot(models.Model):
                 lot.serial_key = False
             else:
                 lot.serial_key = serial_key_of(
-                    lot.name, lot.product_id.id, lot.company_id.serial_uniqueness == "company"
+                    lot.name,
+                    lot.product_id.id,
+                    lot.company_id.serial_uniqueness == "company",
                 )
 
     @api.depends("product_id.company_id")
-    def _compute_company_id(self):
+    def _compute_company_id(self):  # pylint: disable=missing-return
         super()._compute_company_id()
         for lot in self:
             # A serial belongs to one company even when its product is shared.
@@ -201,7 +233,9 @@ class StockLot(models.Model):
         for lot in self:
             template = lot.product_id.product_tmpl_id
             lot.warranty_date_end = (
-                template._serial_warranty_end(lot.warranty_date_start) if template else False
+                template._serial_warranty_end(lot.warranty_date_start)
+                if template
+                else False
             )
 
     @api.depends("warranty_date_end")
@@ -271,12 +305,15 @@ class StockLot(models.Model):
 
     def _check_company(self, fnames=None):
         return check_company_in_bulk(
-            self, self.filtered("is_serial"), fnames,
+            self,
+            self.filtered("is_serial"),
+            fnames,
             lambda records: super(StockLot, records)._check_company(fnames),
         )
 
     @api.model_create_multi
-    def create(self, vals_list):
+    def create(self, vals_list):  # pylint: disable=method-required-super
+        # super().create is called by _serial_create
         tracked = self._serial_tracked_product_ids(vals_list)
         if tracked:
             default_product = self.env.context.get("default_product_id")
@@ -321,42 +358,68 @@ class StockLot(models.Model):
         already there, with product and company."""
         default_product = self.env.context.get("default_product_id")
         wanted = [
-            (vals["name"], vals.get("product_id", default_product),
-             vals.get("company_id") or self.env.company.id)
-            for vals in vals_list if vals.get("is_serial") and vals.get("name")
+            (
+                vals["name"],
+                vals.get("product_id", default_product),
+                vals.get("company_id") or self.env.company.id,
+            )
+            for vals in vals_list
+            if vals.get("is_serial") and vals.get("name")
         ]
-        existing = self.sudo().with_context(active_test=False).search([
-            ("is_serial", "=", True), ("name", "in", list({name for name, *_rest in wanted})),
-        ])
-        companies = {company.id: company for company in
-                     self.env["res.company"].sudo().browse({key[2] for key in wanted})}
+        existing = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("is_serial", "=", True),
+                    ("name", "in", list({name for name, *_rest in wanted})),
+                ]
+            )
+        )
+        companies = {
+            company.id: company
+            for company in self.env["res.company"]
+            .sudo()
+            .browse({key[2] for key in wanted})
+        }
 
         def clash_key(name, product_id, company_id):
             per_company = companies[company_id].serial_uniqueness == "company"
             return (company_id, serial_key_of(name, product_id, per_company))
 
-        taken = {clash_key(lot.name, lot.product_id.id, lot.company_id.id)
-                 for lot in existing if lot.company_id.id in companies}
+        taken = {
+            clash_key(lot.name, lot.product_id.id, lot.company_id.id)
+            for lot in existing
+            if lot.company_id.id in companies
+        }
         given = Counter(clash_key(*key) for key in wanted)
-        products = {product.id: product for product in
-                    self.env["product.product"].sudo().browse({key[1] for key in wanted})}
+        products = {
+            product.id: product
+            for product in self.env["product.product"]
+            .sudo()
+            .browse({key[1] for key in wanted})
+        }
         lines, seen = [], set()
         for name, product_id, company_id in wanted:
             key = clash_key(name, product_id, company_id)
             if key in seen or (key not in taken and given[key] < 2):
                 continue
             seen.add(key)
-            lines.append(self.env._(
-                " - %(serial)s: %(product)s, %(company)s",
-                serial=name, product=products[product_id].display_name,
-                company=companies[company_id].name,
-            ))
+            lines.append(
+                self.env._(
+                    " - %(serial)s: %(product)s, %(company)s",
+                    serial=name,
+                    product=products[product_id].display_name,
+                    company=companies[company_id].name,
+                )
+            )
         return self.env._(
-            "A serial number is unique within its company (for its product, or across all "
-            "products, as set in Inventory > Configuration > Settings). These serial numbers "
-            "are already used or given twice:\n%(serials)s\nRemove the duplicates or choose "
-            "other numbers.",
-            serials="\n".join(lines[:20]) or ", ".join(sorted({key[0] for key in wanted}))[:2000],
+            "A serial number is unique within its company (for its product, or across "
+            "all products, as set in Inventory > Configuration > Settings). These "
+            "serial numbers are already used or given twice:\n%(serials)s\nRemove the "
+            "duplicates or choose other numbers.",
+            serials="\n".join(lines[:20])
+            or ", ".join(sorted({key[0] for key in wanted}))[:2000],
         )
 
     @api.model
@@ -366,17 +429,29 @@ class StockLot(models.Model):
         # name and product they are computed here for the batch. What is still
         # missing afterwards is left to Odoo.
         bulk = [
-            vals for vals in vals_list
-            if vals.get("is_serial") and isinstance(vals.get("name"), str) and vals["name"]
+            vals
+            for vals in vals_list
+            if vals.get("is_serial")
+            and isinstance(vals.get("name"), str)
+            and vals["name"]
             and vals.get("product_id")
         ]
         if len(bulk) < 2:
             return super()._add_precomputed_values(vals_list)
-        products = self.env["product.product"].browse({vals["product_id"] for vals in bulk})
+        products = self.env["product.product"].browse(
+            {vals["product_id"] for vals in bulk}
+        )
         template_of = {product.id: product.product_tmpl_id for product in products}
         shared = {product.id for product in products if not product.company_id}
-        bulk_fields = {name: self._fields[name] for name in (
-            "company_id", "product_tmpl_id", "serial_key", "warranty_date_end")}
+        bulk_fields = {
+            name: self._fields[name]
+            for name in (
+                "company_id",
+                "product_tmpl_id",
+                "serial_key",
+                "warranty_date_end",
+            )
+        }
         for vals in bulk:
             if "company_id" not in vals and vals["product_id"] in shared:
                 # _compute_company_id: a serial of a product shared by all
@@ -384,15 +459,19 @@ class StockLot(models.Model):
                 vals["company_id"] = self.env.company.id
                 vals.setdefault("__precomputed__", set()).add(bulk_fields["company_id"])
         bulk = [vals for vals in bulk if vals.get("company_id")]
-        companies = self.env["res.company"].browse({vals["company_id"] for vals in bulk})
-        per_company = {company.id: company.serial_uniqueness == "company"
-                       for company in companies}
+        companies = self.env["res.company"].browse(
+            {vals["company_id"] for vals in bulk}
+        )
+        per_company = {
+            company.id: company.serial_uniqueness == "company" for company in companies
+        }
         for vals in bulk:
             template = template_of[vals["product_id"]]
             values = {
                 "product_tmpl_id": template.id,
-                "serial_key": serial_key_of(vals["name"], vals["product_id"],
-                                            per_company[vals["company_id"]]),
+                "serial_key": serial_key_of(
+                    vals["name"], vals["product_id"], per_company[vals["company_id"]]
+                ),
                 "warranty_date_end": template._serial_warranty_end(
                     fields.Date.to_date(vals.get("warranty_date_start"))
                 ),
@@ -422,7 +501,10 @@ class StockLot(models.Model):
                 vals = dict(vals, name=self._serial_normalize_name(vals["name"]))
         return super().write(vals)
 
+    # The refusals come before Odoo's access check (an @api.ondelete method
+    # would come after it), so that a user without the group reads why.
     def unlink(self):
+        # pylint: disable=no-raise-unlink
         serials = self.filtered("is_serial")
         if serials:
             serials._serial_check_direct_edit()
@@ -503,8 +585,15 @@ class StockLot(models.Model):
         return self.sudo().search(domain).mapped("name")
 
     @api.model
-    def _serial_add_to_stock(self, product, names, location, condition_notes=False, date=None,
-                             untracked_delta=0):
+    def _serial_add_to_stock(
+        self,
+        product,
+        names,
+        location,
+        condition_notes=False,
+        date=None,
+        untracked_delta=0,
+    ):
         """Create serials that are in stock at ``location`` (opening stock),
         with their history; physical products get a matching inventory
         adjustment so on-hand quantities agree with the serials."""
@@ -536,7 +625,9 @@ class StockLot(models.Model):
             # the inventory adjustment's move lines write the ADJUST history rows
             self._serial_apply_inventory(product, location, lots, untracked_delta)
         else:
-            lots.sudo().with_context(**QUIET_CONTEXT).write({"location_id": location.id})
+            lots.sudo().with_context(**QUIET_CONTEXT).write(
+                {"location_id": location.id}
+            )
             self.env["stock.lot.history"]._record_events(
                 [
                     {
@@ -557,16 +648,28 @@ class StockLot(models.Model):
         ``new_lots`` (serials without stock yet) comes in, and the quantity
         without serial changes by ``untracked_delta``."""
         Quant = self.env["stock.quant"].sudo().with_context(inventory_mode=True)
-        quants = Quant.create([
-            {"product_id": product.id, "location_id": location.id, "lot_id": lot.id,
-             "inventory_quantity": 1}
-            for lot in new_lots
-        ])
+        quants = Quant.create(
+            [
+                {
+                    "product_id": product.id,
+                    "location_id": location.id,
+                    "lot_id": lot.id,
+                    "inventory_quantity": 1,
+                }
+                for lot in new_lots
+            ]
+        )
         if untracked_delta:
-            untracked = Quant.search([
-                ("product_id", "=", product.id), ("location_id", "=", location.id),
-                ("lot_id", "=", False), ("package_id", "=", False), ("owner_id", "=", False),
-            ], limit=1)
+            untracked = Quant.search(
+                [
+                    ("product_id", "=", product.id),
+                    ("location_id", "=", location.id),
+                    ("lot_id", "=", False),
+                    ("package_id", "=", False),
+                    ("owner_id", "=", False),
+                ],
+                limit=1,
+            )
             untracked.inventory_quantity = untracked.quantity + untracked_delta
             quants |= untracked
         quants._apply_inventory()
@@ -578,7 +681,8 @@ class StockLot(models.Model):
             "serial_status": self.serial_status or False,
             "location_id": self.location_id.id or False,
             "customer_id": self.customer_id.id or False,
-            "warranty_date_start": fields.Date.to_string(self.warranty_date_start) or False,
+            "warranty_date_start": fields.Date.to_string(self.warranty_date_start)
+            or False,
             "date_received": fields.Date.to_string(self.date_received) or False,
         }
 
@@ -588,6 +692,8 @@ class StockLot(models.Model):
             "serial_tracking.action_serial_history"
         )
         action["domain"] = [("lot_id", "=", self.id)]
-        action["display_name"] = self.env._("Serial History of %(serial)s", serial=self.name)
+        action["display_name"] = self.env._(
+            "Serial History of %(serial)s", serial=self.name
+        )
         action["context"] = {}
         return action

@@ -1,3 +1,5 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from psycopg2.extras import Json as PsycopgJson
 
 from odoo import api, fields, models
@@ -37,26 +39,38 @@ class StockLotHistory(models.Model):
     _log_access = False
 
     lot_id = fields.Many2one(
-        "stock.lot", string="Serial Number", required=True, index=True,
-        ondelete="cascade", readonly=True,
+        "stock.lot",
+        string="Serial Number",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        readonly=True,
     )
     product_id = fields.Many2one(
         "product.product", string="Product", required=True, index=True, readonly=True
     )
     product_tmpl_id = fields.Many2one(
-        "product.template", string="Product Template", required=True, index=True,
+        "product.template",
+        string="Product Template",
+        required=True,
+        index=True,
         readonly=True,
     )
     # not indexed, nor event_type: rows are always looked up by serial,
     # product or document, and every index slows the writing of every row
-    company_id = fields.Many2one("res.company", string="Company", required=True, readonly=True)
+    company_id = fields.Many2one(
+        "res.company", string="Company", required=True, readonly=True
+    )
     date = fields.Datetime(
-        string="Date", required=True, default=fields.Datetime.now, index=True, readonly=True
+        required=True,
+        default=fields.Datetime.now,
+        index=True,
+        readonly=True,
     )
     event_type = fields.Selection(
         HISTORY_EVENT_TYPES, string="Event", required=True, readonly=True
     )
-    quantity = fields.Float(string="Quantity", default=1.0, readonly=True)
+    quantity = fields.Float(default=1.0, readonly=True)
     location_id = fields.Many2one("stock.location", string="From", readonly=True)
     location_dest_id = fields.Many2one("stock.location", string="To", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Partner", readonly=True)
@@ -74,7 +88,7 @@ class StockLotHistory(models.Model):
         string="Document Link",
         compute="_compute_document_ref",
     )
-    note = fields.Char(string="Note", readonly=True)
+    note = fields.Char(readonly=True)
     previous_values = fields.Json(
         readonly=True,
         help="Technical: the unit's status, location, customer and dates before this "
@@ -83,7 +97,10 @@ class StockLotHistory(models.Model):
 
     @api.model
     def _selection_document_ref(self):
-        return [(model.model, model.name) for model in self.env["ir.model"].sudo().search([])]
+        return [
+            (model.model, model.name)
+            for model in self.env["ir.model"].sudo().search([])
+        ]
 
     @api.depends("res_model", "res_id")
     def _compute_document_ref(self):
@@ -97,14 +114,19 @@ class StockLotHistory(models.Model):
     def create(self, vals_list):
         if not self.env.su:
             raise AccessError(
-                self.env._("Serial history is written by the documents that move serials.")
+                self.env._(
+                    "Serial history is written by the documents that move serials."
+                )
             )
         return super().create(vals_list)
 
-    def write(self, vals):
+    # The history is append-only, even for the superuser: writing and deleting
+    # are refused before anything else, with a message that says so.
+    def write(self, vals):  # pylint: disable=method-required-super
         raise AccessError(self.env._("Serial history cannot be changed."))
 
-    def unlink(self):
+    def unlink(self):  # pylint: disable=method-required-super
+        # pylint: disable=no-raise-unlink
         raise AccessError(self.env._("Serial history cannot be deleted."))
 
     @api.model
@@ -117,14 +139,29 @@ class StockLotHistory(models.Model):
         record, linked and named), ``note``.
         """
         columns = (
-            "lot_id", "product_id", "product_tmpl_id", "company_id", "event_type", "date",
-            "quantity", "location_id", "location_dest_id", "partner_id", "user_id",
-            "res_model", "res_id", "document_name", "note", "previous_values",
+            "lot_id",
+            "product_id",
+            "product_tmpl_id",
+            "company_id",
+            "event_type",
+            "date",
+            "quantity",
+            "location_id",
+            "location_dest_id",
+            "partner_id",
+            "user_id",
+            "res_model",
+            "res_id",
+            "document_name",
+            "note",
+            "previous_values",
         )
         if not events:
             return self.browse()
-        lot_ids = [event["lot"] if isinstance(event["lot"], int) else event["lot"].id
-                   for event in events]
+        lot_ids = [
+            event["lot"] if isinstance(event["lot"], int) else event["lot"].id
+            for event in events
+        ]
         # product, template and company of every serial, in one query
         self.env["stock.lot"].flush_model(["product_id", "company_id"])
         self.env.cr.execute(
@@ -138,33 +175,46 @@ class StockLotHistory(models.Model):
         now = fields.Datetime.now()
         names = {}  # a document's name is computed once, however many units it moves
         rows = []
-        for lot_id, event in zip(lot_ids, events):
+        for lot_id, event in zip(lot_ids, events, strict=True):
             product_id, template_id, company_id = lot_facts[lot_id]
             document = event.get("document")
             if document and document not in names:
                 names[document] = document.display_name
             previous = event.get("previous_values")
-            rows.append((
-                lot_id, product_id, template_id, company_id or self.env.company.id,
-                event["event_type"], event.get("date") or now, event.get("quantity", 1.0),
-                event.get("location_id") or None, event.get("location_dest_id") or None,
-                event.get("partner_id") or None, self.env.uid,
-                document._name if document else None, document.id if document else None,
-                names[document] if document else None, event.get("note") or None,
-                PsycopgJson(previous) if previous else None,
-            ))
+            rows.append(
+                (
+                    lot_id,
+                    product_id,
+                    template_id,
+                    company_id or self.env.company.id,
+                    event["event_type"],
+                    event.get("date") or now,
+                    event.get("quantity", 1.0),
+                    event.get("location_id") or None,
+                    event.get("location_dest_id") or None,
+                    event.get("partner_id") or None,
+                    self.env.uid,
+                    document._name if document else None,
+                    document.id if document else None,
+                    names[document] if document else None,
+                    event.get("note") or None,
+                    PsycopgJson(previous) if previous else None,
+                )
+            )
         # Rows are append-only and have no computed or related fields: written
         # with plain INSERTs, 1,000 rows each, instead of the ORM's per-record
         # create (which took a third of posting a 10,000-serial bill). Every
         # record they point to already has its row (the ORM inserts on create).
         ids = []
         for start in range(0, len(rows), 1000):
-            chunk = rows[start:start + 1000]
-            self.env.cr.execute(SQL(
-                "INSERT INTO stock_lot_history (%s) VALUES %s RETURNING id",
-                SQL(", ").join(SQL.identifier(column) for column in columns),
-                SQL(", ").join(SQL("%s", row) for row in chunk),
-            ))
+            chunk = rows[start : start + 1000]
+            self.env.cr.execute(
+                SQL(
+                    "INSERT INTO stock_lot_history (%s) VALUES %s RETURNING id",
+                    SQL(", ").join(SQL.identifier(column) for column in columns),
+                    SQL(", ").join(SQL("%s", row) for row in chunk),
+                )
+            )
             ids += [row_id for (row_id,) in self.env.cr.fetchall()]
         self.env["stock.lot"].invalidate_model(["history_ids", "history_count"])
         self.env["product.template"].invalidate_model(["serial_history_count"])
@@ -186,7 +236,9 @@ class StockLotHistory(models.Model):
             """,
             [lots.ids],
         )
-        return {lot_id: self.browse(row_id) for lot_id, row_id in self.env.cr.fetchall()}
+        return {
+            lot_id: self.browse(row_id) for lot_id, row_id in self.env.cr.fetchall()
+        }
 
     def action_open_document(self):
         self.ensure_one()

@@ -1,3 +1,5 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import defaultdict, namedtuple
 
 from odoo import fields, models
@@ -9,12 +11,33 @@ from .stock_speed_path import out_move_lines, reserve_units, speed_path_enabled
 from .stock_lot import AVAILABLE_STATUSES, QUIET_CONTEXT, format_serials, trusted_serial_flow
 
 INTERNAL_USAGES = ("internal", "transit")
-SERIAL_FACT_FIELDS = ("product_id", "lot_id", "lot_name", "location_id", "location_dest_id",
-                      "quantity", "picking_id", "move_id", "company_id")
-SerialLineFact = namedtuple("SerialLineFact", (
-    "id", "product_id", "lot_id", "serial", "location_id", "location_dest_id", "quantity",
-    "picking_id", "move_id", "date_received", "company_id",
-))
+SERIAL_FACT_FIELDS = (
+    "product_id",
+    "lot_id",
+    "lot_name",
+    "location_id",
+    "location_dest_id",
+    "quantity",
+    "picking_id",
+    "move_id",
+    "company_id",
+)
+SerialLineFact = namedtuple(
+    "SerialLineFact",
+    (
+        "id",
+        "product_id",
+        "lot_id",
+        "serial",
+        "location_id",
+        "location_dest_id",
+        "quantity",
+        "picking_id",
+        "move_id",
+        "date_received",
+        "company_id",
+    ),
+)
 
 def serial_line_facts(env, where):
     """Facts about move lines of Track Serials products in physical mode that
@@ -27,16 +50,18 @@ def serial_line_facts(env, where):
     when the transfer then changes their date."""
     env["stock.move.line"].flush_model(SERIAL_FACT_FIELDS)
     env["stock.lot"].flush_model(["name", "is_serial", "date_received"])
-    env.cr.execute(SQL(
-        """SELECT ml.id, ml.product_id, ml.lot_id, COALESCE(lot.name, ml.lot_name),
+    env.cr.execute(
+        SQL(
+            """SELECT ml.id, ml.product_id, ml.lot_id, COALESCE(lot.name, ml.lot_name),
                   ml.location_id, ml.location_dest_id, ml.quantity, ml.picking_id,
                   ml.move_id, lot.date_received, ml.company_id
              FROM stock_move_line ml
         LEFT JOIN stock_lot lot ON lot.id = ml.lot_id
             WHERE %s
          ORDER BY ml.id""",
-        where,
-    ))
+            where,
+        )
+    )
     facts = [SerialLineFact(*row) for row in env.cr.fetchall()]
     products = env["product.product"].browse({fact.product_id for fact in facts})
     tracked = set(products.filtered(tracks_serials_physically).ids)
@@ -53,7 +78,9 @@ def classify_move(source_usage, destination_usage):
             "customer": ("RETURN", "returned"),
             "inventory": ("ADJUST", "in_stock"),
             "production": ("BUILD", "in_stock"),
-        }.get(source_usage, ("MOVE", None) if source_internal else ("ADJUST", "in_stock"))
+        }.get(
+            source_usage, ("MOVE", None) if source_internal else ("ADJUST", "in_stock")
+        )
     if source_internal:
         return {
             "customer": ("SHIP", "sold"),
@@ -72,7 +99,9 @@ class StockMove(models.Model):
     def _compute_serial_required(self):
         for move in self:
             move.serial_required = tracks_serials_physically(move.product_id)
-            names = move.move_line_ids.mapped(lambda ml: ml.lot_id.name or ml.lot_name or "")
+            names = move.move_line_ids.mapped(
+                lambda ml: ml.lot_id.name or ml.lot_name or ""
+            )
             names = [name for name in names if name]
             move.serial_display = move.serial_required and (
                 f"{format_serials(self.env, names, limit=3) or '-'} "
@@ -81,23 +110,41 @@ class StockMove(models.Model):
 
     def _get_out_move_lines(self, lot=None):
         if (
-            len(self.product_id) != 1 or not tracks_serials_physically(self.product_id)
+            len(self.product_id) != 1
+            or not tracks_serials_physically(self.product_id)
             or not speed_path_enabled(self.env)
         ):
             return super()._get_out_move_lines(lot=lot)
         return out_move_lines(self, lot)
 
-    def _update_reserved_quantity_vals(self, need, location_id, lot_id=None, package_id=None,
-                                       owner_id=None, strict=True):
+    def _update_reserved_quantity_vals(
+        self,
+        need,
+        location_id,
+        lot_id=None,
+        package_id=None,
+        owner_id=None,
+        strict=True,
+    ):
         if (
-            strict or lot_id or package_id or owner_id
+            strict
+            or lot_id
+            or package_id
+            or owner_id
             or self.product_id.tracking != "serial"
             or not tracks_serials_physically(self.product_id)
-            or not (self.picking_type_id.use_create_lots or self.picking_type_id.use_existing_lots)
+            or not (
+                self.picking_type_id.use_create_lots
+                or self.picking_type_id.use_existing_lots
+            )
             or not speed_path_enabled(self.env)
         ):
             return super()._update_reserved_quantity_vals(
-                need, location_id, lot_id=lot_id, package_id=package_id, owner_id=owner_id,
+                need,
+                location_id,
+                lot_id=lot_id,
+                package_id=package_id,
+                owner_id=owner_id,
                 strict=strict,
             )
         return reserve_units(self, need, location_id)
@@ -112,21 +159,34 @@ class StockMove(models.Model):
 
     def _serial_line_facts(self, where):
         """:func:`serial_line_facts` of these moves' lines."""
-        return serial_line_facts(self.env, SQL("ml.move_id = ANY(%s) AND %s", self.ids, where))
+        return serial_line_facts(
+            self.env, SQL("ml.move_id = ANY(%s) AND %s", self.ids, where)
+        )
 
     def _serial_record_done(self):
         lines = self._serial_line_facts(SQL("lot.is_serial"))
         # state and date change as the transfer ends: read from the cache
         records = self.env["stock.move.line"].browse([line.id for line in lines])
-        done = [(line, record.date) for line, record in zip(lines, records)
-                if record.state == "done"]
+        done = [
+            (line, record.date)
+            for line, record in zip(lines, records, strict=True)
+            if record.state == "done"
+        ]
         if not done:
             return
-        places = {location.id: location for location in self.env["stock.location"].browse(
-            {location for line, _date in done
-             for location in (line.location_id, line.location_dest_id)})}
+        places = {
+            location.id: location
+            for location in self.env["stock.location"].browse(
+                {
+                    location
+                    for line, _date in done
+                    for location in (line.location_id, line.location_dest_id)
+                }
+            )
+        }
         pickings = self.env["stock.picking"].browse(
-            {line.picking_id for line, _date in done if line.picking_id})
+            {line.picking_id for line, _date in done if line.picking_id}
+        )
         moves = self.env["stock.move"].browse({line.move_id for line, _date in done})
         picking_of = {picking.id: picking for picking in pickings}
         move_of = {move.id: move for move in moves}
@@ -138,7 +198,8 @@ class StockMove(models.Model):
             source, destination = line.location_id, line.location_dest_id
             if (source, destination) not in classified:
                 classified[source, destination] = classify_move(
-                    places[source].usage, places[destination].usage)
+                    places[source].usage, places[destination].usage
+                )
             event, status = classified[source, destination]
             if (picking_id, move_id) not in document_of:
                 move, picking = move_of[move_id], picking_of.get(picking_id)
@@ -158,16 +219,18 @@ class StockMove(models.Model):
             if status == "in_stock" and not line.date_received:
                 first_receipts.add(lot_id)
             writes[tuple(sorted(values.items()))].add(lot_id)
-            events.append({
-                "lot": lot_id,
-                "event_type": event,
-                "date": date,
-                "quantity": line.quantity,
-                "location_id": source,
-                "location_dest_id": destination,
-                "partner_id": partner.id,
-                "document": document,
-            })
+            events.append(
+                {
+                    "lot": lot_id,
+                    "event_type": event,
+                    "date": date,
+                    "quantity": line.quantity,
+                    "location_id": source,
+                    "location_dest_id": destination,
+                    "partner_id": partner.id,
+                    "document": document,
+                }
+            )
         Lot = self.env["stock.lot"].sudo().with_context(**QUIET_CONTEXT)
         with trusted_serial_flow():
             for items, lot_ids in writes.items():
@@ -188,43 +251,66 @@ class StockMove(models.Model):
     def action_open_serial_entry(self):
         self.ensure_one()
         if not self.serial_required:
-            raise UserError(self.env._("%(product)s does not track serials on transfers.",
-                                       product=self.product_id.display_name))
+            raise UserError(
+                self.env._(
+                    "%(product)s does not track serials on transfers.",
+                    product=self.product_id.display_name,
+                )
+            )
         if self.state in ("done", "cancel"):
-            raise UserError(self.env._("This move is %(state)s; its serials can no longer change.",
-                                       state=self.state))
+            raise UserError(
+                self.env._(
+                    "This move is %(state)s; its serials can no longer change.",
+                    state=self.state,
+                )
+            )
         self.check_access("write")
         mode = self._serial_entry_mode()
         Wizard = self.env["serial.entry.wizard"]
         action = Wizard._open_for(
-            self, mode, self.product_id,
+            self,
+            mode,
+            self.product_id,
             required_count=int(self.product_qty),
             location=self.location_dest_id if mode == "add" else self.location_id,
             title=self.env._("Serials: %(move)s", move=self.display_name),
         )
         wizard = Wizard.browse(action["res_id"])
         if mode == "add":
-            names = [name for name in self.move_line_ids.mapped(
-                lambda ml: ml.lot_id.name or ml.lot_name or "") if name]
+            names = [
+                name
+                for name in self.move_line_ids.mapped(
+                    lambda ml: ml.lot_id.name or ml.lot_name or ""
+                )
+                if name
+            ]
             if names and not wizard.serial_names:
                 wizard._append(names)
         else:
-            wizard.selected_lot_ids = [fields.Command.set(self.move_line_ids.lot_id.ids)]
+            wizard.selected_lot_ids = [
+                fields.Command.set(self.move_line_ids.lot_id.ids)
+            ]
         return action
 
     def _serial_entry_check(self, wizard, names):
         """Serials received must not be in stock already; units that come back
         (sold or returned to the vendor before) are fine."""
-        lots = self.env["stock.lot"]._serial_find_existing(self.product_id, names, self.company_id)
+        lots = self.env["stock.lot"]._serial_find_existing(
+            self.product_id, names, self.company_id
+        )
         in_stock = lots.filtered(
-            lambda lot: lot.serial_status in AVAILABLE_STATUSES or lot.product_id != self.product_id
+            lambda lot: lot.serial_status in AVAILABLE_STATUSES
+            or lot.product_id != self.product_id
         )
         if in_stock:
-            return self.env._("%(count)s serial numbers are already in stock or used by "
-                              "another product: %(serials)s.",
-                              count=len(in_stock),
-                              serials=format_serials(self.env, sorted(in_stock.mapped("name")),
-                                                     limit=20))
+            return self.env._(
+                "%(count)s serial numbers are already in stock or used by "
+                "another product: %(serials)s.",
+                count=len(in_stock),
+                serials=format_serials(
+                    self.env, sorted(in_stock.mapped("name")), limit=20
+                ),
+            )
         return False
 
     def _serial_entry_apply(self, wizard):
@@ -252,34 +338,52 @@ class StockMove(models.Model):
         wanted = set(names) if names is not None else set(lots.ids)
         kept_ids, seen = [], set()
         for line in self.move_line_ids:
-            key = (line.lot_name or line.lot_id.name) if names is not None else line.lot_id.id
+            key = (
+                (line.lot_name or line.lot_id.name)
+                if names is not None
+                else line.lot_id.id
+            )
             if key in wanted and key not in seen and line.quantity == 1:
                 kept_ids.append(line.id)
                 seen.add(key)
         (self.move_line_ids - self.env["stock.move.line"].browse(kept_ids)).unlink()
         if names is not None:
-            vals_list = [{**base, "lot_name": name} for name in names if name not in seen]
+            vals_list = [
+                {**base, "lot_name": name} for name in names if name not in seen
+            ]
         else:
             # each unit is taken from its own quant: its place, package and
             # owner (a line without them would reserve and take the unit
             # from a quant that does not hold it)
-            quants = self.env["stock.quant"].sudo().search([
-                ("lot_id", "in", lots.ids), ("quantity", ">", 0),
-                ("location_id", "child_of", self.location_id.id),
-            ])
+            quants = (
+                self.env["stock.quant"]
+                .sudo()
+                .search(
+                    [
+                        ("lot_id", "in", lots.ids),
+                        ("quantity", ">", 0),
+                        ("location_id", "child_of", self.location_id.id),
+                    ]
+                )
+            )
             quant_of = {quant.lot_id.id: quant for quant in quants}
             vals_list = []
             for lot in lots:
                 if lot.id in seen:
                     continue
                 quant = quant_of.get(lot.id)
-                vals_list.append({
-                    **base, "lot_id": lot.id,
-                    "location_id": (quant.location_id if quant else lot.location_id).id
-                    or self.location_id.id,
-                    "package_id": quant.package_id.id if quant else False,
-                    "owner_id": quant.owner_id.id if quant else False,
-                })
+                vals_list.append(
+                    {
+                        **base,
+                        "lot_id": lot.id,
+                        "location_id": (
+                            quant.location_id if quant else lot.location_id
+                        ).id
+                        or self.location_id.id,
+                        "package_id": quant.package_id.id if quant else False,
+                        "owner_id": quant.owner_id.id if quant else False,
+                    }
+                )
         self.env["stock.move.line"].create(vals_list)
         self.picked = True
 

@@ -45,20 +45,38 @@ class StockMoveLine(models.Model):
             return rows
 
         def candidate_keys():
-            return [key for row in read_rows() if row.lot_id and not row.owner_id
-                    for key in ((row.product_id, row.location_id, row.lot_id),
-                                (row.product_id, row.location_dest_id, row.lot_id))
-                    if not (row.package_id or row.result_package_id)]
+            return [
+                key
+                for row in read_rows()
+                if row.lot_id and not row.owner_id
+                for key in (
+                    (row.product_id, row.location_id, row.lot_id),
+                    (row.product_id, row.location_dest_id, row.lot_id),
+                )
+                if not (row.package_id or row.result_package_id)
+            ]
 
         def leaving_keys():
-            sources = self.env["stock.location"].browse({row.location_id for row in read_rows()})
-            internal = {source.id for source in sources if source.usage in INTERNAL_USAGES}
+            sources = self.env["stock.location"].browse(
+                {row.location_id for row in read_rows()}
+            )
+            internal = {
+                source.id for source in sources if source.usage in INTERNAL_USAGES
+            }
             # a unit another line of this validation brings in may leave
             # (pick and ship validated together)
-            arriving = {(row.product_id, row.location_dest_id, row.lot_id) for row in read_rows()}
-            return [(row.product_id, row.location_id, row.lot_id) for row in read_rows()
-                    if row.lot_id and row.quantity and row.location_id in internal
-                    and (row.product_id, row.location_id, row.lot_id) not in arriving]
+            arriving = {
+                (row.product_id, row.location_dest_id, row.lot_id)
+                for row in read_rows()
+            }
+            return [
+                (row.product_id, row.location_id, row.lot_id)
+                for row in read_rows()
+                if row.lot_id
+                and row.quantity
+                and row.location_id in internal
+                and (row.product_id, row.location_id, row.lot_id) not in arriving
+            ]
 
         with serial_quant_batch(self.env, candidate_keys, leaving_keys) as batch:
             if batch is not None and self._serial_action_done_batched(batch, rows):
@@ -76,76 +94,123 @@ class StockMoveLine(models.Model):
         lines Odoo validates (unpicked lines already dropped); a unit that
         another line of the same validation brings to a place may leave it,
         as in a pick and a ship validated together. Two queries for all lines."""
-        lines = serial_line_facts(self.env, SQL(
-            "ml.id = ANY(%s) AND ml.quantity <> 0"
-            " AND (ml.lot_id IS NOT NULL OR COALESCE(ml.lot_name, '') <> '')",
-            self.ids,
-        ))
+        lines = serial_line_facts(
+            self.env,
+            SQL(
+                "ml.id = ANY(%s) AND ml.quantity <> 0"
+                " AND (ml.lot_id IS NOT NULL OR COALESCE(ml.lot_name, '') <> '')",
+                self.ids,
+            ),
+        )
         if not lines:
             return
-        self.env["stock.quant"].flush_model(["product_id", "lot_id", "location_id", "quantity"])
-        self.env.cr.execute(SQL(
-            """SELECT quant.product_id, lot.name, quant.location_id, lot.company_id
+        self.env["stock.quant"].flush_model(
+            ["product_id", "lot_id", "location_id", "quantity"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """SELECT quant.product_id, lot.name, quant.location_id, lot.company_id
                  FROM stock_quant quant
                  JOIN stock_lot lot ON lot.id = quant.lot_id
                  JOIN stock_location location ON location.id = quant.location_id
                 WHERE quant.product_id = ANY(%s) AND lot.name = ANY(%s)
                   AND location.usage IN %s AND quant.quantity > 0
              ORDER BY quant.id""",
-            list({line.product_id for line in lines}), list({line.serial for line in lines}),
-            INTERNAL_USAGES,
-        ))
+                list({line.product_id for line in lines}),
+                list({line.serial for line in lines}),
+                INTERNAL_USAGES,
+            )
+        )
         # (product, serial) -> [[location id, company of the serial]], one per unit
         on_hand = defaultdict(list)
         for product_id, name, location_id, company_id in self.env.cr.fetchall():
             on_hand[product_id, name].append([location_id, company_id])
-        places = {location.id: location for location in self.env["stock.location"].browse(
-            {unit[0] for units in on_hand.values() for unit in units}
-            | {location for line in lines for location in (line.location_id, line.location_dest_id)}
-        )}
+        places = {
+            location.id: location
+            for location in self.env["stock.location"].browse(
+                {unit[0] for units in on_hand.values() for unit in units}
+                | {
+                    location
+                    for line in lines
+                    for location in (line.location_id, line.location_dest_id)
+                }
+            )
+        }
 
         def units_of(line):
             # serials of two companies never clash, but a unit in a place
             # shared by all companies (inter-company transit) is anyone's
-            return [unit for unit in on_hand[line.product_id, line.serial]
-                    if unit[1] in (line.company_id, None)
-                    or not places[unit[0]].company_id]
+            return [
+                unit
+                for unit in on_hand[line.product_id, line.serial]
+                if unit[1] in (line.company_id, None) or not places[unit[0]].company_id
+            ]
 
         def refusal(line):
-            source, destination = places[line.location_id], places[line.location_dest_id]
+            source, destination = (
+                places[line.location_id],
+                places[line.location_dest_id],
+            )
             units = units_of(line)
             if source.usage not in INTERNAL_USAGES:
                 if destination.usage in INTERNAL_USAGES and units:
                     return self.env._(
-                        "%(serial)s cannot be received: it is already in stock at %(location)s.",
-                        serial=line.serial, location=places[units[0][0]].display_name)
+                        "%(serial)s cannot be received: it is already in stock at "
+                        "%(location)s.",
+                        serial=line.serial,
+                        location=places[units[0][0]].display_name,
+                    )
                 return None
-            if any(places[unit[0]].parent_path.startswith(source.parent_path) for unit in units):
+            if any(
+                places[unit[0]].parent_path.startswith(source.parent_path)
+                for unit in units
+            ):
                 return None
             if units:
                 return self.env._(
                     "%(serial)s cannot leave %(location)s: it is not there (it is at "
-                    "%(other)s).", serial=line.serial, location=source.display_name,
-                    other=places[units[0][0]].display_name)
-            if self.env["stock.quant"]._serial_untracked_quantity(line.product_id, source) > 0:
+                    "%(other)s).",
+                    serial=line.serial,
+                    location=source.display_name,
+                    other=places[units[0][0]].display_name,
+                )
+            if (
+                self.env["stock.quant"]._serial_untracked_quantity(
+                    line.product_id, source
+                )
+                > 0
+            ):
                 return self.env._(
-                    "%(serial)s cannot leave %(location)s: the units of %(product)s there "
-                    "have no serial numbers yet. Give them their serials first with "
-                    "Initialize serials on the product's Serials tab, then validate again.",
-                    serial=line.serial, location=source.display_name,
-                    product=self.env["product.product"].browse(line.product_id).display_name)
-            return self.env._("%(serial)s cannot leave %(location)s: it is not there.",
-                              serial=line.serial, location=source.display_name)
+                    "%(serial)s cannot leave %(location)s: the units of %(product)s "
+                    "there have no serial numbers yet. Give them their serials first "
+                    "with Initialize serials on the product's Serials tab, then "
+                    "validate again.",
+                    serial=line.serial,
+                    location=source.display_name,
+                    product=self.env["product.product"]
+                    .browse(line.product_id)
+                    .display_name,
+                )
+            return self.env._(
+                "%(serial)s cannot leave %(location)s: it is not there.",
+                serial=line.serial,
+                location=source.display_name,
+            )
 
         def move_unit(line):
             units = units_of(line)
-            source, destination = places[line.location_id], places[line.location_dest_id]
+            source, destination = (
+                places[line.location_id],
+                places[line.location_dest_id],
+            )
             for unit in units:
                 if places[unit[0]].parent_path.startswith(source.parent_path):
                     unit[0] = destination.id
                     return
             if destination.usage in INTERNAL_USAGES:
-                on_hand[line.product_id, line.serial].append([destination.id, line.company_id])
+                on_hand[line.product_id, line.serial].append(
+                    [destination.id, line.company_id]
+                )
 
         # lines that move units between internal places are applied as they
         # pass, so that a later step of the same validation finds its units
@@ -176,17 +241,20 @@ class StockMoveLine(models.Model):
 
     def _check_company(self, fnames=None):
         return check_company_in_bulk(
-            self, self.filtered(lambda ml: tracks_serials_physically(ml.product_id)), fnames,
+            self,
+            self.filtered(lambda ml: tracks_serials_physically(ml.product_id)),
+            fnames,
             lambda records: super(StockMoveLine, records)._check_company(fnames),
         )
 
-    def _create_and_assign_production_lot(self):
+    def _create_and_assign_production_lot(self):  # pylint: disable=missing-return
         # Receiving new serial numbers is part of the transfer the user may edit;
         # the serial history records it, so no chatter message per unit.
         tracked = self.filtered(lambda ml: tracks_serials_physically(ml.product_id))
         with trusted_serial_flow():
             if tracked:
-                super(StockMoveLine, tracked.with_context(**QUIET_CONTEXT)
-                      )._create_and_assign_production_lot()
+                super(
+                    StockMoveLine, tracked.with_context(**QUIET_CONTEXT)
+                )._create_and_assign_production_lot()
             if self - tracked:
                 super(StockMoveLine, self - tracked)._create_and_assign_production_lot()

@@ -71,18 +71,37 @@ def extended_elsewhere(records, method_names, odoo_module):
     leave its code out, so the speed path steps aside."""
     own = {f"odoo.addons.stock.models.{odoo_module}"}
     return any(
-        name in vars(cls) and cls.__module__.startswith("odoo.addons.")
-        and cls.__module__ not in own and not cls.__module__.startswith("odoo.addons.serial_tracking.")
-        for cls in type(records).__mro__ for name in method_names
+        name in vars(cls)
+        and cls.__module__.startswith("odoo.addons.")
+        and cls.__module__ not in own
+        and not cls.__module__.startswith("odoo.addons.serial_tracking.")
+        for cls in type(records).__mro__
+        for name in method_names
     )
 
 
 # the stored fields of stock.quant in Odoo's stock and stock_account
 SERIAL_QUANT_COLUMNS = {
-    "id", "product_id", "company_id", "location_id", "lot_id", "package_id", "owner_id",
-    "quantity", "reserved_quantity", "in_date", "inventory_quantity", "inventory_diff_quantity",
-    "inventory_date", "inventory_quantity_set", "user_id", "accounting_date",
-    "create_uid", "create_date", "write_uid", "write_date",
+    "id",
+    "product_id",
+    "company_id",
+    "location_id",
+    "lot_id",
+    "package_id",
+    "owner_id",
+    "quantity",
+    "reserved_quantity",
+    "in_date",
+    "inventory_quantity",
+    "inventory_diff_quantity",
+    "inventory_date",
+    "inventory_quantity_set",
+    "user_id",
+    "accounting_date",
+    "create_uid",
+    "create_date",
+    "write_uid",
+    "write_date",
 }
 
 _QUANT_BATCH = ContextVar("serial_quant_batch", default=None)
@@ -120,8 +139,13 @@ class SerialQuantBatch:
         # what uom.uom.compare rounds to, looked up once instead of per unit
         self.digits = quant_digits(env)
         keys = {key for key in self.candidate_keys() if all(key)}
-        products = env["product.product"].browse({key[0] for key in keys}).filtered(
-            lambda product: product.is_storable and tracks_serials_physically(product)
+        products = (
+            env["product.product"]
+            .browse({key[0] for key in keys})
+            .filtered(
+                lambda product: product.is_storable
+                and tracks_serials_physically(product)
+            )
         )
         product_ids = set(products.ids)
         keys = [key for key in keys if key[0] in product_ids]
@@ -133,17 +157,22 @@ class SerialQuantBatch:
             """product_id = ANY(%s) AND location_id = ANY(%s)
                AND (lot_id = ANY(%s) OR lot_id IS NULL)
                AND package_id IS NULL AND owner_id IS NULL""",
-            list(product_ids), list({key[1] for key in keys}), list({key[2] for key in keys}),
+            list(product_ids),
+            list({key[1] for key in keys}),
+            list({key[2] for key in keys}),
         )
         # Odoo locks each quant before writing it, skipping those another
         # transaction holds (it never waits); lock them all, in one order,
         # reading them under the lock
-        env.cr.execute(SQL(
-            """SELECT id, product_id, location_id, lot_id, quantity, reserved_quantity, in_date,
-                      inventory_quantity, inventory_quantity_set
+        env.cr.execute(
+            SQL(
+                """SELECT id, product_id, location_id, lot_id, quantity,
+                      reserved_quantity, in_date, inventory_quantity,
+                      inventory_quantity_set
                  FROM stock_quant WHERE %s ORDER BY id FOR NO KEY UPDATE SKIP LOCKED""",
-            where,
-        ))
+                where,
+            )
+        )
         rows = env.cr.fetchall()
         env.cr.execute(SQL("SELECT count(*) FROM stock_quant WHERE %s", where))
         if env.cr.fetchone()[0] != len(rows):
@@ -151,9 +180,12 @@ class SerialQuantBatch:
             # another transaction is moving, the batch does not wait either:
             # Odoo's request layer runs the validation again a moment later,
             # when the unit is either still there or gone.
-            raise ConcurrencyError(env._(
-                "Another operation is moving some of these units right now; "
-                "validate again in a moment."))
+            raise ConcurrencyError(
+                env._(
+                    "Another operation is moving some of these units right now; "
+                    "validate again in a moment."
+                )
+            )
         # the values just read, in the cache as a read under the lock puts them
         quants = Quant.browse([row[0] for row in rows])
         columns = ("quantity", "reserved_quantity", "in_date")
@@ -167,7 +199,9 @@ class SerialQuantBatch:
             else:
                 untracked.add((product_id, location_id))
         locations = env["stock.location"].browse({key[1] for key in keys})
-        bypass = {location.id: location.should_bypass_reservation() for location in locations}
+        bypass = {
+            location.id: location.should_bypass_reservation() for location in locations
+        }
         for key in keys:
             found = by_key.get(key, [])
             if (key[0], key[1]) in untracked or len(found) > 1:
@@ -181,8 +215,11 @@ class SerialQuantBatch:
                 "quantity_set": quantity is not None,
                 "reserved_quantity": reserved or 0.0,
                 "in_date": in_date or False,
-                "written": {"quantity": quantity, "reserved_quantity": reserved,
-                            "in_date": in_date},
+                "written": {
+                    "quantity": quantity,
+                    "reserved_quantity": reserved,
+                    "in_date": in_date,
+                },
                 "counted": counted if counted_set else None,
                 "bypass": bypass[key[1]],
                 "changed": False,
@@ -194,18 +231,29 @@ class SerialQuantBatch:
         """A unit leaves stock only if it is there, checked under the lock: a
         transaction that shipped it meanwhile has emptied its quant."""
         missing = [
-            key for key in self.leaving_keys()
+            key
+            for key in self.leaving_keys()
             if key in self.states
-            and float_compare(self.states[key]["quantity"], 1, precision_digits=self.digits) < 0
+            and float_compare(
+                self.states[key]["quantity"], 1, precision_digits=self.digits
+            )
+            < 0
         ]
         if missing:
             lots = env["stock.lot"].browse([key[2] for key in missing])
             locations = env["stock.location"].browse([key[1] for key in missing])
-            raise UserError("\n".join(
-                env._("%(serial)s cannot leave %(location)s: it is not there%(where)s.",
-                      serial=lot.name, location=location.display_name, where="")
-                for lot, location in list(zip(lots, locations))[:20]
-            ))
+            raise UserError(
+                "\n".join(
+                    env._(
+                        "%(serial)s cannot leave %(location)s: it is not "
+                        "there%(where)s.",
+                        serial=lot.name,
+                        location=location.display_name,
+                        where="",
+                    )
+                    for lot, location in list(zip(lots, locations, strict=True))[:20]
+                )
+            )
 
     def takes(self, env, product, location, lot, package, owner):
         if not lot or package or owner:
@@ -215,8 +263,9 @@ class SerialQuantBatch:
 
     # -- Odoo's rules, on the held-back state ----------------------------
     def update(self, product, location, lot, quantity, reserved_quantity, in_date):
-        return self.update_key((product.id, location.id, lot.id), quantity, reserved_quantity,
-                               in_date)
+        return self.update_key(
+            (product.id, location.id, lot.id), quantity, reserved_quantity, in_date
+        )
 
     def update_key(self, key, quantity, reserved_quantity, in_date):
         """``stock.quant._update_available_quantity`` for the quant of ``key``
@@ -225,8 +274,12 @@ class SerialQuantBatch:
         state = self.states[key]
         exists = state["quant_id"] is not None or state["changed"]
         dates = []
-        if exists and not state["bypass"] and state["in_date"] and \
-                float_compare(state["quantity"], 0, precision_digits=self.digits) > 0:
+        if (
+            exists
+            and not state["bypass"]
+            and state["in_date"]
+            and float_compare(state["quantity"], 0, precision_digits=self.digits) > 0
+        ):
             dates.append(state["in_date"])
         if in_date:
             dates.append(in_date)
@@ -237,7 +290,9 @@ class SerialQuantBatch:
             if quantity:
                 state["quantity"] += quantity
             if reserved_quantity:
-                state["reserved_quantity"] = max(0, state["reserved_quantity"] + reserved_quantity)
+                state["reserved_quantity"] = max(
+                    0, state["reserved_quantity"] + reserved_quantity
+                )
         else:
             state["quantity"] = quantity or 0.0
             state["reserved_quantity"] = reserved_quantity or 0.0
@@ -267,12 +322,22 @@ class SerialQuantBatch:
                 "in_date": state["in_date"],
             }
             if state["quant_id"] is None:
-                creates.append({"product_id": product_id, "location_id": location_id,
-                                "lot_id": lot_id, "package_id": False, "owner_id": False,
-                                **values})
+                creates.append(
+                    {
+                        "product_id": product_id,
+                        "location_id": location_id,
+                        "lot_id": lot_id,
+                        "package_id": False,
+                        "owner_id": False,
+                        **values,
+                    }
+                )
                 continue
-            values = {name: value for name, value in values.items()
-                      if state["written"][name] != value}
+            values = {
+                name: value
+                for name, value in values.items()
+                if state["written"][name] != value
+            }
             state["written"].update(values)
             if "quantity" in values:
                 # written with the quantity, as Odoo computes it: otherwise
@@ -290,8 +355,10 @@ class SerialQuantBatch:
             for quant, vals in zip(created, creates):
                 state = self.states[vals["product_id"], vals["location_id"], vals["lot_id"]]
                 state["quant_id"] = quant.id
-                state["written"] = {name: vals[name]
-                                    for name in ("quantity", "reserved_quantity", "in_date")}
+                state["written"] = {
+                    name: vals[name]
+                    for name in ("quantity", "reserved_quantity", "in_date")
+                }
                 state["counted"] = None
 
 

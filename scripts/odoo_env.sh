@@ -92,14 +92,17 @@ ensure_postgres() {
         || die "PostgreSQL does not answer for user $user; start it and create a superuser role for $user."
 }
 
+# the packages of test-requirements.txt, installed into Odoo's Python when one
+# is missing
 ensure_python_packages() {
     local missing=()
     "$ODOO_PYTHON" -c 'import websocket' 2>/dev/null || missing+=(websocket-client)
     "$ODOO_PYTHON" -c 'import hypothesis' 2>/dev/null || missing+=(hypothesis)
+    "$ODOO_PYTHON" -c 'import pytest_odoo' 2>/dev/null || missing+=(pytest-odoo)
     if [ "${#missing[@]}" -gt 0 ]; then
-        echo "Installing into Odoo's Python: ${missing[*]}" >&2
-        "$ODOO_PYTHON" -m pip install -q "${missing[@]}" >&2 \
-            || die "could not install ${missing[*]} into $ODOO_PYTHON"
+        echo "Installing into Odoo's Python: ${missing[*]} (test-requirements.txt)" >&2
+        "$ODOO_PYTHON" -m pip install -q -r "$REPO_DIR/test-requirements.txt" >&2 \
+            || die "could not install test-requirements.txt into $ODOO_PYTHON"
     fi
 }
 

@@ -1,14 +1,20 @@
 #!/usr/bin/env bash
-# Installs the addon on a new database with tests enabled, runs every test of the
-# addon (TransactionCase and HttpCase tours in headless Chromium) and ends with
+# Installs the addon on a new database, runs every test of the addon through
+# pytest-odoo (TransactionCase tests, and the HttpCase browser tours in
+# headless Chromium through pytest-odoo's --odoo-http server) and ends with
 # "N passed, N failed". A skipped test counts as failed: Odoo skips browser
 # tours silently when Chromium or websocket-client is missing.
 # Three databases: the addon alone (every test but those tagged serial_tracking_sale
 # or serial_tracking_mrp), the addon with sale_stock (the tests tagged
 # serial_tracking_sale), the addon with mrp (the tests tagged serial_tracking_mrp).
-# TEST_TAGS runs only the tests it names on one database (TEST_MODULES, by
-# default the addon alone), e.g. TEST_TAGS=/serial_tracking:TestSerialAccess or
-# TEST_MODULES=serial_tracking,mrp TEST_TAGS=serial_tracking_mrp
+# Tests are chosen by their Odoo tags (scripts/pytest_odoo_tags.py), as
+# odoo-bin --test-tags would. On one database (TEST_MODULES, by default the
+# addon alone):
+#   TEST_TAGS runs the tests it names, e.g. TEST_TAGS=/serial_tracking:TestSerialAccess
+#     or TEST_MODULES=serial_tracking,mrp TEST_TAGS=serial_tracking_mrp;
+#   TESTS runs pytest's paths or node ids, relative to the addon, e.g.
+#     TESTS=tests/test_stock_flows.py or
+#     TESTS="tests/test_warranty.py::TestWarranty::test_warranty_status"
 set -euo pipefail
 SUMMARY_ON_DIE=1
 source "$(dirname "$0")/odoo_env.sh"
@@ -18,6 +24,7 @@ ensure_chromium
 ensure_python_packages
 
 mkdir -p "$BUILD_DIR"
+ADDON_DIR="$BUILD_DIR/addons/serial_tracking"  # the link find_odoo made
 DATABASES=()
 cleanup() {
     for db in "${DATABASES[@]}"; do
@@ -30,52 +37,88 @@ trap cleanup EXIT
 total_passed=0
 total_failed=0
 
-# run_phase NAME MODULES TAGS: install MODULES on a new database, run the tests
-# matching TAGS, add the results to the totals.
+# show_log_problems LOG: the warnings and errors Odoo logged
+show_log_problems() {
+    grep -E " (WARNING|ERROR|CRITICAL) " "$1" \
+        | grep -v "addons path is not a directory" | cut -c1-2000 || true
+}
+
+# run_phase NAME MODULES TAGS [PYTEST PATHS...]: install MODULES on a new
+# database, run the tests matching TAGS (all of PATHS, tests/ by default)
+# with pytest-odoo, add the results to the totals.
 run_phase() {
     local name="$1" modules="$2" tags="$3"
+    shift 3
+    local paths=("$@")
+    [ "${#paths[@]}" -gt 0 ] || paths=(tests)
     local db="serial_tracking_test_${name}_$$"
-    local log="$BUILD_DIR/test-$name.log"
-    local port
-    port="$("$ODOO_PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
+    local install_log="$BUILD_DIR/test-$name-install.log"
+    local odoo_log="$BUILD_DIR/test-$name-odoo.log"
+    local pytest_log="$BUILD_DIR/test-$name.log"
+    local report="$BUILD_DIR/test-$name.xml"
     DATABASES+=("$db")
-    rm -f "$log"
-    echo "[$name] installing $modules on $db, running tests $tags; full log: $log"
-    set +e
-    "$ODOO_PYTHON" "$ODOO_BIN" --addons-path="$ADDONS_PATH" -d "$db" --db-filter="^$db\$" \
-        -i "$modules" --with-demo --test-enable --test-tags="$tags" \
-        --stop-after-init --http-interface=127.0.0.1 --http-port="$port" \
-        --data-dir="$BUILD_DIR/data" --screenshots="$BUILD_DIR/screenshots" \
-        --log-level=info --logfile="$log" --max-cron-threads=0
-    local rc=$?
-    set -e
-
-    grep -E " (WARNING|ERROR|CRITICAL) | FAIL: |: skipped " "$log" \
-        | grep -v "addons path is not a directory" | cut -c1-2000 || true
-
-    local summary failed errors run skipped unattributed=0 bad passed
-    summary="$(grep -E "odoo.tests.result: [0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests" "$log" | tail -n1 || true)"
-    if [ -z "$summary" ]; then
-        echo "[$name] Odoo reported no test results (exit code $rc): the addon did not install or the tests did not run; see $log" >&2
+    rm -f "$install_log" "$odoo_log" "$pytest_log" "$report"
+    echo "[$name] installing $modules on $db (log: $install_log)"
+    if ! "$ODOO_PYTHON" "$ODOO_BIN" --addons-path="$ADDONS_PATH" -d "$db" \
+        -i "$modules" --with-demo --stop-after-init --http-interface=127.0.0.1 \
+        --http-port=0 --data-dir="$BUILD_DIR/data" --log-level=warn \
+        --logfile="$install_log" --max-cron-threads=0; then
+        show_log_problems "$install_log"
+        echo "[$name] installing $modules failed; see $install_log" >&2
         total_failed=$((total_failed + 1))
         return
     fi
-    read -r failed errors run < <(echo "$summary" | sed -E 's/.*: ([0-9]+) failed, ([0-9]+) error\(s\) of ([0-9]+) tests.*/\1 \2 \3/')
-    skipped="$(grep -cE ": skipped " "$log" || true)"
-    if [ "$((failed + errors))" -eq 0 ] && grep -qE " (ERROR|CRITICAL) " "$log"; then
-        echo "[$name] errors were logged outside any test; see $log" >&2
+    show_log_problems "$install_log"
+
+    local selection=()
+    [ -n "$tags" ] && selection=(--odoo-test-tags="$tags")
+    echo "[$name] pytest ${paths[*]}${tags:+ with Odoo tags $tags}; output: $pytest_log, Odoo's log: $odoo_log"
+    local rc=0
+    # paths are given through the link named serial_tracking, so that
+    # pytest-odoo imports the tests as odoo.addons.serial_tracking.tests
+    PYTHONPATH="$REPO_DIR/scripts${PYTHONPATH:+:$PYTHONPATH}" \
+        "$ODOO_PYTHON" -m pytest -p pytest_odoo_tags -p no:cacheprovider -p no:warnings \
+        --odoo-database="$db" --odoo-addons-path="$ADDONS_PATH" \
+        --odoo-log-level=warn --odoo-extra="logfile=$odoo_log" \
+        --odoo-extra="data-dir=$BUILD_DIR/data" --odoo-extra="db-filter=^$db\$" \
+        --odoo-extra="max-cron-threads=0" --odoo-extra="http-interface=127.0.0.1" \
+        --odoo-extra="screenshots=$BUILD_DIR/screenshots" --odoo-http \
+        --junitxml="$report" -o junit_family=xunit1 -q -rfEs \
+        "${selection[@]}" "${paths[@]/#/$ADDON_DIR/}" 2>&1 | tee "$pytest_log" || rc=$?
+    [ -f "$odoo_log" ] && show_log_problems "$odoo_log"
+
+    if [ ! -f "$report" ]; then
+        echo "[$name] pytest wrote no report (exit code $rc): the tests did not run; see $pytest_log" >&2
+        total_failed=$((total_failed + 1))
+        return
+    fi
+    local passed failed errors skipped run unattributed=0 bad
+    read -r passed failed errors skipped run < <("$ODOO_PYTHON" - "$report" <<'PY'
+import sys
+import xml.etree.ElementTree as ET
+
+# one <testcase> per test (pytest's subtests are not counted as tests)
+counts = dict.fromkeys(("passed", "failure", "error", "skipped"), 0)
+for case in ET.parse(sys.argv[1]).getroot().iter("testcase"):
+    outcomes = {child.tag for child in case} & {"failure", "error", "skipped"}
+    counts[next(iter(sorted(outcomes)), "passed")] += 1
+print(counts["passed"], counts["failure"], counts["error"], counts["skipped"],
+      sum(counts.values()))
+PY
+    )
+    if [ "$((failed + errors))" -eq 0 ] \
+        && grep -qE " (ERROR|CRITICAL) " "$install_log" ${odoo_log:+"$odoo_log"} 2>/dev/null; then
+        echo "[$name] errors were logged outside any failing test; see $install_log and $odoo_log" >&2
         unattributed=1
     fi
     bad=$((failed + errors + skipped + unattributed))
-    passed=$((run - failed - errors - skipped))
-    [ "$passed" -lt 0 ] && passed=0
     [ "$skipped" -gt 0 ] && echo "[$name] $skipped test(s) were skipped; a skipped test counts as failed." >&2
     if [ "$run" -eq 0 ]; then
         echo "[$name] no test ran." >&2
         bad=$((bad + 1))
     fi
-    if [ "$rc" -ne 0 ] && [ "$bad" -eq 0 ]; then
-        echo "[$name] Odoo exited with code $rc" >&2
+    if [ "$rc" -ne 0 ] && [ "$rc" -ne 5 ] && [ "$bad" -eq 0 ]; then
+        echo "[$name] pytest exited with code $rc" >&2
         bad=1
     fi
     echo "[$name] $passed passed, $bad failed"
@@ -84,8 +127,9 @@ run_phase() {
 }
 
 echo "Odoo: $ODOO_BIN ($ODOO_PYTHON)"
-if [ -n "${TEST_TAGS:-}" ]; then
-    run_phase addon "${TEST_MODULES:-serial_tracking}" "$TEST_TAGS"
+if [ -n "${TEST_TAGS:-}${TESTS:-}" ]; then
+    read -r -a test_paths <<< "${TESTS:-}"
+    run_phase addon "${TEST_MODULES:-serial_tracking}" "${TEST_TAGS:-}" "${test_paths[@]}"
 else
     run_phase addon serial_tracking "/serial_tracking,-serial_tracking_sale,-serial_tracking_mrp"
     run_phase sale serial_tracking,sale_stock "serial_tracking_sale"

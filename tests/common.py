@@ -1,3 +1,5 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import threading
 from contextlib import contextmanager
 
@@ -6,8 +8,8 @@ import psycopg2
 from odoo import SUPERUSER_ID, Command
 from odoo.api import Environment
 from odoo.orm.environments import Transaction
-from odoo.tools import mute_logger
 from odoo.tests import TransactionCase, new_test_user
+from odoo.tools import mute_logger
 
 
 class SerialTrackingCase(TransactionCase):
@@ -41,7 +43,9 @@ class SerialTrackingCase(TransactionCase):
         cls.billing_user = new_test_user(
             cls.env, login="st_billing_user", groups="account.group_account_invoice"
         )
-        cls.accounting_product = cls.create_tracked_product("Tracked Laptop", "accounting")
+        cls.accounting_product = cls.create_tracked_product(
+            "Tracked Laptop", "accounting"
+        )
         cls.physical_product = cls.create_tracked_product("Tracked Scanner", "physical")
 
     @classmethod
@@ -117,4 +121,10 @@ def run_concurrently(test_case, work, count=2, retries=0):
     return outcomes
 
 
-__all__ = ["Command", "SerialTrackingCase", "committed_env", "cursor_env", "run_concurrently"]
+__all__ = [
+    "Command",
+    "SerialTrackingCase",
+    "committed_env",
+    "cursor_env",
+    "run_concurrently",
+]

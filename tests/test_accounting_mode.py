@@ -1,3 +1,5 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import date
 
 import psycopg2
@@ -16,20 +18,40 @@ class AccountingModeCase(SerialTrackingCase):
         cls.customer = cls.env["res.partner"].create({"name": "Serial Customer"})
         cls.other_customer = cls.env["res.partner"].create({"name": "Other Customer"})
         cls.product = cls.accounting_product.product_variant_id
-        cls.accounting_product.write({"serial_warranty_duration": 12,
-                                      "serial_warranty_unit": "month"})
+        cls.accounting_product.write(
+            {"serial_warranty_duration": 12, "serial_warranty_unit": "month"}
+        )
 
-    def make_move(self, move_type, partner, quantity, serials=None, user=None,
-                  invoice_date=date(2025, 3, 1)):
-        Move = self.env["account.move"].with_user(user) if user else self.env["account.move"]
-        move = Move.create({
-            "move_type": move_type,
-            "partner_id": partner.id,
-            "invoice_date": invoice_date,
-            "invoice_line_ids": [Command.create({
-                "product_id": self.product.id, "quantity": quantity, "price_unit": 100.0,
-            })],
-        })
+    def make_move(
+        self,
+        move_type,
+        partner,
+        quantity,
+        serials=None,
+        user=None,
+        invoice_date=date(2025, 3, 1),
+    ):
+        Move = (
+            self.env["account.move"].with_user(user)
+            if user
+            else self.env["account.move"]
+        )
+        move = Move.create(
+            {
+                "move_type": move_type,
+                "partner_id": partner.id,
+                "invoice_date": invoice_date,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": self.product.id,
+                            "quantity": quantity,
+                            "price_unit": 100.0,
+                        }
+                    )
+                ],
+            }
+        )
         if serials is not None:
             self.set_serials(move.invoice_line_ids, serials)
         return move
@@ -77,7 +99,9 @@ class TestAccountingPosting(AccountingModeCase):
 
     def test_count_must_equal_quantity_and_nothing_is_written(self):
         bill = self.make_move("in_invoice", self.vendor, 3, ["C-1", "C-2"])
-        with self.assertRaisesRegex(UserError, r"3 units need 3 serial numbers, 2 are entered"):
+        with self.assertRaisesRegex(
+            UserError, r"3 units need 3 serial numbers, 2 are entered"
+        ):
             bill.action_post()
         self.assertEqual(bill.state, "draft")
         self.assertFalse(self.lots("C-1", "C-2"))
@@ -91,7 +115,9 @@ class TestAccountingPosting(AccountingModeCase):
     def test_bill_refuses_units_in_stock_and_accepts_units_bought_back(self):
         self.bill("E-1", "E-2")
         again = self.make_move("in_invoice", self.vendor, 1, ["E-1"])
-        with self.assertRaisesRegex(UserError, "already in stock, so they cannot be bought: E-1"):
+        with self.assertRaisesRegex(
+            UserError, "already in stock, so they cannot be bought: E-1"
+        ):
             again.action_post()
         invoice = self.make_move("out_invoice", self.customer, 1, ["E-2"])
         invoice.action_post()
@@ -102,8 +128,13 @@ class TestAccountingPosting(AccountingModeCase):
 
     def test_customer_invoice_sells_available_units(self):
         self.bill("F-1", "F-2", "F-3")
-        invoice = self.make_move("out_invoice", self.customer, 2, ["F-1", "F-3"],
-                                 invoice_date=date(2025, 4, 2))
+        invoice = self.make_move(
+            "out_invoice",
+            self.customer,
+            2,
+            ["F-1", "F-3"],
+            invoice_date=date(2025, 4, 2),
+        )
         invoice.action_post()
         sold = self.lots("F-1", "F-3")
         self.assertEqual(set(sold.mapped("serial_status")), {"sold"})
@@ -120,9 +151,11 @@ class TestAccountingPosting(AccountingModeCase):
         self.bill("G-1", "G-2")
         invoice = self.make_move("out_invoice", self.customer, 2, ["G-1", "G-2"])
         invoice.action_post()
-        reversal = self.env["account.move.reversal"].with_context(
-            active_model="account.move", active_ids=invoice.ids
-        ).create({"journal_id": invoice.journal_id.id, "date": date(2025, 5, 1)})
+        reversal = (
+            self.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"journal_id": invoice.journal_id.id, "date": date(2025, 5, 1)})
+        )
         credit_note = self.env["account.move"].browse(reversal.refund_moves()["res_id"])
         line = credit_note.invoice_line_ids
         self.assertEqual(line._serial_entered_names(), ["G-1", "G-2"])
@@ -140,9 +173,11 @@ class TestAccountingPosting(AccountingModeCase):
     def test_customer_credit_note_refuses_units_not_sold_to_that_customer(self):
         self.bill("H-1", "H-2")
         self.make_move("out_invoice", self.customer, 1, ["H-1"]).action_post()
-        for serial, fragment in (("H-1", r"not sold to Other Customer: H-1 \(Sold\)"),
-                                 ("H-2", r"not sold to Other Customer: H-2 \(In Stock\)"),
-                                 ("NOPE-1", "unknown serials: NOPE-1")):
+        for serial, fragment in (
+            ("H-1", r"not sold to Other Customer: H-1 \(Sold\)"),
+            ("H-2", r"not sold to Other Customer: H-2 \(In Stock\)"),
+            ("NOPE-1", "unknown serials: NOPE-1"),
+        ):
             with self.subTest(serial=serial):
                 credit = self.make_move("out_refund", self.other_customer, 1, [serial])
                 with self.assertRaisesRegex(UserError, fragment):
@@ -192,7 +227,9 @@ class TestAccountingReversal(AccountingModeCase):
         bill = self.bill("T-1", "T-2")
         invoice = self.make_move("out_invoice", self.customer, 1, ["T-2"])
         invoice.action_post()
-        with self.assertRaisesRegex(UserError, r"moved on since.*T-2: Customer Invoice on"):
+        with self.assertRaisesRegex(
+            UserError, r"moved on since.*T-2: Customer Invoice on"
+        ):
             bill.button_draft()
         self.assertEqual(bill.state, "posted")
         self.assertEqual(self.lots("T-1").serial_status, "in_stock")
@@ -206,16 +243,22 @@ class TestAccountingAccessAndOutput(AccountingModeCase):
         self.assertFalse(user.has_group("serial_tracking.group_manage_serials"))
         bill = self.make_move("in_invoice", self.vendor, 2, user=user)
         action = bill.invoice_line_ids.with_user(user).action_open_serial_entry()
-        wizard = self.env["serial.entry.wizard"].with_user(user).browse(action["res_id"])
+        wizard = (
+            self.env["serial.entry.wizard"].with_user(user).browse(action["res_id"])
+        )
         wizard.paste_text = "U-1..U-2"
         wizard.action_add_pasted()
         wizard.action_confirm()
         bill.with_user(user).action_post()
-        self.assertEqual(set(self.lots("U-1", "U-2").mapped("serial_status")), {"in_stock"})
+        self.assertEqual(
+            set(self.lots("U-1", "U-2").mapped("serial_status")), {"in_stock"}
+        )
 
         invoice = self.make_move("out_invoice", self.customer, 1, user=user)
         action = invoice.invoice_line_ids.with_user(user).action_open_serial_entry()
-        wizard = self.env["serial.entry.wizard"].with_user(user).browse(action["res_id"])
+        wizard = (
+            self.env["serial.entry.wizard"].with_user(user).browse(action["res_id"])
+        )
         self.assertEqual(wizard.mode, "remove")
         wizard.action_auto_select()
         wizard.action_confirm()
@@ -239,42 +282,74 @@ class TestAccountingAccessAndOutput(AccountingModeCase):
 
     def test_invoice_pdf_lists_serials_as_ranges(self):
         self.bill(*[f"W-{n:03d}" for n in range(1, 13)])
-        invoice = self.make_move("out_invoice", self.customer, 12,
-                                 [f"W-{n:03d}" for n in range(1, 13)])
+        invoice = self.make_move(
+            "out_invoice", self.customer, 12, [f"W-{n:03d}" for n in range(1, 13)]
+        )
         invoice.action_post()
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "account.report_invoice", invoice.ids
-        )[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("account.report_invoice", invoice.ids)[0]
+            .decode()
+        )
         self.assertIn("Serial numbers:", html)
         self.assertIn("W-001 – W-012 (12)", html)
 
     def test_two_invoices_posting_the_same_serial_at_once(self):
         with committed_env(self) as env:
-            template = env["product.template"].create({
-                "name": "Race Invoice Laptop", "type": "consu", "serial_tracking_enabled": True,
-                "serial_tracking_mode": "accounting"})
+            template = env["product.template"].create(
+                {
+                    "name": "Race Invoice Laptop",
+                    "type": "consu",
+                    "serial_tracking_enabled": True,
+                    "serial_tracking_mode": "accounting",
+                }
+            )
             product = template.product_variant_id
             partner = env["res.partner"].create({"name": "Race Customer"})
-            stock = env["stock.warehouse"].search(
-                [("company_id", "=", env.company.id)], limit=1).lot_stock_id
+            stock = (
+                env["stock.warehouse"]
+                .search([("company_id", "=", env.company.id)], limit=1)
+                .lot_stock_id
+            )
             lot = env["stock.lot"]._serial_add_to_stock(product, ["RACE-INV-1"], stock)
-            invoices = env["account.move"].create([{
-                "move_type": "out_invoice", "partner_id": partner.id,
-                "invoice_date": date(2025, 6, 1),
-                "invoice_line_ids": [Command.create({
-                    "product_id": product.id, "quantity": 1, "price_unit": 10,
-                    "serial_lot_ids": [Command.set(lot.ids)]})],
-            } for _ in range(2)])
+            invoices = env["account.move"].create(
+                [
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": partner.id,
+                        "invoice_date": date(2025, 6, 1),
+                        "invoice_line_ids": [
+                            Command.create(
+                                {
+                                    "product_id": product.id,
+                                    "quantity": 1,
+                                    "price_unit": 10,
+                                    "serial_lot_ids": [Command.set(lot.ids)],
+                                }
+                            )
+                        ],
+                    }
+                    for _ in range(2)
+                ]
+            )
         self.addCleanup(self._drop_race, template.id, partner.id, invoices.ids)
+
         def post(env, index):
             env["account.move"].browse(invoices[index].id).action_post()
             return "posted"
 
         outcomes = run_concurrently(self, post)
         refused = [o for o in outcomes.values() if o != "posted"]
-        self.assertTrue(all(isinstance(o, (UserError, psycopg2.errors.SerializationFailure))
-                            for o in refused), outcomes)
-        self.assertEqual(sorted(map(str, outcomes.values())).count("posted"), 1, outcomes)
+        self.assertTrue(
+            all(
+                isinstance(o, (UserError, psycopg2.errors.SerializationFailure))
+                for o in refused
+            ),
+            outcomes,
+        )
+        self.assertEqual(
+            sorted(map(str, outcomes.values())).count("posted"), 1, outcomes
+        )
         with committed_env(self) as env:
             states = env["account.move"].browse(invoices.ids).mapped("state")
             lot = env["stock.lot"].search([("name", "=", "RACE-INV-1")])
@@ -282,8 +357,14 @@ class TestAccountingAccessAndOutput(AccountingModeCase):
             self.assertEqual(lot.serial_status, "sold")
             self.assertEqual(lot.history_ids.mapped("event_type").count("INVOICE"), 1)
             # the loser, retried as Odoo's RPC layer would, gets a clear refusal
-            loser = env["account.move"].browse(invoices.ids).filtered(lambda m: m.state == "draft")
-            with self.assertRaisesRegex(UserError, r"not in stock: RACE-INV-1 \(Sold\)"):
+            loser = (
+                env["account.move"]
+                .browse(invoices.ids)
+                .filtered(lambda m: m.state == "draft")
+            )
+            with self.assertRaisesRegex(
+                UserError, r"not in stock: RACE-INV-1 \(Sold\)"
+            ):
                 loser.action_post()
 
     def _drop_race(self, template_id, partner_id, invoice_ids):
@@ -291,7 +372,9 @@ class TestAccountingAccessAndOutput(AccountingModeCase):
             moves = env["account.move"].browse(invoice_ids)
             moves.filtered(lambda m: m.state == "posted").button_draft()
             moves.unlink()
-            env.cr.execute("DELETE FROM stock_lot WHERE product_tmpl_id = %s", [template_id])
+            env.cr.execute(
+                "DELETE FROM stock_lot WHERE product_tmpl_id = %s", [template_id]
+            )
             template = env["product.template"].browse(template_id)
             template.product_variant_ids.unlink()
             template.unlink()

@@ -1,3 +1,5 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import date
 
 from odoo import Command
@@ -8,24 +10,40 @@ from odoo.tests import HttpCase, tagged
 class TestAccountingPortal(HttpCase):
     def test_portal_invoice_lists_the_serials(self):
         template = self.env["product.template"].create(
-            {"name": "Portal Laptop", "type": "consu", "serial_tracking_enabled": True,
-             "serial_tracking_mode": "accounting"}
+            {
+                "name": "Portal Laptop",
+                "type": "consu",
+                "serial_tracking_enabled": True,
+                "serial_tracking_mode": "accounting",
+            }
         )
         product = template.product_variant_id
-        stock = self.env["stock.warehouse"].search(
-            [("company_id", "=", self.env.company.id)], limit=1
-        ).lot_stock_id
+        stock = (
+            self.env["stock.warehouse"]
+            .search([("company_id", "=", self.env.company.id)], limit=1)
+            .lot_stock_id
+        )
         lots = self.env["stock.lot"]._serial_add_to_stock(
             product, [f"PORTAL-{n:02d}" for n in range(1, 11)], stock
         )
         customer = self.env["res.partner"].create({"name": "Portal Customer"})
-        invoice = self.env["account.move"].create({
-            "move_type": "out_invoice", "partner_id": customer.id,
-            "invoice_date": date(2025, 3, 1),
-            "invoice_line_ids": [Command.create({
-                "product_id": product.id, "quantity": 10, "price_unit": 10,
-                "serial_lot_ids": [Command.set(lots.ids)]})],
-        })
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": customer.id,
+                "invoice_date": date(2025, 3, 1),
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "quantity": 10,
+                            "price_unit": 10,
+                            "serial_lot_ids": [Command.set(lots.ids)],
+                        }
+                    )
+                ],
+            }
+        )
         invoice.action_post()
         response = self.url_open(invoice.get_portal_url(report_type="html"))
         self.assertEqual(response.status_code, 200)

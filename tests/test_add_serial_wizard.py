@@ -1,3 +1,5 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.exceptions import UserError
 from odoo.tests import Form
 
@@ -7,7 +9,11 @@ from .common import SerialTrackingCase
 class TestAddSerialWizard(SerialTrackingCase):
     def _open(self, template, user):
         action = template.with_user(user).action_add_serial()
-        return Form(self.env[action["res_model"]].with_user(user).with_context(action["context"]))
+        return Form(
+            self.env[action["res_model"]]
+            .with_user(user)
+            .with_context(**action["context"])
+        )
 
     def test_add_serial_to_accounting_product(self):
         form = self._open(self.accounting_product, self.serial_manager)
@@ -32,7 +38,9 @@ class TestAddSerialWizard(SerialTrackingCase):
         form.save().action_confirm()
         lot = self.physical_product.serial_ids
         product = self.physical_product.product_variant_id
-        self.assertEqual(product.with_context(location=self.stock_location.id).qty_available, 1)
+        self.assertEqual(
+            product.with_context(location=self.stock_location.id).qty_available, 1
+        )
         self.assertEqual(lot.location_id, self.stock_location)
         self.assertEqual(lot.product_qty, 1)
 

@@ -1,7 +1,9 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.exceptions import AccessError
+from odoo.tests import new_test_user
 
 from .common import SerialTrackingCase
-from odoo.tests import new_test_user
 
 
 class TestMultiCompany(SerialTrackingCase):
@@ -28,11 +30,17 @@ class TestMultiCompany(SerialTrackingCase):
         self.assertFalse(self.accounting_product.company_id)
         other_company = self.env["res.company"].create({"name": "Other Co"})
         mine = self.add_serials(self.accounting_product, ["SHARED-1"])
-        other_stock = self.env["stock.warehouse"].search(
-            [("company_id", "=", other_company.id)], limit=1
-        ).lot_stock_id
-        theirs = self.env["stock.lot"].with_company(other_company)._serial_add_to_stock(
-            self.accounting_product.product_variant_id, ["SHARED-1"], other_stock
+        other_stock = (
+            self.env["stock.warehouse"]
+            .search([("company_id", "=", other_company.id)], limit=1)
+            .lot_stock_id
+        )
+        theirs = (
+            self.env["stock.lot"]
+            .with_company(other_company)
+            ._serial_add_to_stock(
+                self.accounting_product.product_variant_id, ["SHARED-1"], other_stock
+            )
         )
         self.assertEqual(mine.company_id, self.company)
         self.assertEqual(theirs.company_id, other_company)

@@ -1,3 +1,5 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import Command
 from odoo.exceptions import UserError
 
@@ -14,22 +16,34 @@ class TestPhysicalMode(SerialTrackingCase):
         cls.supplier_location = cls.env.ref("stock.stock_location_suppliers")
         cls.customer_location = cls.env.ref("stock.stock_location_customers")
         cls.shelf = cls.env["stock.location"].create(
-            {"name": "Shelf 9", "usage": "internal", "location_id": cls.stock_location.id}
+            {
+                "name": "Shelf 9",
+                "usage": "internal",
+                "location_id": cls.stock_location.id,
+            }
         )
 
-    def picking(self, picking_type, source, destination, quantity, partner=None, product=None):
-        picking = self.env["stock.picking"].create({
-            "picking_type_id": picking_type.id,
-            "location_id": source.id,
-            "location_dest_id": destination.id,
-            "partner_id": partner and partner.id,
-            "move_ids": [Command.create({
-                "product_id": (product or self.product).id,
-                "product_uom_qty": quantity,
+    def picking(
+        self, picking_type, source, destination, quantity, partner=None, product=None
+    ):
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": picking_type.id,
                 "location_id": source.id,
                 "location_dest_id": destination.id,
-            })],
-        })
+                "partner_id": partner and partner.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "product_id": (product or self.product).id,
+                            "product_uom_qty": quantity,
+                            "location_id": source.id,
+                            "location_dest_id": destination.id,
+                        }
+                    )
+                ],
+            }
+        )
         picking.action_confirm()
         picking.action_assign()
         return picking
@@ -40,7 +54,10 @@ class TestPhysicalMode(SerialTrackingCase):
         if text:
             wizard.action_clear()  # drop what Odoo reserved; take the pasted units
             wizard.paste_text = text
-            wizard.action_add_pasted() if wizard.mode == "add" else wizard.action_select_pasted()
+            if wizard.mode == "add":
+                wizard.action_add_pasted()
+            else:
+                wizard.action_select_pasted()
         if auto_select:
             wizard.action_clear()
             wizard.action_auto_select()
@@ -48,32 +65,52 @@ class TestPhysicalMode(SerialTrackingCase):
         return wizard
 
     def receive(self, *names):
-        receipt = self.picking(self.warehouse.in_type_id, self.supplier_location,
-                               self.stock_location, len(names), self.vendor)
+        receipt = self.picking(
+            self.warehouse.in_type_id,
+            self.supplier_location,
+            self.stock_location,
+            len(names),
+            self.vendor,
+        )
         self.enter(receipt.move_ids, ", ".join(names))
         receipt.button_validate()
         return receipt
 
     def deliver(self, *names, partner=None):
-        delivery = self.picking(self.warehouse.out_type_id, self.stock_location,
-                                self.customer_location, len(names), partner or self.customer)
+        delivery = self.picking(
+            self.warehouse.out_type_id,
+            self.stock_location,
+            self.customer_location,
+            len(names),
+            partner or self.customer,
+        )
         self.enter(delivery.move_ids, ", ".join(names))
         delivery.button_validate()
         return delivery
 
     def lot(self, name):
-        return self.env["stock.lot"].search([("product_id", "=", self.product.id), ("name", "=", name)])
+        return self.env["stock.lot"].search(
+            [("product_id", "=", self.product.id), ("name", "=", name)]
+        )
 
     @staticmethod
     def events(lot):
         return lot.history_ids.sorted("id").mapped("event_type")
 
     def test_receipt_through_the_entry_dialog(self):
-        receipt = self.picking(self.warehouse.in_type_id, self.supplier_location,
-                               self.stock_location, 3, self.vendor)
+        receipt = self.picking(
+            self.warehouse.in_type_id,
+            self.supplier_location,
+            self.stock_location,
+            3,
+            self.vendor,
+        )
         wizard = self.enter(receipt.move_ids, "P-1..P-3")
         self.assertEqual(wizard.mode, "add")
-        self.assertEqual(sorted(receipt.move_ids.move_line_ids.mapped("lot_name")), ["P-1", "P-2", "P-3"])
+        self.assertEqual(
+            sorted(receipt.move_ids.move_line_ids.mapped("lot_name")),
+            ["P-1", "P-2", "P-3"],
+        )
         receipt.button_validate()
         self.assertEqual(receipt.state, "done")
         lot = self.lot("P-2")
@@ -85,13 +122,21 @@ class TestPhysicalMode(SerialTrackingCase):
         self.assertFalse(lot.message_ids)
         row = lot.history_ids
         self.assertEqual(row.document_ref, receipt)
-        self.assertEqual((row.location_id, row.location_dest_id), (self.supplier_location, self.stock_location))
+        self.assertEqual(
+            (row.location_id, row.location_dest_id),
+            (self.supplier_location, self.stock_location),
+        )
         self.assertEqual(self.product.qty_available, 3)
 
     def test_delivery_selects_units_and_sells_them(self):
         self.receive("Q-1", "Q-2")
-        delivery = self.picking(self.warehouse.out_type_id, self.stock_location,
-                                self.customer_location, 1, self.customer)
+        delivery = self.picking(
+            self.warehouse.out_type_id,
+            self.stock_location,
+            self.customer_location,
+            1,
+            self.customer,
+        )
         wizard = self.enter(delivery.move_ids, auto_select=True)
         self.assertEqual(wizard.mode, "remove")
         self.assertEqual(delivery.move_ids.move_line_ids.lot_id, self.lot("Q-1"))
@@ -106,9 +151,15 @@ class TestPhysicalMode(SerialTrackingCase):
     def test_return_brings_the_same_serial_back(self):
         self.receive("R-1")
         delivery = self.deliver("R-1")
-        wizard = self.env["stock.return.picking"].with_context(
-            active_id=delivery.id, active_ids=delivery.ids, active_model="stock.picking"
-        ).create({})
+        wizard = (
+            self.env["stock.return.picking"]
+            .with_context(
+                active_id=delivery.id,
+                active_ids=delivery.ids,
+                active_model="stock.picking",
+            )
+            .create({})
+        )
         wizard.product_return_moves.quantity = 1
         action = wizard.action_create_returns()
         returned = self.env["stock.picking"].browse(action["res_id"])
@@ -121,13 +172,18 @@ class TestPhysicalMode(SerialTrackingCase):
 
     def test_internal_transfer_and_single_serial_move(self):
         self.receive("M-1", "M-2")
-        transfer = self.picking(self.warehouse.int_type_id, self.stock_location, self.shelf, 1)
+        transfer = self.picking(
+            self.warehouse.int_type_id, self.stock_location, self.shelf, 1
+        )
         self.enter(transfer.move_ids, "M-1")
         transfer.button_validate()
         lot = self.lot("M-1")
         self.assertEqual(self.events(lot), ["RECEIVE", "MOVE"])
         move_row = lot.history_ids.sorted("id")[-1]
-        self.assertEqual((move_row.location_id, move_row.location_dest_id), (self.stock_location, self.shelf))
+        self.assertEqual(
+            (move_row.location_id, move_row.location_dest_id),
+            (self.stock_location, self.shelf),
+        )
         self.assertEqual(lot.location_id, self.shelf)
         self.assertEqual(lot.serial_status, "in_stock")
         # moving one serial from its form
@@ -138,10 +194,14 @@ class TestPhysicalMode(SerialTrackingCase):
 
     def test_scrap(self):
         self.receive("S-1")
-        scrap = self.env["stock.scrap"].create({
-            "product_id": self.product.id, "lot_id": self.lot("S-1").id,
-            "scrap_qty": 1, "location_id": self.stock_location.id,
-        })
+        scrap = self.env["stock.scrap"].create(
+            {
+                "product_id": self.product.id,
+                "lot_id": self.lot("S-1").id,
+                "scrap_qty": 1,
+                "location_id": self.stock_location.id,
+            }
+        )
         scrap.action_validate()
         lot = self.lot("S-1")
         self.assertEqual(lot.serial_status, "scrapped")
@@ -150,44 +210,74 @@ class TestPhysicalMode(SerialTrackingCase):
 
     def test_initialize_serials_keeps_on_hand_quantities(self):
         template = self.env["product.template"].create(
-            {"name": "Old Stock Scanner", "type": "consu", "is_storable": True})
+            {"name": "Old Stock Scanner", "type": "consu", "is_storable": True}
+        )
         product = template.product_variant_id
-        self.env["stock.quant"]._update_available_quantity(product, self.stock_location, 3)
-        template.write({"serial_tracking_enabled": True, "serial_tracking_mode": "physical"})
+        self.env["stock.quant"]._update_available_quantity(
+            product, self.stock_location, 3
+        )
+        template.write(
+            {"serial_tracking_enabled": True, "serial_tracking_mode": "physical"}
+        )
         self.assertEqual(template.serial_untracked_qty, 3)
         action = template.action_initialize_serials()
         wizard = self.env["serial.entry.wizard"].browse(action["res_id"])
-        self.assertEqual((wizard.required_count, wizard.location_id), (3, self.stock_location))
+        self.assertEqual(
+            (wizard.required_count, wizard.location_id), (3, self.stock_location)
+        )
         wizard.paste_text = "INIT-1..INIT-3"
         wizard.action_add_pasted()
         wizard.action_confirm()
         template.invalidate_recordset(["serial_untracked_qty"])
         self.assertEqual(template.serial_untracked_qty, 0)
-        self.assertEqual(product.with_context(location=self.stock_location.id).qty_available, 3)
+        self.assertEqual(
+            product.with_context(location=self.stock_location.id).qty_available, 3
+        )
         lots = template.serial_ids
         self.assertEqual(len(lots), 3)
         self.assertEqual(set(lots.mapped("product_qty")), {1})
         self.assertEqual(set(lots.history_ids.mapped("event_type")), {"ADJUST"})
 
     def test_auto_serial_numbers_at_validation(self):
-        self.physical_product.write({"serial_auto_number": True,
-                                     "serial_number_format": "AUTO-[[INCNUM,NONE,3]]"})
-        receipt = self.picking(self.warehouse.in_type_id, self.supplier_location,
-                               self.stock_location, 2, self.vendor)
+        self.physical_product.write(
+            {
+                "serial_auto_number": True,
+                "serial_number_format": "AUTO-[[INCNUM,NONE,3]]",
+            }
+        )
+        receipt = self.picking(
+            self.warehouse.in_type_id,
+            self.supplier_location,
+            self.stock_location,
+            2,
+            self.vendor,
+        )
         receipt.move_ids.picked = True
         receipt.button_validate()
         self.assertEqual(receipt.state, "done")
-        self.assertEqual(sorted(receipt.move_line_ids.lot_id.mapped("name")), ["AUTO-001", "AUTO-002"])
-        self.assertEqual(set(receipt.move_line_ids.lot_id.mapped("serial_status")), {"in_stock"})
+        self.assertEqual(
+            sorted(receipt.move_line_ids.lot_id.mapped("name")),
+            ["AUTO-001", "AUTO-002"],
+        )
+        self.assertEqual(
+            set(receipt.move_line_ids.lot_id.mapped("serial_status")), {"in_stock"}
+        )
 
     def test_entry_refuses_serials_in_stock_or_elsewhere(self):
         self.receive("X-1")
         self.receive("Y-1")
-        transfer = self.picking(self.warehouse.int_type_id, self.stock_location, self.shelf, 1)
+        transfer = self.picking(
+            self.warehouse.int_type_id, self.stock_location, self.shelf, 1
+        )
         self.enter(transfer.move_ids, "Y-1")
         transfer.button_validate()
-        receipt = self.picking(self.warehouse.in_type_id, self.supplier_location,
-                               self.stock_location, 1, self.vendor)
+        receipt = self.picking(
+            self.warehouse.in_type_id,
+            self.supplier_location,
+            self.stock_location,
+            1,
+            self.vendor,
+        )
         action = receipt.move_ids.action_open_serial_entry()
         wizard = self.env["serial.entry.wizard"].browse(action["res_id"])
         wizard.paste_text = "X-1"
@@ -195,21 +285,39 @@ class TestPhysicalMode(SerialTrackingCase):
         self.assertIn("already in stock", wizard.problem)
         with self.assertRaises(UserError):
             wizard.action_confirm()
-        delivery = self.picking(self.warehouse.out_type_id, self.shelf,
-                                self.customer_location, 1, self.customer)
+        delivery = self.picking(
+            self.warehouse.out_type_id,
+            self.shelf,
+            self.customer_location,
+            1,
+            self.customer,
+        )
         action = delivery.move_ids.action_open_serial_entry()
         wizard = self.env["serial.entry.wizard"].browse(action["res_id"])
         wizard.paste_text = "X-1"
         with self.assertRaisesRegex(UserError, "not available at .*Shelf 9: X-1"):
             wizard.action_select_pasted()
-        self.assertFalse(delivery.move_ids.move_line_ids.lot_id.filtered(lambda l: l.name == "X-1"))
+        self.assertFalse(
+            delivery.move_ids.move_line_ids.lot_id.filtered(
+                lambda lot: lot.name == "X-1"
+            )
+        )
 
     def test_stock_user_without_the_group_receives_serials(self):
-        receipt = self.picking(self.warehouse.in_type_id, self.supplier_location,
-                               self.stock_location, 1, self.vendor)
+        receipt = self.picking(
+            self.warehouse.in_type_id,
+            self.supplier_location,
+            self.stock_location,
+            1,
+            self.vendor,
+        )
         move = receipt.move_ids.with_user(self.stock_user)
         action = move.action_open_serial_entry()
-        wizard = self.env["serial.entry.wizard"].with_user(self.stock_user).browse(action["res_id"])
+        wizard = (
+            self.env["serial.entry.wizard"]
+            .with_user(self.stock_user)
+            .browse(action["res_id"])
+        )
         wizard.paste_text = "USER-1"
         wizard.action_add_pasted()
         wizard.action_confirm()
@@ -218,38 +326,63 @@ class TestPhysicalMode(SerialTrackingCase):
 
     def test_server_refuses_receiving_a_serial_in_stock(self):
         self.receive("DUP-1")
-        receipt = self.picking(self.warehouse.in_type_id, self.supplier_location,
-                               self.stock_location, 1, self.vendor)
+        receipt = self.picking(
+            self.warehouse.in_type_id,
+            self.supplier_location,
+            self.stock_location,
+            1,
+            self.vendor,
+        )
         receipt.move_ids._serial_set_move_lines(names=["DUP-1"])
-        with self.assertRaisesRegex(UserError, "DUP-1 cannot be received: it is already in stock"):
+        with self.assertRaisesRegex(
+            UserError, "DUP-1 cannot be received: it is already in stock"
+        ):
             receipt.button_validate()
         self.assertEqual(receipt.state, "assigned")
         self.assertEqual(self.events(self.lot("DUP-1")), ["RECEIVE"])
 
     def test_server_refuses_a_unit_leaving_where_it_is_not(self):
         self.receive("AWAY-1")
-        transfer = self.picking(self.warehouse.int_type_id, self.stock_location, self.shelf, 1)
+        transfer = self.picking(
+            self.warehouse.int_type_id, self.stock_location, self.shelf, 1
+        )
         self.enter(transfer.move_ids, "AWAY-1")
         transfer.button_validate()
-        delivery = self.picking(self.warehouse.out_type_id, self.stock_location,
-                                self.customer_location, 1, self.customer)
+        delivery = self.picking(
+            self.warehouse.out_type_id,
+            self.stock_location,
+            self.customer_location,
+            1,
+            self.customer,
+        )
         delivery.move_ids._serial_set_move_lines(lots=self.lot("AWAY-1"))
         other_shelf = self.env["stock.location"].create(
-            {"name": "Shelf 10", "usage": "internal", "location_id": self.stock_location.location_id.id})
+            {
+                "name": "Shelf 10",
+                "usage": "internal",
+                "location_id": self.stock_location.location_id.id,
+            }
+        )
         delivery.move_ids.move_line_ids.location_id = other_shelf
-        with self.assertRaisesRegex(UserError, "AWAY-1 cannot leave .*Shelf 10: it is not there"):
+        with self.assertRaisesRegex(
+            UserError, "AWAY-1 cannot leave .*Shelf 10: it is not there"
+        ):
             delivery.button_validate()
         self.assertEqual(self.lot("AWAY-1").serial_status, "in_stock")
 
     def test_classification_of_moves(self):
-        from odoo.addons.serial_tracking.models.stock_move import classify_move
+        from ..models.stock_move import classify_move
 
         self.assertEqual(classify_move("supplier", "internal"), ("RECEIVE", "in_stock"))
         self.assertEqual(classify_move("internal", "customer"), ("SHIP", "sold"))
         self.assertEqual(classify_move("customer", "internal"), ("RETURN", "returned"))
-        self.assertEqual(classify_move("internal", "supplier"), ("VENDOR_RETURN", "returned_vendor"))
+        self.assertEqual(
+            classify_move("internal", "supplier"), ("VENDOR_RETURN", "returned_vendor")
+        )
         self.assertEqual(classify_move("inventory", "internal"), ("ADJUST", "in_stock"))
         self.assertEqual(classify_move("internal", "inventory"), ("ADJUST", "scrapped"))
         self.assertEqual(classify_move("internal", "transit"), ("MOVE", None))
         self.assertEqual(classify_move("production", "internal"), ("BUILD", "in_stock"))
-        self.assertEqual(classify_move("internal", "production"), ("CONSUME", "consumed"))
+        self.assertEqual(
+            classify_move("internal", "production"), ("CONSUME", "consumed")
+        )

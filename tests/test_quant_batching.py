@@ -1,3 +1,5 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import time
 
 from freezegun import freeze_time
@@ -18,87 +20,188 @@ class TestQuantBatching(SerialTrackingCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.native = cls.env["product.product"].create({
-            "name": "Native Serial Scanner", "is_storable": True, "tracking": "serial",
-            "standard_price": 10.0,
-        })
+        cls.native = cls.env["product.product"].create(
+            {
+                "name": "Native Serial Scanner",
+                "is_storable": True,
+                "tracking": "serial",
+                "standard_price": 10.0,
+            }
+        )
         cls.tracked = cls.physical_product.product_variant_id
         cls.tracked.standard_price = 10.0
         cls.suppliers = cls.env.ref("stock.stock_location_suppliers")
         cls.customers = cls.env.ref("stock.stock_location_customers")
         cls.shelf = cls.env["stock.location"].create(
-            {"name": "Shelf B", "usage": "internal", "location_id": cls.stock_location.id}
+            {
+                "name": "Shelf B",
+                "usage": "internal",
+                "location_id": cls.stock_location.id,
+            }
         )
         cls.partner = cls.env["res.partner"].create({"name": "Batch Partner"})
 
-    def confirmed_picking(self, product, source, destination, quantity, picking_type,
-                          **values):
+    def confirmed_picking(
+        self, product, source, destination, quantity, picking_type, **values
+    ):
         """A transfer of ``quantity`` units, confirmed (Odoo reserves a delivery)."""
-        picking = self.env["stock.picking"].create({
-            "picking_type_id": picking_type.id,
-            "location_id": source.id, "location_dest_id": destination.id,
-            "move_ids": [Command.create({
-                "product_id": product.id, "product_uom_qty": quantity,
-                "location_id": source.id, "location_dest_id": destination.id,
-            })],
-            **values,
-        })
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": picking_type.id,
+                "location_id": source.id,
+                "location_dest_id": destination.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "product_uom_qty": quantity,
+                            "location_id": source.id,
+                            "location_dest_id": destination.id,
+                        }
+                    )
+                ],
+                **values,
+            }
+        )
         picking.action_confirm()
         return picking
 
-    def transfer(self, product, source, destination, quantity, picking_type=None, lots=None,
-                 names=None, picked_count=None):
+    def transfer(
+        self,
+        product,
+        source,
+        destination,
+        quantity,
+        picking_type=None,
+        lots=None,
+        names=None,
+        picked_count=None,
+    ):
         """A confirmed transfer; serials given by name (new), by lot, or left
         to Odoo's reservation. Validated; returns the picking."""
-        picking = self.confirmed_picking(product, source, destination, quantity,
-                                         picking_type or self.warehouse.int_type_id,
-                                         partner_id=self.partner.id)
+        picking = self.confirmed_picking(
+            product,
+            source,
+            destination,
+            quantity,
+            picking_type or self.warehouse.int_type_id,
+            partner_id=self.partner.id,
+        )
         move = picking.move_ids
         if names or lots:
             move.move_line_ids.unlink()
-            move.write({"move_line_ids": [Command.create({
-                "product_id": product.id, "location_dest_id": destination.id, "quantity": 1,
-                **({"lot_name": serial, "location_id": source.id} if names else
-                   {"lot_id": serial.id, "location_id": serial.location_id.id or source.id}),
-            }) for serial in (names or lots)]})
+            move.write(
+                {
+                    "move_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": product.id,
+                                "location_dest_id": destination.id,
+                                "quantity": 1,
+                                **(
+                                    {"lot_name": serial, "location_id": source.id}
+                                    if names
+                                    else {
+                                        "lot_id": serial.id,
+                                        "location_id": serial.location_id.id
+                                        or source.id,
+                                    }
+                                ),
+                            }
+                        )
+                        for serial in (names or lots)
+                    ]
+                }
+            )
         else:
             picking.action_assign()
         if picked_count is not None:
             move.move_line_ids.sorted("id")[picked_count:].unlink()
         move.picked = True
-        picking.with_context(skip_backorder=True,
-                             picking_ids_not_to_backorder=picking.ids).button_validate()
+        picking.with_context(
+            skip_backorder=True, picking_ids_not_to_backorder=picking.ids
+        ).button_validate()
         return picking
 
     def lots(self, product, *names):
-        lots = self.env["stock.lot"].search([("product_id", "=", product.id), ("name", "in", names)])
+        lots = self.env["stock.lot"].search(
+            [("product_id", "=", product.id), ("name", "in", names)]
+        )
         return lots.sorted(lambda lot: names.index(lot.name))
 
     def run_flow(self, product):
         with freeze_time("2026-01-05 09:00:00"):
-            self.transfer(product, self.suppliers, self.stock_location, 6, self.warehouse.in_type_id,
-                          names=[f"P-{n}" for n in range(1, 7)])
+            self.transfer(
+                product,
+                self.suppliers,
+                self.stock_location,
+                6,
+                self.warehouse.in_type_id,
+                names=[f"P-{n}" for n in range(1, 7)],
+            )
         with freeze_time("2026-01-06 09:00:00"):
-            self.transfer(product, self.suppliers, self.shelf, 2, self.warehouse.in_type_id,
-                          names=["P-7", "P-8"])
+            self.transfer(
+                product,
+                self.suppliers,
+                self.shelf,
+                2,
+                self.warehouse.in_type_id,
+                names=["P-7", "P-8"],
+            )
         with freeze_time("2026-01-07 09:00:00"):
             # reserved by Odoo (oldest first), validated
-            self.transfer(product, self.stock_location, self.customers, 4, self.warehouse.out_type_id)
+            self.transfer(
+                product,
+                self.stock_location,
+                self.customers,
+                4,
+                self.warehouse.out_type_id,
+            )
         with freeze_time("2026-01-08 09:00:00"):
             # chosen units, one of them from the shelf
-            self.transfer(product, self.stock_location, self.customers, 2, self.warehouse.out_type_id,
-                          lots=self.lots(product, "P-6", "P-8"))
+            self.transfer(
+                product,
+                self.stock_location,
+                self.customers,
+                2,
+                self.warehouse.out_type_id,
+                lots=self.lots(product, "P-6", "P-8"),
+            )
         with freeze_time("2026-01-09 09:00:00"):
             # a unit comes back from the customer, another moves to the shelf
-            self.transfer(product, self.customers, self.stock_location, 1, self.warehouse.in_type_id,
-                          lots=self.lots(product, "P-1"))
-            self.transfer(product, self.stock_location, self.shelf, 1, lots=self.lots(product, "P-5"))
+            self.transfer(
+                product,
+                self.customers,
+                self.stock_location,
+                1,
+                self.warehouse.in_type_id,
+                lots=self.lots(product, "P-1"),
+            )
+            self.transfer(
+                product,
+                self.stock_location,
+                self.shelf,
+                1,
+                lots=self.lots(product, "P-5"),
+            )
         with freeze_time("2026-01-10 09:00:00"):
-            # reserved for three, only one shipped (the rest cancelled), one left reserved elsewhere
-            self.transfer(product, self.stock_location, self.customers, 3, self.warehouse.out_type_id,
-                          picked_count=1)
-            waiting = self.confirmed_picking(product, self.stock_location, self.customers, 1,
-                                             self.warehouse.out_type_id)
+            # reserved for three, only one shipped (the rest cancelled), one left
+            # reserved elsewhere
+            self.transfer(
+                product,
+                self.stock_location,
+                self.customers,
+                3,
+                self.warehouse.out_type_id,
+                picked_count=1,
+            )
+            waiting = self.confirmed_picking(
+                product,
+                self.stock_location,
+                self.customers,
+                1,
+                self.warehouse.out_type_id,
+            )
             waiting.action_assign()
 
     def outcome(self, product):
@@ -106,11 +209,19 @@ class TestQuantBatching(SerialTrackingCase):
         self.env.flush_all()
         self.env.invalidate_all()
         quants = self.env["stock.quant"].search([("product_id", "=", product.id)])
-        moves = self.env["stock.move"].search([("product_id", "=", product.id)], order="id")
+        moves = self.env["stock.move"].search(
+            [("product_id", "=", product.id)], order="id"
+        )
         return {
             "quants": sorted(
-                (q.location_id.complete_name, q.lot_id.name or "", q.quantity, q.reserved_quantity,
-                 str(q.in_date), q.value)
+                (
+                    q.location_id.complete_name,
+                    q.lot_id.name or "",
+                    q.quantity,
+                    q.reserved_quantity,
+                    str(q.in_date),
+                    q.value,
+                )
                 for q in quants
             ),
             # every other stored field, as create and write leave it
@@ -123,19 +234,41 @@ class TestQuantBatching(SerialTrackingCase):
                 for q in quants
             ), key=repr),
             "moves": [
-                (m.location_id.name, m.location_dest_id.name, m.state, m.quantity, m.value,
-                 m.remaining_qty, m.remaining_value, m.price_unit)
+                (
+                    m.location_id.name,
+                    m.location_dest_id.name,
+                    m.state,
+                    m.quantity,
+                    m.value,
+                    m.remaining_qty,
+                    m.remaining_value,
+                    m.price_unit,
+                )
                 for m in moves
             ],
             "move_lines": [
-                sorted((ml.location_id.complete_name, ml.location_dest_id.complete_name,
-                        ml.lot_id.name or "", ml.quantity, ml.state, ml.picked)
-                       for ml in m.move_line_ids)
+                sorted(
+                    (
+                        ml.location_id.complete_name,
+                        ml.location_dest_id.complete_name,
+                        ml.lot_id.name or "",
+                        ml.quantity,
+                        ml.state,
+                        ml.picked,
+                    )
+                    for ml in m.move_line_ids
+                )
                 for m in moves
             ],
-            "lots": sorted(self.env["stock.lot"].search([("product_id", "=", product.id)]).mapped("name")),
-            "on_hand": (product.qty_available, product.with_context(
-                location=self.shelf.id).qty_available),
+            "lots": sorted(
+                self.env["stock.lot"]
+                .search([("product_id", "=", product.id)])
+                .mapped("name")
+            ),
+            "on_hand": (
+                product.qty_available,
+                product.with_context(location=self.shelf.id).qty_available,
+            ),
         }
 
     def test_same_results_as_odoo(self):
@@ -146,17 +279,26 @@ class TestQuantBatching(SerialTrackingCase):
         self.assertEqual(ours, native)
         # the flow did something worth comparing
         self.assertEqual(native["on_hand"], (2.0, 1.0))
-        self.assertIn(("WH/Stock", "P-1", 1.0, 0.0, "2026-01-09 09:00:00", 10.0), native["quants"])
-        self.assertIn(("Customers", "P-8", 1.0, 0.0, "2026-01-06 09:00:00", 0.0), native["quants"])
-        self.assertIn(("WH/Stock/Shelf B", "P-7", 1.0, 1.0, "2026-01-06 09:00:00", 10.0),
-                      native["quants"], "one unit stays reserved")
+        self.assertIn(
+            ("WH/Stock", "P-1", 1.0, 0.0, "2026-01-09 09:00:00", 10.0), native["quants"]
+        )
+        self.assertIn(
+            ("Customers", "P-8", 1.0, 0.0, "2026-01-06 09:00:00", 0.0), native["quants"]
+        )
+        self.assertIn(
+            ("WH/Stock/Shelf B", "P-7", 1.0, 1.0, "2026-01-06 09:00:00", 10.0),
+            native["quants"],
+            "one unit stays reserved",
+        )
 
     def test_same_results_with_units_without_serials_on_hand(self):
         # untracked units at the same location change which quants Odoo
         # picks and their dates: those updates are left to Odoo
         for product in (self.native, self.tracked):
             with freeze_time("2026-01-01 09:00:00"):
-                self.env["stock.quant"]._update_available_quantity(product, self.stock_location, 2)
+                self.env["stock.quant"]._update_available_quantity(
+                    product, self.stock_location, 2
+                )
         self.run_flow(self.native)
         self.run_flow(self.tracked)
         self.assertEqual(self.outcome(self.tracked), self.outcome(self.native))
@@ -167,67 +309,139 @@ class TestQuantBatching(SerialTrackingCase):
         firsts = {}
         for product in (self.native, self.tracked):
             with freeze_time("2026-04-01 09:00:00"):
-                self.transfer(product, self.suppliers, self.stock_location, 3,
-                              self.warehouse.in_type_id, names=["S-1", "S-2", "S-3"])
+                self.transfer(
+                    product,
+                    self.suppliers,
+                    self.stock_location,
+                    3,
+                    self.warehouse.in_type_id,
+                    names=["S-1", "S-2", "S-3"],
+                )
             with freeze_time("2026-04-02 09:00:00"):
-                first = self.confirmed_picking(product, self.stock_location, self.customers, 3,
-                                               self.warehouse.out_type_id)
+                first = self.confirmed_picking(
+                    product,
+                    self.stock_location,
+                    self.customers,
+                    3,
+                    self.warehouse.out_type_id,
+                )
                 first.action_assign()
-                self.transfer(product, self.stock_location, self.customers, 1,
-                              self.warehouse.out_type_id, lots=self.lots(product, "S-2"))
+                self.transfer(
+                    product,
+                    self.stock_location,
+                    self.customers,
+                    1,
+                    self.warehouse.out_type_id,
+                    lots=self.lots(product, "S-2"),
+                )
             firsts[product] = first
         self.maxDiff = None
         self.assertEqual(self.outcome(self.tracked), self.outcome(self.native))
         # worth comparing: the first delivery lost the unit shipped by the second
         for first in firsts.values():
             self.assertEqual(first.move_ids.state, "partially_available")
-            self.assertEqual(sorted(first.move_ids.move_line_ids.lot_id.mapped("name")),
-                             ["S-1", "S-3"])
+            self.assertEqual(
+                sorted(first.move_ids.move_line_ids.lot_id.mapped("name")),
+                ["S-1", "S-3"],
+            )
 
     def test_putaway_rules_place_units_as_in_odoo(self):
         # lines of a Track Serials move skip Odoo's putaway only where the
         # destination has no rule; a rule sends them where it sends Odoo's
-        self.env["stock.putaway.rule"].create([{
-            "product_id": product.id, "location_in_id": self.stock_location.id,
-            "location_out_id": self.shelf.id,
-        } for product in (self.native, self.tracked)])
+        self.env["stock.putaway.rule"].create(
+            [
+                {
+                    "product_id": product.id,
+                    "location_in_id": self.stock_location.id,
+                    "location_out_id": self.shelf.id,
+                }
+                for product in (self.native, self.tracked)
+            ]
+        )
         destinations = {}
         for product in (self.native, self.tracked):
-            receipt = self.confirmed_picking(product, self.suppliers, self.stock_location, 2,
-                                             self.warehouse.in_type_id)
+            receipt = self.confirmed_picking(
+                product,
+                self.suppliers,
+                self.stock_location,
+                2,
+                self.warehouse.in_type_id,
+            )
             self.env["stock.quant"]._update_available_quantity(
-                product, self.stock_location, 1,
-                lot_id=self.env["stock.lot"].create({"name": "T-1", "product_id": product.id}))
-            delivery = self.confirmed_picking(product, self.stock_location, self.customers, 1,
-                                              self.warehouse.out_type_id)
+                product,
+                self.stock_location,
+                1,
+                lot_id=self.env["stock.lot"].create(
+                    {"name": "T-1", "product_id": product.id}
+                ),
+            )
+            delivery = self.confirmed_picking(
+                product,
+                self.stock_location,
+                self.customers,
+                1,
+                self.warehouse.out_type_id,
+            )
             destinations[product] = [
-                line.location_dest_id for line in (receipt | delivery).move_line_ids.sorted("id")]
+                line.location_dest_id
+                for line in (receipt | delivery).move_line_ids.sorted("id")
+            ]
         self.assertEqual(destinations[self.tracked], destinations[self.native])
-        self.assertEqual(destinations[self.native], [self.shelf, self.shelf, self.customers])
+        self.assertEqual(
+            destinations[self.native], [self.shelf, self.shelf, self.customers]
+        )
 
     def test_batched_transfers_take_far_fewer_queries(self):
         names = [f"Q-{n:03d}" for n in range(40)]
         counts = {}
         for product in (self.native, self.tracked):
             for step, args in (
-                ("receipt", (self.suppliers, self.stock_location, 40, self.warehouse.in_type_id)),
-                ("delivery", (self.stock_location, self.customers, 40, self.warehouse.out_type_id)),
+                (
+                    "receipt",
+                    (
+                        self.suppliers,
+                        self.stock_location,
+                        40,
+                        self.warehouse.in_type_id,
+                    ),
+                ),
+                (
+                    "delivery",
+                    (
+                        self.stock_location,
+                        self.customers,
+                        40,
+                        self.warehouse.out_type_id,
+                    ),
+                ),
             ):
                 self.env.flush_all()
                 before = self.env.cr.sql_log_count
-                with freeze_time("2026-02-01 09:00:00" if step == "receipt" else "2026-02-02"):
-                    self.transfer(product, *args, names=names if step == "receipt" else None)
+                with freeze_time(
+                    "2026-02-01 09:00:00" if step == "receipt" else "2026-02-02"
+                ):
+                    self.transfer(
+                        product, *args, names=names if step == "receipt" else None
+                    )
                 counts[product, step] = self.env.cr.sql_log_count - before
         # Odoo's own code runs several queries per unit (about 280 for the
         # delivery, 180 for the receipt here); batched, a handful per transfer
         # (about 50 for the delivery; about 90 for the receipt, which also
         # creates the serials and their history, 165 if its quants are not
         # batched)
-        self.assertLess(counts[self.tracked, "delivery"], counts[self.native, "delivery"] / 4,
-                        counts)
-        self.assertLess(counts[self.tracked, "receipt"], counts[self.native, "receipt"] * 0.6,
-                        counts)
-        self.assertEqual(self.outcome(self.tracked)["quants"], self.outcome(self.native)["quants"])
+        self.assertLess(
+            counts[self.tracked, "delivery"],
+            counts[self.native, "delivery"] / 4,
+            counts,
+        )
+        self.assertLess(
+            counts[self.tracked, "receipt"],
+            counts[self.native, "receipt"] * 0.6,
+            counts,
+        )
+        self.assertEqual(
+            self.outcome(self.tracked)["quants"], self.outcome(self.native)["quants"]
+        )
 
     def stock_for_reservation(self, product, shelf_a):
         """Units at three places, received in an order their ids do not follow;
@@ -235,8 +449,10 @@ class TestQuantBatching(SerialTrackingCase):
         serial counted twice (on hand on Shelf A, missing in stock)."""
         Quant = self.env["stock.quant"]
         box = self.env["stock.package"].create({"name": "Box 1"})
-        lots = {name: self.env["stock.lot"].create({"name": name, "product_id": product.id})
-                for name in ("R-1", "R-2", "R-3", "R-4", "R-5", "R-6", "R-7")}
+        lots = {
+            name: self.env["stock.lot"].create({"name": name, "product_id": product.id})
+            for name in ("R-1", "R-2", "R-3", "R-4", "R-5", "R-6", "R-7")
+        }
         for name, location, day, extra in (
             ("R-3", self.stock_location, 3, {}),
             ("R-1", self.shelf, 5, {}),
@@ -246,20 +462,37 @@ class TestQuantBatching(SerialTrackingCase):
             ("R-6", self.stock_location, 6, {}),
             ("R-7", shelf_a, 7, {}),
         ):
-            Quant._update_available_quantity(product, location, 1, lot_id=lots[name],
-                                             in_date=f"2026-03-0{day} 09:00:00", **extra)
-        Quant._update_available_quantity(product, self.stock_location, -1, lot_id=lots["R-7"],
-                                         in_date="2026-03-08 09:00:00")
-        Quant._update_available_quantity(product, self.stock_location, 1,
-                                         in_date="2026-03-01 08:00:00")
+            Quant._update_available_quantity(
+                product,
+                location,
+                1,
+                lot_id=lots[name],
+                in_date=f"2026-03-0{day} 09:00:00",
+                **extra,
+            )
+        Quant._update_available_quantity(
+            product,
+            self.stock_location,
+            -1,
+            lot_id=lots["R-7"],
+            in_date="2026-03-08 09:00:00",
+        )
+        Quant._update_available_quantity(
+            product, self.stock_location, 1, in_date="2026-03-01 08:00:00"
+        )
 
     def reservations(self, product):
         """Reserve one unit, then nine more (more than is free), as Odoo does
         when a delivery is confirmed; what was reserved, line by line."""
         pickings = self.env["stock.picking"]
         for quantity in (1, 9):
-            picking = self.confirmed_picking(product, self.stock_location, self.customers,
-                                             quantity, self.warehouse.out_type_id)
+            picking = self.confirmed_picking(
+                product,
+                self.stock_location,
+                self.customers,
+                quantity,
+                self.warehouse.out_type_id,
+            )
             picking.action_assign()
             pickings |= picking
         self.env.flush_all()
@@ -267,17 +500,34 @@ class TestQuantBatching(SerialTrackingCase):
         quants = self.env["stock.quant"].search([("product_id", "=", product.id)])
         return {
             "lines": [
-                [(ml.location_id.complete_name, ml.location_dest_id.complete_name,
-                  ml.lot_id.name or "", ml.package_id.name or "", ml.owner_id.name or "",
-                  ml.quantity, ml.quantity_product_uom, ml.product_uom_id.name, ml.state,
-                  ml.picked, ml.company_id.name)
-                 for ml in picking.move_ids.move_line_ids.sorted("id")]
+                [
+                    (
+                        ml.location_id.complete_name,
+                        ml.location_dest_id.complete_name,
+                        ml.lot_id.name or "",
+                        ml.package_id.name or "",
+                        ml.owner_id.name or "",
+                        ml.quantity,
+                        ml.quantity_product_uom,
+                        ml.product_uom_id.name,
+                        ml.state,
+                        ml.picked,
+                        ml.company_id.name,
+                    )
+                    for ml in picking.move_ids.move_line_ids.sorted("id")
+                ]
                 for picking in pickings
             ],
             "moves": [(m.state, m.quantity) for m in pickings.move_ids],
             "quants": sorted(
-                (q.location_id.complete_name, q.lot_id.name or "", q.package_id.name or "",
-                 q.owner_id.name or "", q.quantity, q.reserved_quantity)
+                (
+                    q.location_id.complete_name,
+                    q.lot_id.name or "",
+                    q.package_id.name or "",
+                    q.owner_id.name or "",
+                    q.quantity,
+                    q.reserved_quantity,
+                )
                 for q in quants
             ),
         }
@@ -285,14 +535,27 @@ class TestQuantBatching(SerialTrackingCase):
     def test_reservation_same_lines_as_odoo_for_each_removal_strategy(self):
         self.maxDiff = None
         shelf_a = self.env["stock.location"].create(
-            {"name": "Shelf A", "usage": "internal", "location_id": self.stock_location.id})
+            {
+                "name": "Shelf A",
+                "usage": "internal",
+                "location_id": self.stock_location.id,
+            }
+        )
         for strategy in ("fifo", "lifo", "closest"):
             with self.subTest(strategy=strategy):
-                self.stock_location.removal_strategy_id = self.env.ref(f"stock.removal_{strategy}")
-                native = self.env["product.product"].create({
-                    "name": f"Native Reserve {strategy}", "is_storable": True, "tracking": "serial"})
+                self.stock_location.removal_strategy_id = self.env.ref(
+                    f"stock.removal_{strategy}"
+                )
+                native = self.env["product.product"].create(
+                    {
+                        "name": f"Native Reserve {strategy}",
+                        "is_storable": True,
+                        "tracking": "serial",
+                    }
+                )
                 tracked = self.create_tracked_product(
-                    f"Tracked Reserve {strategy}", "physical").product_variant_id
+                    f"Tracked Reserve {strategy}", "physical"
+                ).product_variant_id
                 outcomes = []
                 for product in (native, tracked):
                     self.stock_for_reservation(product, shelf_a)
@@ -301,43 +564,85 @@ class TestQuantBatching(SerialTrackingCase):
                 # worth comparing: the strategy chose the first unit, the
                 # second delivery got what was left, the unit without serial last
                 lines = outcomes[0]["lines"]
-                self.assertEqual(lines[0][0][2], {"fifo": "R-2", "lifo": "R-7", "closest": "R-6"}[strategy])
+                self.assertEqual(
+                    lines[0][0][2],
+                    {"fifo": "R-2", "lifo": "R-7", "closest": "R-6"}[strategy],
+                )
                 self.assertEqual(len(lines[1]), 7)
                 self.assertEqual(lines[1][-1][2], "")
-                self.assertEqual(outcomes[0]["moves"], [("assigned", 1.0), ("partially_available", 7.0)])
+                self.assertEqual(
+                    outcomes[0]["moves"],
+                    [("assigned", 1.0), ("partially_available", 7.0)],
+                )
 
     def test_company_check_still_refuses_a_serial_of_another_company(self):
         other_company = self.env["res.company"].create({"name": "Batch Other Co"})
-        theirs = self.env["stock.lot"].with_company(other_company).create(
-            {"name": "THEIRS-1", "product_id": self.tracked.id, "company_id": other_company.id})
-        mine = self.env["stock.lot"].create({"name": "MINE-1", "product_id": self.tracked.id})
-        picking = self.env["stock.picking"].create({
-            "picking_type_id": self.warehouse.in_type_id.id,
-            "location_id": self.suppliers.id, "location_dest_id": self.stock_location.id,
-            "move_ids": [Command.create({
-                "product_id": self.tracked.id, "product_uom_qty": 2,
-                "location_id": self.suppliers.id, "location_dest_id": self.stock_location.id,
-            })],
-        })
-        self.env["stock.move.line"].create([{
-            "move_id": picking.move_ids.id, "product_id": self.tracked.id, "lot_id": lot.id,
-            "location_id": self.suppliers.id, "location_dest_id": self.stock_location.id,
-            "quantity": 1,
-        } for lot in (mine, theirs)])
+        theirs = (
+            self.env["stock.lot"]
+            .with_company(other_company)
+            .create(
+                {
+                    "name": "THEIRS-1",
+                    "product_id": self.tracked.id,
+                    "company_id": other_company.id,
+                }
+            )
+        )
+        mine = self.env["stock.lot"].create(
+            {"name": "MINE-1", "product_id": self.tracked.id}
+        )
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.warehouse.in_type_id.id,
+                "location_id": self.suppliers.id,
+                "location_dest_id": self.stock_location.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "product_id": self.tracked.id,
+                            "product_uom_qty": 2,
+                            "location_id": self.suppliers.id,
+                            "location_dest_id": self.stock_location.id,
+                        }
+                    )
+                ],
+            }
+        )
+        self.env["stock.move.line"].create(
+            [
+                {
+                    "move_id": picking.move_ids.id,
+                    "product_id": self.tracked.id,
+                    "lot_id": lot.id,
+                    "location_id": self.suppliers.id,
+                    "location_dest_id": self.stock_location.id,
+                    "quantity": 1,
+                }
+                for lot in (mine, theirs)
+            ]
+        )
         picking.move_ids.picked = True
-        with self.assertRaisesRegex(UserError, "company inconsistencies(.|\\n)*THEIRS-1"):
+        with self.assertRaisesRegex(
+            UserError, "company inconsistencies(.|\\n)*THEIRS-1"
+        ):
             picking.button_validate()
 
     def test_company_check_still_refuses_serials_of_a_product_of_another_company(self):
         other_company = self.env["res.company"].create({"name": "Batch Other Co 2"})
-        template = self.create_tracked_product("Other Co Laptop", "accounting",
-                                               company_id=other_company.id)
+        template = self.create_tracked_product(
+            "Other Co Laptop", "accounting", company_id=other_company.id
+        )
         with self.assertRaisesRegex(UserError, "company inconsistencies"):
-            self.env["stock.lot"].create([
-                {"name": f"OC-{n}", "product_id": template.product_variant_id.id,
-                 "company_id": self.company.id}
-                for n in range(3)
-            ])
+            self.env["stock.lot"].create(
+                [
+                    {
+                        "name": f"OC-{n}",
+                        "product_id": template.product_variant_id.id,
+                        "company_id": self.company.id,
+                    }
+                    for n in range(3)
+                ]
+            )
 
     def test_a_unit_reserved_where_it_has_no_quant(self):
         # Odoo makes a quant that holds only the reservation: its quantity
@@ -365,24 +670,54 @@ class TestQuantBatching(SerialTrackingCase):
         # it too, without waiting, and refuses: Odoo's request layer runs the
         # validation again, which then finds the unit gone.
         with committed_env(self) as env:
-            template = env["product.template"].create({
-                "name": "Race Scanner", "type": "consu", "serial_tracking_enabled": True,
-                "serial_tracking_mode": "physical"})
+            template = env["product.template"].create(
+                {
+                    "name": "Race Scanner",
+                    "type": "consu",
+                    "serial_tracking_enabled": True,
+                    "serial_tracking_mode": "physical",
+                }
+            )
             product = template.product_variant_id
-            warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
-            stock, customers = warehouse.lot_stock_id, env.ref("stock.stock_location_customers")
+            warehouse = env["stock.warehouse"].search(
+                [("company_id", "=", env.company.id)], limit=1
+            )
+            stock, customers = (
+                warehouse.lot_stock_id,
+                env.ref("stock.stock_location_customers"),
+            )
             lot = env["stock.lot"]._serial_add_to_stock(product, ["RACE-SHIP-1"], stock)
-            pickings = env["stock.picking"].create([{
-                "picking_type_id": warehouse.out_type_id.id,
-                "location_id": stock.id, "location_dest_id": customers.id,
-                "move_ids": [Command.create({
-                    "product_id": product.id, "product_uom_qty": 1,
-                    "location_id": stock.id, "location_dest_id": customers.id,
-                    "move_line_ids": [Command.create({
-                        "product_id": product.id, "lot_id": lot.id, "quantity": 1,
-                        "location_id": stock.id, "location_dest_id": customers.id})],
-                })],
-            } for _ in range(2)])
+            pickings = env["stock.picking"].create(
+                [
+                    {
+                        "picking_type_id": warehouse.out_type_id.id,
+                        "location_id": stock.id,
+                        "location_dest_id": customers.id,
+                        "move_ids": [
+                            Command.create(
+                                {
+                                    "product_id": product.id,
+                                    "product_uom_qty": 1,
+                                    "location_id": stock.id,
+                                    "location_dest_id": customers.id,
+                                    "move_line_ids": [
+                                        Command.create(
+                                            {
+                                                "product_id": product.id,
+                                                "lot_id": lot.id,
+                                                "quantity": 1,
+                                                "location_id": stock.id,
+                                                "location_dest_id": customers.id,
+                                            }
+                                        )
+                                    ],
+                                }
+                            )
+                        ],
+                    }
+                    for _ in range(2)
+                ]
+            )
             pickings.action_confirm()
             pickings.move_ids.picked = True
         self.addCleanup(self._drop_race, template.id, pickings.ids)
@@ -403,23 +738,40 @@ class TestQuantBatching(SerialTrackingCase):
         self.assertEqual(list(outcomes.values()).count("done"), 1, outcomes)
         loser = next(index for index, outcome in outcomes.items() if outcome != "done")
         self.assertIsInstance(outcomes[loser], (ConcurrencyError, UserError), outcomes)
-        self.assertLess(elapsed[loser], held, "the second delivery waited for the first")
+        self.assertLess(
+            elapsed[loser], held, "the second delivery waited for the first"
+        )
         with committed_env(self) as env:
             quants = env["stock.quant"].search([("lot_id.name", "=", "RACE-SHIP-1")])
             self.assertEqual(
                 sorted((q.location_id.usage, q.quantity) for q in quants if q.quantity),
-                [("customer", 1.0), ("inventory", -1.0)])
+                [("customer", 1.0), ("inventory", -1.0)],
+            )
             retried = env["stock.picking"].browse(pickings[loser].id)
             with self.assertRaisesRegex(UserError, "RACE-SHIP-1 cannot leave"):
                 retried.button_validate()
 
     def _drop_race(self, template_id, picking_ids):
         with committed_env(self) as env:
-            env.cr.execute("SELECT id FROM product_product WHERE product_tmpl_id = %s", [template_id])
+            env.cr.execute(
+                "SELECT id FROM product_product WHERE product_tmpl_id = %s",
+                [template_id],
+            )
             product_ids = tuple(row[0] for row in env.cr.fetchall())
-            for table in ("stock_move_line", "stock_quant", "stock_move", "stock_lot_history"):
-                env.cr.execute(f"DELETE FROM {table} WHERE product_id IN %s", [product_ids])
-            env.cr.execute("DELETE FROM stock_picking WHERE id IN %s", [tuple(picking_ids)])
-            env.cr.execute("DELETE FROM stock_lot WHERE product_id IN %s", [product_ids])
+            for table in (
+                "stock_move_line",
+                "stock_quant",
+                "stock_move",
+                "stock_lot_history",
+            ):
+                env.cr.execute(
+                    f"DELETE FROM {table} WHERE product_id IN %s", [product_ids]
+                )
+            env.cr.execute(
+                "DELETE FROM stock_picking WHERE id IN %s", [tuple(picking_ids)]
+            )
+            env.cr.execute(
+                "DELETE FROM stock_lot WHERE product_id IN %s", [product_ids]
+            )
             env.cr.execute("DELETE FROM product_product WHERE id IN %s", [product_ids])
             env.cr.execute("DELETE FROM product_template WHERE id = %s", [template_id])

@@ -1,3 +1,7 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import unittest
+
 from odoo import Command
 from odoo.tests import tagged
 
@@ -9,15 +13,28 @@ class TestSaleDeliveredSerials(SerialTrackingCase):
     """Runs on a database where Sales and Inventory are linked (sale_stock): the
     test command installs it in a second database for these tests only."""
 
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if (
+            "sale.order.line" not in cls.env
+            or "sale_line_id" not in cls.env["stock.move"]._fields
+        ):
+            raise unittest.SkipTest("sale_stock is not installed on this database")
+
     def test_invoice_shows_the_serials_delivered_for_it(self):
         product = self.physical_product.product_variant_id
         self.physical_product.invoice_policy = "delivery"
         self.add_serials(self.physical_product, ["SO-1", "SO-2", "SO-3"])
         customer = self.env["res.partner"].create({"name": "Sale Customer"})
-        order = self.env["sale.order"].create({
-            "partner_id": customer.id,
-            "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 2})],
-        })
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": customer.id,
+                "order_line": [
+                    Command.create({"product_id": product.id, "product_uom_qty": 2})
+                ],
+            }
+        )
         order.action_confirm()
         delivery = order.picking_ids
         action = delivery.move_ids.action_open_serial_entry()
@@ -30,23 +47,34 @@ class TestSaleDeliveredSerials(SerialTrackingCase):
         self.assertEqual(delivery.state, "done")
         invoice = order._create_invoices()
         line = invoice.invoice_line_ids
-        self.assertFalse(line.serial_required)  # read-only: serials come from the delivery
+        self.assertFalse(
+            line.serial_required
+        )  # read-only: serials come from the delivery
         self.assertEqual(line.serial_display, "SO-1, SO-3")
         invoice.action_post()
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "account.report_invoice", invoice.ids)[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("account.report_invoice", invoice.ids)[0]
+            .decode()
+        )
         self.assertIn("Serial numbers: <span>SO-1, SO-3</span>", html)
-        self.assertEqual(self.env["stock.lot"].search([("name", "=", "SO-1")]).serial_status, "sold")
+        self.assertEqual(
+            self.env["stock.lot"].search([("name", "=", "SO-1")]).serial_status, "sold"
+        )
 
     def test_invoice_from_a_sales_order_takes_serials_like_a_manual_one(self):
         product = self.accounting_product.product_variant_id
         self.accounting_product.invoice_policy = "order"
         self.add_serials(self.accounting_product, ["SOA-1", "SOA-2"])
         customer = self.env["res.partner"].create({"name": "Sale Customer"})
-        order = self.env["sale.order"].create({
-            "partner_id": customer.id,
-            "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 1})],
-        })
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": customer.id,
+                "order_line": [
+                    Command.create({"product_id": product.id, "product_uom_qty": 1})
+                ],
+            }
+        )
         order.action_confirm()
         invoice = order._create_invoices()
         line = invoice.invoice_line_ids
@@ -65,13 +93,19 @@ class TestSaleDeliveredSerials(SerialTrackingCase):
         self.physical_product.invoice_policy = "delivery"
         self.add_serials(self.physical_product, ["BO-1", "BO-2"])
         customer = self.env["res.partner"].create({"name": "Backorder Customer"})
-        order = self.env["sale.order"].create({
-            "partner_id": customer.id,
-            "order_line": [Command.create({"product_id": product.id, "product_uom_qty": 2})],
-        })
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": customer.id,
+                "order_line": [
+                    Command.create({"product_id": product.id, "product_uom_qty": 2})
+                ],
+            }
+        )
         order.action_confirm()
         delivery = order.picking_ids
-        delivery.move_ids.move_line_ids.filtered(lambda ml: ml.lot_id.name == "BO-2").unlink()
+        delivery.move_ids.move_line_ids.filtered(
+            lambda ml: ml.lot_id.name == "BO-2"
+        ).unlink()
         delivery.move_ids.picked = True
         delivery.with_context(cancel_backorder=False)._action_done()
         first = order._create_invoices()
@@ -84,6 +118,8 @@ class TestSaleDeliveredSerials(SerialTrackingCase):
         report = self.env["ir.actions.report"]
         for invoice, mine, other in ((first, "BO-1", "BO-2"), (second, "BO-2", "BO-1")):
             self.assertEqual(invoice.invoice_line_ids.serial_display, mine)
-            html = report._render_qweb_html("account.report_invoice", invoice.ids)[0].decode()
+            html = report._render_qweb_html("account.report_invoice", invoice.ids)[
+                0
+            ].decode()
             self.assertIn(f"Serial numbers: <span>{mine}</span>", html)
             self.assertNotIn(other, html)

@@ -1,3 +1,5 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.exceptions import AccessError
 
 from .common import SerialTrackingCase
@@ -20,15 +22,21 @@ class TestSerialAccess(SerialTrackingCase):
 
     def test_switching_tracking_on_needs_the_group(self):
         with self.assertRaisesRegex(AccessError, "Manage Serials"):
-            self.plain_product.with_user(self.product_editor).write({"serial_tracking_enabled": True})
+            self.plain_product.with_user(self.product_editor).write(
+                {"serial_tracking_enabled": True}
+            )
         self.assertFalse(self.plain_product.serial_tracking_enabled)
-        self.plain_product.with_user(self.serial_manager).write({"serial_tracking_enabled": True})
+        self.plain_product.with_user(self.serial_manager).write(
+            {"serial_tracking_enabled": True}
+        )
         self.assertTrue(self.plain_product.serial_tracking_enabled)
 
     def test_creating_a_tracked_product_needs_the_group(self):
         products = self.env["product.template"].with_user(self.product_editor)
         with self.assertRaisesRegex(AccessError, "Manage Serials"):
-            products.create({"name": "Sneaky", "type": "consu", "serial_tracking_enabled": True})
+            products.create(
+                {"name": "Sneaky", "type": "consu", "serial_tracking_enabled": True}
+            )
         self.assertFalse(self.env["product.template"].search([("name", "=", "Sneaky")]))
         # an ordinary product, with the mode default in its values, is fine
         plain = products.create({"name": "Ordinary", "type": "consu"})
@@ -41,7 +49,10 @@ class TestSerialAccess(SerialTrackingCase):
             {"serial_warranty_duration": 6},
             {"serial_warranty_unit": "year"},
         ):
-            with self.subTest(vals=vals), self.assertRaisesRegex(AccessError, "Manage Serials"):
+            with (
+                self.subTest(vals=vals),
+                self.assertRaisesRegex(AccessError, "Manage Serials"),
+            ):
                 template.with_user(self.product_editor).write(vals)
         self.assertEqual(template.serial_tracking_mode, "accounting")
         template.with_user(self.serial_manager).write({"serial_warranty_duration": 6})
@@ -66,7 +77,10 @@ class TestSerialAccess(SerialTrackingCase):
             lot_as_user.unlink()
         with self.assertRaisesRegex(AccessError, "Manage Serials"):
             self.env["stock.lot"].with_user(self.stock_user).create(
-                {"name": "ACC-9999", "product_id": self.accounting_product.product_variant_id.id}
+                {
+                    "name": "ACC-9999",
+                    "product_id": self.accounting_product.product_variant_id.id,
+                }
             )
         self.assertFalse(self.env["stock.lot"].search([("name", "=", "ACC-9999")]))
         self.assertFalse(self.lot.condition_notes)
@@ -84,15 +98,24 @@ class TestSerialAccess(SerialTrackingCase):
     def test_add_serial_dialog_needs_the_group(self):
         with self.assertRaisesRegex(AccessError, "Manage Serials"):
             self.accounting_product.with_user(self.stock_user).action_add_serial()
-        action = self.accounting_product.with_user(self.serial_manager).action_add_serial()
+        action = self.accounting_product.with_user(
+            self.serial_manager
+        ).action_add_serial()
         self.assertEqual(action["res_model"], "serial.add.wizard")
 
     def test_lots_of_untracked_products_are_not_affected(self):
         lot_product = self.env["product.product"].create(
-            {"name": "Lot Goods", "type": "consu", "is_storable": True, "tracking": "lot"}
+            {
+                "name": "Lot Goods",
+                "type": "consu",
+                "is_storable": True,
+                "tracking": "lot",
+            }
         )
-        lot = self.env["stock.lot"].with_user(self.stock_user).create(
-            {"name": "LOT-1", "product_id": lot_product.id}
+        lot = (
+            self.env["stock.lot"]
+            .with_user(self.stock_user)
+            .create({"name": "LOT-1", "product_id": lot_product.id})
         )
         lot.write({"ref": "native"})
         self.assertFalse(lot.is_serial)

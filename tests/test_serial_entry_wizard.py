@@ -1,3 +1,5 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
 import io
 
@@ -13,9 +15,13 @@ from .common import SerialTrackingCase
 class TestSerialEntryWizard(SerialTrackingCase):
     def _open_add(self, template=None, user=None):
         template = template or self.accounting_product
-        action = template.with_user(user or self.serial_manager).action_add_serials_bulk()
-        return self.env["serial.entry.wizard"].with_user(user or self.serial_manager).browse(
-            action["res_id"]
+        action = template.with_user(
+            user or self.serial_manager
+        ).action_add_serials_bulk()
+        return (
+            self.env["serial.entry.wizard"]
+            .with_user(user or self.serial_manager)
+            .browse(action["res_id"])
         )
 
     def test_paste_with_spans_duplicates_and_confirm(self):
@@ -45,7 +51,9 @@ class TestSerialEntryWizard(SerialTrackingCase):
         wizard.paste_text = "X-1\nX-2"
         wizard.action_add_pasted()
         self.assertFalse(wizard.can_confirm)
-        with self.assertRaisesRegex(UserError, "needs 3 serial numbers and 2 are entered"):
+        with self.assertRaisesRegex(
+            UserError, "needs 3 serial numbers and 2 are entered"
+        ):
             wizard.action_confirm()
         self.assertFalse(self.accounting_product.serial_ids)
 
@@ -70,22 +78,41 @@ class TestSerialEntryWizard(SerialTrackingCase):
 
     def test_generate(self):
         wizard = self._open_add()
-        wizard.write({"required_count": 3, "gen_prefix": "SN-", "gen_start": 1,
-                      "gen_count": 3, "gen_padding": 4})
+        wizard.write(
+            {
+                "required_count": 3,
+                "gen_prefix": "SN-",
+                "gen_start": 1,
+                "gen_count": 3,
+                "gen_padding": 4,
+            }
+        )
         wizard.action_generate()
         self.assertEqual(wizard._entered_serials(), ["SN-0001", "SN-0002", "SN-0003"])
-        wizard.write({"gen_prefix": "", "gen_start": 100, "gen_count": 2, "gen_padding": 3,
-                      "gen_suffix": "-A"})
+        wizard.write(
+            {
+                "gen_prefix": "",
+                "gen_start": 100,
+                "gen_count": 2,
+                "gen_padding": 3,
+                "gen_suffix": "-A",
+            }
+        )
         wizard.action_generate()
         self.assertEqual(wizard._entered_serials()[3:], ["100-A", "101-A"])
 
     def test_auto_numbering_fills_the_entry_for_a_known_quantity(self):
         template = self.create_tracked_product(
-            "Auto", "accounting", serial_auto_number=True,
+            "Auto",
+            "accounting",
+            serial_auto_number=True,
             serial_number_format="AU-[[INCNUM,NONE,3]]",
         )
         action = self.env["serial.entry.wizard"]._open_for(
-            template, "add", template.product_variant_id, required_count=3,
+            template,
+            "add",
+            template.product_variant_id,
+            required_count=3,
             location=self.stock_location,
         )
         wizard = self.env["serial.entry.wizard"].browse(action["res_id"])
@@ -111,18 +138,31 @@ class TestSerialEntryWizard(SerialTrackingCase):
         buffer = io.BytesIO()
         workbook.save(buffer)
         wizard = self._open_add()
-        wizard.write({"required_count": 4, "import_filename": "serials.xlsx",
-                      "import_file": base64.b64encode(buffer.getvalue())})
+        wizard.write(
+            {
+                "required_count": 4,
+                "import_filename": "serials.xlsx",
+                "import_file": base64.b64encode(buffer.getvalue()),
+            }
+        )
         wizard.action_import_file()
         self.assertEqual(wizard._entered_serials(), ["1001", "0002"])
-        wizard.write({"import_filename": "more.csv",
-                      "import_file": base64.b64encode("\ufeffserial;x\n0003;a\n1001;b\n0004;c\n".encode())})
+        wizard.write(
+            {
+                "import_filename": "more.csv",
+                "import_file": base64.b64encode(
+                    "\ufeffserial;x\n0003;a\n1001;b\n0004;c\n".encode()
+                ),
+            }
+        )
         wizard.action_import_file()
         self.assertEqual(wizard._entered_serials(), ["1001", "0002", "0003", "0004"])
         self.assertIn("1 duplicates removed", wizard.last_message)
 
     def _import(self, wizard, filename, content):
-        wizard.write({"import_filename": filename, "import_file": base64.b64encode(content)})
+        wizard.write(
+            {"import_filename": filename, "import_file": base64.b64encode(content)}
+        )
         wizard.action_import_file()
 
     def test_import_year_number_serials_in_each_format(self):
@@ -152,8 +192,10 @@ class TestSerialEntryWizard(SerialTrackingCase):
         self._import(wizard, "commas.csv", b'Serial;Note\nA,B;x\nC;y\n"D;E";z\n')
         self.assertEqual(wizard._entered_serials(), ["A,B", "C", "D;E"])
         wizard.action_confirm()
-        self.assertEqual(sorted(self.accounting_product.serial_ids.mapped("name")),
-                         ["A,B", "C", "D;E"])
+        self.assertEqual(
+            sorted(self.accounting_product.serial_ids.mapped("name")),
+            ["A,B", "C", "D;E"],
+        )
 
     def test_paste_with_read_ranges_on_and_off(self):
         wizard = self._open_add()
@@ -166,7 +208,9 @@ class TestSerialEntryWizard(SerialTrackingCase):
             form.read_ranges = False
             form.paste_text = "2024-5000\nSN-1..SN-3, 1000 - 1001"
         wizard.action_add_pasted()
-        self.assertEqual(wizard._entered_serials(), ["2024-5000", "SN-1..SN-3", "1000 - 1001"])
+        self.assertEqual(
+            wizard._entered_serials(), ["2024-5000", "SN-1..SN-3", "1000 - 1001"]
+        )
         self.assertEqual(wizard.last_message, "3 serial numbers added.")
 
     def test_span_notice_names_what_was_read_as_a_span(self):
@@ -175,16 +219,17 @@ class TestSerialEntryWizard(SerialTrackingCase):
         wizard.action_add_pasted()
         self.assertEqual(
             wizard.last_message,
-            "3216 serial numbers added.\n"
-            "2024-5000 read as a span of 2,977 serials; 1000-1234 read as a span of 235 "
-            "serials; SN-1..SN-3 read as a span of 3 serials. To enter such an item as one "
-            "serial, turn off Read ranges.",
+            "3216 serial numbers added.\n2024-5000 read as a span of 2,977 serials; "
+            "1000-1234 read as a span of 235 serials; SN-1..SN-3 read as a span of 3 "
+            "serials. To enter such an item as one serial, turn off Read ranges.",
         )
         wizard.action_clear()
         wizard.paste_text = "\n".join(f"S{n}-1..S{n}-2" for n in range(12))
         wizard.action_add_pasted()
-        self.assertIn("S9-1..S9-2 read as a span of 2 serials; … (+2 more). To enter",
-                      wizard.last_message)
+        self.assertIn(
+            "S9-1..S9-2 read as a span of 2 serials; … (+2 more). To enter",
+            wizard.last_message,
+        )
         self.assertNotIn("S10-1", wizard.last_message)
         wizard.action_clear()
         wizard.paste_text = "A-1, B-2"
@@ -195,21 +240,34 @@ class TestSerialEntryWizard(SerialTrackingCase):
         # a billing user: internal, neither admin nor stock user
         user = self.billing_user
         vendor = self.env["res.partner"].create({"name": "Range Vendor"})
-        bill = self.env["account.move"].create({
-            "move_type": "in_invoice", "partner_id": vendor.id, "invoice_date": "2025-03-01",
-            "invoice_line_ids": [Command.create({
-                "product_id": self.accounting_product.product_variant_id.id,
-                "quantity": 1, "price_unit": 10.0,
-            })],
-        })
+        bill = self.env["account.move"].create(
+            {
+                "move_type": "in_invoice",
+                "partner_id": vendor.id,
+                "invoice_date": "2025-03-01",
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": self.accounting_product.product_variant_id.id,
+                            "quantity": 1,
+                            "price_unit": 10.0,
+                        }
+                    )
+                ],
+            }
+        )
 
         def open_for_bill():
             action = bill.invoice_line_ids.with_user(user).action_open_serial_entry()
-            return self.env["serial.entry.wizard"].with_user(user).browse(action["res_id"])
+            return (
+                self.env["serial.entry.wizard"].with_user(user).browse(action["res_id"])
+            )
 
         wizard = open_for_bill()
         self.assertTrue(wizard.read_ranges)
-        wizard.write({"read_ranges": False, "paste_text": "2024-5000"})  # as the dialog saves
+        wizard.write(
+            {"read_ranges": False, "paste_text": "2024-5000"}
+        )  # as the dialog saves
         wizard.action_add_pasted()
         wizard.action_confirm()
         self.assertEqual(bill.invoice_line_ids.serial_names, "2024-5000")
@@ -224,23 +282,36 @@ class TestSerialEntryWizard(SerialTrackingCase):
 
     def test_corrupt_file_is_refused(self):
         wizard = self._open_add()
-        wizard.write({"import_filename": "broken.xlsx",
-                      "import_file": base64.b64encode(b"this is not a spreadsheet")})
+        wizard.write(
+            {
+                "import_filename": "broken.xlsx",
+                "import_file": base64.b64encode(b"this is not a spreadsheet"),
+            }
+        )
         with self.assertRaisesRegex(UserError, "xlsx"):
             wizard.action_import_file()
         self.assertFalse(wizard.serial_names)
 
     def test_file_with_a_formula_is_refused_and_nothing_written(self):
-        content = "serial\nF-1\n=HYPERLINK(\"http://evil\",\"x\")\n".encode()
+        content = b'serial\nF-1\n=HYPERLINK("http://evil","x")\n'
         wizard = self._open_add()
-        wizard.write({"required_count": 2, "import_filename": "evil.csv",
-                      "import_file": base64.b64encode(content)})
+        wizard.write(
+            {
+                "required_count": 2,
+                "import_filename": "evil.csv",
+                "import_file": base64.b64encode(content),
+            }
+        )
         with self.assertRaisesRegex(UserError, "formula"):
             wizard.action_import_file()
         self.assertFalse(wizard.serial_names)
         with self.assertRaisesRegex(UserError, "formula"):
             self.env["stock.lot"].create(
-                {"name": "=1+1", "product_id": self.accounting_product.product_variant_id.id})
+                {
+                    "name": "=1+1",
+                    "product_id": self.accounting_product.product_variant_id.id,
+                }
+            )
 
     def test_ten_thousand_serials_are_shown_as_ranges(self):
         wizard = self._open_add()
@@ -256,8 +327,11 @@ class TestSerialEntryWizard(SerialTrackingCase):
     # remove mode ------------------------------------------------------
     def _open_remove(self, required):
         action = self.env["serial.entry.wizard"]._open_for(
-            self.accounting_product, "remove", self.accounting_product.product_variant_id,
-            required_count=required, location=self.stock_location,
+            self.accounting_product,
+            "remove",
+            self.accounting_product.product_variant_id,
+            required_count=required,
+            location=self.stock_location,
         )
         return self.env["serial.entry.wizard"].browse(action["res_id"])
 
@@ -287,12 +361,18 @@ class TestSerialEntryWizard(SerialTrackingCase):
         sold = self.add_serials(self.accounting_product, ["GONE-1"])
         sold.sudo().serial_status = "sold"
         other_location = self.env["stock.location"].create(
-            {"name": "Shelf B", "usage": "internal", "location_id": self.stock_location.location_id.id}
+            {
+                "name": "Shelf B",
+                "usage": "internal",
+                "location_id": self.stock_location.location_id.id,
+            }
         )
         self.add_serials(self.accounting_product, ["ELSEWHERE-1"], other_location)
         wizard = self._open_remove(1)
         wizard.paste_text = "GONE-1, ELSEWHERE-1"
-        with self.assertRaisesRegex(UserError, "not available at .*ELSEWHERE-1, GONE-1"):
+        with self.assertRaisesRegex(
+            UserError, "not available at .*ELSEWHERE-1, GONE-1"
+        ):
             wizard.action_select_pasted()
         self.assertFalse(wizard.selected_lot_ids)
 
@@ -300,7 +380,9 @@ class TestSerialEntryWizard(SerialTrackingCase):
         unit = self.add_serials(self.accounting_product, ["2024-5000"])
         wizard = self._open_remove(1)
         wizard.paste_text = "2024-5000"
-        with self.assertRaisesRegex(UserError, "not available .*2024 – 5000 \\(2977\\)"):
+        with self.assertRaisesRegex(
+            UserError, "not available .*2024 – 5000 \\(2977\\)"
+        ):
             wizard.action_select_pasted()
         wizard.write({"read_ranges": False, "paste_text": "2024-5000"})
         wizard.action_select_pasted()

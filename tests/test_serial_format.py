@@ -1,7 +1,10 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import re
 from datetime import date
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from odoo.tests import BaseCase
 
@@ -31,7 +34,9 @@ class TestSerialFormat(BaseCase):
         fmt = "ITEM-[[YEAR]][[MONTH]]-[[INCNUM,DAILY,4]]"
         serials, parts = self._serials(fmt, DAY, [1, 2])
         self.assertEqual(serials, ["ITEM-202412-0001", "ITEM-202412-0002"])
-        self.assertEqual((parts.prefix, parts.period_key), ("ITEM-202412-", "2024-12-01"))
+        self.assertEqual(
+            (parts.prefix, parts.period_key), ("ITEM-202412-", "2024-12-01")
+        )
         next_serials, next_parts = self._serials(fmt, NEXT_DAY, [1])
         self.assertEqual(next_parts.period_key, "2024-12-02")  # a new counter
         self.assertEqual(next_serials, ["ITEM-202412-0001"])
@@ -39,7 +44,9 @@ class TestSerialFormat(BaseCase):
         fmt = "[[DATE]]-[[INCNUM,NONE,3,1]]"
         serials, parts = self._serials(fmt, DAY, [1, 2])
         self.assertEqual(serials, ["2024-12-01-001", "2024-12-01-002"])
-        self.assertEqual((parts.prefix, parts.period_key, parts.start), ("2024-12-01-", "", 1))
+        self.assertEqual(
+            (parts.prefix, parts.period_key, parts.start), ("2024-12-01-", "", 1)
+        )
         next_serials, next_parts = self._serials(fmt, NEXT_DAY, [1])
         self.assertEqual(next_parts.prefix, "2024-12-02-")  # other text: a new counter
         self.assertEqual(next_serials, ["2024-12-02-001"])
@@ -50,16 +57,31 @@ class TestSerialFormat(BaseCase):
         self.assertEqual(format_serial(parts, 999999), "SN-999999")
 
     def test_tokens_case_and_spaces(self):
-        serials, parts = self._serials("[[REF]]/[[YY]][[MONTH]][[DAY]]/[[INCNUM,YEARLY,2,7]]-X", DAY, [7])
+        serials, parts = self._serials(
+            "[[REF]]/[[YY]][[MONTH]][[DAY]]/[[INCNUM,YEARLY,2,7]]-X", DAY, [7]
+        )
         self.assertEqual(serials, ["REF1/241201/07-X"])
-        self.assertEqual((parts.period_key, parts.start, parts.suffix), ("2024", 7, "-X"))
-        parts = parse_format(" A[[ incnum , monthly , 3 ]][[ date ]] ").render_parts(date(2025, 3, 9))
-        self.assertEqual((parts.prefix, parts.suffix, parts.period_key, parts.digits),
-                         ("A", "2025-03-09", "2025-03", 3))
+        self.assertEqual(
+            (parts.period_key, parts.start, parts.suffix), ("2024", 7, "-X")
+        )
+        parts = parse_format(" A[[ incnum , monthly , 3 ]][[ date ]] ").render_parts(
+            date(2025, 3, 9)
+        )
+        self.assertEqual(
+            (parts.prefix, parts.suffix, parts.period_key, parts.digits),
+            ("A", "2025-03-09", "2025-03", 3),
+        )
         parts = parse_format("[[Year]]-[[INCNUM,None,4,0]]").render_parts(DAY)
-        self.assertEqual((parts.prefix, parts.start, format_serial(parts, 0)), ("2024-", 0, "2024-0000"))
-        parts = parse_format("[[DATE]]/[[INCNUM,DAILY,2]]").render_parts(date(987, 6, 5))
-        self.assertEqual((parts.prefix, parts.period_key), ("0987-06-05/", "0987-06-05"))
+        self.assertEqual(
+            (parts.prefix, parts.start, format_serial(parts, 0)),
+            ("2024-", 0, "2024-0000"),
+        )
+        parts = parse_format("[[DATE]]/[[INCNUM,DAILY,2]]").render_parts(
+            date(987, 6, 5)
+        )
+        self.assertEqual(
+            (parts.prefix, parts.period_key), ("0987-06-05/", "0987-06-05")
+        )
 
     def test_refusals_quote_the_problem_and_say_what_is_allowed(self):
         for fmt, fragments in (
@@ -67,19 +89,31 @@ class TestSerialFormat(BaseCase):
             ("   ", ["empty"]),
             ("SN-0001", ["exactly one", "has 0"]),
             ("[[INCNUM,NONE,3]]-[[INCNUM,NONE,3]]", ["exactly one", "has 2"]),
-            ("[[WEEK]]-[[INCNUM,NONE,3]]", ["Unknown token [[WEEK]]", "[[DATE]]", "[[REF]]"]),
+            (
+                "[[WEEK]]-[[INCNUM,NONE,3]]",
+                ["Unknown token [[WEEK]]", "[[DATE]]", "[[REF]]"],
+            ),
             ("[[]]-[[INCNUM,NONE,3]]", ["Unknown token [[]]"]),
-            ("[[INCNUM,HOURLY,3]]", ["[[INCNUM,HOURLY,3]]", "HOURLY", "NONE, DAILY, MONTHLY or YEARLY"]),
+            (
+                "[[INCNUM,HOURLY,3]]",
+                ["[[INCNUM,HOURLY,3]]", "HOURLY", "NONE, DAILY, MONTHLY or YEARLY"],
+            ),
             ("[[INCNUM,NONE,0]]", ["[[INCNUM,NONE,0]]", "digits", "from 1 to 12"]),
             ("[[INCNUM,NONE,13]]", ["from 1 to 12"]),
             ("[[INCNUM,NONE,x]]", ["[[INCNUM,NONE,x]]", "digits"]),
             ("[[INCNUM,NONE]]", ["[[INCNUM,NONE]]", "[[INCNUM,reset,digits]]"]),
-            ("[[INCNUM,NONE,3,1,1]]", ["[[INCNUM,NONE,3,1,1]]", "[[INCNUM,reset,digits,start]]"]),
+            (
+                "[[INCNUM,NONE,3,1,1]]",
+                ["[[INCNUM,NONE,3,1,1]]", "[[INCNUM,reset,digits,start]]"],
+            ),
             ("[[INCNUM,NONE,3,-1]]", ["[[INCNUM,NONE,3,-1]]", "start", "from 0"]),
             ("[[INCNUM,NONE,3,1000000000]]", ["start", "999999999"]),
             ("SN-[[INCNUM,NONE,3]", ["unclosed [[", "[[INCNUM,NONE,3]"]),
             ("SN]]-[[INCNUM,NONE,3]]", ["stray ]]", "SN]]"]),
-            ("SN-[[INCNUM,DAILY,4]]", ["DAILY", "repeat the same serials", "[[DATE]]", "reset NONE"]),
+            (
+                "SN-[[INCNUM,DAILY,4]]",
+                ["DAILY", "repeat the same serials", "[[DATE]]", "reset NONE"],
+            ),
             ("[[REF]]-[[INCNUM,YEARLY,4]]", ["YEARLY", "no date"]),
             ("[[YEAR,2]][[INCNUM,NONE,3]]", ["[[YEAR,2]]", "no arguments"]),
             ("X" * 59 + "[[INCNUM,NONE,6]]", ["65 characters", "maximum is 64"]),
@@ -103,7 +137,9 @@ class TestSerialFormat(BaseCase):
         with self.assertRaisesRegex(SerialInputError, "no internal reference"):
             serial_format.render_parts(DAY, "  ")
         self.assertEqual(serial_format.render_parts(DAY, " AB ").prefix, "AB-")
-        with self.assertRaisesRegex(SerialInputError, "69 characters; the maximum is 64"):
+        with self.assertRaisesRegex(
+            SerialInputError, "69 characters; the maximum is 64"
+        ):
             serial_format.render_parts(DAY, "R" * 65)
         with self.assertRaisesRegex(SerialInputError, "formula"):
             serial_format.render_parts(DAY, "=CMD")
@@ -116,34 +152,51 @@ class TestSerialFormat(BaseCase):
         self.assertEqual(number_of("SN-2024-0042/B"), 42)
         self.assertEqual(number_of("SN-2024-0000/B"), 0)
         self.assertEqual(number_of("SN-2024-12345/B"), 12345)
-        for name in ("SN-2024-0042", "SN-2023-0042/B", "SN-2024-042/B", "SN-2024-00042/B",
-                     "SN-2024-00a2/B", "XSN-2024-0042/B", "", None):
+        for name in (
+            "SN-2024-0042",
+            "SN-2023-0042/B",
+            "SN-2024-042/B",
+            "SN-2024-00042/B",
+            "SN-2024-00a2/B",
+            "XSN-2024-0042/B",
+            "",
+            None,
+        ):
             with self.subTest(name=name):
                 self.assertIsNone(number_of(name))
         # a suffix made of digits
-        number_of = counter_pattern(parse_format("[[INCNUM,NONE,3]][[YEAR]]").render_parts(DAY))
+        number_of = counter_pattern(
+            parse_format("[[INCNUM,NONE,3]][[YEAR]]").render_parts(DAY)
+        )
         self.assertEqual(number_of("0052024"), 5)
         self.assertEqual(number_of("12342024"), 1234)
 
     def test_preview(self):
         serial_format = parse_format("SN-[[YEAR]]-[[INCNUM,NONE,4]]/B")
-        self.assertEqual(preview(serial_format, DAY, "", 9, 2), ["SN-2024-0009/B", "SN-2024-0010/B"])
-        self.assertEqual(preview("P[[INCNUM,NONE,2]]", DAY, "", 99), ["P99", "P100", "P101"])
+        self.assertEqual(
+            preview(serial_format, DAY, "", 9, 2), ["SN-2024-0009/B", "SN-2024-0010/B"]
+        )
+        self.assertEqual(
+            preview("P[[INCNUM,NONE,2]]", DAY, "", 99), ["P99", "P100", "P101"]
+        )
         with self.assertRaisesRegex(SerialInputError, "exactly one"):
             preview("P", DAY, "", 1)
 
     @settings(max_examples=200, deadline=None, database=None)
     @given(
         st.text(alphabet="AB-/_ 09", max_size=6),
-        st.sampled_from(["", "[[DATE]]", "[[YEAR]]", "[[YY]]-[[MONTH]]", "[[DAY]]", "[[REF]]"]),
+        st.sampled_from(
+            ["", "[[DATE]]", "[[YEAR]]", "[[YY]]-[[MONTH]]", "[[DAY]]", "[[REF]]"]
+        ),
         st.sampled_from(["NONE", "DAILY", "monthly", "Yearly"]),
         st.integers(1, 12),
         st.text(alphabet="AB-/_ 09", max_size=6),
         st.integers(0, 10**13),
         st.dates(),
     )
-    def test_format_serial_and_counter_pattern_agree(self, before, token, reset, digits, after,
-                                                     number, day):
+    def test_format_serial_and_counter_pattern_agree(
+        self, before, token, reset, digits, after, number, day
+    ):
         text = f"X{before}{token}[[INCNUM,{reset},{digits}]]{after}"
         try:
             parts = parse_format(text).render_parts(day, "R1")
@@ -154,8 +207,12 @@ class TestSerialFormat(BaseCase):
             self.assertNotEqual(reset, "NONE")
             return
         serial = format_serial(parts, number)
-        self.assertTrue(serial.startswith(parts.prefix) and serial.endswith(parts.suffix))
-        self.assertGreaterEqual(len(serial), len(parts.prefix) + digits + len(parts.suffix))
+        self.assertTrue(
+            serial.startswith(parts.prefix) and serial.endswith(parts.suffix)
+        )
+        self.assertGreaterEqual(
+            len(serial), len(parts.prefix) + digits + len(parts.suffix)
+        )
         self.assertEqual(counter_pattern(parts)(serial), number)
 
     @settings(max_examples=200, deadline=None, database=None)

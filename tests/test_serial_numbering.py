@@ -1,3 +1,5 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from freezegun import freeze_time
 
 from odoo.exceptions import ValidationError
@@ -9,42 +11,58 @@ from .common import SerialTrackingCase, committed_env, run_concurrently
 class TestSerialNumbering(SerialTrackingCase):
     def _numbered(self, fmt, **vals):
         return self.create_tracked_product(
-            "Numbered", "accounting", serial_auto_number=True, serial_number_format=fmt, **vals
+            "Numbered",
+            "accounting",
+            serial_auto_number=True,
+            serial_number_format=fmt,
+            **vals,
         )
 
     def test_counter_without_reset(self):
         template = self._numbered("SN-[[INCNUM,NONE,6]]")
-        self.assertEqual(template._serial_generate_from_format(2), ["SN-000001", "SN-000002"])
+        self.assertEqual(
+            template._serial_generate_from_format(2), ["SN-000001", "SN-000002"]
+        )
         self.assertEqual(template._serial_generate_from_format(1), ["SN-000003"])
 
     def test_daily_reset_with_year_and_month(self):
         template = self._numbered("ITEM-[[YEAR]][[MONTH]]-[[INCNUM,DAILY,4]]")
         with freeze_time("2024-12-01 10:00:00"):
             self.assertEqual(
-                template._serial_generate_from_format(2), ["ITEM-202412-0001", "ITEM-202412-0002"]
+                template._serial_generate_from_format(2),
+                ["ITEM-202412-0001", "ITEM-202412-0002"],
             )
         with freeze_time("2024-12-02 10:00:00"):
             # the counter restarts; numbers already used as serials would be skipped
-            self.assertEqual(template._serial_generate_from_format(1), ["ITEM-202412-0001"])
+            self.assertEqual(
+                template._serial_generate_from_format(1), ["ITEM-202412-0001"]
+            )
 
     def test_date_prefix_starts_a_new_counter_each_day(self):
         template = self._numbered("[[DATE]]-[[INCNUM,NONE,3,1]]")
         with freeze_time("2024-12-01 10:00:00"):
             self.assertEqual(
-                template._serial_generate_from_format(2), ["2024-12-01-001", "2024-12-01-002"]
+                template._serial_generate_from_format(2),
+                ["2024-12-01-001", "2024-12-01-002"],
             )
         with freeze_time("2024-12-02 10:00:00"):
-            self.assertEqual(template._serial_generate_from_format(1), ["2024-12-02-001"])
+            self.assertEqual(
+                template._serial_generate_from_format(1), ["2024-12-02-001"]
+            )
 
     def test_dates_follow_the_company_timezone(self):
         self.company.partner_id.tz = "Pacific/Auckland"  # UTC+13 in December
         template = self._numbered("[[DATE]]-[[INCNUM,NONE,3]]")
         with freeze_time("2024-12-01 20:00:00"):  # already 2 December in Auckland
-            self.assertEqual(template._serial_generate_from_format(1), ["2024-12-02-001"])
+            self.assertEqual(
+                template._serial_generate_from_format(1), ["2024-12-02-001"]
+            )
 
     def test_number_widens_instead_of_wrapping(self):
         template = self._numbered("N[[INCNUM,NONE,2,98]]")
-        self.assertEqual(template._serial_generate_from_format(3), ["N98", "N99", "N100"])
+        self.assertEqual(
+            template._serial_generate_from_format(3), ["N98", "N99", "N100"]
+        )
 
     def test_counter_goes_past_32_bits(self):
         # an imported serial far above 2,147,483,647 pushes the counter past it
@@ -97,16 +115,21 @@ class TestSerialNumbering(SerialTrackingCase):
     def test_concurrent_allocations_never_share_a_number(self):
         with committed_env(self) as env:
             template = env["product.template"].create(
-                {"name": "Race Numbered", "type": "consu", "serial_tracking_enabled": True,
-                 "serial_tracking_mode": "accounting", "serial_auto_number": True,
-                 "serial_number_format": "R-[[INCNUM,NONE,4]]"}
+                {
+                    "name": "Race Numbered",
+                    "type": "consu",
+                    "serial_tracking_enabled": True,
+                    "serial_tracking_mode": "accounting",
+                    "serial_auto_number": True,
+                    "serial_number_format": "R-[[INCNUM,NONE,4]]",
+                }
             )
         self.addCleanup(self._drop_committed_template, template.id)
         results = run_concurrently(
             self,
-            lambda env, _index: env["product.template"].browse(
-                template.id
-            )._serial_generate_from_format(50),
+            lambda env, _index: env["product.template"]
+            .browse(template.id)
+            ._serial_generate_from_format(50),
             retries=4,
         )
         self.assertEqual(len(results), 2, results)
@@ -120,7 +143,8 @@ class TestSerialNumbering(SerialTrackingCase):
         with committed_env(self) as env:
             template = env["product.template"].browse(template_id)
             env.cr.execute(
-                "DELETE FROM serial_tracking_counter WHERE product_tmpl_id = %s", [template_id]
+                "DELETE FROM serial_tracking_counter WHERE product_tmpl_id = %s",
+                [template_id],
             )
             template.product_variant_ids.unlink()
             template.unlink()

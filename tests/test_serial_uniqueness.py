@@ -1,3 +1,5 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import time
 from datetime import date
 
@@ -19,13 +21,19 @@ class TestSerialUniqueness(SerialTrackingCase):
         serial was added."""
         Lot = self.env["stock.lot"]
         before = Lot.search_count([("name", "=", name.strip())])
-        with self.assertRaises(ValidationError) as caught, \
-                mute_logger("odoo.sql_db"), self.cr.savepoint():
+        with (
+            self.assertRaises(ValidationError) as caught,
+            mute_logger("odoo.sql_db"),
+            self.cr.savepoint(),
+        ):
             self._lot(template, name)
             self.env.flush_all()
         message = str(caught.exception)
-        self.assertIn(f"{name.strip()}: {template.product_variant_id.display_name}, "
-                      f"{self.company.name}", message)
+        self.assertIn(
+            f"{name.strip()}: {template.product_variant_id.display_name}, "
+            f"{self.company.name}",
+            message,
+        )
         self.assertIn("Inventory > Configuration > Settings", message)
         self.env.invalidate_all()
         self.assertEqual(Lot.search_count([("name", "=", name.strip())]), before)
@@ -63,19 +71,25 @@ class TestSerialUniqueness(SerialTrackingCase):
         self.env["ir.default"].set("stock.lot", "ref", "FROM-DEFAULT")
         Lot = self.env["stock.lot"].with_context(default_note="<p>from context</p>")
         product_id = self.accounting_product.product_variant_id.id
-        lots = Lot.create([
-            {"name": "BATCH-0", "product_id": product_id},
-            {"name": "BATCH-OWN", "ref": "OWN", "product_id": product_id},
-            {"name": "BATCH-2", "product_id": product_id},
-            {"name": "BATCH-3", "product_id": product_id},
-        ])
-        self.assertEqual(lots.mapped("name"), ["BATCH-0", "BATCH-OWN", "BATCH-2", "BATCH-3"])
-        self.assertEqual(lots.mapped("ref"), ["FROM-DEFAULT", "OWN", "FROM-DEFAULT", "FROM-DEFAULT"])
+        lots = Lot.create(
+            [
+                {"name": "BATCH-0", "product_id": product_id},
+                {"name": "BATCH-OWN", "ref": "OWN", "product_id": product_id},
+                {"name": "BATCH-2", "product_id": product_id},
+                {"name": "BATCH-3", "product_id": product_id},
+            ]
+        )
+        self.assertEqual(
+            lots.mapped("name"), ["BATCH-0", "BATCH-OWN", "BATCH-2", "BATCH-3"]
+        )
+        self.assertEqual(
+            lots.mapped("ref"), ["FROM-DEFAULT", "OWN", "FROM-DEFAULT", "FROM-DEFAULT"]
+        )
         self.assertEqual(lots.mapped("note"), ["<p>from context</p>"] * 4)
         self.assertTrue(all(lots.mapped("is_serial")))
-        later = self.env["stock.lot"].create([
-            {"name": f"LATER-{n}", "product_id": product_id} for n in range(2)
-        ])
+        later = self.env["stock.lot"].create(
+            [{"name": f"LATER-{n}", "product_id": product_id} for n in range(2)]
+        )
         self.assertEqual(later.mapped("note"), [False, False])
 
     def test_batch_creation_stores_what_creating_one_serial_stores(self):
@@ -83,7 +97,9 @@ class TestSerialUniqueness(SerialTrackingCase):
         # itself, without Odoo's per-record computation: the stored values must
         # be the ones Odoo stores for a serial created alone
         template = self.create_tracked_product(
-            "Warranty Laptop", "accounting", serial_warranty_duration=2,
+            "Warranty Laptop",
+            "accounting",
+            serial_warranty_duration=2,
             serial_warranty_unit="year",
         )
         product = template.product_variant_id
@@ -91,35 +107,51 @@ class TestSerialUniqueness(SerialTrackingCase):
             {"name": "grade", "type": "char", "string": "Grade", "default": "A"},
         ]
         Lot = self.env["stock.lot"]
-        columns = [name for name, field in Lot._fields.items()
-                   if field.store and field.column_type
-                   and name not in ("id", "name", "serial_key", "create_date", "write_date")]
+        columns = [
+            name
+            for name, field in Lot._fields.items()
+            if field.store
+            and field.column_type
+            and name not in ("id", "name", "serial_key", "create_date", "write_date")
+        ]
         # a receipt names no company: the serial of a product shared by all
         # companies belongs to the current one
         for scope, given in (("product", True), ("company", True), ("product", False)):
             with self.subTest(scope=scope, company_given=given):
                 self.company.serial_uniqueness = scope
-                vals = {"product_id": product.id, "warranty_date_start": date(2025, 3, 1)}
+                vals = {
+                    "product_id": product.id,
+                    "warranty_date_start": date(2025, 3, 1),
+                }
                 if given:
                     vals["company_id"] = self.company.id
                 prefix = f"{scope}-{given}"
                 alone = Lot.create(dict(vals, name=f"{prefix}-ALONE"))
                 batch = Lot.create([dict(vals, name=f"{prefix}-{n}") for n in range(3)])
                 self.env.flush_all()
-                self.env.cr.execute(SQL(
-                    "SELECT id, name, serial_key, %s FROM stock_lot WHERE id IN %s",
-                    SQL(", ").join(map(SQL.identifier, columns)), tuple((alone | batch).ids),
-                ))
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id, name, serial_key, %s FROM stock_lot WHERE id IN %s",
+                        SQL(", ").join(map(SQL.identifier, columns)),
+                        tuple((alone | batch).ids),
+                    )
+                )
                 rows = {row[0]: row[1:] for row in self.env.cr.fetchall()}
 
-                def unnamed(row):
+                def unnamed(row, scope=scope):
                     name, key, *rest = row
-                    self.assertEqual(key, name if scope == "company" else f"{product.id}:{name}")
+                    self.assertEqual(
+                        key, name if scope == "company" else f"{product.id}:{name}"
+                    )
                     return rest
 
                 expected = unnamed(rows[alone.id])
-                self.assertEqual(expected[columns.index("warranty_date_end")], date(2027, 3, 1))
-                self.assertEqual(expected[columns.index("product_tmpl_id")], template.id)
+                self.assertEqual(
+                    expected[columns.index("warranty_date_end")], date(2027, 3, 1)
+                )
+                self.assertEqual(
+                    expected[columns.index("product_tmpl_id")], template.id
+                )
                 self.assertEqual(expected[columns.index("company_id")], self.company.id)
                 self.assertEqual(alone.lot_properties, {"grade": "A"})
                 for lot in batch:
@@ -145,13 +177,22 @@ class TestSerialUniqueness(SerialTrackingCase):
             company.serial_uniqueness = scope
             templates = env["product.template"].create(
                 [
-                    {"name": f"Race {scope} A", "type": "consu", "serial_tracking_enabled": True,
-                     "serial_tracking_mode": "accounting"},
-                    {"name": f"Race {scope} B", "type": "consu", "serial_tracking_enabled": True,
-                     "serial_tracking_mode": "accounting"},
+                    {
+                        "name": f"Race {scope} A",
+                        "type": "consu",
+                        "serial_tracking_enabled": True,
+                        "serial_tracking_mode": "accounting",
+                    },
+                    {
+                        "name": f"Race {scope} B",
+                        "type": "consu",
+                        "serial_tracking_enabled": True,
+                        "serial_tracking_mode": "accounting",
+                    },
                 ]
             )
-            # per product: both transactions use the same product; company-wide: two products
+            # per product: both transactions use the same product; company-wide:
+            # two products
             product_ids = templates.product_variant_id.ids
             if scope == "product":
                 product_ids = [product_ids[0]] * 2
@@ -159,11 +200,16 @@ class TestSerialUniqueness(SerialTrackingCase):
 
         def create(env, index):
             env["stock.lot"].create(
-                {"name": f"RACE-{scope}", "product_id": product_ids[index],
-                 "company_id": self.company.id}
+                {
+                    "name": f"RACE-{scope}",
+                    "product_id": product_ids[index],
+                    "company_id": self.company.id,
+                }
             )
             env.flush_all()
-            time.sleep(1.0)  # keep the transaction open: the other insert waits on the index
+            time.sleep(
+                1.0
+            )  # keep the transaction open: the other insert waits on the index
             return "created"
 
         outcomes = run_concurrently(self, create)
@@ -186,4 +232,6 @@ class TestSerialUniqueness(SerialTrackingCase):
             templates = env["product.template"].browse(template_ids)
             templates.product_variant_ids.unlink()
             templates.unlink()
-            env["res.company"].browse(self.company.id).serial_uniqueness = previous_scope
+            env["res.company"].browse(
+                self.company.id
+            ).serial_uniqueness = previous_scope

@@ -18,49 +18,91 @@ class TestStockFlows(SerialTrackingCase):
         cls.supplier_location = cls.env.ref("stock.stock_location_suppliers")
         cls.customer_location = cls.env.ref("stock.stock_location_customers")
 
-    def transfer(self, picking_type, source, destination, names=(), lots=(), picked=True,
-                 product=None, company=None):
+    def transfer(
+        self,
+        picking_type,
+        source,
+        destination,
+        names=(),
+        lots=(),
+        picked=True,
+        product=None,
+        company=None,
+    ):
         """A transfer of one move whose lines carry ``names`` (new serials) or
         ``lots``, one unit each; validated by the caller."""
         product = product or self.product
-        env = self.env(context=dict(self.env.context, allowed_company_ids=(
-            company or self.company).ids))
-        lines = [{"lot_name": name} for name in names] + [{"lot_id": lot.id} for lot in lots]
-        picking = env["stock.picking"].create({
-            "picking_type_id": picking_type.id,
-            "location_id": source.id,
-            "location_dest_id": destination.id,
-            "move_ids": [Command.create({
-                "product_id": product.id,
-                "product_uom_qty": len(lines),
+        env = self.env(
+            context=dict(
+                self.env.context, allowed_company_ids=(company or self.company).ids
+            )
+        )
+        lines = [{"lot_name": name} for name in names] + [
+            {"lot_id": lot.id} for lot in lots
+        ]
+        picking = env["stock.picking"].create(
+            {
+                "picking_type_id": picking_type.id,
                 "location_id": source.id,
                 "location_dest_id": destination.id,
-                "move_line_ids": [Command.create({
-                    "product_id": product.id, "quantity": 1, "picked": picked,
-                    "location_id": source.id, "location_dest_id": destination.id, **line,
-                }) for line in lines],
-            })],
-        })
+                "move_ids": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "product_uom_qty": len(lines),
+                            "location_id": source.id,
+                            "location_dest_id": destination.id,
+                            "move_line_ids": [
+                                Command.create(
+                                    {
+                                        "product_id": product.id,
+                                        "quantity": 1,
+                                        "picked": picked,
+                                        "location_id": source.id,
+                                        "location_dest_id": destination.id,
+                                        **line,
+                                    }
+                                )
+                                for line in lines
+                            ],
+                        }
+                    )
+                ],
+            }
+        )
         picking.action_confirm()
         return picking
 
     def lot(self, name, company=None):
-        return self.env["stock.lot"].search([
-            ("product_id", "=", self.product.id), ("name", "=", name),
-            ("company_id", "=", (company or self.company).id),
-        ])
+        return self.env["stock.lot"].search(
+            [
+                ("product_id", "=", self.product.id),
+                ("name", "=", name),
+                ("company_id", "=", (company or self.company).id),
+            ]
+        )
 
     def on_hand(self, lot):
-        return {(quant.location_id, quant.quantity) for quant in lot.quant_ids if quant.quantity > 0}
+        return {
+            (quant.location_id, quant.quantity)
+            for quant in lot.quant_ids
+            if quant.quantity > 0
+        }
 
     def test_inter_warehouse_resupply_through_transit(self):
         lot = self.add_serials(self.physical_product, ["TR-1"])
-        second = self.env["stock.warehouse"].create({"name": "Second WH", "code": "WH2"})
+        second = self.env["stock.warehouse"].create(
+            {"name": "Second WH", "code": "WH2"}
+        )
         transit = self.company.internal_transit_location_id
         self.assertEqual(transit.usage, "transit")
-        out = self.transfer(self.warehouse.int_type_id, self.stock_location, transit, lots=lot)
+        out = self.transfer(
+            self.warehouse.int_type_id, self.stock_location, transit, lots=lot
+        )
         out.button_validate()
-        incoming = self.transfer(second.int_type_id, transit, second.lot_stock_id, lots=lot)
+        incoming = self.transfer(
+            second.int_type_id, transit, second.lot_stock_id, lots=lot
+        )
         incoming.button_validate()
         self.assertEqual(incoming.state, "done")
         self.assertEqual(self.on_hand(lot), {(second.lot_stock_id, 1.0)})
@@ -69,15 +111,22 @@ class TestStockFlows(SerialTrackingCase):
     def test_inter_company_transit(self):
         other = self.env["res.company"].create({"name": "Transit Co"})
         self.env.user.company_ids |= other
-        other_stock = self.env["stock.warehouse"].search(
-            [("company_id", "=", other.id)], limit=1).lot_stock_id
+        other_stock = (
+            self.env["stock.warehouse"]
+            .search([("company_id", "=", other.id)], limit=1)
+            .lot_stock_id
+        )
         transit = self.env.ref("stock.stock_location_inter_company")
         lot = self.add_serials(self.physical_product, ["IC-1"])
-        self.transfer(self.warehouse.out_type_id, self.stock_location, transit,
-                      lots=lot).button_validate()
+        self.transfer(
+            self.warehouse.out_type_id, self.stock_location, transit, lots=lot
+        ).button_validate()
         other_in = self.env["stock.picking.type"].search(
-            [("company_id", "=", other.id), ("code", "=", "incoming")], limit=1)
-        receipt = self.transfer(other_in, transit, other_stock, names=["IC-1"], company=other)
+            [("company_id", "=", other.id), ("code", "=", "incoming")], limit=1
+        )
+        receipt = self.transfer(
+            other_in, transit, other_stock, names=["IC-1"], company=other
+        )
         receipt.button_validate()
         self.assertEqual(receipt.state, "done")
         received = self.lot("IC-1", other)
@@ -89,9 +138,15 @@ class TestStockFlows(SerialTrackingCase):
         self.env.user.company_ids |= other
         self.add_serials(self.physical_product, ["MC-1"])
         other_warehouse = self.env["stock.warehouse"].search(
-            [("company_id", "=", other.id)], limit=1)
-        receipt = self.transfer(other_warehouse.in_type_id, self.supplier_location,
-                                other_warehouse.lot_stock_id, names=["MC-1"], company=other)
+            [("company_id", "=", other.id)], limit=1
+        )
+        receipt = self.transfer(
+            other_warehouse.in_type_id,
+            self.supplier_location,
+            other_warehouse.lot_stock_id,
+            names=["MC-1"],
+            company=other,
+        )
         receipt.button_validate()
         self.assertEqual(receipt.state, "done")
         mine, theirs = self.lot("MC-1"), self.lot("MC-1", other)
@@ -100,18 +155,33 @@ class TestStockFlows(SerialTrackingCase):
         self.assertEqual(self.on_hand(theirs), {(other_warehouse.lot_stock_id, 1.0)})
 
     def test_two_receipts_naming_one_new_serial(self):
-        receipts = self.transfer(self.warehouse.in_type_id, self.supplier_location,
-                                 self.stock_location, names=["DUP-1", "DUP-2"])
-        receipts |= self.transfer(self.warehouse.in_type_id, self.supplier_location,
-                                  self.stock_location, names=["DUP-1"])
-        with self.assertRaises(ValidationError) as caught, mute_logger("odoo.sql_db"), \
-                self.env.cr.savepoint():
+        receipts = self.transfer(
+            self.warehouse.in_type_id,
+            self.supplier_location,
+            self.stock_location,
+            names=["DUP-1", "DUP-2"],
+        )
+        receipts |= self.transfer(
+            self.warehouse.in_type_id,
+            self.supplier_location,
+            self.stock_location,
+            names=["DUP-1"],
+        )
+        with (
+            self.assertRaises(ValidationError) as caught,
+            mute_logger("odoo.sql_db"),
+            self.env.cr.savepoint(),
+        ):
             receipts.button_validate()
-        self.assertIn(f"DUP-1: {self.product.display_name}, {self.company.name}",
-                      str(caught.exception))
+        self.assertIn(
+            f"DUP-1: {self.product.display_name}, {self.company.name}",
+            str(caught.exception),
+        )
         self.assertNotIn("DUP-2:", str(caught.exception))
         self.env.invalidate_all()
-        self.assertFalse(self.env["stock.lot"].search([("name", "in", ["DUP-1", "DUP-2"])]))
+        self.assertFalse(
+            self.env["stock.lot"].search([("name", "in", ["DUP-1", "DUP-2"])])
+        )
         self.assertEqual(set(receipts.mapped("state")), {"assigned"})
 
     def test_a_duplicate_serial_created_directly(self):
@@ -122,37 +192,70 @@ class TestStockFlows(SerialTrackingCase):
             [{"name": "DIRECT-2", "product_id": self.product.id}] * 2,
         ):
             name = vals_list[0]["name"]
-            with self.assertRaisesRegex(ValidationError, f"{name}: .*Tracked Scanner"), \
-                    mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+            with (
+                self.assertRaisesRegex(ValidationError, f"{name}: .*Tracked Scanner"),
+                mute_logger("odoo.sql_db"),
+                self.env.cr.savepoint(),
+            ):
                 Lot.create(vals_list)
-        self.assertEqual(Lot.search_count([("name", "in", ["DIRECT-1", "DIRECT-2"])]), 1)
+        self.assertEqual(
+            Lot.search_count([("name", "in", ["DIRECT-1", "DIRECT-2"])]), 1
+        )
 
     def test_untracked_units_on_hand_are_named_in_the_refusal(self):
         # two units on hand from before Track Serials was switched on
-        self.env["stock.quant"]._update_available_quantity(self.product, self.stock_location, 2)
-        delivery = self.transfer(self.warehouse.out_type_id, self.stock_location,
-                                 self.customer_location, names=["UT-1"])
-        with self.assertRaisesRegex(UserError, "UT-1 cannot leave WH/Stock: the units of "
-                                    ".*Tracked Scanner there have no serial numbers yet.*"
-                                    "Initialize serials"):
+        self.env["stock.quant"]._update_available_quantity(
+            self.product, self.stock_location, 2
+        )
+        delivery = self.transfer(
+            self.warehouse.out_type_id,
+            self.stock_location,
+            self.customer_location,
+            names=["UT-1"],
+        )
+        with self.assertRaisesRegex(
+            UserError,
+            "UT-1 cannot leave WH/Stock: the units of "
+            ".*Tracked Scanner there have no serial numbers yet.*"
+            "Initialize serials",
+        ):
             delivery.button_validate()
         self.assertEqual(delivery.state, "assigned")
 
     def test_a_unit_that_is_not_there_is_refused_with_where_it_is(self):
         lot = self.add_serials(self.physical_product, ["AW-1"])
         shelf = self.env["stock.location"].create(
-            {"name": "Far Shelf", "usage": "internal", "location_id": self.warehouse.view_location_id.id})
-        delivery = self.transfer(self.warehouse.out_type_id, shelf, self.customer_location, lots=lot)
-        with self.assertRaisesRegex(UserError, "AW-1 cannot leave WH/Far Shelf: it is not there "
-                                    r"\(it is at WH/Stock\)"):
+            {
+                "name": "Far Shelf",
+                "usage": "internal",
+                "location_id": self.warehouse.view_location_id.id,
+            }
+        )
+        delivery = self.transfer(
+            self.warehouse.out_type_id, shelf, self.customer_location, lots=lot
+        )
+        with self.assertRaisesRegex(
+            UserError,
+            "AW-1 cannot leave WH/Far Shelf: it is not there "
+            r"\(it is at WH/Stock\)",
+        ):
             delivery.button_validate()
 
     def test_pick_and_ship_validated_together(self):
         lot = self.add_serials(self.physical_product, ["PS-1"])
         output = self.env["stock.location"].create(
-            {"name": "Output", "usage": "internal", "location_id": self.warehouse.view_location_id.id})
-        pick = self.transfer(self.warehouse.int_type_id, self.stock_location, output, lots=lot)
-        ship = self.transfer(self.warehouse.out_type_id, output, self.customer_location, lots=lot)
+            {
+                "name": "Output",
+                "usage": "internal",
+                "location_id": self.warehouse.view_location_id.id,
+            }
+        )
+        pick = self.transfer(
+            self.warehouse.int_type_id, self.stock_location, output, lots=lot
+        )
+        ship = self.transfer(
+            self.warehouse.out_type_id, output, self.customer_location, lots=lot
+        )
         (ship | pick).button_validate()
         self.assertEqual((pick | ship).mapped("state"), ["done", "done"])
         self.assertEqual(self.on_hand(lot), {(self.customer_location, 1.0)})
@@ -160,27 +263,47 @@ class TestStockFlows(SerialTrackingCase):
 
     def test_unpicked_lines_do_not_block_the_validation(self):
         lots = self.add_serials(self.physical_product, ["UP-1"])
-        gone = self.env["stock.lot"].create({"name": "UP-2", "product_id": self.product.id})
-        delivery = self.transfer(self.warehouse.out_type_id, self.stock_location,
-                                 self.customer_location, lots=lots | gone, picked=False)
-        delivery.move_ids.move_line_ids.filtered(lambda line: line.lot_id == lots).picked = True
+        gone = self.env["stock.lot"].create(
+            {"name": "UP-2", "product_id": self.product.id}
+        )
+        delivery = self.transfer(
+            self.warehouse.out_type_id,
+            self.stock_location,
+            self.customer_location,
+            lots=lots | gone,
+            picked=False,
+        )
+        delivery.move_ids.move_line_ids.filtered(
+            lambda line: line.lot_id == lots
+        ).picked = True
         delivery.with_context(cancel_backorder=False)._action_done()
         self.assertEqual(delivery.state, "done")
         self.assertEqual(self.on_hand(lots), {(self.customer_location, 1.0)})
 
     def test_scrap_and_return(self):
         lots = self.add_serials(self.physical_product, ["SC-1", "RT-1"])
-        scrap = self.env["stock.scrap"].create({
-            "product_id": self.product.id, "lot_id": lots[0].id, "scrap_qty": 1,
-            "location_id": self.stock_location.id,
-        })
+        scrap = self.env["stock.scrap"].create(
+            {
+                "product_id": self.product.id,
+                "lot_id": lots[0].id,
+                "scrap_qty": 1,
+                "location_id": self.stock_location.id,
+            }
+        )
         scrap.action_validate()
         self.assertEqual(lots[0].serial_status, "scrapped")
-        delivery = self.transfer(self.warehouse.out_type_id, self.stock_location,
-                                 self.customer_location, lots=lots[1])
+        delivery = self.transfer(
+            self.warehouse.out_type_id,
+            self.stock_location,
+            self.customer_location,
+            lots=lots[1],
+        )
         delivery.button_validate()
-        wizard = self.env["stock.return.picking"].with_context(
-            active_id=delivery.id, active_model="stock.picking").create({})
+        wizard = (
+            self.env["stock.return.picking"]
+            .with_context(active_id=delivery.id, active_model="stock.picking")
+            .create({})
+        )
         wizard.product_return_moves.quantity = 1
         returned = wizard._create_return()
         returned.move_ids.move_line_ids.lot_id = lots[1]
@@ -192,11 +315,20 @@ class TestStockFlows(SerialTrackingCase):
 
     def test_packages_sub_locations_and_consignment(self):
         shelf = self.env["stock.location"].create(
-            {"name": "Shelf P", "usage": "internal", "location_id": self.stock_location.id})
+            {
+                "name": "Shelf P",
+                "usage": "internal",
+                "location_id": self.stock_location.id,
+            }
+        )
         owner = self.env["res.partner"].create({"name": "Consignor"})
         package = self.env["stock.package"].create({"name": "PACK-1"})
-        receipt = self.transfer(self.warehouse.in_type_id, self.supplier_location, shelf,
-                                names=["PK-1", "OW-1"])
+        receipt = self.transfer(
+            self.warehouse.in_type_id,
+            self.supplier_location,
+            shelf,
+            names=["PK-1", "OW-1"],
+        )
         first, second = receipt.move_ids.move_line_ids.sorted("lot_name")
         second.result_package_id = package
         first.owner_id = owner
@@ -206,17 +338,24 @@ class TestStockFlows(SerialTrackingCase):
         self.assertEqual(owned.quant_ids.filtered("quantity").owner_id, owner)
         shipped = self.env["stock.lot"]
         for owner_id in (owner.id, False):
-            delivery = self.env["stock.picking"].create({
-                "picking_type_id": self.warehouse.out_type_id.id,
-                "location_id": self.stock_location.id,
-                "location_dest_id": self.customer_location.id,
-                "owner_id": owner_id,
-                "move_ids": [Command.create({
-                    "product_id": self.product.id, "product_uom_qty": 1,
+            delivery = self.env["stock.picking"].create(
+                {
+                    "picking_type_id": self.warehouse.out_type_id.id,
                     "location_id": self.stock_location.id,
                     "location_dest_id": self.customer_location.id,
-                })],
-            })
+                    "owner_id": owner_id,
+                    "move_ids": [
+                        Command.create(
+                            {
+                                "product_id": self.product.id,
+                                "product_uom_qty": 1,
+                                "location_id": self.stock_location.id,
+                                "location_dest_id": self.customer_location.id,
+                            }
+                        )
+                    ],
+                }
+            )
             delivery.action_confirm()
             delivery.action_assign()
             lot = delivery.move_ids.move_line_ids.lot_id
@@ -232,44 +371,75 @@ class TestStockFlows(SerialTrackingCase):
     def test_a_quant_made_while_odoo_frees_a_reservation(self):
         # Odoo validates with quants_cache=None while it frees another
         # reservation; a quant made then must not go to the missing cache
-        lot = self.env["stock.lot"].create({"name": "QC-1", "product_id": self.product.id})
-        quant = self.env["stock.quant"].with_context(quants_cache=None).sudo().create({
-            "product_id": self.product.id, "location_id": self.stock_location.id,
-            "lot_id": lot.id, "quantity": 1,
-        })
+        lot = self.env["stock.lot"].create(
+            {"name": "QC-1", "product_id": self.product.id}
+        )
+        quant = (
+            self.env["stock.quant"]
+            .with_context(quants_cache=None)
+            .sudo()
+            .create(
+                {
+                    "product_id": self.product.id,
+                    "location_id": self.stock_location.id,
+                    "lot_id": lot.id,
+                    "quantity": 1,
+                }
+            )
+        )
         self.assertEqual(quant.quantity, 1)
 
     def test_reserving_next_to_a_quant_without_quantity(self):
         # Odoo's reservation of a serial that has no quant makes one with a
         # reserved quantity and no quantity at all (NULL)
         lots = self.add_serials(self.physical_product, ["NQ-1", "NQ-2"])
-        ghost = self.env["stock.lot"].create({"name": "NQ-3", "product_id": self.product.id})
+        ghost = self.env["stock.lot"].create(
+            {"name": "NQ-3", "product_id": self.product.id}
+        )
         self.env["stock.quant"]._update_reserved_quantity(
-            self.product, self.stock_location, 1, lot_id=ghost)
-        self.env.cr.execute("SELECT quantity FROM stock_quant WHERE lot_id = %s", [ghost.id])
+            self.product, self.stock_location, 1, lot_id=ghost
+        )
+        self.env.cr.execute(
+            "SELECT quantity FROM stock_quant WHERE lot_id = %s", [ghost.id]
+        )
         self.assertEqual(self.env.cr.fetchall(), [(None,)])
-        delivery = self.env["stock.picking"].create({
-            "picking_type_id": self.warehouse.out_type_id.id,
-            "location_id": self.stock_location.id,
-            "location_dest_id": self.customer_location.id,
-            "move_ids": [Command.create({
-                "product_id": self.product.id, "product_uom_qty": 2,
+        delivery = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.warehouse.out_type_id.id,
                 "location_id": self.stock_location.id,
                 "location_dest_id": self.customer_location.id,
-            })],
-        })
+                "move_ids": [
+                    Command.create(
+                        {
+                            "product_id": self.product.id,
+                            "product_uom_qty": 2,
+                            "location_id": self.stock_location.id,
+                            "location_dest_id": self.customer_location.id,
+                        }
+                    )
+                ],
+            }
+        )
         delivery.action_confirm()
         delivery.action_assign()
         self.assertEqual(delivery.move_ids.move_line_ids.lot_id, lots)
 
     def test_out_move_lines_of_several_products(self):
-        other = self.create_tracked_product("Tracked Router", "physical").product_variant_id
+        other = self.create_tracked_product(
+            "Tracked Router", "physical"
+        ).product_variant_id
         moves = self.env["stock.move"]
         for product, name in ((self.product, "OM-1"), (other, "OM-2")):
-            self.env["stock.lot"]._serial_add_to_stock(product, [name], self.stock_location)
-            delivery = self.transfer(self.warehouse.out_type_id, self.stock_location,
-                                     self.customer_location, product=product,
-                                     lots=self.env["stock.lot"].search([("name", "=", name)]))
+            self.env["stock.lot"]._serial_add_to_stock(
+                product, [name], self.stock_location
+            )
+            delivery = self.transfer(
+                self.warehouse.out_type_id,
+                self.stock_location,
+                self.customer_location,
+                product=product,
+                lots=self.env["stock.lot"].search([("name", "=", name)]),
+            )
             delivery.button_validate()
             moves |= delivery.move_ids
         self.assertEqual(moves._get_out_move_lines(), moves.move_line_ids)
@@ -281,9 +451,15 @@ class TestStockFlows(SerialTrackingCase):
         queries = {}
         for switch in ("1", "0"):
             Param.set_param("serial_tracking.speed_path", switch)
-            lots = self.add_serials(self.physical_product, [f"SW{switch}-{n}" for n in range(20)])
-            delivery = self.transfer(self.warehouse.out_type_id, self.stock_location,
-                                     self.customer_location, lots=lots)
+            lots = self.add_serials(
+                self.physical_product, [f"SW{switch}-{n}" for n in range(20)]
+            )
+            delivery = self.transfer(
+                self.warehouse.out_type_id,
+                self.stock_location,
+                self.customer_location,
+                lots=lots,
+            )
             self.env.flush_all()
             self.env.invalidate_all()
             start = self.env.cr.sql_log_count
@@ -291,33 +467,52 @@ class TestStockFlows(SerialTrackingCase):
             self.env.flush_all()
             queries[switch] = self.env.cr.sql_log_count - start
             self.assertEqual(delivery.state, "done")
-            self.assertEqual({quant.location_id for quant in lots.quant_ids if quant.quantity > 0},
-                             {self.customer_location})
+            self.assertEqual(
+                {quant.location_id for quant in lots.quant_ids if quant.quantity > 0},
+                {self.customer_location},
+            )
             self.assertEqual(set(lots.mapped("serial_status")), {"sold"})
         self.assertLess(queries["1"] * 2, queries["0"], queries)
 
     def test_units_chosen_in_the_dialog_leave_their_package_and_owner(self):
         owner = self.env["res.partner"].create({"name": "Dialog Consignor"})
         package = self.env["stock.package"].create({"name": "PACK-D"})
-        receipt = self.transfer(self.warehouse.in_type_id, self.supplier_location,
-                                self.stock_location, names=["DP-1", "DO-1"])
-        packed_line, owned_line = receipt.move_ids.move_line_ids.sorted("lot_name", reverse=True)
+        receipt = self.transfer(
+            self.warehouse.in_type_id,
+            self.supplier_location,
+            self.stock_location,
+            names=["DP-1", "DO-1"],
+        )
+        packed_line, owned_line = receipt.move_ids.move_line_ids.sorted(
+            "lot_name", reverse=True
+        )
         packed_line.result_package_id = package
         owned_line.owner_id = owner
         receipt.button_validate()
         lots = self.lot("DP-1") | self.lot("DO-1")
-        delivery = self.transfer(self.warehouse.out_type_id, self.stock_location,
-                                 self.customer_location, names=["x", "y"])
+        delivery = self.transfer(
+            self.warehouse.out_type_id,
+            self.stock_location,
+            self.customer_location,
+            names=["x", "y"],
+        )
         delivery.move_ids.move_line_ids.unlink()
         delivery.move_ids._serial_set_move_lines(lots=lots)
         lines = delivery.move_ids.move_line_ids
-        self.assertEqual({(line.lot_id.name, line.package_id, line.owner_id) for line in lines},
-                         {("DP-1", package, self.env["res.partner"]),
-                          ("DO-1", self.env["stock.package"], owner)})
+        self.assertEqual(
+            {(line.lot_id.name, line.package_id, line.owner_id) for line in lines},
+            {
+                ("DP-1", package, self.env["res.partner"]),
+                ("DO-1", self.env["stock.package"], owner),
+            },
+        )
         delivery.button_validate()
         self.assertEqual(delivery.state, "done")
-        stock_quants = self.env["stock.quant"].search([
-            ("lot_id", "in", lots.ids), ("location_id", "=", self.stock_location.id)])
-        self.assertEqual(set(stock_quants.mapped("quantity")), {0.0} if stock_quants else set())
+        stock_quants = self.env["stock.quant"].search(
+            [("lot_id", "in", lots.ids), ("location_id", "=", self.stock_location.id)]
+        )
+        self.assertEqual(
+            set(stock_quants.mapped("quantity")), {0.0} if stock_quants else set()
+        )
         for lot in lots:
             self.assertEqual(self.on_hand(lot), {(self.customer_location, 1.0)})

@@ -1,3 +1,5 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form
 
@@ -12,7 +14,9 @@ class TestTrackingMode(SerialTrackingCase):
 
     def test_mode_defaults_from_the_company(self):
         self.company.serial_tracking_default_mode = "physical"
-        template = self.env["product.template"].create({"name": "Defaulted", "type": "consu"})
+        template = self.env["product.template"].create(
+            {"name": "Defaulted", "type": "consu"}
+        )
         self.assertEqual(template.serial_tracking_mode, "physical")
         self.company.serial_tracking_default_mode = "accounting"
         form = Form(self.env["product.template"])
@@ -28,7 +32,9 @@ class TestTrackingMode(SerialTrackingCase):
 
     def test_mode_is_locked_once_serials_exist(self):
         self.add_serials(self.accounting_product, ["LOCK-1"])
-        with self.assertRaisesRegex(UserError, "cannot change once a product has serials"):
+        with self.assertRaisesRegex(
+            UserError, "cannot change once a product has serials"
+        ):
             self.accounting_product.serial_tracking_mode = "physical"
         self.assertEqual(self.accounting_product.serial_tracking_mode, "accounting")
         self.assertEqual(self.accounting_product.tracking, "none")
@@ -43,7 +49,11 @@ class TestTrackingMode(SerialTrackingCase):
     def test_only_goods_track_serials(self):
         with self.assertRaisesRegex(ValidationError, "only goods have serial numbers"):
             self.env["product.template"].create(
-                {"name": "Support Hour", "type": "service", "serial_tracking_enabled": True}
+                {
+                    "name": "Support Hour",
+                    "type": "service",
+                    "serial_tracking_enabled": True,
+                }
             )
 
     def test_unticking_keeps_serials_and_history(self):
@@ -61,16 +71,26 @@ class TestTrackingMode(SerialTrackingCase):
 
     def test_existing_native_serials_are_adopted(self):
         template = self.env["product.template"].create(
-            {"name": "Native Serials", "type": "consu", "is_storable": True, "tracking": "serial"}
+            {
+                "name": "Native Serials",
+                "type": "consu",
+                "is_storable": True,
+                "tracking": "serial",
+            }
         )
         product = template.product_variant_id
         on_hand, gone = self.env["stock.lot"].create(
-            [{"name": "N-1", "product_id": product.id}, {"name": "N-2", "product_id": product.id}]
+            [
+                {"name": "N-1", "product_id": product.id},
+                {"name": "N-2", "product_id": product.id},
+            ]
         )
         self.env["stock.quant"]._update_available_quantity(
             product, self.stock_location, 1, lot_id=on_hand
         )
-        template.write({"serial_tracking_enabled": True, "serial_tracking_mode": "physical"})
+        template.write(
+            {"serial_tracking_enabled": True, "serial_tracking_mode": "physical"}
+        )
         self.assertTrue(on_hand.is_serial and gone.is_serial)
         self.assertEqual(on_hand.serial_status, "in_stock")
         self.assertFalse(gone.serial_status)

@@ -1,3 +1,5 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.exceptions import UserError
 
 from .test_accounting_mode import AccountingModeCase
@@ -19,10 +21,13 @@ class TestTranslatedLabels(AccountingModeCase):
         cls.env["res.lang"]._activate_lang("fr_FR")
         Selection = cls.env["ir.model.fields.selection"]
         for (model, field, value), label in FRENCH.items():
-            Selection.search([
-                ("field_id.model", "=", model), ("field_id.name", "=", field),
-                ("value", "=", value),
-            ]).update_field_translations("name", {"fr_FR": label})
+            Selection.search(
+                [
+                    ("field_id.model", "=", model),
+                    ("field_id.name", "=", field),
+                    ("value", "=", value),
+                ]
+            ).update_field_translations("name", {"fr_FR": label})
         # translated labels are cached per language
         cls.env.registry.clear_cache("stable")
         cls.fr = cls.env(context=dict(cls.env.context, lang="fr_FR"))

@@ -1,3 +1,5 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import date
 
 from odoo import Command
@@ -23,8 +25,12 @@ class TestSerialTrackingTours(HttpCase):
 
     def test_paste_a_list_with_a_span_and_confirm(self):
         template = self.env["product.template"].create(
-            {"name": "Tour Router", "type": "consu", "serial_tracking_enabled": True,
-             "serial_tracking_mode": "accounting"}
+            {
+                "name": "Tour Router",
+                "type": "consu",
+                "serial_tracking_enabled": True,
+                "serial_tracking_mode": "accounting",
+            }
         )
         self.start_tour(
             f"/odoo/action-stock.product_template_action_product/{template.id}",
@@ -38,31 +44,50 @@ class TestSerialTrackingTours(HttpCase):
         # the dialog saved the choice as the user's own default
         admin = self.env.ref("base.user_admin")
         self.assertIs(
-            self.env["ir.default"].with_user(admin)._get_model_defaults("serial.entry.wizard")
+            self.env["ir.default"]
+            .with_user(admin)
+            ._get_model_defaults("serial.entry.wizard")
             .get("read_ranges"),
             False,
         )
 
     def test_bill_invoice_credit_note_and_history(self):
         template = self.env["product.template"].create(
-            {"name": "Tour Accounting Laptop", "type": "consu", "serial_tracking_enabled": True,
-             "serial_tracking_mode": "accounting"}
+            {
+                "name": "Tour Accounting Laptop",
+                "type": "consu",
+                "serial_tracking_enabled": True,
+                "serial_tracking_mode": "accounting",
+            }
         )
         product = template.product_variant_id
         vendor = self.env["res.partner"].create({"name": "Tour Vendor"})
         customer = self.env["res.partner"].create({"name": "Tour Customer"})
 
         def draft(move_type, partner, quantity):
-            return self.env["account.move"].create({
-                "move_type": move_type, "partner_id": partner.id,
-                "invoice_date": date(2025, 3, 1),
-                "invoice_line_ids": [Command.create(
-                    {"product_id": product.id, "quantity": quantity, "price_unit": 50})],
-            })
+            return self.env["account.move"].create(
+                {
+                    "move_type": move_type,
+                    "partner_id": partner.id,
+                    "invoice_date": date(2025, 3, 1),
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": product.id,
+                                "quantity": quantity,
+                                "price_unit": 50,
+                            }
+                        )
+                    ],
+                }
+            )
 
         def run(move, tour):
-            self.start_tour(f"/odoo/action-account.action_move_out_invoice_type/{move.id}",
-                            tour, login="admin")
+            self.start_tour(
+                f"/odoo/action-account.action_move_out_invoice_type/{move.id}",
+                tour,
+                login="admin",
+            )
 
         bill = draft("in_invoice", vendor, 5)
         run(bill, "serial_tracking_bill_tour")
@@ -82,46 +107,82 @@ class TestSerialTrackingTours(HttpCase):
         returned = sold.filtered(lambda lot: lot.name == "ACC-TOUR-02")
         self.assertEqual(returned.serial_status, "returned")
 
-        self.start_tour(f"/odoo/action-stock.product_template_action_product/{template.id}",
-                        "serial_tracking_product_history_tour", login="admin")
+        self.start_tour(
+            f"/odoo/action-stock.product_template_action_product/{template.id}",
+            "serial_tracking_product_history_tour",
+            login="admin",
+        )
 
     def test_receive_generate_deliver_and_history(self):
         template = self.env["product.template"].create(
-            {"name": "Tour Physical Scanner", "type": "consu", "serial_tracking_enabled": True,
-             "serial_tracking_mode": "physical"}
+            {
+                "name": "Tour Physical Scanner",
+                "type": "consu",
+                "serial_tracking_enabled": True,
+                "serial_tracking_mode": "physical",
+            }
         )
         product = template.product_variant_id
         warehouse = self.env["stock.warehouse"].search(
-            [("company_id", "=", self.env.company.id)], limit=1)
+            [("company_id", "=", self.env.company.id)], limit=1
+        )
         customer = self.env["res.partner"].create({"name": "Tour Physical Customer"})
 
         def picking(picking_type, source, destination, quantity):
-            picking = self.env["stock.picking"].create({
-                "picking_type_id": picking_type.id, "partner_id": customer.id,
-                "location_id": source.id, "location_dest_id": destination.id,
-                "move_ids": [Command.create({
-                    "product_id": product.id, "product_uom_qty": quantity,
-                    "location_id": source.id, "location_dest_id": destination.id})],
-            })
+            picking = self.env["stock.picking"].create(
+                {
+                    "picking_type_id": picking_type.id,
+                    "partner_id": customer.id,
+                    "location_id": source.id,
+                    "location_dest_id": destination.id,
+                    "move_ids": [
+                        Command.create(
+                            {
+                                "product_id": product.id,
+                                "product_uom_qty": quantity,
+                                "location_id": source.id,
+                                "location_dest_id": destination.id,
+                            }
+                        )
+                    ],
+                }
+            )
             picking.action_confirm()
             picking.action_assign()
             return picking
 
-        receipt = picking(warehouse.in_type_id, self.env.ref("stock.stock_location_suppliers"),
-                          warehouse.lot_stock_id, 3)
-        self.start_tour(f"/odoo/action-stock.action_picking_tree_all/{receipt.id}",
-                        "serial_tracking_receipt_tour", login="admin")
+        receipt = picking(
+            warehouse.in_type_id,
+            self.env.ref("stock.stock_location_suppliers"),
+            warehouse.lot_stock_id,
+            3,
+        )
+        self.start_tour(
+            f"/odoo/action-stock.action_picking_tree_all/{receipt.id}",
+            "serial_tracking_receipt_tour",
+            login="admin",
+        )
         self.assertEqual(receipt.state, "done")
         self.assertEqual(template.serial_count, 3)
 
-        delivery = picking(warehouse.out_type_id, warehouse.lot_stock_id,
-                           self.env.ref("stock.stock_location_customers"), 1)
-        self.start_tour(f"/odoo/action-stock.action_picking_tree_all/{delivery.id}",
-                        "serial_tracking_delivery_tour", login="admin")
+        delivery = picking(
+            warehouse.out_type_id,
+            warehouse.lot_stock_id,
+            self.env.ref("stock.stock_location_customers"),
+            1,
+        )
+        self.start_tour(
+            f"/odoo/action-stock.action_picking_tree_all/{delivery.id}",
+            "serial_tracking_delivery_tour",
+            login="admin",
+        )
         self.assertEqual(delivery.state, "done")
         sold = template.serial_ids.filtered(lambda lot: lot.serial_status == "sold")
         self.assertEqual(sold.name, "PHY-TOUR-0002")
         self.assertEqual(sold.customer_id, customer)
 
-        self.start_tour(f"/odoo/action-stock.product_template_action_product/{template.id}",
-                        "serial_tracking_physical_history_tour", login="admin")
+        self.start_tour(
+            f"/odoo/action-stock.product_template_action_product/{template.id}",
+            "serial_tracking_physical_history_tour",
+            login="admin",
+        )

@@ -1,3 +1,5 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Serial numbers from .xlsx, .csv and .txt files, as a person sees them.
 
 .xlsx: the first sheet; .csv: delimiter (``, ; tab |``) and encoding detected
@@ -10,9 +12,11 @@ nothing in it is a span.
 """
 
 import codecs
+import contextlib
 import csv
 import datetime
 import io
+import logging
 import zipfile
 
 from odoo.tools.translate import LazyTranslate
@@ -20,7 +24,11 @@ from odoo.tools.translate import LazyTranslate
 from .serial_errors import SerialInputError
 from .serial_text import _SEPARATORS
 
+_logger = logging.getLogger(__name__)
 _lt = LazyTranslate(__name__)
+# Plain Python without an environment: messages are lazy translations (_lt),
+# put in the user's language by the caller (SerialInputError.localized).
+# pylint: disable=prefer-env-translation
 
 #: Largest file accepted, in bytes.
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -36,10 +44,18 @@ MAX_CELL_LENGTH = 100_000
 #: Largest unpacked size of an .xlsx archive: guards against zip bombs.
 MAX_XLSX_UNPACKED_BYTES = 512 * 1024 * 1024
 #: Header texts (trimmed, any case) that mark the serial column.
-HEADERS = frozenset((
-    "serial", "serials", "serial number", "serial numbers", "serial no", "serial no.",
-    "serial_number", "lot/serial number",
-))
+HEADERS = frozenset(
+    (
+        "serial",
+        "serials",
+        "serial number",
+        "serial numbers",
+        "serial no",
+        "serial no.",
+        "serial_number",
+        "lot/serial number",
+    )
+)
 EXTENSIONS = (".xlsx", ".csv", ".txt")
 # Password-protected .xlsx files and old .xls workbooks are OLE2 compound files.
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -73,8 +89,8 @@ def read_serial_file(filename, content):
     if len(content) > MAX_FILE_BYTES:
         raise SerialInputError(
             _lt(
-                "%(file)s is %(size)s MB; the largest file accepted is %(max)s MB. Split "
-                "it into smaller files.",
+                "%(file)s is %(size)s MB; the largest file accepted is %(max)s MB. "
+                "Split it into smaller files.",
                 file=filename,
                 size=round(len(content) / 1024 / 1024, 1),
                 max=MAX_FILE_BYTES // 1024 // 1024,
@@ -112,8 +128,8 @@ def _too_long(filename):
 def _cell_too_long(filename, line):
     return SerialInputError(
         _lt(
-            "%(file)s has a cell over %(max)s characters near line %(line)s, or a quote "
-            "that is not closed; put one serial (or a few) per cell.",
+            "%(file)s has a cell over %(max)s characters near line %(line)s, or a "
+            "quote that is not closed; put one serial (or a few) per cell.",
             file=filename,
             max=MAX_CELL_LENGTH,
             line=line,
@@ -144,7 +160,9 @@ def _cell_text(value):
 
 def _serial_column(cells):
     """Index of the cell holding a serial header, or None."""
-    return next((index for index, cell in enumerate(cells) if cell.lower() in HEADERS), None)
+    return next(
+        (index for index, cell in enumerate(cells) if cell.lower() in HEADERS), None
+    )
 
 
 def _pick_column(rows, filename):
@@ -169,8 +187,9 @@ def _pick_column(rows, filename):
 def _damaged(filename):
     return SerialInputError(
         _lt(
-            "%(file)s cannot be read as an .xlsx workbook (it is damaged or not an Excel "
-            "file); open it in your spreadsheet program and save it again as .xlsx.",
+            "%(file)s cannot be read as an .xlsx workbook (it is damaged or not an "
+            "Excel file); open it in your spreadsheet program and save it again as "
+            ".xlsx.",
             file=filename,
         )
     )
@@ -182,8 +201,9 @@ def _read_xlsx(filename, content):
     if content.startswith(_OLE_MAGIC):
         raise SerialInputError(
             _lt(
-                "%(file)s is password-protected or an old .xls workbook; open it in your "
-                "spreadsheet program and save it without a password as .xlsx (or as .csv).",
+                "%(file)s is password-protected or an old .xls workbook; open it in "
+                "your spreadsheet program and save it without a password as .xlsx (or "
+                "as .csv).",
                 file=filename,
             )
         )
@@ -197,8 +217,8 @@ def _read_xlsx(filename, content):
             # checked first: loading reads shared strings
             raise SerialInputError(
                 _lt(
-                    "%(file)s unpacks to more than %(max)s MB; save the serial numbers alone "
-                    "in a smaller workbook or a .csv file.",
+                    "%(file)s unpacks to more than %(max)s MB; save the serial numbers "
+                    "alone in a smaller workbook or a .csv file.",
                     file=filename,
                     max=MAX_XLSX_UNPACKED_BYTES // 1024 // 1024,
                 )
@@ -208,9 +228,11 @@ def _read_xlsx(filename, content):
         except SerialInputError:
             raise
         except Exception:  # noqa: BLE001 anything unusual is left to openpyxl, which decides
-            pass
+            _logger.debug("%s: left to openpyxl", filename, exc_info=True)
     try:
-        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        workbook = openpyxl.load_workbook(
+            io.BytesIO(content), read_only=True, data_only=True
+        )
     except Exception as error:
         raise _damaged(filename) from error
     try:
@@ -251,8 +273,13 @@ def _xml_elements(archive, path, tag):
 
     with archive.open(path) as stream:
         for _event, element in etree.iterparse(
-            stream, events=("end",), tag=tag, resolve_entities=False, no_network=True,
-            load_dtd=False, huge_tree=False,
+            stream,
+            events=("end",),
+            tag=tag,
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            huge_tree=False,
         ):
             yield element
             element.clear()
@@ -264,13 +291,19 @@ def _xml_elements(archive, path, tag):
 def _xlsx_parts(archive):
     """Paths of the first worksheet, the shared strings and the styles."""
     workbook = "xl/workbook.xml"
-    sheet_id = next((sheet.get(f"{_DOC_RELS}id")
-                     for sheet in _xml_elements(archive, workbook, f"{_MAIN}sheet")), None)
+    sheet_id = next(
+        (
+            sheet.get(f"{_DOC_RELS}id")
+            for sheet in _xml_elements(archive, workbook, f"{_MAIN}sheet")
+        ),
+        None,
+    )
     if not sheet_id:
         raise _NotPlain
     parts = {}
-    for relation in _xml_elements(archive, "xl/_rels/workbook.xml.rels",
-                                  f"{_PACKAGE_RELS}Relationship"):
+    for relation in _xml_elements(
+        archive, "xl/_rels/workbook.xml.rels", f"{_PACKAGE_RELS}Relationship"
+    ):
         kind = (relation.get("Type") or "").removeprefix(_REL_TYPES)
         target = relation.get("Target") or ""
         if relation.get("TargetMode") == "External":
@@ -345,7 +378,9 @@ def _xlsx_cell_text(cell, shared, formatted):
         elif kind == "n":
             if int(cell.get("s") or 0) in formatted:
                 raise _NotPlain
-            number = float(text) if "." in text or "e" in text or "E" in text else int(text)
+            number = (
+                float(text) if "." in text or "e" in text or "E" in text else int(text)
+            )
             return _cell_text(number)
         elif kind == "b":
             return "TRUE" if int(text) else "FALSE"
@@ -373,8 +408,10 @@ def _xlsx_plain_column(archive, filename):
             if column is None or position == column:
                 cells[position] = cell
         if column is None:
-            texts = {position: _xlsx_cell_text(cell, shared, formatted)
-                     for position, cell in cells.items()}
+            texts = {
+                position: _xlsx_cell_text(cell, shared, formatted)
+                for position, cell in cells.items()
+            }
             if not any(texts.values()):
                 continue
             row_texts = [texts.get(position, "") for position in range(max(texts) + 1)]
@@ -406,12 +443,15 @@ def _xlsx_column(sheet, filename):
     if column is None:
         return []
     values = []
-    rows = sheet.iter_rows(min_row=first_row, min_col=column + 1, max_col=column + 1,
-                           values_only=True)
+    rows = sheet.iter_rows(
+        min_row=first_row, min_col=column + 1, max_col=column + 1, values_only=True
+    )
     for row_number, row in enumerate(rows, first_row):
         if row_number > MAX_FILE_ROWS:
             raise _too_many_rows(filename)
-        text = _cell_text(row[0]) if row else ""  # openpyxl cuts cells at 32,767 characters
+        text = (
+            _cell_text(row[0]) if row else ""
+        )  # openpyxl cuts cells at 32,767 characters
         if text:
             values.append(text)
     return values
@@ -437,10 +477,8 @@ def _decode(filename, content):
 
 
 def _decode_without_bom(content):
-    try:
+    with contextlib.suppress(UnicodeDecodeError):
         return content.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
     import chardet  # noqa: PLC0415
 
     guess = chardet.detect(content[:_SNIFF_CHARS]).get("encoding")
@@ -457,8 +495,8 @@ def _decode_without_bom(content):
 def _binary(filename):
     return SerialInputError(
         _lt(
-            "%(file)s looks binary (it contains NUL bytes), not a text file; export the "
-            "serial numbers as .csv, .txt or .xlsx.",
+            "%(file)s looks binary (it contains NUL bytes), not a text file; export "
+            "the serial numbers as .csv, .txt or .xlsx.",
             file=filename,
         )
     )
@@ -467,7 +505,8 @@ def _binary(filename):
 def _undecodable(filename):
     return SerialInputError(
         _lt(
-            "The text encoding of %(file)s cannot be recognised; save it again as UTF-8.",
+            "The text encoding of %(file)s cannot be recognised; save it again as "
+            "UTF-8.",
             file=filename,
         )
     )

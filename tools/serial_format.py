@@ -1,3 +1,5 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Auto-numbering formats: literal text plus tokens in ``[[ ]]``.
 
 Exactly one ``[[INCNUM,reset,digits,start]]``: reset NONE, DAILY, MONTHLY or
@@ -20,6 +22,9 @@ from .serial_errors import SerialInputError
 from .serial_text import FORMULA_PREFIXES, MAX_SERIAL_LENGTH, normalize_serial
 
 _lt = LazyTranslate(__name__)
+# Plain Python without an environment: messages are lazy translations (_lt),
+# put in the user's language by the caller (SerialInputError.localized).
+# pylint: disable=prefer-env-translation
 
 RESETS = ("NONE", "DAILY", "MONTHLY", "YEARLY")
 #: Date tokens and how many characters each gives.
@@ -42,7 +47,10 @@ _PERIOD_KEYS = {
     "MONTHLY": lambda day: f"{day.year:04d}-{day.month:02d}",
     "YEARLY": lambda day: f"{day.year:04d}",
 }
-_ALLOWED = "[[INCNUM,reset,digits,start]], [[DATE]], [[YEAR]], [[YY]], [[MONTH]], [[DAY]], [[REF]]"
+_ALLOWED = (
+    "[[INCNUM,reset,digits,start]], [[DATE]], [[YEAR]], [[YY]], [[MONTH]], [[DAY]], "
+    "[[REF]]"
+)
 
 
 @dataclass(frozen=True)
@@ -52,7 +60,9 @@ class RenderedParts:
 
     prefix: str  # text before the number
     suffix: str  # text after the number
-    period_key: str  # '' (NONE), 'YYYY-MM-DD' (DAILY), 'YYYY-MM' (MONTHLY), 'YYYY' (YEARLY)
+    period_key: (
+        str  # '' (NONE), 'YYYY-MM-DD' (DAILY), 'YYYY-MM' (MONTHLY), 'YYYY' (YEARLY)
+    )
     digits: int
     start: int
 
@@ -83,8 +93,8 @@ class SerialFormat:
             raise SerialInputError(
                 _lt(
                     "With the internal reference %(ref)s, the format %(format)s gives "
-                    "serials of %(length)s characters; the maximum is %(max)s. Shorten the "
-                    "reference or the format.",
+                    "serials of %(length)s characters; the maximum is %(max)s. Shorten "
+                    "the reference or the format.",
                     ref=ref,
                     format=self.text,
                     length=length,
@@ -95,8 +105,8 @@ class SerialFormat:
         if normalize_serial(sample) != sample:  # refuses control characters, formulas
             raise SerialInputError(
                 _lt(
-                    "The format %(format)s gives serials such as %(serial)r, which would "
-                    "change when saved; check the internal reference.",
+                    "The format %(format)s gives serials such as %(serial)r, which "
+                    "would change when saved; check the internal reference.",
                     format=self.text,
                     serial=sample,
                 )
@@ -113,7 +123,8 @@ class SerialFormat:
                     raise SerialInputError(
                         _lt(
                             "The format %(format)s uses [[REF]] but the product has no "
-                            "internal reference; set one on the product or remove [[REF]].",
+                            "internal reference; set one on the product or remove "
+                            "[[REF]].",
                             format=self.text,
                         )
                     )
@@ -129,13 +140,16 @@ def parse_format(text):
     text = unicodedata.normalize("NFC", text or "").strip()
     if not text:
         raise SerialInputError(
-            _lt("The serial number format is empty; write one such as SN-[[INCNUM,NONE,6]].")
+            _lt(
+                "The serial number format is empty; write one such as "
+                "SN-[[INCNUM,NONE,6]]."
+            )
         )
     if text.startswith(FORMULA_PREFIXES):
         raise SerialInputError(
             _lt(
-                "The format %(format)s starts with %(char)s, which spreadsheets run as a "
-                "formula; serial numbers cannot start with =, +, - or @.",
+                "The format %(format)s starts with %(char)s, which spreadsheets run as "
+                "a formula; serial numbers cannot start with =, +, - or @.",
                 format=text,
                 char=text[0],
             )
@@ -143,7 +157,7 @@ def parse_format(text):
     pieces, counters = [], []
     position = 0
     for match in _TOKEN.finditer(text):
-        _add_literal(pieces, text, text[position:match.start()])
+        _add_literal(pieces, text, text[position : match.start()])
         position = match.end()
         token = match.group(0)
         args = [arg.strip() for arg in match.group(1).split(",")]
@@ -154,48 +168,60 @@ def parse_format(text):
         elif name in DATE_TOKENS or name in OTHER_TOKENS:
             if len(args) > 1:
                 raise SerialInputError(
-                    _lt("%(token)s takes no arguments; write [[%(name)s]].", token=token,
-                        name=name)
+                    _lt(
+                        "%(token)s takes no arguments; write [[%(name)s]].",
+                        token=token,
+                        name=name,
+                    )
                 )
             pieces.append((name, None))
         else:
             raise SerialInputError(
-                _lt("Unknown token %(token)s. Allowed tokens: %(allowed)s.", token=token,
-                    allowed=_ALLOWED)
+                _lt(
+                    "Unknown token %(token)s. Allowed tokens: %(allowed)s.",
+                    token=token,
+                    allowed=_ALLOWED,
+                )
             )
     _add_literal(pieces, text, text[position:])
     if len(counters) != 1:
         raise SerialInputError(
             _lt(
-                "A format needs exactly one [[INCNUM,reset,digits]] token; %(format)s has "
-                "%(count)s.",
+                "A format needs exactly one [[INCNUM,reset,digits]] token; %(format)s "
+                "has %(count)s.",
                 format=text,
                 count=len(counters),
             )
         )
     _token, reset, digits, start = counters[0]
     split = next(i for i, piece in enumerate(pieces) if piece[0] == "INCNUM")
-    before, after = tuple(pieces[:split]), tuple(pieces[split + 1:])
-    if reset != "NONE" and not any(kind in DATE_TOKENS for kind, _value in before + after):
+    before, after = tuple(pieces[:split]), tuple(pieces[split + 1 :])
+    if reset != "NONE" and not any(
+        kind in DATE_TOKENS for kind, _value in before + after
+    ):
         raise SerialInputError(
             _lt(
-                "The format %(format)s resets its number %(reset)s but has no date in its "
-                "text, so it would repeat the same serials after each reset; add a date "
-                "token such as [[DATE]] or use reset NONE.",
+                "The format %(format)s resets its number %(reset)s but has no date in "
+                "its text, so it would repeat the same serials after each reset; add a "
+                "date token such as [[DATE]] or use reset NONE.",
                 format=text,
                 reset=reset,
             )
         )
     # [[REF]] is checked when rendered, as the reference is only known then
     length = digits + sum(
-        len(value) if kind == "text" else DATE_TOKENS[kind][1] if kind in DATE_TOKENS else 0
+        len(value)
+        if kind == "text"
+        else DATE_TOKENS[kind][1]
+        if kind in DATE_TOKENS
+        else 0
         for kind, value in before + after
     )
     if length > MAX_SERIAL_LENGTH:
         raise SerialInputError(
             _lt(
-                "The format %(format)s gives serials of %(length)s characters or more; the "
-                "maximum is %(max)s.",
+                "The format %(format)s gives serials of %(length)s characters or more; "
+                "the maximum is %(max)s.",
                 format=text,
                 length=length,
                 max=MAX_SERIAL_LENGTH,
@@ -211,19 +237,19 @@ def _add_literal(pieces, text, literal):
     if opening >= 0:
         raise SerialInputError(
             _lt(
-                "The format %(format)s has an unclosed [[ at %(fragment)s; every token is "
-                "written [[NAME]].",
+                "The format %(format)s has an unclosed [[ at %(fragment)s; every token "
+                "is written [[NAME]].",
                 format=text,
-                fragment=literal[opening:opening + 30],
+                fragment=literal[opening : opening + 30],
             )
         )
     if closing >= 0:
         raise SerialInputError(
             _lt(
-                "The format %(format)s has a stray ]] after %(fragment)s; every token is "
-                "written [[NAME]].",
+                "The format %(format)s has a stray ]] after %(fragment)s; every token "
+                "is written [[NAME]].",
                 format=text,
-                fragment=literal[max(closing - 28, 0):closing + 2],
+                fragment=literal[max(closing - 28, 0) : closing + 2],
             )
         )
     for char in literal:
@@ -243,7 +269,8 @@ def _parse_incnum(token, args):
     if not 2 <= len(args) <= 3:
         raise SerialInputError(
             _lt(
-                "%(token)s: write [[INCNUM,reset,digits]] or [[INCNUM,reset,digits,start]], "
+                "%(token)s: write [[INCNUM,reset,digits]] or "
+                "[[INCNUM,reset,digits,start]], "
                 "for example [[INCNUM,DAILY,4,1]].",
                 token=token,
             )
@@ -252,14 +279,17 @@ def _parse_incnum(token, args):
     if reset not in RESETS:
         raise SerialInputError(
             _lt(
-                "%(token)s: the reset %(reset)s is unknown; use NONE, DAILY, MONTHLY or "
-                "YEARLY.",
+                "%(token)s: the reset %(reset)s is unknown; use NONE, DAILY, MONTHLY "
+                "or YEARLY.",
                 token=token,
                 reset=args[0] or "''",
             )
         )
     digits = args[1]
-    if not (digits.isascii() and digits.isdigit()) or not 1 <= int(digits) <= MAX_DIGITS:
+    if (
+        not (digits.isascii() and digits.isdigit())
+        or not 1 <= int(digits) <= MAX_DIGITS
+    ):
         raise SerialInputError(
             _lt(
                 "%(token)s: digits (the zero padding) must be a whole number from 1 to "

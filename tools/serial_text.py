@@ -1,3 +1,5 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Pasted or scanned serial lists, spans, generation and collapsed display."""
 
 import re
@@ -9,6 +11,9 @@ from odoo.tools.translate import LazyTranslate
 from .serial_errors import SerialInputError
 
 _lt = LazyTranslate(__name__)
+# Plain Python without an environment: messages are lazy translations (_lt),
+# put in the user's language by the caller (SerialInputError.localized).
+# pylint: disable=prefer-env-translation
 
 #: Serials one entry (a paste, a span, a generation, a file) may hold, counted
 #: after spans are expanded and before repeats are dropped.
@@ -69,8 +74,8 @@ def normalize_serial(value):
     if value.startswith(FORMULA_PREFIXES):
         raise SerialInputError(
             _lt(
-                "Serial number %(serial)s starts with %(char)s, which spreadsheets run as "
-                "a formula; serial numbers cannot start with =, +, - or @.",
+                "Serial number %(serial)s starts with %(char)s, which spreadsheets run "
+                "as a formula; serial numbers cannot start with =, +, - or @.",
                 serial=value,
                 char=value[0],
             )
@@ -102,7 +107,10 @@ class _Span:
 
     def expand(self):
         prefix, width, suffix = self.prefix, self.width, self.suffix
-        return [f"{prefix}{number:0{width}d}{suffix}" for number in range(self.first, self.last + 1)]
+        return [
+            f"{prefix}{number:0{width}d}{suffix}"
+            for number in range(self.first, self.last + 1)
+        ]
 
 
 def split_last_number(value):
@@ -120,7 +128,8 @@ def _too_many(count):
     return SerialInputError(
         _lt(
             "This entry gives %(count)s serial numbers (spans expanded, repeats "
-            "included); one entry holds at most %(max)s. Split it into several entries.",
+            "included); one entry holds at most %(max)s. Split it into several "
+            "entries.",
             count=count,
             max=MAX_SERIALS_PER_ENTRY,
         )
@@ -144,8 +153,8 @@ def _make_span(item, prefix, first_digits, last_digits, suffix):
     if span.last < span.first:
         raise SerialInputError(
             _lt(
-                "The span %(item)s is reversed: the first serial must be lower than the "
-                "last.",
+                "The span %(item)s is reversed: the first serial must be lower than "
+                "the last.",
                 item=item,
             )
         )
@@ -161,8 +170,10 @@ def _make_span(item, prefix, first_digits, last_digits, suffix):
         )
     # the ends bound every serial of the span: the last is the longest, and the
     # prefix and suffix are the same for all
-    for end in (f"{prefix}{span.first:0{span.width}d}{suffix}",
-                f"{prefix}{span.last:0{span.width}d}{suffix}"):
+    for end in (
+        f"{prefix}{span.first:0{span.width}d}{suffix}",
+        f"{prefix}{span.last:0{span.width}d}{suffix}",
+    ):
         if normalize_serial(end) != end:
             raise _invalid_span(item)
     return span
@@ -195,8 +206,8 @@ def parse_item(item):
     if not last_parts or (last_parts[0], last_parts[2]) != (prefix, suffix):
         raise SerialInputError(
             _lt(
-                "The span %(item)s mixes different serials: %(first)s and %(last)s must "
-                "differ only in their last number.",
+                "The span %(item)s mixes different serials: %(first)s and %(last)s "
+                "must differ only in their last number.",
                 item=item,
                 first=first,
                 last=last,
@@ -245,7 +256,7 @@ def _collect(items, read):
         if total > MAX_SERIALS_PER_ENTRY:
             # keep validating and counting, without expanding, to report the total
             continue
-        for serial in (parsed.expand() if is_span else (parsed,)):
+        for serial in parsed.expand() if is_span else (parsed,):
             if serial in seen:
                 duplicate_count += 1
                 repeated[serial] = None
@@ -268,35 +279,50 @@ def generate_serials(prefix="", start=1, count=None, end=None, padding=0, suffix
     """
     if not _whole_number(start, 0):
         raise SerialInputError(
-            _lt("The start number must be a whole number of 0 or more, not %(value)r.",
-                value=start)
+            _lt(
+                "The start number must be a whole number of 0 or more, not %(value)r.",
+                value=start,
+            )
         )
     if not _whole_number(padding, 0) or padding > MAX_SERIAL_LENGTH:
         raise SerialInputError(
-            _lt("The digits (zero padding) must be a whole number from 0 to %(max)s, not "
-                "%(value)r.", max=MAX_SERIAL_LENGTH, value=padding)
+            _lt(
+                "The digits (zero padding) must be a whole number from 0 to %(max)s, "
+                "not %(value)r.",
+                max=MAX_SERIAL_LENGTH,
+                value=padding,
+            )
         )
     if (count is None) == (end is None):
         raise SerialInputError(
-            _lt("Give either how many serials to generate or the last number, not both.")
+            _lt(
+                "Give either how many serials to generate or the last number, not both."
+            )
         )
     if end is not None:
         if not _whole_number(end, start):
             raise SerialInputError(
-                _lt("The last number (%(end)r) must be a whole number not lower than the "
-                    "start (%(start)s).", end=end, start=start)
+                _lt(
+                    "The last number (%(end)r) must be a whole number not lower than "
+                    "the start (%(start)s).",
+                    end=end,
+                    start=start,
+                )
             )
         count = end - start + 1
     if not _whole_number(count, 1):
         raise SerialInputError(
-            _lt("Say how many serials to generate: a whole number of 1 or more, not "
-                "%(value)r.", value=count)
+            _lt(
+                "Say how many serials to generate: a whole number of 1 or more, not "
+                "%(value)r.",
+                value=count,
+            )
         )
     if count > MAX_SERIALS_PER_ENTRY:
         raise SerialInputError(
             _lt(
-                "Generating %(count)s serial numbers is too many; one entry holds at most "
-                "%(max)s. Generate them in several entries.",
+                "Generating %(count)s serial numbers is too many; one entry holds at "
+                "most %(max)s. Generate them in several entries.",
                 count=count,
                 max=MAX_SERIALS_PER_ENTRY,
             )
@@ -304,12 +330,17 @@ def generate_serials(prefix="", start=1, count=None, end=None, padding=0, suffix
     prefix = unicodedata.normalize("NFC", prefix or "").lstrip()
     suffix = unicodedata.normalize("NFC", suffix or "").rstrip()
     span = _Span(prefix, start, start + count - 1, padding, suffix)
-    for serial in (f"{prefix}{span.first:0{padding}d}{suffix}",
-                   f"{prefix}{span.last:0{padding}d}{suffix}"):
+    for serial in (
+        f"{prefix}{span.first:0{padding}d}{suffix}",
+        f"{prefix}{span.last:0{padding}d}{suffix}",
+    ):
         if normalize_serial(serial) != serial:
             raise SerialInputError(
-                _lt("The prefix or suffix gives serials such as %(serial)r that change "
-                    "when cleaned up; retype them.", serial=serial)
+                _lt(
+                    "The prefix or suffix gives serials such as %(serial)r that change "
+                    "when cleaned up; retype them.",
+                    serial=serial,
+                )
             )
     return span.expand()
 
@@ -334,8 +365,13 @@ class SerialRange:
     def expand(self):
         if self.count == 1:
             return [self.first]
-        return _Span(self.prefix, self.start, self.start + self.count - 1, self.width,
-                     self.suffix).expand()
+        return _Span(
+            self.prefix,
+            self.start,
+            self.start + self.count - 1,
+            self.width,
+            self.suffix,
+        ).expand()
 
 
 def collapse_serials(serials):
@@ -351,8 +387,13 @@ def collapse_serials(serials):
         if parts:
             prefix, digits, suffix = parts
             number = int(digits)
-            if (run and run[0] == prefix and run[1] == len(digits) and run[2] == suffix
-                    and number == run[3] + run[4]):
+            if (
+                run
+                and run[0] == prefix
+                and run[1] == len(digits)
+                and run[2] == suffix
+                and number == run[3] + run[4]
+            ):
                 run[4] += 1
                 continue
         if run:
@@ -386,7 +427,7 @@ def format_collapsed(serials, limit=None, more="… (+%(count)s more)"):
     ranges, then ``more`` (``… (+N more)``) for the ranges left out. Models
     pass ``more`` translated into the user's language."""
     ranges = collapse_serials(serials)
-    shown = ranges if limit is None else ranges[:max(limit, 0)]
+    shown = ranges if limit is None else ranges[: max(limit, 0)]
     pieces = [str(serial_range) for serial_range in shown]
     if len(ranges) > len(shown):
         pieces.append(more % {"count": len(ranges) - len(shown)})

@@ -1,2 +1,4 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from . import serial_add_wizard
 from . import serial_entry_wizard

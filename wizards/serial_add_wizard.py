@@ -1,3 +1,5 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -22,10 +24,11 @@ class SerialAddWizard(models.TransientModel):
         "stock.location",
         string="Location",
         required=True,
-        domain="[('usage', '=', 'internal'), ('company_id', 'in', (company_id, False))]",
+        domain="[('usage', '=', 'internal'), "
+        "('company_id', 'in', (company_id, False))]",
         default=lambda self: self._default_location(),
     )
-    condition_notes = fields.Text(string="Condition Notes")
+    condition_notes = fields.Text()
 
     @api.model
     def _default_location(self):

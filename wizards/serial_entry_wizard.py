@@ -1,3 +1,5 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
 
 from odoo import api, fields, models
@@ -33,7 +35,9 @@ class SerialEntryWizard(models.TransientModel):
     _description = "Serial Number Entry"
 
     mode = fields.Selection(
-        [("add", "Units come in"), ("remove", "Units go out")], required=True, readonly=True
+        [("add", "Units come in"), ("remove", "Units go out")],
+        required=True,
+        readonly=True,
     )
     target_model = fields.Char(readonly=True)
     target_id = fields.Many2oneReference(model_field="target_model", readonly=True)
@@ -44,19 +48,23 @@ class SerialEntryWizard(models.TransientModel):
     location_id = fields.Many2one(
         "stock.location",
         string="Location",
-        domain="[('usage', '=', 'internal'), ('company_id', 'in', (company_id, False))]",
+        domain="[('usage', '=', 'internal'), "
+        "('company_id', 'in', (company_id, False))]",
     )
     required_count = fields.Integer(string="Quantity")
     count_fixed = fields.Boolean(readonly=True)
-    purpose = fields.Char(readonly=True, help="Technical: what the target does with the serials.")
+    purpose = fields.Char(
+        readonly=True, help="Technical: what the target does with the serials."
+    )
     # add mode: the entry, one serial per line
     serial_names = fields.Text()
     paste_text = fields.Text(string="Paste or Scan")
     # the user's last choice comes back as a personal default (ir.default)
     read_ranges = fields.Boolean(
-        string="Read ranges", default=True,
+        string="Read ranges",
+        default=True,
         help="Read 1000-1234 and SN-0001..SN-0250 in a paste as spans of serials. "
-             "Turn off to enter such an item (2024-5000) as one serial.",
+        "Turn off to enter such an item (2024-5000) as one serial.",
     )
     gen_prefix = fields.Char(string="Prefix")
     gen_start = fields.Integer(string="Start", default=1)
@@ -75,8 +83,10 @@ class SerialEntryWizard(models.TransientModel):
     # feedback
     entered_count = fields.Integer(compute="_compute_entry_summary")
     count_label = fields.Char(compute="_compute_entry_summary")
-    serials_display = fields.Text(string="Serial Numbers", compute="_compute_entry_summary")
-    show_all = fields.Boolean(string="Show All")
+    serials_display = fields.Text(
+        string="Serial Numbers", compute="_compute_entry_summary"
+    )
+    show_all = fields.Boolean()
     last_message = fields.Text(readonly=True)
     problem = fields.Text(readonly=True)
     can_confirm = fields.Boolean(compute="_compute_entry_summary")
@@ -92,9 +102,13 @@ class SerialEntryWizard(models.TransientModel):
         for wizard in self:
             domain = wizard._available_domain()
             wizard.available_lot_domain = domain
-            wizard.available_count = Lot.search_count(domain) if wizard.mode == "remove" else 0
+            wizard.available_count = (
+                Lot.search_count(domain) if wizard.mode == "remove" else 0
+            )
 
-    @api.depends("serial_names", "selected_lot_ids", "required_count", "show_all", "problem")
+    @api.depends(
+        "serial_names", "selected_lot_ids", "required_count", "show_all", "problem"
+    )
     def _compute_entry_summary(self):
         for wizard in self:
             if wizard.mode == "remove":
@@ -110,7 +124,9 @@ class SerialEntryWizard(models.TransientModel):
             else:
                 wizard.serials_display = format_serials(self.env, names, limit=200)
             wizard.can_confirm = (
-                bool(names) and len(names) == wizard.required_count and not wizard.problem
+                bool(names)
+                and len(names) == wizard.required_count
+                and not wizard.problem
             )
 
     def write(self, vals):
@@ -120,7 +136,10 @@ class SerialEntryWizard(models.TransientModel):
 
     def _remember_read_ranges(self, read_ranges):
         Default = self.env["ir.default"]
-        if Default._get_model_defaults(self._name).get("read_ranges", True) != read_ranges:
+        if (
+            Default._get_model_defaults(self._name).get("read_ranges", True)
+            != read_ranges
+        ):
             # an internal user may set their own defaults (base's ir.default rules)
             Default.set(self._name, "read_ranges", read_ranges, user_id=True)
 
@@ -128,8 +147,17 @@ class SerialEntryWizard(models.TransientModel):
     # Opening, for callers
     # ------------------------------------------------------------------
     @api.model
-    def _open_for(self, target, mode, product, required_count=0, location=False,
-                  count_fixed=True, title=None, purpose=False):
+    def _open_for(
+        self,
+        target,
+        mode,
+        product,
+        required_count=0,
+        location=False,
+        count_fixed=True,
+        title=None,
+        purpose=False,
+    ):
         vals = {
             "mode": mode,
             "target_model": target._name,
@@ -142,20 +170,26 @@ class SerialEntryWizard(models.TransientModel):
         }
         wizard = self.create(vals)
         if mode == "add" and product.serial_auto_number and required_count:
-            wizard._append(product.product_tmpl_id._serial_generate_from_format(required_count))
+            wizard._append(
+                product.product_tmpl_id._serial_generate_from_format(required_count)
+            )
         return wizard._reopen(title)
 
     def _reopen(self, title=None):
         self.ensure_one()
         return {
             "type": "ir.actions.act_window",
-            "name": title or self.env._("Serial Numbers: %(product)s", product=self.product_id.display_name),
+            "name": title
+            or self.env._(
+                "Serial Numbers: %(product)s", product=self.product_id.display_name
+            ),
             "res_model": self._name,
             "res_id": self.id,
             "view_mode": "form",
             "views": [(False, "form")],
             "target": "new",
-            # not the caller's context: a list's defaults and orderings do not apply here
+            # not the caller's context: a list's defaults and orderings do not
+            # apply here
             "context": {"dialog_size": "large"},
         }
 
@@ -184,7 +218,8 @@ class SerialEntryWizard(models.TransientModel):
         if len(entry) > MAX_SERIALS_PER_ENTRY:
             raise UserError(
                 self.env._(
-                    "An entry holds at most %(max)s serial numbers; this one would hold %(count)s.",
+                    "An entry holds at most %(max)s serial numbers; this one would "
+                    "hold %(count)s.",
                     max=MAX_SERIALS_PER_ENTRY,
                     count=len(entry),
                 )
@@ -195,12 +230,16 @@ class SerialEntryWizard(models.TransientModel):
                 self.env._(
                     "%(count)s duplicates removed: %(serials)s",
                     count=len(repeated),
-                    serials=format_serials(self.env, list(dict.fromkeys(repeated)), limit=20),
+                    serials=format_serials(
+                        self.env, list(dict.fromkeys(repeated)), limit=20
+                    ),
                 )
             )
         if notice:
             messages.append(notice)
-        self.write({"serial_names": "\n".join(entry), "last_message": "\n".join(messages)})
+        self.write(
+            {"serial_names": "\n".join(entry), "last_message": "\n".join(messages)}
+        )
         self._check_existing()
 
     def _target(self):
@@ -235,7 +274,9 @@ class SerialEntryWizard(models.TransientModel):
             raise UserError(error.localized(self.env)) from error
 
     def _parse_pasted(self):
-        return self._run_parser(parse_serial_text, self.paste_text or "", self.read_ranges)
+        return self._run_parser(
+            parse_serial_text, self.paste_text or "", self.read_ranges
+        )
 
     def _span_notice(self, spans):
         """Which pasted items were read as spans, so that a serial such as
@@ -243,12 +284,17 @@ class SerialEntryWizard(models.TransientModel):
         if not spans:
             return ""
         named = [
-            self.env._("%(item)s read as a span of %(count)s serials",
-                       item=item, count=formatLang(self.env, count, digits=0))
+            self.env._(
+                "%(item)s read as a span of %(count)s serials",
+                item=item,
+                count=formatLang(self.env, count, digits=0),
+            )
             for item, count in spans[:SPAN_NOTICE_LIMIT]
         ]
         if len(spans) > SPAN_NOTICE_LIMIT:
-            named.append(self.env._("… (+%(count)s more)", count=len(spans) - SPAN_NOTICE_LIMIT))
+            named.append(
+                self.env._("… (+%(count)s more)", count=len(spans) - SPAN_NOTICE_LIMIT)
+            )
         return self.env._(
             "%(spans)s. To enter such an item as one serial, turn off Read ranges.",
             spans="; ".join(named),
@@ -279,8 +325,14 @@ class SerialEntryWizard(models.TransientModel):
         self.ensure_one()
         count = self.format_count or (self.required_count - self.entered_count)
         if count <= 0:
-            raise UserError(self.env._("Say how many serial numbers to take from the format."))
-        self._append(self.product_id.product_tmpl_id._serial_generate_from_format(count, self.company_id))
+            raise UserError(
+                self.env._("Say how many serial numbers to take from the format.")
+            )
+        self._append(
+            self.product_id.product_tmpl_id._serial_generate_from_format(
+                count, self.company_id
+            )
+        )
         return self._reopen()
 
     def action_import_file(self):
@@ -288,7 +340,9 @@ class SerialEntryWizard(models.TransientModel):
         if not self.import_file:
             raise UserError(self.env._("Choose a file to import first."))
         values = self._run_parser(
-            read_serial_file, self.import_filename or "", base64.b64decode(self.import_file)
+            read_serial_file,
+            self.import_filename or "",
+            base64.b64decode(self.import_file),
         )
         parsed = self._run_parser(parse_serial_values, values)
         self._append(parsed.serials, parsed.duplicates)
@@ -298,8 +352,12 @@ class SerialEntryWizard(models.TransientModel):
     def action_clear(self):
         self.ensure_one()
         self.write(
-            {"serial_names": False, "selected_lot_ids": [fields.Command.clear()],
-             "last_message": False, "problem": False}
+            {
+                "serial_names": False,
+                "selected_lot_ids": [fields.Command.clear()],
+                "last_message": False,
+                "problem": False,
+            }
         )
         return self._reopen()
 
@@ -330,14 +388,20 @@ class SerialEntryWizard(models.TransientModel):
                 self.env._(
                     "These serial numbers are not available%(where)s: %(serials)s.",
                     where=self.location_id
-                    and self.env._(" at %(location)s", location=self.location_id.display_name)
+                    and self.env._(
+                        " at %(location)s", location=self.location_id.display_name
+                    )
                     or "",
                     serials=format_serials(self.env, missing, limit=20),
                 )
             )
-        self.write({"selected_lot_ids": [fields.Command.link(lot.id) for lot in found],
-                    "paste_text": False,
-                    "last_message": self._span_notice(parsed.spans) or False})
+        self.write(
+            {
+                "selected_lot_ids": [fields.Command.link(lot.id) for lot in found],
+                "paste_text": False,
+                "last_message": self._span_notice(parsed.spans) or False,
+            }
+        )
         return self._reopen()
 
     def action_select_all(self):
@@ -352,7 +416,8 @@ class SerialEntryWizard(models.TransientModel):
         missing = self.required_count - len(self.selected_lot_ids)
         if missing > 0:
             lots = self.env["stock.lot"].search(
-                self._available_domain() + [("id", "not in", self.selected_lot_ids.ids)],
+                self._available_domain()
+                + [("id", "not in", self.selected_lot_ids.ids)],
                 order="date_received asc, id asc",
                 limit=missing,
             )

@@ -9,7 +9,11 @@ SWITCHED = {"created": 0, "written": 0, "switched_off": 0}
 def _as_track_serials(vals):
     """The values a consultant would set for Odoo's ``tracking='serial'``."""
     if vals.get("tracking") == "serial":
-        return {**vals, "serial_tracking_enabled": True, "serial_tracking_mode": "physical"}
+        return {
+            **vals,
+            "serial_tracking_enabled": True,
+            "serial_tracking_mode": "physical",
+        }
     return vals
 
 
@@ -19,7 +23,9 @@ class ProductTemplate(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         vals_list = [_as_track_serials(vals) for vals in vals_list]
-        SWITCHED["created"] += sum(1 for vals in vals_list if vals.get("serial_tracking_enabled"))
+        SWITCHED["created"] += sum(
+            1 for vals in vals_list if vals.get("serial_tracking_enabled")
+        )
         return super().create(vals_list)
 
     def write(self, vals):
@@ -33,7 +39,9 @@ class ProductTemplate(models.Model):
             # a test that takes serial tracking (or stock) away switches Track
             # Serials off first, as a consultant would
             SWITCHED["switched_off"] += len(self)
-            self.filtered("serial_tracking_enabled").write({"serial_tracking_enabled": False})
+            self.filtered("serial_tracking_enabled").write(
+                {"serial_tracking_enabled": False}
+            )
         return super().write(vals)
 
 

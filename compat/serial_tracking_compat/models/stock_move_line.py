@@ -2,7 +2,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import models
 
-from odoo.addons.serial_tracking.models.product_template import tracks_serials_physically
+from odoo.addons.serial_tracking.models.product_template import (
+    tracks_serials_physically,
+)
 
 # Validations of Track Serials lines: through the speed path, or Odoo's code.
 # Counted where the speed path decides, not by extending _action_done: the
