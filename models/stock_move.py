@@ -7,8 +7,13 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from .product_template import tracks_serials_physically
+from .stock_lot import (
+    AVAILABLE_STATUSES,
+    QUIET_CONTEXT,
+    format_serials,
+    trusted_serial_flow,
+)
 from .stock_speed_path import out_move_lines, reserve_units, speed_path_enabled
-from .stock_lot import AVAILABLE_STATUSES, QUIET_CONTEXT, format_serials, trusted_serial_flow
 
 INTERNAL_USAGES = ("internal", "transit")
 SERIAL_FACT_FIELDS = (
@@ -39,6 +44,7 @@ SerialLineFact = namedtuple(
     ),
 )
 
+
 def serial_line_facts(env, where):
     """Facts about move lines of Track Serials products in physical mode that
     the stock rules and the history need, read with one query (tens of
@@ -67,6 +73,7 @@ def serial_line_facts(env, where):
     tracked = set(products.filtered(tracks_serials_physically).ids)
     return [fact for fact in facts if fact.product_id in tracked]
 
+
 def classify_move(source_usage, destination_usage):
     """The history event and the status a unit gets when it moves between
     locations of these usages (status None: unchanged)."""
@@ -89,6 +96,7 @@ def classify_move(source_usage, destination_usage):
             "production": ("CONSUME", "consumed"),
         }.get(destination_usage, ("ADJUST", "scrapped"))
     return ("MOVE", None)
+
 
 class StockMove(models.Model):
     _inherit = "stock.move"

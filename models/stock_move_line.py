@@ -1,3 +1,5 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import defaultdict
 
 from odoo import api, models
@@ -13,7 +15,6 @@ from .stock_speed_path import (
     putaway_is_destination,
     serial_quant_batch,
 )
-
 
 
 class StockMoveLine(models.Model):
@@ -88,7 +89,7 @@ class StockMoveLine(models.Model):
         Odoo's code does the work."""
         return action_done_batched(self, batch, known_rows)
 
-    def _serial_check_stock_rules(self):
+    def _serial_check_stock_rules(self):  # noqa: C901 - one rule, told step by step
         """Where Odoo stays silent: a serial cannot come in while it is in stock
         in its company, and cannot leave a place where it is not. Runs on the
         lines Odoo validates (unpicked lines already dropped); a unit that
@@ -234,8 +235,11 @@ class StockMoveLine(models.Model):
         # Odoo asks each line's destination where to put the unit (a second
         # for 10,000 serials); a destination without putaway rules answers
         # itself, which the lines of a Track Serials move already go to.
-        if self and not self.env.context.get("avoid_putaway_rules") \
-                and putaway_is_destination(self):
+        if (
+            self
+            and not self.env.context.get("avoid_putaway_rules")
+            and putaway_is_destination(self)
+        ):
             return None
         return super()._apply_putaway_strategy()
 

@@ -1,8 +1,16 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, models
 from odoo.tools import float_compare
 
 from .product_template import tracks_serials_physically
-from .stock_speed_path import _QUANT_BATCH, quant_digits, reserve_quantity, speed_path_enabled
+from .stock_speed_path import (
+    _QUANT_BATCH,
+    quant_digits,
+    reserve_quantity,
+    speed_path_enabled,
+)
+
 
 class StockQuant(models.Model):
     _inherit = "stock.quant"
@@ -134,4 +142,3 @@ class StockQuant(models.Model):
                 strict=strict,
             )
         return reserve_quantity(self.sudo(), product_id, location_id, quantity, uom_id)
-

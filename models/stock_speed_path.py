@@ -46,7 +46,14 @@ from contextvars import ContextVar
 
 from odoo import fields
 from odoo.exceptions import ConcurrencyError, UserError
-from odoo.tools import SQL, OrderedSet, float_compare, float_is_zero, float_round, split_every
+from odoo.tools import (
+    SQL,
+    OrderedSet,
+    float_compare,
+    float_is_zero,
+    float_round,
+    split_every,
+)
 
 from .product_template import tracks_serials_physically
 
@@ -54,8 +61,17 @@ SPEED_PATH_PARAM = "serial_tracking.speed_path"
 
 # the stored values of move lines that Odoo's _action_done works with
 SERIAL_LINE_COLUMNS = (
-    "move_id", "product_id", "lot_id", "location_id", "location_dest_id", "quantity",
-    "quantity_product_uom", "product_uom_id", "package_id", "result_package_id", "owner_id",
+    "move_id",
+    "product_id",
+    "lot_id",
+    "location_id",
+    "location_dest_id",
+    "quantity",
+    "quantity_product_uom",
+    "product_uom_id",
+    "package_id",
+    "result_package_id",
+    "owner_id",
 )
 SerialLineRow = namedtuple("SerialLineRow", ("id", *SERIAL_LINE_COLUMNS))
 
@@ -207,7 +223,8 @@ class SerialQuantBatch:
             if (key[0], key[1]) in untracked or len(found) > 1:
                 continue
             quant_id, quantity, reserved, in_date, counted, counted_set = (
-                found[0] if found else (None, None, 0.0, False, 0.0, False))
+                found[0] if found else (None, None, 0.0, False, 0.0, False)
+            )
             self.states[key] = {
                 "quant_id": quant_id,
                 "quantity": quantity or 0.0,
@@ -352,8 +369,10 @@ class SerialQuantBatch:
             Quant.browse(quant_ids).write(dict(items))
         if creates:
             created = create_quants(Quant, creates)
-            for quant, vals in zip(created, creates):
-                state = self.states[vals["product_id"], vals["location_id"], vals["lot_id"]]
+            for quant, vals in zip(created, creates, strict=False):
+                state = self.states[
+                    vals["product_id"], vals["location_id"], vals["lot_id"]
+                ]
                 state["quant_id"] = quant.id
                 state["written"] = {
                     name: vals[name]
@@ -390,36 +409,56 @@ def reserve_quantity(Quant, product_id, location_id, quantity, uom_id):
         return float_compare(value1, value2, precision_digits=digits)
 
     quants = Quant._gather(product_id, location_id, qty=quantity)
-    columns = ["quantity", "reserved_quantity", "location_id", "lot_id", "package_id",
-               "owner_id"]
+    columns = [
+        "quantity",
+        "reserved_quantity",
+        "location_id",
+        "lot_id",
+        "package_id",
+        "owner_id",
+    ]
     quants.flush_recordset(columns)
-    Quant.env.cr.execute(SQL(
-        "SELECT id, %s FROM stock_quant WHERE id = ANY(%s)",
-        SQL(", ").join(map(SQL.identifier, columns)), quants.ids,
-    ))
+    Quant.env.cr.execute(
+        SQL(
+            "SELECT id, %s FROM stock_quant WHERE id = ANY(%s)",
+            SQL(", ").join(map(SQL.identifier, columns)),
+            quants.ids,
+        )
+    )
     # a quant created by a reservation alone has no quantity (NULL)
-    values = {quant_id: (on_hand or 0.0, reserved or 0.0, *place)
-              for quant_id, on_hand, reserved, *place in Quant.env.cr.fetchall()}
+    values = {
+        quant_id: (on_hand or 0.0, reserved or 0.0, *place)
+        for quant_id, on_hand, reserved, *place in Quant.env.cr.fetchall()
+    }
     rows = [(quant, *values[quant.id]) for quant in quants]
     # _get_available_quantity: what is free per serial (and without serial),
     # counting only what is positive
     free_by_lot = defaultdict(float)
     for _quant, on_hand, reserved, _location, lot, _package, _owner in rows:
         free_by_lot[lot or "untracked"] += on_hand - reserved
-    available_quantity = sum(free for free in free_by_lot.values() if compare(free, 0) > 0)
+    available_quantity = sum(
+        free for free in free_by_lot.values() if compare(free, 0) > 0
+    )
     packaging_uom = Quant.env.context.get("packaging_uom_id")
-    if packaging_uom and product_id.product_tmpl_id.categ_id.packaging_reserve_method == "full":
-        available_quantity = packaging_uom._check_qty(available_quantity, product_id.uom_id, "DOWN")
+    if (
+        packaging_uom
+        and product_id.product_tmpl_id.categ_id.packaging_reserve_method == "full"
+    ):
+        available_quantity = packaging_uom._check_qty(
+            available_quantity, product_id.uom_id, "DOWN"
+        )
     quantity = min(quantity, available_quantity)
     if uom_id and product_id.uom_id != uom_id:
         quantity_move_uom = product_id.uom_id._compute_quantity(
-            quantity, uom_id, rounding_method="DOWN")
+            quantity, uom_id, rounding_method="DOWN"
+        )
         quantity = uom_id._compute_quantity(
-            quantity_move_uom, product_id.uom_id, rounding_method="HALF-UP")
+            quantity_move_uom, product_id.uom_id, rounding_method="HALF-UP"
+        )
     if compare(quantity, int(quantity)) != 0 or compare(quantity, 0) <= 0:
         return []
-    available_quantity = (
-        sum(row[1] for row in rows if compare(row[1], 0) > 0) - sum(row[2] for row in rows)
+    available_quantity = sum(row[1] for row in rows if compare(row[1], 0) > 0) - sum(
+        row[2] for row in rows
     )
     negative_free = defaultdict(float)
     for _quant, on_hand, reserved, *place in rows:
@@ -441,8 +480,9 @@ def reserve_quantity(Quant, product_id, location_id, quantity, uom_id):
         reserved_quants.append((quant, free))
         quantity -= free
         available_quantity -= free
-        if float_is_zero(quantity, precision_digits=digits) or \
-                float_is_zero(available_quantity, precision_digits=digits):
+        if float_is_zero(quantity, precision_digits=digits) or float_is_zero(
+            available_quantity, precision_digits=digits
+        ):
             break
     return reserved_quants
 
@@ -457,61 +497,114 @@ def create_quants(Quant, vals_list):
     INSERT: Odoo's ``create`` makes them one at a time (about 1 ms each).
     Only the quant fields of Odoo's stock and stock_account are known
     here; when another module stores more, ``create`` does the work."""
-    if Quant._is_inventory_mode() or set(stored_quant_fields(Quant)) - SERIAL_QUANT_COLUMNS:
-        return Quant.create([{"inventory_quantity_set": False, **vals} for vals in vals_list])
-    locations = Quant.env["stock.location"].browse({vals["location_id"] for vals in vals_list})
+    if (
+        Quant._is_inventory_mode()
+        or set(stored_quant_fields(Quant)) - SERIAL_QUANT_COLUMNS
+    ):
+        return Quant.create(
+            [{"inventory_quantity_set": False, **vals} for vals in vals_list]
+        )
+    locations = Quant.env["stock.location"].browse(
+        {vals["location_id"] for vals in vals_list}
+    )
     company_of = {location.id: location.company_id.id or None for location in locations}
     # Odoo's _compute_inventory_date: only internal and transit quants get one
-    next_count_of = {location.id: location._get_next_inventory_date() or None
-                     for location in locations}
+    next_count_of = {
+        location.id: location._get_next_inventory_date() or None
+        for location in locations
+    }
     defaults = Quant.default_get(["reserved_quantity", "in_date"])
     now, uid = Quant.env.cr.now(), Quant.env.uid
-    columns = ["product_id", "location_id", "lot_id", "package_id", "owner_id", "quantity",
-               "reserved_quantity", "in_date", "company_id", "inventory_date",
-               "inventory_quantity_set", "inventory_diff_quantity",
-               "create_uid", "create_date", "write_uid", "write_date"]
-    rows = [(
-        vals["product_id"], vals["location_id"], vals.get("lot_id") or None,
-        vals.get("package_id") or None, vals.get("owner_id") or None,
-        vals.get("quantity"),
-        vals.get("reserved_quantity", defaults["reserved_quantity"]) or 0.0,
-        vals.get("in_date") or defaults["in_date"],
-        company_of[vals["location_id"]], next_count_of[vals["location_id"]],
-        False, 0.0, uid, now, uid, now,
-    ) for vals in vals_list]
+    columns = [
+        "product_id",
+        "location_id",
+        "lot_id",
+        "package_id",
+        "owner_id",
+        "quantity",
+        "reserved_quantity",
+        "in_date",
+        "company_id",
+        "inventory_date",
+        "inventory_quantity_set",
+        "inventory_diff_quantity",
+        "create_uid",
+        "create_date",
+        "write_uid",
+        "write_date",
+    ]
+    rows = [
+        (
+            vals["product_id"],
+            vals["location_id"],
+            vals.get("lot_id") or None,
+            vals.get("package_id") or None,
+            vals.get("owner_id") or None,
+            vals.get("quantity"),
+            vals.get("reserved_quantity", defaults["reserved_quantity"]) or 0.0,
+            vals.get("in_date") or defaults["in_date"],
+            company_of[vals["location_id"]],
+            next_count_of[vals["location_id"]],
+            False,
+            0.0,
+            uid,
+            now,
+            uid,
+            now,
+        )
+        for vals in vals_list
+    ]
     ids = []
     for chunk in split_every(1000, rows):
-        Quant.env.cr.execute(SQL(
-            "INSERT INTO stock_quant (%s) VALUES %s RETURNING id",
-            SQL(", ").join(map(SQL.identifier, columns)),
-            SQL(", ").join(chunk),
-        ))
+        Quant.env.cr.execute(
+            SQL(
+                "INSERT INTO stock_quant (%s) VALUES %s RETURNING id",
+                SQL(", ").join(map(SQL.identifier, columns)),
+                SQL(", ").join(chunk),
+            )
+        )
         ids.extend(row[0] for row in Quant.env.cr.fetchall())
     quants = Quant.browse(ids)
     # the values just written, as a read would put them in the cache
     for index, fname in enumerate(columns[:12]):
         # a NULL quantity reads as 0.0, as the ORM reads it
-        Quant._fields[fname]._insert_cache(quants, [
-            0.0 if row[index] is None and fname == "quantity" else row[index] for row in rows])
+        Quant._fields[fname]._insert_cache(
+            quants,
+            [
+                0.0 if row[index] is None and fname == "quantity" else row[index]
+                for row in rows
+            ],
+        )
     # what create does after its INSERT: caches of the inverse one2many
     # fields, computed fields depending on quants, constraints
     for fname in ("product_id", "location_id", "lot_id", "company_id"):
         for inverse in Quant.pool.field_inverses[Quant._fields[fname]]:
             Quant.env[inverse.model_name].invalidate_model([inverse.name])
-    computed = [Quant._fields[fname] for fname in columns if Quant._fields[fname].compute]
+    computed = [
+        Quant._fields[fname] for fname in columns if Quant._fields[fname].compute
+    ]
     with Quant.env.protecting(computed, quants):
         quants.modified(list(Quant._fields), create=True)
     quants._validate_fields(columns)
     cache = Quant.env.context.get("quants_cache")
     if cache is not None:
-        for quant, vals in zip(quants, vals_list):
-            cache[vals["product_id"], vals["location_id"], vals.get("lot_id") or False,
-                  vals.get("package_id") or False, vals.get("owner_id") or False] |= quant
+        for quant, vals in zip(quants, vals_list, strict=False):
+            cache[
+                vals["product_id"],
+                vals["location_id"],
+                vals.get("lot_id") or False,
+                vals.get("package_id") or False,
+                vals.get("owner_id") or False,
+            ] |= quant
     return quants
 
 
 def stored_quant_fields(Quant):
-    return [name for name, field in Quant._fields.items() if field.store and field.column_type]
+    return [
+        name
+        for name, field in Quant._fields.items()
+        if field.store and field.column_type
+    ]
 
 
 def reserve_units(move, need, location_id):
@@ -521,13 +614,21 @@ def reserve_units(move, need, location_id):
     takes only the location, serial, package and owner from the quant;
     those are set per unit."""
     move.ensure_one()
-    reserved = move.env["stock.quant"].with_context(
-        packaging_uom_id=move.packaging_uom_id
-    )._get_reserve_quantity(move.product_id, location_id, need, uom_id=move.product_uom,
-                            strict=False)
+    reserved = (
+        move.env["stock.quant"]
+        .with_context(packaging_uom_id=move.packaging_uom_id)
+        ._get_reserve_quantity(
+            move.product_id, location_id, need, uom_id=move.product_uom, strict=False
+        )
+    )
     grouped = {}
     for quant, quantity in reserved:
-        place = (quant.location_id.id, quant.lot_id.id, quant.package_id.id, quant.owner_id.id)
+        place = (
+            quant.location_id.id,
+            quant.lot_id.id,
+            quant.package_id.id,
+            quant.owner_id.id,
+        )
         if place in grouped:
             grouped[place][1] += quantity
         else:
@@ -539,8 +640,13 @@ def reserve_units(move, need, location_id):
             unit_vals = move._prepare_move_line_vals(quantity=1, reserved_quant=quant)
         location, lot, package, owner = place
         vals_list.extend(
-            {**unit_vals, "location_id": location, "lot_id": lot or False,
-             "package_id": package or False, "owner_id": owner or False}
+            {
+                **unit_vals,
+                "location_id": location,
+                "lot_id": lot or False,
+                "package_id": package or False,
+                "owner_id": owner or False,
+            }
             for _unit in range(int(quantity))
         )
     return vals_list, taken_quantity
@@ -550,10 +656,13 @@ def line_rows(lines):
     """The stored values Odoo's ``_action_done`` works with, one query for
     all lines, in the order of ``lines``."""
     lines.flush_recordset(SERIAL_LINE_COLUMNS)
-    lines.env.cr.execute(SQL(
-        "SELECT id, %s FROM stock_move_line WHERE id = ANY(%s)",
-        SQL(", ").join(map(SQL.identifier, SERIAL_LINE_COLUMNS)), lines.ids,
-    ))
+    lines.env.cr.execute(
+        SQL(
+            "SELECT id, %s FROM stock_move_line WHERE id = ANY(%s)",
+            SQL(", ").join(map(SQL.identifier, SERIAL_LINE_COLUMNS)),
+            lines.ids,
+        )
+    )
     by_id = {row[0]: SerialLineRow(*row) for row in lines.env.cr.fetchall()}
     return [by_id[line_id] for line_id in lines.ids if line_id in by_id]
 
@@ -567,7 +676,8 @@ def action_done_batched(lines, batch, known_rows):
     when they qualify. Returns False, having changed nothing, for any
     other set of lines: Odoo's code then does the work."""
     if not lines or extended_elsewhere(
-        lines, ("_action_done", "_synchronize_quant"), "stock_move_line"):
+        lines, ("_action_done", "_synchronize_quant"), "stock_move_line"
+    ):
         return False
     # read here, not kept unless the lines qualify: serials Odoo creates
     # for lines that name them come before the quant updates
@@ -575,13 +685,20 @@ def action_done_batched(lines, batch, known_rows):
     if len(rows) != len(lines):
         return False
     products = lines.env["product.product"].browse({row.product_id for row in rows})
-    serial_products = set(products.filtered(
-        lambda product: product.is_storable and product.tracking == "serial"
-        and tracks_serials_physically(product)
-    ).ids)
+    serial_products = set(
+        products.filtered(
+            lambda product: product.is_storable
+            and product.tracking == "serial"
+            and tracks_serials_physically(product)
+        ).ids
+    )
     if any(
-        row.product_id not in serial_products or not row.move_id or not row.lot_id
-        or row.package_id or row.result_package_id or row.owner_id
+        row.product_id not in serial_products
+        or not row.move_id
+        or not row.lot_id
+        or row.package_id
+        or row.result_package_id
+        or row.owner_id
         for row in rows
     ):
         return False
@@ -593,23 +710,30 @@ def action_done_batched(lines, batch, known_rows):
     }:
         uom = lines.env["uom.uom"].browse(uom_id)
         if (
-            uom.compare(quantity, 0) <= 0 or uom.is_zero(quantity_product_uom)
+            uom.compare(quantity, 0) <= 0
+            or uom.is_zero(quantity_product_uom)
             # Odoo refuses a quantity its unit of measure cannot round to
-            or float_compare(uom.round(quantity, rounding_method="HALF-UP"),
-                             float_round(quantity, precision_digits=digits,
-                                         rounding_method="HALF-UP"),
-                             precision_digits=digits) != 0
+            or float_compare(
+                uom.round(quantity, rounding_method="HALF-UP"),
+                float_round(
+                    quantity, precision_digits=digits, rounding_method="HALF-UP"
+                ),
+                precision_digits=digits,
+            )
+            != 0
         ):
             return False
     batch.prepare(lines.env)
     if any(
         (row.product_id, location, row.lot_id) not in batch.states
-        for row in rows for location in (row.location_id, row.location_dest_id)
+        for row in rows
+        for location in (row.location_id, row.location_dest_id)
     ):
         return False
     lines._check_company()
     bypass = {
-        (move_id, location_id): lines.env["stock.move"].browse(move_id)
+        (move_id, location_id): lines.env["stock.move"]
+        .browse(move_id)
         ._should_bypass_reservation(lines.env["stock.location"].browse(location_id))
         for move_id, location_id in {(row.move_id, row.location_id) for row in rows}
     }
@@ -622,33 +746,45 @@ def action_done_batched(lines, batch, known_rows):
         if not bypass[row.move_id, row.location_id]:
             batch.update_key(source, False, -quantity, False)
         available_quantity, in_date = batch.update_key(source, -quantity, False, False)
-        batch.update_key((row.product_id, row.location_dest_id, row.lot_id), quantity,
-                         False, in_date)
+        batch.update_key(
+            (row.product_id, row.location_dest_id, row.lot_id), quantity, False, in_date
+        )
         if available_quantity < 0:
             line = lines.browse(row.id)
             line.with_context(quants_cache=None)._free_reservation(
-                line.product_id, line.location_id, abs(available_quantity),
-                lot_id=line.lot_id, package_id=line.package_id, owner_id=line.owner_id,
-                ml_ids_to_ignore=ignored_line_ids)
+                line.product_id,
+                line.location_id,
+                abs(available_quantity),
+                lot_id=line.lot_id,
+                package_id=line.package_id,
+                owner_id=line.owner_id,
+                ml_ids_to_ignore=ignored_line_ids,
+            )
         ignored_line_ids.add(row.id)
     lines.write({"date": fields.Datetime.now()})
     return True
 
 
 def putaway_is_destination(lines):
-    if not speed_path_enabled(lines.env) or extended_elsewhere(
-        lines, ("_apply_putaway_strategy",), "stock_move_line"
-    ) or extended_elsewhere(
-        lines.env["stock.location"], ("_get_putaway_strategy",), "stock_location"
+    if (
+        not speed_path_enabled(lines.env)
+        or extended_elsewhere(lines, ("_apply_putaway_strategy",), "stock_move_line")
+        or extended_elsewhere(
+            lines.env["stock.location"], ("_get_putaway_strategy",), "stock_location"
+        )
     ):
         return False
     asked = {
-        location.id for location in lines.move_id.location_dest_id
-        if location.usage != "view" and not location._check_access_putaway().putaway_rule_ids
+        location.id
+        for location in lines.move_id.location_dest_id
+        if location.usage != "view"
+        and not location._check_access_putaway().putaway_rule_ids
     }
     products = set(lines.product_id.filtered(tracks_serials_physically).ids)
     return all(
-        line.move_id and not line.result_package_id and line.product_id.id in products
+        line.move_id
+        and not line.result_package_id
+        and line.product_id.id in products
         and line.location_dest_id == line.move_id.location_dest_id
         and line.location_dest_id.id in asked
         for line in lines

@@ -225,14 +225,22 @@ class TestQuantBatching(SerialTrackingCase):
                 for q in quants
             ),
             # every other stored field, as create and write leave it
-            "quant_fields": sorted((
-                tuple(
-                    (name, q[name].display_name if q._fields[name].type == "many2one" else q[name])
-                    for name in stored_quant_fields(q)
-                    if name not in ("id", "product_id", "create_date", "write_date")
-                )
-                for q in quants
-            ), key=repr),
+            "quant_fields": sorted(
+                (
+                    tuple(
+                        (
+                            name,
+                            q[name].display_name
+                            if q._fields[name].type == "many2one"
+                            else q[name],
+                        )
+                        for name in stored_quant_fields(q)
+                        if name not in ("id", "product_id", "create_date", "write_date")
+                    )
+                    for q in quants
+                ),
+                key=repr,
+            ),
             "moves": [
                 (
                     m.location_id.name,
@@ -650,16 +658,31 @@ class TestQuantBatching(SerialTrackingCase):
         raw = {}
         for product in (self.native, self.tracked):
             lot = self.env["stock.lot"].create(
-                {"name": f"GHOST-{product.id}", "product_id": product.id})
-            picking = self.confirmed_picking(product, self.stock_location, self.customers, 1,
-                                             self.warehouse.out_type_id)
-            picking.move_ids.move_line_ids = [Command.create({
-                "product_id": product.id, "lot_id": lot.id, "quantity": 1,
-                "location_id": self.stock_location.id, "location_dest_id": self.customers.id,
-            })]
+                {"name": f"GHOST-{product.id}", "product_id": product.id}
+            )
+            picking = self.confirmed_picking(
+                product,
+                self.stock_location,
+                self.customers,
+                1,
+                self.warehouse.out_type_id,
+            )
+            picking.move_ids.move_line_ids = [
+                Command.create(
+                    {
+                        "product_id": product.id,
+                        "lot_id": lot.id,
+                        "quantity": 1,
+                        "location_id": self.stock_location.id,
+                        "location_dest_id": self.customers.id,
+                    }
+                )
+            ]
             self.env.flush_all()
             self.env.cr.execute(
-                "SELECT quantity, reserved_quantity FROM stock_quant WHERE lot_id = %s", [lot.id])
+                "SELECT quantity, reserved_quantity FROM stock_quant WHERE lot_id = %s",
+                [lot.id],
+            )
             raw[product] = self.env.cr.fetchall()
         self.assertEqual(raw[self.native], [(None, 1.0)])
         self.assertEqual(raw[self.tracked], raw[self.native])
