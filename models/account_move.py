@@ -6,9 +6,9 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_is_zero
 
+from ..tools.serial_rules import AVAILABLE_STATUSES
 from .account_move_line import SERIAL_MOVE_TYPES
 from .stock_lot import (
-    AVAILABLE_STATUSES,
     QUIET_CONTEXT,
     format_serials,
     trusted_serial_flow,

@@ -10,6 +10,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools.serial_errors import SerialInputError
 from ..tools.serial_format import format_serial, parse_format, preview
+from ..tools.serial_rules import add_warranty
 
 MANAGE_SERIALS_GROUP = "serial_tracking.group_manage_serials"
 
@@ -26,13 +27,6 @@ SERIAL_SETTINGS_FIELDS = {
 DEFAULT_SERIAL_FORMAT = "SN-[[YEAR]]-[[INCNUM,NONE,5]]"
 
 WARRANTY_UNITS = [("day", "Days"), ("month", "Months"), ("year", "Years")]
-
-
-def add_warranty(start, duration, unit):
-    """Return the last day covered by a warranty starting on ``start``."""
-    if not start or not duration or duration <= 0:
-        return False
-    return start + relativedelta(**{f"{unit}s": duration})
 
 
 def tracks_serials_physically(product):

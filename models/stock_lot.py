@@ -12,39 +12,13 @@ from odoo.tools import escape_psql
 
 from ..tools.serial_errors import SerialInputError
 from ..tools.serial_format import counter_pattern
+from ..tools.serial_rules import (
+    SERIAL_STATUS_TRANSITIONS,
+    SERIAL_STATUSES,
+    serial_key_of,
+)
 from ..tools.serial_text import format_collapsed, normalize_serial
 from .product_template import MANAGE_SERIALS_GROUP
-
-SERIAL_STATUSES = [
-    ("in_stock", "In Stock"),
-    ("sold", "Sold"),
-    ("returned", "Returned"),
-    ("returned_vendor", "Returned to Vendor"),
-    ("scrapped", "Scrapped"),
-    ("consumed", "Consumed"),
-]
-
-# Statuses in which a unit can be sold, scrapped or sent back to its vendor.
-AVAILABLE_STATUSES = ("in_stock", "returned")
-
-# The allowed status changes, checked by invoices, bills and credit notes. A
-# reversal restores the status it replaced; stock moves follow Odoo's own checks.
-SERIAL_STATUS_TRANSITIONS = {
-    False: {"in_stock"},
-    "in_stock": {"in_stock", "sold", "returned_vendor", "scrapped", "consumed"},
-    "returned": {
-        "returned",
-        "in_stock",
-        "sold",
-        "returned_vendor",
-        "scrapped",
-        "consumed",
-    },
-    "sold": {"returned", "in_stock"},
-    "returned_vendor": {"in_stock"},
-    "scrapped": {"in_stock"},
-    "consumed": {"in_stock"},
-}
 
 _trusted_serial_flow = ContextVar("serial_tracking_trusted_flow", default=False)
 # Defaults computed once per batch of serials; see StockLot.create.
@@ -111,12 +85,6 @@ def check_company_in_bulk(records, serials, fnames, odoo_check):
             ).filtered_domain(domain):
                 return odoo_check(serials)
     return None
-
-
-def serial_key_of(name, product_id, unique_per_company):
-    """What must be unique for a serial: its name across the company, or its
-    name for its product."""
-    return name if unique_per_company else f"{product_id}:{name}"
 
 
 def _serial_key_violation_message(env, diagnostics):

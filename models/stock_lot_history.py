@@ -6,21 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
-HISTORY_EVENT_TYPES = [
-    ("RECEIVE", "Received"),
-    ("SHIP", "Shipped"),
-    ("RETURN", "Customer Return"),
-    ("VENDOR_RETURN", "Returned to Vendor"),
-    ("ADJUST", "Inventory Adjustment"),
-    ("MOVE", "Internal Move"),
-    ("BUILD", "Built"),
-    ("CONSUME", "Consumed"),
-    ("BILL", "Vendor Bill"),
-    ("INVOICE", "Customer Invoice"),
-    ("CREDIT_NOTE", "Customer Credit Note"),
-    ("VENDOR_CREDIT_NOTE", "Vendor Credit Note"),
-    ("REVERSAL", "Reversal"),
-]
+from ..tools.serial_rules import HISTORY_EVENT_TYPES
 
 
 class StockLotHistory(models.Model):

@@ -6,16 +6,15 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..tools.serial_rules import AVAILABLE_STATUSES, INTERNAL_USAGES, classify_move
 from .product_template import tracks_serials_physically
 from .stock_lot import (
-    AVAILABLE_STATUSES,
     QUIET_CONTEXT,
     format_serials,
     trusted_serial_flow,
 )
 from .stock_speed_path import out_move_lines, reserve_units, speed_path_enabled
 
-INTERNAL_USAGES = ("internal", "transit")
 SERIAL_FACT_FIELDS = (
     "product_id",
     "lot_id",
@@ -72,30 +71,6 @@ def serial_line_facts(env, where):
     products = env["product.product"].browse({fact.product_id for fact in facts})
     tracked = set(products.filtered(tracks_serials_physically).ids)
     return [fact for fact in facts if fact.product_id in tracked]
-
-
-def classify_move(source_usage, destination_usage):
-    """The history event and the status a unit gets when it moves between
-    locations of these usages (status None: unchanged)."""
-    source_internal = source_usage in INTERNAL_USAGES
-    destination_internal = destination_usage in INTERNAL_USAGES
-    if destination_internal:
-        return {
-            "supplier": ("RECEIVE", "in_stock"),
-            "customer": ("RETURN", "returned"),
-            "inventory": ("ADJUST", "in_stock"),
-            "production": ("BUILD", "in_stock"),
-        }.get(
-            source_usage, ("MOVE", None) if source_internal else ("ADJUST", "in_stock")
-        )
-    if source_internal:
-        return {
-            "customer": ("SHIP", "sold"),
-            "supplier": ("VENDOR_RETURN", "returned_vendor"),
-            "inventory": ("ADJUST", "scrapped"),
-            "production": ("CONSUME", "consumed"),
-        }.get(destination_usage, ("ADJUST", "scrapped"))
-    return ("MOVE", None)
 
 
 class StockMove(models.Model):

@@ -6,9 +6,10 @@ from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..tools.serial_rules import INTERNAL_USAGES
 from .product_template import tracks_serials_physically
 from .stock_lot import QUIET_CONTEXT, check_company_in_bulk, trusted_serial_flow
-from .stock_move import INTERNAL_USAGES, serial_line_facts
+from .stock_move import serial_line_facts
 from .stock_speed_path import (
     action_done_batched,
     line_rows,

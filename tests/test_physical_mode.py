@@ -371,7 +371,7 @@ class TestPhysicalMode(SerialTrackingCase):
         self.assertEqual(self.lot("AWAY-1").serial_status, "in_stock")
 
     def test_classification_of_moves(self):
-        from ..models.stock_move import classify_move
+        from ..tools.serial_rules import classify_move
 
         self.assertEqual(classify_move("supplier", "internal"), ("RECEIVE", "in_stock"))
         self.assertEqual(classify_move("internal", "customer"), ("SHIP", "sold"))

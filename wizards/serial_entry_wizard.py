@@ -6,9 +6,10 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import formatLang
 
-from ..models.stock_lot import AVAILABLE_STATUSES, format_serials
+from ..models.stock_lot import format_serials
 from ..tools.serial_errors import SerialInputError
 from ..tools.serial_files import read_serial_file
+from ..tools.serial_rules import AVAILABLE_STATUSES
 from ..tools.serial_text import (
     MAX_SERIALS_PER_ENTRY,
     generate_serials,

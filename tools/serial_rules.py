@@ -1,0 +1,97 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The rules of a serial-numbered unit, in plain Python: its statuses and the
+changes between them, the history event and status a stock move gives it,
+what must be unique about it, and when its warranty ends. The models read
+them from here; their labels are translated through the selection fields
+that use them."""
+
+from dateutil.relativedelta import relativedelta
+
+SERIAL_STATUSES = [
+    ("in_stock", "In Stock"),
+    ("sold", "Sold"),
+    ("returned", "Returned"),
+    ("returned_vendor", "Returned to Vendor"),
+    ("scrapped", "Scrapped"),
+    ("consumed", "Consumed"),
+]
+
+# Statuses in which a unit can be sold, scrapped or sent back to its vendor.
+AVAILABLE_STATUSES = ("in_stock", "returned")
+
+# The allowed status changes, checked by invoices, bills and credit notes. A
+# reversal restores the status it replaced; stock moves follow Odoo's own checks.
+SERIAL_STATUS_TRANSITIONS = {
+    False: {"in_stock"},
+    "in_stock": {"in_stock", "sold", "returned_vendor", "scrapped", "consumed"},
+    "returned": {
+        "returned",
+        "in_stock",
+        "sold",
+        "returned_vendor",
+        "scrapped",
+        "consumed",
+    },
+    "sold": {"returned", "in_stock"},
+    "returned_vendor": {"in_stock"},
+    "scrapped": {"in_stock"},
+    "consumed": {"in_stock"},
+}
+
+HISTORY_EVENT_TYPES = [
+    ("RECEIVE", "Received"),
+    ("SHIP", "Shipped"),
+    ("RETURN", "Customer Return"),
+    ("VENDOR_RETURN", "Returned to Vendor"),
+    ("ADJUST", "Inventory Adjustment"),
+    ("MOVE", "Internal Move"),
+    ("BUILD", "Built"),
+    ("CONSUME", "Consumed"),
+    ("BILL", "Vendor Bill"),
+    ("INVOICE", "Customer Invoice"),
+    ("CREDIT_NOTE", "Customer Credit Note"),
+    ("VENDOR_CREDIT_NOTE", "Vendor Credit Note"),
+    ("REVERSAL", "Reversal"),
+]
+
+# Locations where a unit is in stock: transit counts (inter-warehouse and
+# inter-company resupply).
+INTERNAL_USAGES = ("internal", "transit")
+
+
+def classify_move(source_usage, destination_usage):
+    """The history event and the status a unit gets when it moves between
+    locations of these usages (status None: unchanged)."""
+    source_internal = source_usage in INTERNAL_USAGES
+    destination_internal = destination_usage in INTERNAL_USAGES
+    if destination_internal:
+        return {
+            "supplier": ("RECEIVE", "in_stock"),
+            "customer": ("RETURN", "returned"),
+            "inventory": ("ADJUST", "in_stock"),
+            "production": ("BUILD", "in_stock"),
+        }.get(
+            source_usage, ("MOVE", None) if source_internal else ("ADJUST", "in_stock")
+        )
+    if source_internal:
+        return {
+            "customer": ("SHIP", "sold"),
+            "supplier": ("VENDOR_RETURN", "returned_vendor"),
+            "inventory": ("ADJUST", "scrapped"),
+            "production": ("CONSUME", "consumed"),
+        }.get(destination_usage, ("ADJUST", "scrapped"))
+    return ("MOVE", None)
+
+
+def serial_key_of(name, product_id, unique_per_company):
+    """What must be unique for a serial: its name across the company, or its
+    name for its product."""
+    return name if unique_per_company else f"{product_id}:{name}"
+
+
+def add_warranty(start, duration, unit):
+    """Return the last day covered by a warranty starting on ``start``."""
+    if not start or not duration or duration <= 0:
+        return False
+    return start + relativedelta(**{f"{unit}s": duration})
