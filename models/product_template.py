@@ -9,7 +9,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools.serial_errors import SerialInputError
-from ..tools.serial_format import format_serial, parse_format, preview
+from ..tools.serial_format import parse_format, preview
 from ..tools.serial_rules import add_warranty
 
 MANAGE_SERIALS_GROUP = "serial_tracking.group_manage_serials"
@@ -241,45 +241,10 @@ class ProductTemplate(models.Model):
         return datetime.now(pytz.timezone(tz)).date()
 
     def _serial_generate_from_format(self, count, company=None):
-        """Take ``count`` new serial numbers from the product's format, skipping
-        numbers that already exist (typed by hand, imported...)."""
+        """Take ``count`` new serial numbers from the product's format (see
+        ``serial.tracking.counter._take_serials``)."""
         self.ensure_one()
-        if count <= 0:
-            return []
-        company = company or self.env.company
-        Counter = self.env["serial.tracking.counter"].sudo()
-        Lot = self.env["stock.lot"]
-        try:
-            parts = parse_format(self.serial_number_format or "").render_parts(
-                self._serial_today(), self.default_code or ""
-            )
-        except SerialInputError as error:
-            raise UserError(error.localized(self.env)) from error
-        names, at_least = [], 0
-        for _attempt in range(5):
-            numbers = Counter._allocate(
-                company, self, parts, count - len(names), at_least
-            )
-            batch = [format_serial(parts, number) for number in numbers]
-            taken = set(
-                Lot._serial_find_existing(
-                    self.product_variant_id, batch, company
-                ).mapped("name")
-            )
-            names += [name for name in batch if name not in taken]
-            if len(names) == count:
-                return names
-            at_least = Lot._serial_highest_number(
-                self.product_variant_id, parts, company
-            )
-        raise UserError(
-            self.env._(
-                "Could not find %(count)s free serial numbers for %(product)s with its "
-                "format; check the format.",
-                count=count,
-                product=self.display_name,
-            )
-        )
+        return self.env["serial.tracking.counter"]._take_serials(self, count, company)
 
     @api.constrains("serial_tracking_enabled", "type")
     def _check_serial_tracking_goods(self):

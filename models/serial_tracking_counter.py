@@ -1,6 +1,10 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..tools.serial_errors import SerialInputError
+from ..tools.serial_format import format_serial, parse_format
 
 
 class SerialTrackingCounter(models.Model):
@@ -89,3 +93,45 @@ class SerialTrackingCounter(models.Model):
         )
         row = self.env.cr.fetchone()
         return max(int(row[0]) if row else 0, parts.start - 1) + 1
+
+    @api.model
+    def _take_serials(self, template, count, company=None):
+        """Take ``count`` new serial numbers from ``template``'s format,
+        skipping numbers that already exist (typed by hand, imported...)."""
+        template.ensure_one()
+        if count <= 0:
+            return []
+        company = company or self.env.company
+        Counter = self.sudo()
+        Lot = self.env["stock.lot"]
+        try:
+            parts = parse_format(template.serial_number_format or "").render_parts(
+                template._serial_today(), template.default_code or ""
+            )
+        except SerialInputError as error:
+            raise UserError(error.localized(self.env)) from error
+        names, at_least = [], 0
+        for _attempt in range(5):
+            numbers = Counter._allocate(
+                company, template, parts, count - len(names), at_least
+            )
+            batch = [format_serial(parts, number) for number in numbers]
+            taken = set(
+                Lot._serial_find_existing(
+                    template.product_variant_id, batch, company
+                ).mapped("name")
+            )
+            names += [name for name in batch if name not in taken]
+            if len(names) == count:
+                return names
+            at_least = Lot._serial_highest_number(
+                template.product_variant_id, parts, company
+            )
+        raise UserError(
+            self.env._(
+                "Could not find %(count)s free serial numbers for %(product)s with its "
+                "format; check the format.",
+                count=count,
+                product=template.display_name,
+            )
+        )
