@@ -12,11 +12,13 @@ DB="${DB:-st_dev}"
 # Odoo's export reads every file under the addon's directory, following
 # symlinks: the build directory inside it links back to the addon, so each
 # source file would be listed once per level of that loop. Export from a copy
-# of the addon without it.
+# of the addon without it, and without the tests and tooling, whose strings no
+# user sees.
 SOURCE_DIR="$(mktemp -d)"
 trap 'rm -rf "$SOURCE_DIR"' EXIT
 mkdir "$SOURCE_DIR/serial_tracking"
-tar -C "$REPO_DIR" --exclude=./.build --exclude=./.git --exclude=./.hypothesis -cf - . \
+tar -C "$REPO_DIR" --exclude=./.build --exclude=./.git --exclude=./.hypothesis \
+    --exclude=./tests --exclude=./compat --exclude=./bench --exclude=./stress -cf - . \
     | tar -C "$SOURCE_DIR/serial_tracking" -xf -
 "$ODOO_PYTHON" "$ODOO_BIN" --addons-path="$SOURCE_DIR${ADDONS_PATH#"$BUILD_DIR/addons"}" \
     i18n export -d "$DB" -o "$REPO_DIR/i18n/serial_tracking.pot" serial_tracking
