@@ -24,14 +24,7 @@ MODULES="stock,stock_account,purchase_stock,sale_stock,mrp"
 PREFIX="st_compat_$$"
 REPORTS="$BUILD_DIR/compat"
 mkdir -p "$REPORTS"
-DATABASES=()
-cleanup() {
-    for db in "${DATABASES[@]}"; do
-        dropdb --if-exists "$db" >/dev/null 2>&1 || true
-        rm -rf "$BUILD_DIR/data/filestore/$db"
-    done
-}
-trap cleanup EXIT
+trap drop_databases EXIT
 
 step() { echo "[$(date +%H:%M:%S)] $*"; }
 

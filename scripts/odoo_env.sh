@@ -56,6 +56,17 @@ ODOO_BIN=/path/to/odoo-bin (and ODOO_PYTHON=/path/to/its/python)."
     export ODOO_BIN ODOO_PYTHON ADDONS_PATH
 }
 
+# The databases a command made (add their names to DATABASES), dropped with
+# their filestore when it ends: `trap drop_databases EXIT`.
+DATABASES=()
+drop_databases() {
+    local db
+    for db in "${DATABASES[@]}"; do
+        dropdb --if-exists "$db" >/dev/null 2>&1 || true
+        rm -rf "$BUILD_DIR/data/filestore/$db"
+    done
+}
+
 apt_install() {
     [ "$(id -u)" = "0" ] || die "Debian packages $* are missing; install them (apt-get install $*) or run as root."
     if [ -z "${APT_UPDATED:-}" ]; then

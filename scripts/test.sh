@@ -25,14 +25,7 @@ ensure_python_packages
 
 mkdir -p "$BUILD_DIR"
 ADDON_DIR="$BUILD_DIR/addons/serial_tracking"  # the link find_odoo made
-DATABASES=()
-cleanup() {
-    for db in "${DATABASES[@]}"; do
-        dropdb --if-exists "$db" >/dev/null 2>&1 || true
-        rm -rf "$BUILD_DIR/data/filestore/$db"
-    done
-}
-trap cleanup EXIT
+trap drop_databases EXIT
 
 total_passed=0
 total_failed=0

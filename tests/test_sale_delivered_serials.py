@@ -22,20 +22,36 @@ class TestSaleDeliveredSerials(SerialTrackingCase):
         ):
             raise unittest.SkipTest("sale_stock is not installed on this database")
 
-    def test_invoice_shows_the_serials_delivered_for_it(self):
-        product = self.physical_product.product_variant_id
-        self.physical_product.invoice_policy = "delivery"
-        self.add_serials(self.physical_product, ["SO-1", "SO-2", "SO-3"])
-        customer = self.env["res.partner"].create({"name": "Sale Customer"})
+    def sell(self, template, invoice_policy, serials, quantity, customer_name):
+        """A confirmed sales order of ``quantity`` units of ``template``, which
+        has ``serials`` in stock."""
+        template.invoice_policy = invoice_policy
+        self.add_serials(template, serials)
+        customer = self.env["res.partner"].create({"name": customer_name})
         order = self.env["sale.order"].create(
             {
                 "partner_id": customer.id,
                 "order_line": [
-                    Command.create({"product_id": product.id, "product_uom_qty": 2})
+                    Command.create(
+                        {
+                            "product_id": template.product_variant_id.id,
+                            "product_uom_qty": quantity,
+                        }
+                    )
                 ],
             }
         )
         order.action_confirm()
+        return order, customer
+
+    def test_invoice_shows_the_serials_delivered_for_it(self):
+        order, _customer = self.sell(
+            self.physical_product,
+            "delivery",
+            ["SO-1", "SO-2", "SO-3"],
+            2,
+            "Sale Customer",
+        )
         delivery = order.picking_ids
         action = delivery.move_ids.action_open_serial_entry()
         wizard = self.env["serial.entry.wizard"].browse(action["res_id"])
@@ -63,19 +79,9 @@ class TestSaleDeliveredSerials(SerialTrackingCase):
         )
 
     def test_invoice_from_a_sales_order_takes_serials_like_a_manual_one(self):
-        product = self.accounting_product.product_variant_id
-        self.accounting_product.invoice_policy = "order"
-        self.add_serials(self.accounting_product, ["SOA-1", "SOA-2"])
-        customer = self.env["res.partner"].create({"name": "Sale Customer"})
-        order = self.env["sale.order"].create(
-            {
-                "partner_id": customer.id,
-                "order_line": [
-                    Command.create({"product_id": product.id, "product_uom_qty": 1})
-                ],
-            }
+        order, customer = self.sell(
+            self.accounting_product, "order", ["SOA-1", "SOA-2"], 1, "Sale Customer"
         )
-        order.action_confirm()
         invoice = order._create_invoices()
         line = invoice.invoice_line_ids
         self.assertTrue(line.serial_required)
@@ -89,19 +95,9 @@ class TestSaleDeliveredSerials(SerialTrackingCase):
         self.assertEqual((lot.serial_status, lot.customer_id), ("sold", customer))
 
     def test_invoices_of_partial_deliveries_show_their_own_serials(self):
-        product = self.physical_product.product_variant_id
-        self.physical_product.invoice_policy = "delivery"
-        self.add_serials(self.physical_product, ["BO-1", "BO-2"])
-        customer = self.env["res.partner"].create({"name": "Backorder Customer"})
-        order = self.env["sale.order"].create(
-            {
-                "partner_id": customer.id,
-                "order_line": [
-                    Command.create({"product_id": product.id, "product_uom_qty": 2})
-                ],
-            }
+        order, _customer = self.sell(
+            self.physical_product, "delivery", ["BO-1", "BO-2"], 2, "Backorder Customer"
         )
-        order.action_confirm()
         delivery = order.picking_ids
         delivery.move_ids.move_line_ids.filtered(
             lambda ml: ml.lot_id.name == "BO-2"
