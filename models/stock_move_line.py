@@ -90,7 +90,7 @@ class StockMoveLine(models.Model):
         Odoo's code does the work."""
         return action_done_batched(self, batch, known_rows)
 
-    def _serial_check_stock_rules(self):  # noqa: C901 - one rule, told step by step
+    def _serial_check_stock_rules(self):
         """Where Odoo stays silent: a serial cannot come in while it is in stock
         in its company, and cannot leave a place where it is not. Runs on the
         lines Odoo validates (unpicked lines already dropped); a unit that
@@ -148,26 +148,40 @@ class StockMoveLine(models.Model):
                 if unit[1] in (line.company_id, None) or not places[unit[0]].company_id
             ]
 
-        def refusal(line):
-            source, destination = (
-                places[line.location_id],
-                places[line.location_dest_id],
+        def unit_at_source(line):
+            source = places[line.location_id]
+            return next(
+                (
+                    unit
+                    for unit in units_of(line)
+                    if places[unit[0]].parent_path.startswith(source.parent_path)
+                ),
+                None,
             )
+
+        def may_move(line):
+            """Whether the line keeps the rules; a unit it takes out of stock is
+            moved, so that a later step of the same validation finds it."""
+            if places[line.location_id].usage in INTERNAL_USAGES:
+                unit = unit_at_source(line)
+                if unit:
+                    unit[0] = line.location_dest_id
+                return bool(unit)
+            return not (
+                places[line.location_dest_id].usage in INTERNAL_USAGES
+                and units_of(line)
+            )
+
+        def refusal(line):
+            source = places[line.location_id]
             units = units_of(line)
             if source.usage not in INTERNAL_USAGES:
-                if destination.usage in INTERNAL_USAGES and units:
-                    return self.env._(
-                        "%(serial)s cannot be received: it is already in stock at "
-                        "%(location)s.",
-                        serial=line.serial,
-                        location=places[units[0][0]].display_name,
-                    )
-                return None
-            if any(
-                places[unit[0]].parent_path.startswith(source.parent_path)
-                for unit in units
-            ):
-                return None
+                return self.env._(
+                    "%(serial)s cannot be received: it is already in stock at "
+                    "%(location)s.",
+                    serial=line.serial,
+                    location=places[units[0][0]].display_name,
+                )
             if units:
                 return self.env._(
                     "%(serial)s cannot leave %(location)s: it is not there (it is at "
@@ -199,38 +213,16 @@ class StockMoveLine(models.Model):
                 location=source.display_name,
             )
 
-        def move_unit(line):
-            units = units_of(line)
-            source, destination = (
-                places[line.location_id],
-                places[line.location_dest_id],
-            )
-            for unit in units:
-                if places[unit[0]].parent_path.startswith(source.parent_path):
-                    unit[0] = destination.id
-                    return
-            if destination.usage in INTERNAL_USAGES:
-                on_hand[line.product_id, line.serial].append(
-                    [destination.id, line.company_id]
-                )
-
-        # lines that move units between internal places are applied as they
-        # pass, so that a later step of the same validation finds its units
-        pending, refusals = lines, {}
-        while pending:
-            refusals, still = {}, []
-            for line in pending:
-                reason = refusal(line)
-                if reason:
-                    refusals[line.id] = reason
-                    still.append(line)
-                elif places[line.location_id].usage in INTERNAL_USAGES:
-                    move_unit(line)
-            if len(still) == len(pending):
+        # passes until no line moves any more: a step of the validation may
+        # need the units an earlier one brings; messages only for what is left
+        refused = lines
+        while refused:
+            still = [line for line in refused if not may_move(line)]
+            if len(still) == len(refused):
                 break
-            pending = still
-        if refusals:
-            raise UserError("\n".join(list(refusals.values())[:20]))
+            refused = still
+        if refused:
+            raise UserError("\n".join(refusal(line) for line in refused[:20]))
 
     def _apply_putaway_strategy(self):
         # Odoo asks each line's destination where to put the unit (a second
