@@ -665,3 +665,57 @@ class StockLot(models.Model):
         )
         action["context"] = {}
         return action
+
+    def _serial_trace_relations(self):
+        """{lot id: relation} of every unit linked to this one through
+        manufacturing: the components it was built from and the finished
+        units it went into, at any depth, read from the consume/produce
+        links Odoo's manufacturing writes on done move lines (empty without
+        mrp). One search per level of the bill of materials."""
+        self.ensure_one()
+        relations = {self.id: "unit"}
+        if "raw_material_production_id" not in self.env["stock.move"]._fields:
+            return relations
+        MoveLine = self.env["stock.move.line"].sudo()
+        for relation, link, own_side in (
+            # a component's consuming line points to the finished lines
+            ("finished", "produce_line_ids", "move_id.raw_material_production_id"),
+            # a finished line points to the lines that consumed its components
+            ("component", "consume_line_ids", "move_id.production_id"),
+        ):
+            frontier = {self.id}
+            while frontier:
+                lines = MoveLine.search(
+                    [
+                        ("lot_id", "in", list(frontier)),
+                        ("state", "=", "done"),
+                        (own_side, "!=", False),
+                    ]
+                )
+                linked = lines[link].lot_id.ids
+                frontier = {lot_id for lot_id in linked if lot_id not in relations}
+                relations.update(dict.fromkeys(frontier, relation))
+        return relations
+
+    def action_serial_trace(self):
+        """The unit's history upstream and downstream, with that of the units
+        it was built from or went into, each row opening its document."""
+        self.ensure_one()
+        relations = self._serial_trace_relations()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "serial_tracking.action_serial_trace"
+        )
+        action["domain"] = [("lot_id", "in", list(relations))]
+        action["display_name"] = self.env._("Trace of %(serial)s", serial=self.name)
+        # lists, not a dict: the relation is computed from the context and
+        # the ORM's cache keys need hashable context values
+        action["context"] = {
+            "serial_trace_components": [
+                lot_id for lot_id, rel in relations.items() if rel == "component"
+            ],
+            "serial_trace_finished": [
+                lot_id for lot_id, rel in relations.items() if rel == "finished"
+            ],
+            "serial_trace_lot_id": self.id,
+        }
+        return action

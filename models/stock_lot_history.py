@@ -6,7 +6,12 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
-from ..tools.serial_rules import HISTORY_EVENT_TYPES
+from ..tools.serial_rules import (
+    EVENT_TRACE_DIRECTION,
+    HISTORY_EVENT_TYPES,
+    TRACE_DIRECTIONS,
+    TRACE_RELATIONS,
+)
 
 
 class StockLotHistory(models.Model):
@@ -75,6 +80,21 @@ class StockLotHistory(models.Model):
         compute="_compute_document_ref",
     )
     note = fields.Char(readonly=True)
+    trace_direction = fields.Selection(
+        TRACE_DIRECTIONS,
+        string="Direction",
+        compute="_compute_trace_direction",
+        help="Upstream: where the unit came from (vendor, bill, receipt, build). "
+        "Downstream: where it went (customer, invoice, delivery, the product it "
+        "went into).",
+    )
+    trace_relation = fields.Selection(
+        TRACE_RELATIONS,
+        string="Relation",
+        compute="_compute_trace_relation",
+        help="In a trace: whether this row is of the traced unit, of a component "
+        "built into it, or of a finished product it was built into.",
+    )
     previous_values = fields.Json(
         readonly=True,
         help="Technical: the unit's status, location, customer and dates before this "
@@ -95,6 +115,28 @@ class StockLotHistory(models.Model):
                 row.document_ref = f"{row.res_model},{row.res_id}"
             else:
                 row.document_ref = False
+
+    @api.depends("event_type")
+    def _compute_trace_direction(self):
+        for row in self:
+            row.trace_direction = EVENT_TRACE_DIRECTION.get(row.event_type)
+
+    @api.depends("lot_id")
+    @api.depends_context(
+        "serial_trace_lot_id", "serial_trace_components", "serial_trace_finished"
+    )
+    def _compute_trace_relation(self):
+        context = self.env.context
+        relations = {context.get("serial_trace_lot_id"): "unit"}
+        relations.update(
+            dict.fromkeys(context.get("serial_trace_components", ()), "component")
+        )
+        relations.update(
+            dict.fromkeys(context.get("serial_trace_finished", ()), "finished")
+        )
+        relations.pop(None, None)
+        for row in self:
+            row.trace_relation = relations.get(row.lot_id.id, False)
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -237,3 +279,7 @@ class StockLotHistory(models.Model):
             "view_mode": "form",
             "views": [(False, "form")],
         }
+
+    def action_serial_trace(self):
+        self.ensure_one()
+        return self.lot_id.action_serial_trace()

@@ -67,6 +67,101 @@ class SerialTrackingCase(TransactionCase):
         )
 
 
+class PhysicalModeCase(SerialTrackingCase):
+    """A physical-mode product, a vendor, a customer, and receipts and
+    deliveries through the entry dialog."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.product = cls.physical_product.product_variant_id
+        cls.vendor = cls.env["res.partner"].create({"name": "Physical Vendor"})
+        cls.customer = cls.env["res.partner"].create({"name": "Physical Customer"})
+        cls.supplier_location = cls.env.ref("stock.stock_location_suppliers")
+        cls.customer_location = cls.env.ref("stock.stock_location_customers")
+        cls.shelf = cls.env["stock.location"].create(
+            {
+                "name": "Shelf 9",
+                "usage": "internal",
+                "location_id": cls.stock_location.id,
+            }
+        )
+
+    def picking(
+        self, picking_type, source, destination, quantity, partner=None, product=None
+    ):
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": picking_type.id,
+                "location_id": source.id,
+                "location_dest_id": destination.id,
+                "partner_id": partner and partner.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "product_id": (product or self.product).id,
+                            "product_uom_qty": quantity,
+                            "location_id": source.id,
+                            "location_dest_id": destination.id,
+                        }
+                    )
+                ],
+            }
+        )
+        picking.action_confirm()
+        picking.action_assign()
+        return picking
+
+    def enter(self, move, text=None, auto_select=False):
+        action = move.action_open_serial_entry()
+        wizard = self.env["serial.entry.wizard"].browse(action["res_id"])
+        if text:
+            wizard.action_clear()  # drop what Odoo reserved; take the pasted units
+            wizard.paste_text = text
+            if wizard.mode == "add":
+                wizard.action_add_pasted()
+            else:
+                wizard.action_select_pasted()
+        if auto_select:
+            wizard.action_clear()
+            wizard.action_auto_select()
+        wizard.action_confirm()
+        return wizard
+
+    def receive(self, *names):
+        receipt = self.picking(
+            self.warehouse.in_type_id,
+            self.supplier_location,
+            self.stock_location,
+            len(names),
+            self.vendor,
+        )
+        self.enter(receipt.move_ids, ", ".join(names))
+        receipt.button_validate()
+        return receipt
+
+    def deliver(self, *names, partner=None):
+        delivery = self.picking(
+            self.warehouse.out_type_id,
+            self.stock_location,
+            self.customer_location,
+            len(names),
+            partner or self.customer,
+        )
+        self.enter(delivery.move_ids, ", ".join(names))
+        delivery.button_validate()
+        return delivery
+
+    def lot(self, name):
+        return self.env["stock.lot"].search(
+            [("product_id", "=", self.product.id), ("name", "=", name)]
+        )
+
+    @staticmethod
+    def events(lot):
+        return lot.history_ids.sorted("id").mapped("event_type")
+
+
 @contextmanager
 def committed_env(test_case):
     """An environment on a new, real database connection, whose work is
@@ -123,6 +218,7 @@ def run_concurrently(test_case, work, count=2, retries=0):
 
 __all__ = [
     "Command",
+    "PhysicalModeCase",
     "SerialTrackingCase",
     "committed_env",
     "cursor_env",

@@ -95,3 +95,38 @@ def add_warranty(start, duration, unit):
     if not start or not duration or duration <= 0:
         return False
     return start + relativedelta(**{f"{unit}s": duration})
+
+
+# Which side of the unit's life a history event shows when tracing it:
+# upstream (where it came from: vendor, bill, receipt, the build that made
+# it), downstream (where it went: customer, invoice, delivery, the build it
+# went into, and what came back from there), or within the company.
+TRACE_DIRECTIONS = [
+    ("upstream", "Upstream"),
+    ("downstream", "Downstream"),
+    ("internal", "Internal"),
+]
+EVENT_TRACE_DIRECTION = {
+    "RECEIVE": "upstream",
+    "BILL": "upstream",
+    "BUILD": "upstream",
+    "VENDOR_RETURN": "upstream",
+    "VENDOR_CREDIT_NOTE": "upstream",
+    "SHIP": "downstream",
+    "INVOICE": "downstream",
+    "CONSUME": "downstream",
+    "RETURN": "downstream",
+    "CREDIT_NOTE": "downstream",
+    "ADJUST": "internal",
+    "MOVE": "internal",
+    "REVERSAL": "internal",
+}
+
+# How a unit in a trace relates to the unit traced: itself, a component
+# that went into it (or into one of its components), or a finished unit it
+# went into (or one that unit went into).
+TRACE_RELATIONS = [
+    ("unit", "Traced Unit"),
+    ("component", "Component"),
+    ("finished", "Finished Product"),
+]

@@ -1,0 +1,198 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import unittest
+
+from odoo import Command
+from odoo.tests import Form, tagged
+
+from .common import PhysicalModeCase
+from .test_accounting_mode import AccountingModeCase
+
+
+def trace_rows(lot):
+    """The rows the Trace button lists, in its order, read as the list reads
+    them (with the action's context)."""
+    action = lot.action_serial_trace()
+    History = lot.env["stock.lot.history"].with_context(**action["context"])
+    return History.search(action["domain"], order="date, id")
+
+
+def summary(rows):
+    return [
+        (
+            row.trace_relation,
+            row.lot_id.name,
+            row.trace_direction,
+            row.event_type,
+            row.partner_id.name,
+            row.document_ref,
+        )
+        for row in rows
+    ]
+
+
+class TestTraceAccounting(AccountingModeCase):
+    def test_trace_from_bill_to_invoice_to_credit_note(self):
+        bill = self.bill("TR-1", "TR-2")
+        invoice = self.make_move("out_invoice", self.customer, 1, ["TR-1"])
+        invoice.action_post()
+        credit = self.make_move("out_refund", self.customer, 1, ["TR-1"])
+        credit.action_post()
+        lot = self.lots("TR-1")
+        self.assertEqual(
+            summary(trace_rows(lot)),
+            [
+                ("unit", "TR-1", "upstream", "BILL", "Serial Vendor", bill),
+                ("unit", "TR-1", "downstream", "INVOICE", "Serial Customer", invoice),
+                (
+                    "unit",
+                    "TR-1",
+                    "downstream",
+                    "CREDIT_NOTE",
+                    "Serial Customer",
+                    credit,
+                ),
+            ],
+        )
+        # each row opens its document
+        opened = trace_rows(lot)[1].action_open_document()
+        self.assertEqual(
+            (opened["res_model"], opened["res_id"]), (invoice._name, invoice.id)
+        )
+        # the Trace button of a history row traces its unit
+        self.assertEqual(
+            lot.history_ids[0].action_serial_trace()["domain"],
+            [("lot_id", "in", [lot.id])],
+        )
+
+    def test_trace_is_readable_by_a_stock_user(self):
+        self.bill("TR-3")
+        lot = self.lots("TR-3").with_user(self.stock_user)
+        rows = trace_rows(lot)
+        self.assertEqual(rows.mapped("event_type"), ["BILL"])
+        self.assertEqual(rows.partner_id.name, "Serial Vendor")
+
+
+class TestTracePhysical(PhysicalModeCase):
+    def test_trace_from_receipt_to_delivery_to_return(self):
+        receipt = self.receive("TP-1")
+        delivery = self.deliver("TP-1")
+        wizard = (
+            self.env["stock.return.picking"]
+            .with_context(active_id=delivery.id, active_model="stock.picking")
+            .create({})
+        )
+        wizard.product_return_moves.quantity = 1
+        returned = self.env["stock.picking"].browse(
+            wizard.action_create_returns()["res_id"]
+        )
+        returned.move_ids.move_line_ids.lot_id = self.lot("TP-1")
+        returned.move_ids.picked = True
+        returned.button_validate()
+        self.assertEqual(
+            summary(trace_rows(self.lot("TP-1"))),
+            [
+                ("unit", "TP-1", "upstream", "RECEIVE", "Physical Vendor", receipt),
+                ("unit", "TP-1", "downstream", "SHIP", "Physical Customer", delivery),
+                ("unit", "TP-1", "downstream", "RETURN", "Physical Customer", returned),
+            ],
+        )
+        self.assertEqual(
+            self.lot("TP-1").action_serial_trace()["display_name"], "Trace of TP-1"
+        )
+
+
+@tagged("post_install", "-at_install", "serial_tracking_mrp")
+class TestTraceManufacturing(PhysicalModeCase):
+    """Runs on the database with Manufacturing (mrp)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if "mrp.production" not in cls.env:
+            raise unittest.SkipTest("mrp is not installed on this database")
+        cls.robot = cls.create_tracked_product(
+            "Traced Robot", "physical"
+        ).product_variant_id
+        cls.bom = cls.env["mrp.bom"].create(
+            {
+                "product_tmpl_id": cls.robot.product_tmpl_id.id,
+                "product_qty": 1,
+                "bom_line_ids": [
+                    Command.create({"product_id": cls.product.id, "product_qty": 1})
+                ],
+            }
+        )
+
+    def build(self, robot_serial, board):
+        form = Form(self.env["mrp.production"])
+        form.product_id = self.robot
+        form.bom_id = self.bom
+        production = form.save()
+        production.action_confirm()
+        production.move_raw_ids.move_line_ids.unlink()
+        production.move_raw_ids.move_line_ids = [
+            Command.create(
+                {
+                    "product_id": self.product.id,
+                    "lot_id": board.id,
+                    "quantity": 1,
+                    "location_id": production.location_src_id.id,
+                    "location_dest_id": production.move_raw_ids.location_dest_id.id,
+                }
+            )
+        ]
+        production.move_raw_ids.picked = True
+        form = Form(production)
+        form.lot_producing_ids.set(
+            self.env["stock.lot"].create(
+                {"name": robot_serial, "product_id": self.robot.id}
+            )
+        )
+        production = form.save()
+        production.button_mark_done()
+        return production
+
+    def test_trace_through_a_manufacturing_order(self):
+        receipt = self.receive("TB-1")
+        production = self.build("TR-ROBOT-1", self.lot("TB-1"))
+        robot = production.lot_producing_ids
+        delivery = self.picking(
+            self.warehouse.out_type_id,
+            self.stock_location,
+            self.customer_location,
+            1,
+            self.customer,
+            product=self.robot,
+        )
+        self.enter(delivery.move_ids, "TR-ROBOT-1")
+        delivery.button_validate()
+
+        # from the component: the robot it went into, and that robot's customer
+        board_trace = trace_rows(self.lot("TB-1"))
+        self.assertEqual(
+            [(r, name, event) for r, name, _d, event, _p, _doc in summary(board_trace)],
+            [
+                ("unit", "TB-1", "RECEIVE"),
+                ("unit", "TB-1", "CONSUME"),
+                ("finished", "TR-ROBOT-1", "BUILD"),
+                ("finished", "TR-ROBOT-1", "SHIP"),
+            ],
+        )
+        shipped = board_trace.filtered(lambda row: row.event_type == "SHIP")
+        self.assertEqual(
+            (shipped.partner_id, shipped.document_ref), (self.customer, delivery)
+        )
+        # from the finished unit: its component and the receipt it came in on
+        robot_trace = trace_rows(robot)
+        received = robot_trace.filtered(lambda row: row.event_type == "RECEIVE")
+        self.assertEqual(
+            (received.trace_relation, received.lot_id.name, received.document_ref),
+            ("component", "TB-1", receipt),
+        )
+        self.assertEqual(
+            robot_trace.filtered(lambda row: row.lot_id == robot).mapped(
+                "trace_relation"
+            ),
+            ["unit", "unit"],
+        )
