@@ -16,6 +16,8 @@
         "views/stock_lot_views.xml",
         "wizards/serial_add_wizard_views.xml",
         "wizards/serial_entry_wizard_views.xml",
+        "wizards/serial_recall_wizard_views.xml",
+        "data/mail_template_serial_recall.xml",
         "views/product_template_views.xml",
         "views/account_move_views.xml",
         "views/stock_move_views.xml",

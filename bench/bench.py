@@ -413,6 +413,72 @@ def volume(env, template):
     return results
 
 
+def recall(env, template, customers=100):
+    """A recall by vendor over every unit of ``template``: the wizard's counts,
+    the list grouped by customer as the web client reads it, and the notice
+    to each customer."""
+    vendor = env["res.partner"].create({"name": "Bench Recall Vendor"})
+    buyers = env["res.partner"].create(
+        [
+            {"name": f"Bench Recall Customer {n}", "email": f"c{n}@example.com"}
+            for n in range(customers)
+        ]
+    )
+    env.flush_all()
+    env.cr.execute(
+        """UPDATE stock_lot_history SET partner_id = %s
+            WHERE product_tmpl_id = %s AND event_type = 'RECEIVE'""",
+        [vendor.id, template.id],
+    )
+    env.cr.execute(
+        """UPDATE stock_lot SET customer_id = (%s::int[])[id %% %s + 1]
+            WHERE product_tmpl_id = %s AND serial_status = 'sold'""",
+        [buyers.ids, customers, template.id],
+    )
+    env.cr.execute("ANALYZE stock_lot; ANALYZE stock_lot_history")
+    env.invalidate_all()
+    results = {}
+
+    def counts():
+        wizard = env["serial.recall.wizard"].create(
+            {"source": "vendor", "vendor_id": vendor.id}
+        )
+        return wizard, wizard.unit_count
+
+    results["wizard counts"], (wizard, units) = timed(env, "recall counts", counts)
+    progress(f"[recall] {units} units, {wizard.customer_count} customers")
+
+    def grouped_list():
+        env.invalidate_all()
+        action = wizard.action_show_units()
+        Lot = env["stock.lot"].with_context(**action["context"])
+        groups = Lot.web_read_group(
+            action["domain"], action["context"]["group_by"], aggregates=["__count"]
+        )["groups"]
+        first = groups[0]
+        page = Lot.web_search_read(
+            first["__extra_domain"] + action["domain"],
+            {
+                "name": {},
+                "product_id": {"fields": {"display_name": {}}},
+                "serial_status": {},
+                "location_id": {"fields": {"display_name": {}}},
+                "customer_id": {"fields": {"display_name": {}}},
+            },
+            limit=80,
+        )
+        return len(groups), page
+
+    results["list grouped by customer"], (group_count, _page) = timed(
+        env, "recall list", grouped_list
+    )
+    assert group_count == customers + 1, group_count
+    results["notify customers"], _ = timed(
+        env, "recall notices", wizard.action_notify_customers
+    )
+    return results
+
+
 def main():
     global PROFILE_DIR  # noqa: PLW0603
     parser = argparse.ArgumentParser()
@@ -422,8 +488,8 @@ def main():
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument(
         "--steps",
-        default="accounting,physical,import,volume",
-        help="comma-separated subset of accounting,physical,import,volume",
+        default="accounting,physical,import,volume,recall",
+        help="comma-separated subset of accounting,physical,import,volume,recall",
     )
     parser.add_argument(
         "--profile", metavar="DIR", help="write a cProfile dump per step there"
@@ -535,6 +601,18 @@ def main():
                 f"{label} {sec:.2f} s" for label, sec in results.items()
             )
             progress(f"[volume] done: {figures}")
+        if "recall" in steps:
+            progress("[recall] writing 100,000 serials and their history (SQL)")
+            template = large_product(env)
+            results = recall(env, template)
+            for label, seconds in results.items():
+                rows.append(
+                    (template.serial_count, f"recall by vendor: {label}", seconds, None)
+                )
+            figures = ", ".join(
+                f"{label} {sec:.2f} s" for label, sec in results.items()
+            )
+            progress(f"[recall] done: {figures}")
         progress("rolling back everything the run wrote")
         cr.rollback()
     progress(f"finished in {time.perf_counter() - run_start:.0f} s")

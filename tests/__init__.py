@@ -20,6 +20,7 @@ from . import test_translated_labels
 from . import test_sale_delivered_serials
 from . import test_manufacturing
 from . import test_traceability
+from . import test_recall
 from . import test_ui_tours
 from . import test_warranty
 from . import test_quant_batching

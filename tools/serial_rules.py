@@ -130,3 +130,7 @@ TRACE_RELATIONS = [
     ("component", "Component"),
     ("finished", "Finished Product"),
 ]
+
+# The events that bring a unit in from a vendor (what a recall by vendor,
+# document or date of receipt looks for).
+INCOMING_EVENT_TYPES = ("RECEIVE", "BILL")
