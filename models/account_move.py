@@ -420,3 +420,7 @@ class AccountMove(models.Model):
                         fields.Command.set(source.serial_lot_ids.ids)
                     ]
         return reverse_moves
+
+    def action_print_serial_labels(self):
+        """Labels of the serials billed (or invoiced) on these documents."""
+        return self.invoice_line_ids.serial_lot_ids._serial_print_labels()

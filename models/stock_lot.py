@@ -719,3 +719,18 @@ class StockLot(models.Model):
             "serial_trace_lot_id": self.id,
         }
         return action
+
+    def _serial_print_labels(self):
+        """Print > Serial Labels for these units (a clear message when there
+        are none, rather than an empty PDF)."""
+        lots = self.filtered("is_serial").sorted(
+            lambda lot: (lot.product_id.id, lot.name)
+        )
+        if not lots:
+            raise UserError(
+                self.env._("There are no serial numbers to print labels for.")
+            )
+        # labels print on a label sheet, not the company's document layout:
+        # no layout configuration step first
+        report = self.env.ref("serial_tracking.action_report_serial_label")
+        return report.report_action(lots, config=False)

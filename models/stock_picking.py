@@ -10,3 +10,7 @@ class StockPicking(models.Model):
         # No "you need to supply a serial number" dead end for auto-numbered products.
         self.move_ids._serial_fill_from_format()
         return super().button_validate()
+
+    def action_print_serial_labels(self):
+        """Labels of the serials this transfer moved (or will move)."""
+        return self.move_line_ids.lot_id._serial_print_labels()

@@ -3,7 +3,6 @@
 from datetime import date, timedelta
 
 from odoo import fields
-
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user
 

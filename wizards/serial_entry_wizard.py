@@ -1,14 +1,23 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
+import re
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import formatLang
 
 from ..models.stock_lot import format_serials
 from ..tools.serial_errors import SerialInputError
 from ..tools.serial_files import read_serial_file
+from ..tools.serial_gs1 import (
+    AI_GTIN,
+    AI_SERIAL,
+    GROUP_SEPARATOR,
+    gs1_raw_form,
+    looks_like_gs1,
+    same_gtin,
+)
 from ..tools.serial_rules import AVAILABLE_STATUSES
 from ..tools.serial_text import (
     MAX_SERIALS_PER_ENTRY,
@@ -21,6 +30,11 @@ from ..tools.serial_text import (
 SHOW_ALL_LIMIT = 2000
 # Spans named one by one in the notice of a paste; the rest are counted.
 SPAN_NOTICE_LIMIT = 10
+# GS1 codes whose problem is named in one message; the rest are counted.
+GS1_PROBLEM_LIMIT = 20
+# Lines of pasted text (str.splitlines would also split at the GS1 group
+# separator, which is part of a code).
+_LINES = re.compile(r"\r\n|\r|\n")
 
 
 class SerialEntryWizard(models.TransientModel):
@@ -276,8 +290,80 @@ class SerialEntryWizard(models.TransientModel):
 
     def _parse_pasted(self):
         return self._run_parser(
-            parse_serial_text, self.paste_text or "", self.read_ranges
+            parse_serial_text,
+            self._gs1_to_serials(self.paste_text or ""),
+            self.read_ranges,
         )
+
+    def _gs1_nomenclature(self):
+        """Odoo's GS1 nomenclature (barcodes_gs1_nomenclature, which stock
+        depends on): the company's when it uses one, else Odoo's default."""
+        nomenclature = self.company_id.nomenclature_id
+        if nomenclature.is_gs1_nomenclature:
+            return nomenclature
+        return self.env.ref("barcodes_gs1_nomenclature.default_gs1_nomenclature")
+
+    def _gs1_to_serials(self, text):
+        """The pasted text with each scanned GS1 code (one per line) replaced
+        by its serial number (AI 21), decomposed by Odoo's GS1 nomenclature;
+        when the code holds a GTIN (AI 01) and the product has a barcode, they
+        must be the same product. Other lines are left as they are."""
+        lines = _LINES.split(text)
+        if not any(looks_like_gs1(line) for line in lines):
+            return text
+        nomenclature = self._gs1_nomenclature().sudo()
+        barcode = self.product_id.barcode
+        problems, serials = [], []
+        for line in lines:
+            if not looks_like_gs1(line):
+                serials.append(line)
+                continue
+            shown = line.strip().replace(GROUP_SEPARATOR, "<GS>")
+            try:
+                elements = nomenclature.gs1_decompose_extended(gs1_raw_form(line))
+            except ValidationError:
+                elements = None
+            by_ai = {element["ai"]: element for element in elements or ()}
+            if not elements:
+                problems.append(
+                    self.env._("%(code)s is not a valid GS1 barcode", code=shown)
+                )
+            elif AI_SERIAL not in by_ai:
+                problems.append(
+                    self.env._(
+                        "%(code)s holds no serial number (application identifier 21)",
+                        code=shown,
+                    )
+                )
+            elif (
+                AI_GTIN in by_ai
+                and barcode
+                and not same_gtin(by_ai[AI_GTIN]["value"], barcode)
+            ):
+                problems.append(
+                    self.env._(
+                        "%(code)s is for the product with GTIN %(gtin)s, not for "
+                        "%(product)s (barcode %(barcode)s)",
+                        code=shown,
+                        gtin=by_ai[AI_GTIN]["value"],
+                        product=self.product_id.display_name,
+                        barcode=barcode,
+                    )
+                )
+            else:
+                serials.append(by_ai[AI_SERIAL]["value"])
+        if problems:
+            more = len(problems) - GS1_PROBLEM_LIMIT
+            listed = problems[:GS1_PROBLEM_LIMIT]
+            if more > 0:
+                listed.append(self.env._("… (+%(count)s more)", count=more))
+            raise UserError(
+                self.env._(
+                    "Nothing was added. Scanned GS1 barcodes to fix:\n%(problems)s",
+                    problems="\n".join(listed),
+                )
+            )
+        return "\n".join(serials)
 
     def _span_notice(self, spans):
         """Which pasted items were read as spans, so that a serial such as
