@@ -51,6 +51,25 @@ class TestSerialTrackingTours(HttpCase):
             False,
         )
 
+    def test_scan_gs1_codes_into_the_entry_dialog(self):
+        template = self.env["product.template"].create(
+            {
+                "name": "Tour Scanner",
+                "type": "consu",
+                "barcode": "9506000134352",
+                "serial_tracking_enabled": True,
+                "serial_tracking_mode": "accounting",
+            }
+        )
+        self.start_tour(
+            f"/odoo/action-stock.product_template_action_product/{template.id}",
+            "serial_tracking_gs1_tour",
+            login="admin",
+        )
+        self.assertEqual(
+            sorted(template.serial_ids.mapped("name")), ["GS-0001", "GS-0002"]
+        )
+
     def test_bill_invoice_credit_note_and_history(self):
         template = self.env["product.template"].create(
             {
