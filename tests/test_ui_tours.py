@@ -70,6 +70,51 @@ class TestSerialTrackingTours(HttpCase):
             sorted(template.serial_ids.mapped("name")), ["GS-0001", "GS-0002"]
         )
 
+    def test_trace_a_unit_and_recall_it(self):
+        template = self.env["product.template"].create(
+            {
+                "name": "Tour Traced Laptop",
+                "type": "consu",
+                "serial_tracking_enabled": True,
+                "serial_tracking_mode": "accounting",
+            }
+        )
+        vendor = self.env["res.partner"].create({"name": "Tour Trace Vendor"})
+        customer = self.env["res.partner"].create({"name": "Tour Trace Customer"})
+        for move_type, partner in (("in_invoice", vendor), ("out_invoice", customer)):
+            move = self.env["account.move"].create(
+                {
+                    "move_type": move_type,
+                    "partner_id": partner.id,
+                    "invoice_date": date(2025, 3, 1),
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": template.product_variant_id.id,
+                                "quantity": 1,
+                                "price_unit": 50,
+                            }
+                        )
+                    ],
+                }
+            )
+            if move_type == "in_invoice":
+                move.invoice_line_ids.serial_names = "TRACE-TOUR-1"
+            else:
+                move.invoice_line_ids.serial_lot_ids = template.serial_ids
+            move.action_post()
+        self.assertEqual(template.serial_ids.customer_id, customer)
+        self.start_tour(
+            "/odoo/action-serial_tracking.action_serial_history",
+            "serial_tracking_trace_tour",
+            login="admin",
+        )
+        self.start_tour(
+            "/odoo/action-serial_tracking.action_serial_numbers",
+            "serial_tracking_recall_tour",
+            login="admin",
+        )
+
     def test_bill_invoice_credit_note_and_history(self):
         template = self.env["product.template"].create(
             {

@@ -157,8 +157,15 @@ class SerialRecallWizard(models.TransientModel):
         )
         template = self.env.ref("serial_tracking.mail_template_serial_recall")
         for customer, lot_ids in groups:
-            lots = Lot.browse(lot_ids).sorted(lambda lot: (lot.product_id.id, lot.name))
-            template.with_context(serial_recall_lots=lots).send_mail(customer.id)
+            # one line per product, its serials in order: a customer with
+            # hundreds of units reads a list per product, not one per unit
+            lines = [
+                (product.display_name, sorted(lots.mapped("name")))
+                for product, lots in Lot.browse(lot_ids).grouped("product_id").items()
+            ]
+            template.with_context(serial_recall_lines=sorted(lines)).send_mail(
+                customer.id
+            )
         units = sum(len(ids) for _customer, ids in groups)
         return {
             "type": "ir.actions.client",
