@@ -23,6 +23,11 @@ class TestGs1Text(BaseCase):
         ):
             with self.subTest(item=item):
                 self.assertEqual(looks_like_gs1(item), expected)
+        # digits alone are a code when they start with the product's own GTIN
+        product_barcode = "9506000134352"
+        self.assertTrue(looks_like_gs1(f"01{GTIN}21SN-0001", product_barcode))
+        self.assertFalse(looks_like_gs1(f"01{GTIN}", product_barcode))
+        self.assertFalse(looks_like_gs1("010401234500001621SN-1", product_barcode))
 
     def test_raw_form_and_gtin(self):
         self.assertEqual(
@@ -68,16 +73,19 @@ class TestGs1Entry(Gs1EntryCase):
         self.assertEqual(wizard._entered_serials(), ["SN-0001"])
 
     def test_scanned_codes_give_their_serials(self):
-        receipt, wizard = self.receipt_wizard()
+        receipt, wizard = self.receipt_wizard(count=4)
         wizard.paste_text = "\n".join(
             [
                 f"(01){GTIN}(21)SN-0001",
                 f"]d201{GTIN}21SN-0002{GS}10LOT7",
+                f"01{GTIN}21SN-0005",  # raw, as a scanner without FNC1 sends it
                 "SN-0003",
             ]
         )
         wizard.action_add_pasted()
-        self.assertEqual(wizard._entered_serials(), ["SN-0001", "SN-0002", "SN-0003"])
+        self.assertEqual(
+            wizard._entered_serials(), ["SN-0001", "SN-0002", "SN-0005", "SN-0003"]
+        )
         wizard.action_confirm()
         receipt.button_validate()
         self.assertEqual(self.lot("SN-0002").serial_status, "in_stock")

@@ -21,17 +21,20 @@ _BRACKETED = re.compile(r"(?:\(\d{2,4}\)[^()]*)+")
 _BRACKETED_ELEMENT = re.compile(r"\((\d{2,4})\)([^()]*)")
 
 
-def looks_like_gs1(item):
+def looks_like_gs1(item, gtin=None):
     """Whether a pasted item is a GS1 code rather than a serial: in the
     human-readable form (every part an application identifier in brackets
-    followed by its value), or raw with a group separator or a symbology
-    identifier. A run of digits alone is taken as a serial: without a
-    separator, ``0109506000134352`` may as well be one."""
+    followed by its value), raw with a group separator or a symbology
+    identifier, or raw starting with AI 01 and ``gtin`` (the product's own
+    barcode) followed by more. Other runs of digits are taken as serials:
+    ``0109506000134352`` may as well be one."""
     item = item.strip()
+    own_gtin = gtin and gtin.isdigit() and f"{AI_GTIN}{gtin.zfill(14)}"
     return bool(
         _BRACKETED.fullmatch(item)
         or GROUP_SEPARATOR in item
         or item.startswith(SYMBOLOGY_IDENTIFIERS)
+        or (own_gtin and item.startswith(own_gtin) and len(item) > len(own_gtin))
     )
 
 

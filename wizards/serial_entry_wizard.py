@@ -306,13 +306,13 @@ class SerialEntryWizard(models.TransientModel):
         when the code holds a GTIN (AI 01) and the product has a barcode, they
         must be the same product. Other lines are left as they are."""
         lines = _LINES.split(text)
-        if not any(looks_like_gs1(line) for line in lines):
+        barcode = self.product_id.barcode
+        if not any(looks_like_gs1(line, barcode) for line in lines):
             return text
         nomenclature = self._gs1_nomenclature().sudo()
-        barcode = self.product_id.barcode
         problems, serials = [], []
         for line in lines:
-            if not looks_like_gs1(line):
+            if not looks_like_gs1(line, barcode):
                 serials.append(line)
                 continue
             shown = line.strip().replace(GROUP_SEPARATOR, "<GS>")
