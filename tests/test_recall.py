@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 from odoo import fields
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user
 
 from .common import PhysicalModeCase
@@ -165,6 +165,14 @@ class TestRecallAccounting(AccountingModeCase):
         )
         with self.assertRaisesRegex(UserError, "No customer"):
             wizard.action_notify_customers()
+
+    def test_recall_is_for_stock_users(self):
+        with self.assertRaises(AccessError):
+            recall(
+                self.env(user=self.billing_user),
+                source="vendor",
+                vendor_id=self.vendor.id,
+            )
 
 
 class TestRecallPhysical(PhysicalModeCase):
