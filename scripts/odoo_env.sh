@@ -121,3 +121,9 @@ ensure_chromium() {
     command -v chromium >/dev/null 2>&1 || command -v google-chrome >/dev/null 2>&1 \
         || apt_install chromium
 }
+
+# Odoo prints PDF reports (the serial labels) through wkhtmltopdf; Debian's
+# package (unpatched Qt) is enough for them.
+ensure_wkhtmltopdf() {
+    command -v wkhtmltopdf >/dev/null 2>&1 || apt_install wkhtmltopdf
+}

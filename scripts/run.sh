@@ -4,6 +4,7 @@ set -euo pipefail
 source "$(dirname "$0")/odoo_env.sh"
 find_odoo
 ensure_postgres
+ensure_wkhtmltopdf
 
 DB="${DB:-serial_tracking_demo}"
 PORT="${PORT:-8069}"

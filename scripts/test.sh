@@ -21,6 +21,7 @@ source "$(dirname "$0")/odoo_env.sh"
 find_odoo
 ensure_postgres
 ensure_chromium
+ensure_wkhtmltopdf
 ensure_python_packages
 
 mkdir -p "$BUILD_DIR"
