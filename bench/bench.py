@@ -560,14 +560,16 @@ def main():
         progress("rolling back everything the run wrote")
         cr.rollback()
     progress(f"finished in {time.perf_counter() - run_start:.0f} s")
+    width = max([48, *(len(row[1]) for row in rows)])
     print(
-        f"\n{'N':>7}  {'step':<48} {'ours (s)':>9} {'native (s)':>11} "
+        f"\n{'N':>7}  {'step':<{width}} {'ours (s)':>9} {'native (s)':>11} "
         f"{'ours/native':>12}"
     )
     for size, label, ours, native in rows:
         native_text = f"{native:11.2f}" if native is not None else f"{'':>11}"
         ratio_text = f"{ours / native:12.2f}" if native else f"{'':>12}"
-        print(f"{size:>7}  {label:<48} {ours:9.2f} {native_text} {ratio_text}".rstrip())
+        line = f"{size:>7}  {label:<{width}} {ours:9.2f} {native_text} {ratio_text}"
+        print(line.rstrip())
 
 
 if __name__ == "__main__":
