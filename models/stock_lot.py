@@ -14,8 +14,11 @@ from ..tools.serial_errors import SerialInputError
 from ..tools.serial_format import counter_pattern
 from ..tools.serial_rules import (
     SERIAL_STATUS_TRANSITIONS,
+    SALE_EVENT_TYPES,
     SERIAL_STATUSES,
+    WARRANTY_STATUSES,
     serial_key_of,
+    warranty_status_on,
 )
 from ..tools.serial_text import format_collapsed, normalize_serial
 from .product_template import MANAGE_SERIALS_GROUP
@@ -159,13 +162,17 @@ class StockLot(models.Model):
         copy=False,
     )
     warranty_status = fields.Selection(
-        [("under", "Under warranty"), ("expired", "Expired"), ("none", "No warranty")],
+        WARRANTY_STATUSES,
         compute="_compute_warranty_status",
         search="_search_warranty_status",
     )
     condition_notes = fields.Text()
     history_ids = fields.One2many("stock.lot.history", "lot_id", string="History")
     history_count = fields.Integer(compute="_compute_history_count")
+    claim_ids = fields.One2many(
+        "serial.warranty.claim", "lot_id", string="Warranty Claims"
+    )
+    claim_count = fields.Integer(compute="_compute_claim_count")
 
     _serial_key_unique = models.UniqueIndex(
         "(COALESCE(company_id, 0), serial_key) WHERE serial_key IS NOT NULL",
@@ -210,12 +217,7 @@ class StockLot(models.Model):
     def _compute_warranty_status(self):
         today = fields.Date.context_today(self)
         for lot in self:
-            if not lot.warranty_date_end:
-                lot.warranty_status = "none"
-            elif lot.warranty_date_end >= today:
-                lot.warranty_status = "under"
-            else:
-                lot.warranty_status = "expired"
+            lot.warranty_status = warranty_status_on(lot.warranty_date_end, today)
 
     def _search_warranty_status(self, operator, value):
         if operator not in ("in", "not in"):
@@ -238,6 +240,15 @@ class StockLot(models.Model):
         )
         for lot in self:
             lot.history_count = counts.get(lot, 0)
+
+    def _compute_claim_count(self):
+        counts = dict(
+            self.env["serial.warranty.claim"]._read_group(
+                [("lot_id", "in", self.ids)], ["lot_id"], ["__count"]
+            )
+        )
+        for lot in self:
+            lot.claim_count = counts.get(lot, 0)
 
     # ------------------------------------------------------------------
     # Access: serial records are changed by documents, or by managers
@@ -664,4 +675,52 @@ class StockLot(models.Model):
             "Serial History of %(serial)s", serial=self.name
         )
         action["context"] = {}
+        return action
+
+    # ------------------------------------------------------------------
+    # After-sales
+    # ------------------------------------------------------------------
+    def _serial_sale_rows(self):
+        """The history row of the document each unit came to its customer
+        with (its latest delivery or invoice), in one query."""
+        if not self:
+            return {}
+        self.env["stock.lot.history"].flush_model(["lot_id", "event_type"])
+        self.env.cr.execute(
+            """
+            SELECT DISTINCT ON (lot_id) lot_id, id
+              FROM stock_lot_history
+             WHERE lot_id = ANY(%s) AND event_type = ANY(%s)
+          ORDER BY lot_id, id DESC
+            """,
+            [self.ids, list(SALE_EVENT_TYPES)],
+        )
+        History = self.env["stock.lot.history"]
+        return {lot_id: History.browse(row_id) for lot_id, row_id in self.env.cr.fetchall()}
+
+    def action_new_claim(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("New Warranty Claim"),
+            "res_model": "serial.warranty.claim",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+            "context": {
+                "default_lot_id": self.id,
+                "default_partner_id": self.customer_id.id,
+            },
+        }
+
+    def action_open_claims(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "serial_tracking.action_serial_warranty_claims"
+        )
+        action["domain"] = [("lot_id", "=", self.id)]
+        action["context"] = {
+            "default_lot_id": self.id,
+            "default_partner_id": self.customer_id.id,
+        }
         return action

@@ -23,3 +23,4 @@ from . import test_ui_tours
 from . import test_warranty
 from . import test_quant_batching
 from . import test_stock_flows
+from . import test_warranty_claims
