@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import plaintext2html
 
 from ..tools.serial_rules import (
     CLAIM_STATE_TRANSITIONS,
@@ -488,8 +489,8 @@ class SerialWarrantyClaim(models.Model):
                 "lot_id": self.lot_id.id,
                 "company_id": self.company_id.id,
                 "under_warranty": self.warranty_status == "under",
-                "repair_request": "\n".join(
-                    filter(None, [f"{self.name}: {self.reason}", self.notes])
+                "internal_notes": plaintext2html(
+                    "\n".join(filter(None, [f"{self.name}: {self.reason}", self.notes]))
                 ),
             }
         )
