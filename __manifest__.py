@@ -23,6 +23,7 @@
         "views/stock_move_views.xml",
         "views/stock_picking_views.xml",
         "views/res_config_settings_views.xml",
+        "views/portal_templates.xml",
         "views/serial_tracking_menus.xml",
     ],
     "demo": [

@@ -7,6 +7,7 @@ from . import serial_tracking_counter
 from . import stock_lot_history
 from . import stock_lot
 from . import serial_warranty_claim
+from . import serial_lookup_throttle
 from . import stock_move_line
 from . import stock_quant
 from . import account_move_line

@@ -26,6 +26,13 @@ class ResCompany(models.Model):
         "Across all products: a serial number exists once in the company.",
     )
 
+    serial_public_warranty_lookup = fields.Boolean(
+        string="Public Warranty Lookup",
+        help="Let anyone enter a serial number on /warranty/lookup and read the "
+        "product, warranty status and warranty end of a unit sold by this company. "
+        "Exact numbers only, rate-limited per visitor.",
+    )
+
     def write(self, vals):
         serial_settings = {"serial_tracking_default_mode", "serial_uniqueness"}
         if any(

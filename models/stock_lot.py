@@ -724,3 +724,84 @@ class StockLot(models.Model):
             "default_partner_id": self.customer_id.id,
         }
         return action
+
+    # ------------------------------------------------------------------
+    # Portal: a customer's own units
+    # ------------------------------------------------------------------
+    @api.model
+    def _serial_portal_domain(self, partner):
+        """The units sold to ``partner``'s company: what its portal users see."""
+        return fields.Domain(
+            [
+                ("is_serial", "=", True),
+                ("customer_id", "!=", False),
+                (
+                    "customer_id.commercial_partner_id",
+                    "=",
+                    partner.commercial_partner_id.id,
+                ),
+            ]
+        )
+
+    def _serial_portal_rows(self, partner):
+        """What the portal lists of each unit, read for the whole page at once:
+        no query per unit."""
+        customer = partner.commercial_partner_id
+        sale_rows = self._serial_sale_rows()
+        statuses = dict(self._fields["serial_status"]._description_selection(self.env))
+        warranty = dict(
+            self._fields["warranty_status"]._description_selection(self.env)
+        )
+        documents = self.env["stock.lot.history"].browse(
+            row.id for row in sale_rows.values()
+        )
+        # one read of the rows and their partners, one of the invoices
+        documents.mapped("partner_id.commercial_partner_id")
+        invoices = self.env["account.move"].browse(
+            row.res_id
+            for row in documents
+            if row.res_model == "account.move"
+            and row.partner_id.commercial_partner_id == customer
+        )
+        # the customer's own invoices: Odoo's portal rules let them open these
+        invoice_urls = {invoice.id: invoice.access_url for invoice in invoices}
+        rows = []
+        for lot in self:
+            row = sale_rows.get(lot.id)
+            mine = row and row.partner_id.commercial_partner_id == customer
+            rows.append(
+                {
+                    "lot": lot,
+                    "name": lot.name,
+                    "product": lot.product_id.display_name,
+                    "date_sold": lot.warranty_date_start,
+                    "warranty_date_end": lot.warranty_date_end,
+                    "warranty_status": lot.warranty_status,
+                    "warranty_label": warranty.get(lot.warranty_status, ""),
+                    "status": statuses.get(lot.serial_status, ""),
+                    "document": row.document_name if mine else "",
+                    "document_url": invoice_urls.get(row.res_id)
+                    if mine and row.res_model == "account.move"
+                    else "",
+                }
+            )
+        return rows
+
+    def _serial_portal_history(self, partner):
+        """The unit's history rows that concern ``partner``'s company, never
+        another customer's."""
+        self.ensure_one()
+        return (
+            self.env["stock.lot.history"]
+            .sudo()
+            .search(
+                [
+                    ("lot_id", "=", self.id),
+                    (
+                        "partner_id.commercial_partner_id",
+                        "=",
+                        partner.commercial_partner_id.id,
+                    ),
+                ]
+            )
+        )

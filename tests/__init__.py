@@ -25,3 +25,4 @@ from . import test_quant_batching
 from . import test_stock_flows
 from . import test_warranty_claims
 from . import test_repair_claims
+from . import test_portal_serials

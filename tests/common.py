@@ -82,14 +82,15 @@ class SerialFlowCase(SerialTrackingCase):
                 {"serial_warranty_duration": 12, "serial_warranty_unit": "month"}
             )
 
-    def invoice(self, move_type, partner, names, invoice_date=None, post=True):
+    @classmethod
+    def invoice(cls, move_type, partner, names, invoice_date=None, post=True):
         """A bill, invoice or credit note of the accounting product's ``names``."""
-        product = self.accounting_product.product_variant_id
-        move = self.env["account.move"].create(
+        product = cls.accounting_product.product_variant_id
+        move = cls.env["account.move"].create(
             {
                 "move_type": move_type,
                 "partner_id": partner.id,
-                "invoice_date": invoice_date or fields.Date.context_today(self.env.user),
+                "invoice_date": invoice_date or fields.Date.context_today(cls.env.user),
                 "invoice_line_ids": [
                     Command.create(
                         {
@@ -107,7 +108,7 @@ class SerialFlowCase(SerialTrackingCase):
         else:
             line.serial_lot_ids = [
                 Command.set(
-                    self.env["stock.lot"]
+                    cls.env["stock.lot"]
                     .search([("product_id", "=", product.id), ("name", "in", names)])
                     .ids
                 )
@@ -116,10 +117,11 @@ class SerialFlowCase(SerialTrackingCase):
             move.action_post()
         return move
 
-    def transfer(self, picking_type, source, destination, partner, names):
+    @classmethod
+    def transfer(cls, picking_type, source, destination, partner, names):
         """A validated transfer of the physical product's ``names``."""
-        product = self.physical_product.product_variant_id
-        picking = self.env["stock.picking"].create(
+        product = cls.physical_product.product_variant_id
+        picking = cls.env["stock.picking"].create(
             {
                 "picking_type_id": picking_type.id,
                 "location_id": source.id,
@@ -139,7 +141,7 @@ class SerialFlowCase(SerialTrackingCase):
         )
         picking.action_confirm()
         picking.action_assign()
-        wizard = self.env["serial.entry.wizard"].browse(
+        wizard = cls.env["serial.entry.wizard"].browse(
             picking.move_ids.action_open_serial_entry()["res_id"]
         )
         wizard.action_clear()
@@ -152,26 +154,29 @@ class SerialFlowCase(SerialTrackingCase):
         picking.button_validate()
         return picking
 
-    def receive(self, *names):
-        return self.transfer(
-            self.warehouse.in_type_id,
-            self.supplier_location,
-            self.stock_location,
-            self.vendor,
+    @classmethod
+    def receive(cls, *names):
+        return cls.transfer(
+            cls.warehouse.in_type_id,
+            cls.supplier_location,
+            cls.stock_location,
+            cls.vendor,
             names,
         )
 
-    def deliver(self, partner, *names):
-        return self.transfer(
-            self.warehouse.out_type_id,
-            self.stock_location,
-            self.customer_location,
+    @classmethod
+    def deliver(cls, partner, *names):
+        return cls.transfer(
+            cls.warehouse.out_type_id,
+            cls.stock_location,
+            cls.customer_location,
             partner,
             names,
         )
 
-    def serial(self, template, name):
-        return self.env["stock.lot"].search(
+    @classmethod
+    def serial(cls, template, name):
+        return cls.env["stock.lot"].search(
             [("product_id", "=", template.product_variant_id.id), ("name", "=", name)]
         )
 
