@@ -52,10 +52,10 @@ class SerialLookupThrottle(models.Model):
                  VALUES (%(address)s, now() AT TIME ZONE 'UTC', 1)
             ON CONFLICT (address) DO UPDATE
                     SET hits = CASE WHEN t.window_start
-                                         < (now() AT TIME ZONE 'UTC') - %(window)s
+                                         < (now() AT TIME ZONE 'UTC') - %(window)s::interval
                                     THEN 1 ELSE t.hits + 1 END,
                         window_start = CASE WHEN t.window_start
-                                         < (now() AT TIME ZONE 'UTC') - %(window)s
+                                         < (now() AT TIME ZONE 'UTC') - %(window)s::interval
                                     THEN now() AT TIME ZONE 'UTC'
                                     ELSE t.window_start END
               RETURNING hits

@@ -26,3 +26,4 @@ from . import test_stock_flows
 from . import test_warranty_claims
 from . import test_repair_claims
 from . import test_portal_serials
+from . import test_warranty_lookup
