@@ -235,3 +235,22 @@ class TestPortalSerials(PortalSerialsCase):
             return self.cr.sql_log_count - start
 
         self.assertEqual(queries_for(5), queries_for(40))
+
+
+@tagged("post_install", "-at_install")
+class TestPortalSerialsTour(PortalSerialsCase):
+    def test_portal_customer_opens_my_serials_and_files_a_claim(self):
+        new_test_user(
+            self.env,
+            login="portal_tour_ann",
+            password="portal_tour_ann",
+            groups="base.group_portal",
+            partner_id=self.alpha_ann.id,
+        )
+        self.start_tour("/my", "serial_tracking_portal_claim_tour", login="portal_tour_ann")
+        claim = self.pa1.claim_ids
+        self.assertEqual(claim.reason, "Screen flickers")
+        self.assertEqual(claim.notes, "Only when the lid is half open")
+        self.assertEqual(claim.partner_id, self.alpha_ann)
+        self.assertEqual(claim.state, "new")
+        self.assertEqual(self.pa1.history_ids.sorted("id")[-1].event_type, "CLAIM")
