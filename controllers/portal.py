@@ -53,7 +53,10 @@ class SerialPortal(CustomerPortal):
     def _serial_searchbar_sortings(self):
         env = request.env
         return {
-            "date": {"label": env._("Date Sold"), "order": "warranty_date_start desc, id desc"},
+            "date": {
+                "label": env._("Date Sold"),
+                "order": "warranty_date_start desc, id desc",
+            },
             "name": {"label": env._("Serial Number"), "order": "name, id"},
             "warranty": {
                 "label": env._("Warranty End"),
@@ -186,9 +189,7 @@ class SerialPortal(CustomerPortal):
         )
         return values
 
-    @http.route(
-        "/my/serials/<int:lot_id>", type="http", auth="user", website=True
-    )
+    @http.route("/my/serials/<int:lot_id>", type="http", auth="user", website=True)
     def portal_my_serial(self, lot_id, claim_sent=None, **kw):
         lot = self._serial_find(lot_id)
         if not lot:
@@ -239,9 +240,7 @@ class SerialPortal(CustomerPortal):
         if error:
             return request.render(
                 "serial_tracking.portal_my_serial",
-                self._serial_unit_values(
-                    lot, claim_error=error, claim_values=values
-                ),
+                self._serial_unit_values(lot, claim_error=error, claim_values=values),
             )
         return request.redirect(f"/my/serials/{lot.id}?claim_sent=1")
 
@@ -317,9 +316,7 @@ class SerialPortal(CustomerPortal):
                     ],
                     limit=10,
                 )
-            warranty = dict(
-                lots._fields["warranty_status"]._description_selection(env)
-            )
+            warranty = dict(lots._fields["warranty_status"]._description_selection(env))
             values.update(
                 searched=True,
                 results=[

@@ -1,5 +1,7 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
 from odoo import api, fields, models
 
 # Public warranty lookups a visitor may make per window (ir.config_parameter
@@ -30,7 +32,9 @@ class SerialLookupThrottle(models.Model):
     def _lookup_settings(self):
         params = self.env["ir.config_parameter"].sudo()
         limit = int(
-            params.get_param("serial_tracking.public_lookup_limit", DEFAULT_LOOKUP_LIMIT)
+            params.get_param(
+                "serial_tracking.public_lookup_limit", DEFAULT_LOOKUP_LIMIT
+            )
         )
         window = int(
             params.get_param(
@@ -46,23 +50,24 @@ class SerialLookupThrottle(models.Model):
         One upsert: two lookups racing from one address both count, and the
         counter starts again once its window is over."""
         limit, window = self._lookup_settings()
+        # the clock, not the transaction's start (now()): a long transaction
+        # must not keep a window open
+        now = fields.Datetime.now()
         self.env.cr.execute(
             """
             INSERT INTO serial_lookup_throttle AS t (address, window_start, hits)
-                 VALUES (%(address)s, now() AT TIME ZONE 'UTC', 1)
+                 VALUES (%(address)s, %(now)s, 1)
             ON CONFLICT (address) DO UPDATE
-                    SET hits = CASE WHEN t.window_start
-                                         < (now() AT TIME ZONE 'UTC') - %(window)s::interval
+                    SET hits = CASE WHEN t.window_start < %(expired)s
                                     THEN 1 ELSE t.hits + 1 END,
-                        window_start = CASE WHEN t.window_start
-                                         < (now() AT TIME ZONE 'UTC') - %(window)s::interval
-                                    THEN now() AT TIME ZONE 'UTC'
-                                    ELSE t.window_start END
+                        window_start = CASE WHEN t.window_start < %(expired)s
+                                            THEN %(now)s ELSE t.window_start END
               RETURNING hits
             """,
             {
                 "address": address or "unknown",
-                "window": f"{window} seconds",
+                "now": now,
+                "expired": now - timedelta(seconds=window),
             },
         )
         (hits,) = self.env.cr.fetchone()
@@ -72,7 +77,6 @@ class SerialLookupThrottle(models.Model):
     def _gc_finished_windows(self):
         _limit, window = self._lookup_settings()
         self.env.cr.execute(
-            """DELETE FROM serial_lookup_throttle
-                WHERE window_start < (now() AT TIME ZONE 'UTC') - %s::interval""",
-            [f"{window} seconds"],
+            "DELETE FROM serial_lookup_throttle WHERE window_start < %s",
+            [fields.Datetime.now() - timedelta(seconds=window)],
         )

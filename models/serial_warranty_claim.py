@@ -343,8 +343,11 @@ class SerialWarrantyClaim(models.Model):
             lambda row: row.partner_id.commercial_partner_id == customer
         )[:1]
         if not row:
-            kind = dict(self.env["stock.lot.history"]._fields["event_type"]
-                        ._description_selection(self.env))[event_type]
+            kind = dict(
+                self.env["stock.lot.history"]
+                ._fields["event_type"]
+                ._description_selection(self.env)
+            )[event_type]
             raise UserError(
                 self.env._(
                     "Serial number %(serial)s has no %(document)s to %(customer)s "
@@ -379,7 +382,9 @@ class SerialWarrantyClaim(models.Model):
         for line in wizard.product_return_moves:
             line.quantity = 1 if line.move_id == shipped else 0
         returned = wizard._create_return()
-        move = returned.move_ids.filtered(lambda move: move.product_id == lot.product_id)
+        move = returned.move_ids.filtered(
+            lambda move: move.product_id == lot.product_id
+        )
         move.move_line_ids.unlink()
         self.env["stock.move.line"].create(
             {

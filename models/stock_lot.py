@@ -13,8 +13,8 @@ from odoo.tools import escape_psql
 from ..tools.serial_errors import SerialInputError
 from ..tools.serial_format import counter_pattern
 from ..tools.serial_rules import (
-    SERIAL_STATUS_TRANSITIONS,
     SALE_EVENT_TYPES,
+    SERIAL_STATUS_TRANSITIONS,
     SERIAL_STATUSES,
     WARRANTY_STATUSES,
     serial_key_of,
@@ -696,7 +696,9 @@ class StockLot(models.Model):
             [self.ids, list(SALE_EVENT_TYPES)],
         )
         History = self.env["stock.lot.history"]
-        return {lot_id: History.browse(row_id) for lot_id, row_id in self.env.cr.fetchall()}
+        return {
+            lot_id: History.browse(row_id) for lot_id, row_id in self.env.cr.fetchall()
+        }
 
     def action_new_claim(self):
         self.ensure_one()

@@ -122,9 +122,7 @@ class TestPortalSerials(PortalSerialsCase):
         self.assertEqual(response.status_code, 404)
         self.assertFalse(self.pa1.claim_ids)
         # nor through the ORM: portal users have no access to serials or claims
-        self.assertFalse(
-            self.env["stock.lot"].with_user(self.cy).has_access("read")
-        )
+        self.assertFalse(self.env["stock.lot"].with_user(self.cy).has_access("read"))
         self.assertFalse(
             self.env["serial.warranty.claim"].with_user(self.cy).has_access("read")
         )
@@ -223,7 +221,9 @@ class TestPortalSerials(PortalSerialsCase):
         self.invoice("out_invoice", self.alpha, names[:10])
         self.invoice("out_invoice", self.alpha, names[10:])
         Lot = self.env["stock.lot"].sudo()
-        domain = Lot._serial_portal_domain(self.alpha_ann) & Domain("name", "like", "Q-")
+        domain = Lot._serial_portal_domain(self.alpha_ann) & Domain(
+            "name", "like", "Q-"
+        )
 
         def queries_for(count):
             lots = Lot.search(domain, limit=count)
@@ -247,7 +247,9 @@ class TestPortalSerialsTour(PortalSerialsCase):
             groups="base.group_portal",
             partner_id=self.alpha_ann.id,
         )
-        self.start_tour("/my", "serial_tracking_portal_claim_tour", login="portal_tour_ann")
+        self.start_tour(
+            "/my", "serial_tracking_portal_claim_tour", login="portal_tour_ann"
+        )
         claim = self.pa1.claim_ids
         self.assertEqual(claim.reason, "Screen flickers")
         self.assertEqual(claim.notes, "Only when the lid is half open")

@@ -64,7 +64,9 @@ class TestWarrantyClaims(SerialFlowCase):
         self.assertEqual(line._serial_entered_names(), ["AC-2"])
         credit_note.action_post()
         self.assertEqual(lot.serial_status, "returned")
-        self.assertEqual(self.serial(self.accounting_product, "AC-1").serial_status, "sold")
+        self.assertEqual(
+            self.serial(self.accounting_product, "AC-1").serial_status, "sold"
+        )
         claim.with_user(self.claim_user).action_done()
         self.assertEqual(claim.state, "done")
         self.assertEqual(
@@ -103,7 +105,9 @@ class TestWarrantyClaims(SerialFlowCase):
     def test_claim_refused_for_a_unit_not_sold_to_that_customer(self):
         self.invoice("in_invoice", self.vendor, ["AN-1", "AN-2"])
         self.invoice("out_invoice", self.customer, ["AN-1"])
-        with self.assertRaisesRegex(ValidationError, "AN-1 was not sold to Someone Else"):
+        with self.assertRaisesRegex(
+            ValidationError, "AN-1 was not sold to Someone Else"
+        ):
             self.file(self.serial(self.accounting_product, "AN-1"), self.other_customer)
         with self.assertRaisesRegex(ValidationError, "AN-2 was not sold to"):
             self.file(self.serial(self.accounting_product, "AN-2"))
@@ -121,7 +125,9 @@ class TestWarrantyClaims(SerialFlowCase):
             self.file(lot)
         self.invoice("out_refund", self.customer, ["AB-1"])
         self.assertEqual(lot.serial_status, "returned")
-        with self.assertRaisesRegex(ValidationError, r"AB-1 is already back \(status: Returned\)"):
+        with self.assertRaisesRegex(
+            ValidationError, r"AB-1 is already back \(status: Returned\)"
+        ):
             claim.action_accept()
         self.assertEqual(claim.state, "new")
         claim.refusal_reason = "Credited already"
@@ -165,7 +171,9 @@ class TestWarrantyClaims(SerialFlowCase):
         returned.button_validate()
         self.assertEqual(returned.state, "done")
         self.assertEqual(lot.serial_status, "returned")
-        self.assertEqual(self.serial(self.physical_product, "PC-1").serial_status, "sold")
+        self.assertEqual(
+            self.serial(self.physical_product, "PC-1").serial_status, "sold"
+        )
         self.assertEqual(
             lot.history_ids.sorted("id").mapped("event_type"),
             ["RECEIVE", "SHIP", "CLAIM", "CLAIM", "RETURN"],
@@ -174,12 +182,16 @@ class TestWarrantyClaims(SerialFlowCase):
     def test_accepted_claim_with_a_replacement_delivery(self):
         self.receive("PR-1", "PR-2")
         delivery = self.deliver(self.customer, "PR-1")
-        claim = self.file(self.serial(self.physical_product, "PR-1"), send_replacement=True)
+        claim = self.file(
+            self.serial(self.physical_product, "PR-1"), send_replacement=True
+        )
         claim.action_accept()
         replacement = claim.replacement_picking_id
         self.assertEqual(replacement.picking_type_id, delivery.picking_type_id)
         self.assertEqual(replacement.partner_id, self.customer)
-        self.assertEqual(replacement.move_ids.product_id, self.physical_product.product_variant_id)
+        self.assertEqual(
+            replacement.move_ids.product_id, self.physical_product.product_variant_id
+        )
         self.assertEqual(replacement.move_ids.product_uom_qty, 1)
         self.assertEqual(replacement.state, "assigned")
         self.assertEqual(claim.return_picking_id.move_line_ids.lot_id.name, "PR-1")
@@ -187,14 +199,16 @@ class TestWarrantyClaims(SerialFlowCase):
     def test_physical_claim_refused_for_a_unit_delivered_to_someone_else(self):
         self.receive("PN-1")
         self.deliver(self.other_customer, "PN-1")
-        with self.assertRaisesRegex(ValidationError, "PN-1 was not sold to Claiming Company"):
+        with self.assertRaisesRegex(
+            ValidationError, "PN-1 was not sold to Claiming Company"
+        ):
             self.file(self.serial(self.physical_product, "PN-1"))
 
     def test_repair_is_offered_only_with_repairs_installed(self):
         values = [
             value
-            for value, _label in self.env["serial.warranty.claim"]._fields[
-                "resolution"
-            ]._description_selection(self.env)
+            for value, _label in self.env["serial.warranty.claim"]
+            ._fields["resolution"]
+            ._description_selection(self.env)
         ]
         self.assertEqual(values, ["return", "credit_note"])

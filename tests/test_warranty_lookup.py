@@ -72,7 +72,8 @@ class TestWarrantyLookup(PortalSerialsCase):
         self.assertEqual(self.url_open("/warranty/lookup").status_code, 200)
         # once the window is over, lookups are allowed again
         self.env.cr.execute(
-            "UPDATE serial_lookup_throttle SET window_start = window_start - interval '1 hour'"
+            "UPDATE serial_lookup_throttle"
+            " SET window_start = window_start - interval '1 hour'"
         )
         self.assertEqual(self.lookup("PA-1").status_code, 200)
         throttle = self.env["serial.lookup.throttle"].sudo().search([])

@@ -90,6 +90,7 @@ def warranty_status_on(warranty_end, day):
         return "none"
     return "under" if warranty_end >= day else "expired"
 
+
 # Locations where a unit is in stock: transit counts (inter-warehouse and
 # inter-company resupply).
 INTERNAL_USAGES = ("internal", "transit")
