@@ -14,3 +14,4 @@ from . import account_move_line
 from . import account_move
 from . import stock_move
 from . import stock_picking
+from . import serial_tracking_demo
