@@ -13,6 +13,7 @@
         "security/serial_tracking_security.xml",
         "security/ir.model.access.csv",
         "data/serial_warranty_claim_data.xml",
+        "data/serial_warranty_reminder_data.xml",
         "views/stock_lot_history_views.xml",
         "views/serial_warranty_claim_views.xml",
         "views/stock_lot_views.xml",

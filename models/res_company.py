@@ -33,6 +33,12 @@ class ResCompany(models.Model):
         "Exact numbers only, rate-limited per visitor.",
     )
 
+    serial_warranty_reminder_days = fields.Integer(
+        string="Warranty Reminder (days before end)",
+        help="When the Warranty Reminders scheduled action runs, email each "
+        "customer whose unit's warranty ends within this many days. 0: no reminders.",
+    )
+
     def write(self, vals):
         serial_settings = {"serial_tracking_default_mode", "serial_uniqueness"}
         if any(

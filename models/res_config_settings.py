@@ -15,3 +15,6 @@ class ResConfigSettings(models.TransientModel):
     serial_public_warranty_lookup = fields.Boolean(
         related="company_id.serial_public_warranty_lookup", readonly=False
     )
+    serial_warranty_reminder_days = fields.Integer(
+        related="company_id.serial_warranty_reminder_days", readonly=False
+    )

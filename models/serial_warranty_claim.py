@@ -155,7 +155,7 @@ class SerialWarrantyClaim(models.Model):
     @api.depends("lot_id")
     def _compute_resolution(self):
         for claim in self:
-            if claim.state != "new" or claim.resolution:
+            if claim.state != "new":
                 continue
             claim.resolution = (
                 "return"

@@ -5,6 +5,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 import psycopg2
+from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -173,6 +174,11 @@ class StockLot(models.Model):
         "serial.warranty.claim", "lot_id", string="Warranty Claims"
     )
     claim_count = fields.Integer(compute="_compute_claim_count")
+    warranty_reminder_sent_for = fields.Date(
+        readonly=True,
+        copy=False,
+        help="Technical: the warranty end the customer was last reminded of.",
+    )
 
     _serial_key_unique = models.UniqueIndex(
         "(COALESCE(company_id, 0), serial_key) WHERE serial_key IS NOT NULL",
@@ -807,3 +813,46 @@ class StockLot(models.Model):
                 ]
             )
         )
+
+    # ------------------------------------------------------------------
+    # Warranty reminders
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_warranty_reminders(self):
+        """Email the customers of units whose warranty ends within their
+        company's reminder days, once per warranty end."""
+        template = self.env.ref(
+            "serial_tracking.mail_template_warranty_reminder", raise_if_not_found=False
+        )
+        if not template:
+            return
+        today = fields.Date.context_today(self)
+        companies = self.env["res.company"].search(
+            [("serial_warranty_reminder_days", ">", 0)]
+        )
+        for company in companies:
+            lots = self.search(
+                [
+                    ("is_serial", "=", True),
+                    ("company_id", "=", company.id),
+                    ("serial_status", "=", "sold"),
+                    ("customer_id", "!=", False),
+                    ("warranty_date_end", ">=", today),
+                    (
+                        "warranty_date_end",
+                        "<=",
+                        today
+                        + relativedelta(days=company.serial_warranty_reminder_days),
+                    ),
+                ]
+            ).filtered(
+                lambda lot: lot.warranty_reminder_sent_for != lot.warranty_date_end
+            )
+            if not lots:
+                continue
+            template.with_company(company).send_mail_batch(lots.ids)
+            with trusted_serial_flow():
+                for end, group in lots.grouped("warranty_date_end").items():
+                    group.with_context(**QUIET_CONTEXT).write(
+                        {"warranty_reminder_sent_for": end}
+                    )

@@ -28,3 +28,4 @@ from . import test_repair_claims
 from . import test_portal_serials
 from . import test_warranty_lookup
 from . import test_demo_data
+from . import test_warranty_reminders

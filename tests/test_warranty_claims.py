@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from odoo import fields
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user
 
 from .common import SerialFlowCase
@@ -212,3 +212,21 @@ class TestWarrantyClaims(SerialFlowCase):
             ._description_selection(self.env)
         ]
         self.assertEqual(values, ["return", "credit_note"])
+
+    def test_claims_stay_in_their_company(self):
+        self.invoice("in_invoice", self.vendor, ["MC-1"])
+        self.invoice("out_invoice", self.customer, ["MC-1"])
+        claim = self.file(self.serial(self.accounting_product, "MC-1"))
+        self.assertEqual(claim.company_id, self.company)
+        other_company = self.env["res.company"].create({"name": "Claims Other Co"})
+        outsider = new_test_user(
+            self.env,
+            login="st_claim_outsider",
+            groups="stock.group_stock_manager",
+            company_id=other_company.id,
+            company_ids=[other_company.id],
+        )
+        Claim = self.env["serial.warranty.claim"].with_user(outsider)
+        self.assertFalse(Claim.search([("id", "=", claim.id)]))
+        with self.assertRaises(AccessError):
+            claim.with_user(outsider).read(["name"])
