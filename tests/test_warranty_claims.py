@@ -230,3 +230,15 @@ class TestWarrantyClaims(SerialFlowCase):
         self.assertFalse(Claim.search([("id", "=", claim.id)]))
         with self.assertRaises(AccessError):
             claim.with_user(outsider).read(["name"])
+
+    def test_a_resolution_without_its_document_is_refused_with_the_reason(self):
+        self.invoice("in_invoice", self.vendor, ["AD-1"])
+        self.invoice("out_invoice", self.customer, ["AD-1"])
+        claim = self.file(self.serial(self.accounting_product, "AD-1"))
+        claim.resolution = "return"
+        with self.assertRaisesRegex(
+            UserError, "AD-1 has no Shipped to Claiming Company .* another resolution"
+        ):
+            claim.action_accept()
+        self.assertEqual(claim.state, "new")
+        self.assertFalse(claim.return_picking_id)
