@@ -128,6 +128,12 @@ class SerialWarrantyClaim(models.Model):
     repair_model = fields.Char(default="repair.order", readonly=True)
     repair_available = fields.Boolean(compute="_compute_repair_available")
 
+    # one open claim per unit, also against two claims filed at the same moment
+    _one_open_claim_per_unit = models.UniqueIndex(
+        "(lot_id) WHERE state IN ('new', 'accepted')",
+        "This serial number already has an open claim.",
+    )
+
     @api.model
     def _selection_resolution(self):
         if "repair.order" in self.env:
@@ -179,8 +185,14 @@ class SerialWarrantyClaim(models.Model):
                     .next_by_code("serial.warranty.claim")
                     or "/"
                 )
+        # before the INSERT, which the unique index would refuse less clearly
+        self._check_no_open_claim(
+            self.env["stock.lot"].browse(
+                vals["lot_id"] for vals in vals_list if vals.get("lot_id")
+            )
+        )
         claims = super().create(vals_list)
-        claims._check_claimable()
+        claims._check_claimable(other_open_claims=False)
         claims._record_claim_events(self.env._("Claim filed: %(reason)s"))
         return claims
 
@@ -199,22 +211,33 @@ class SerialWarrantyClaim(models.Model):
             self._check_claimable()
         return result
 
+    @api.model
+    def _check_no_open_claim(self, lots, exclude=None):
+        """One open claim per unit: refused with the serial number."""
+        open_claims = self.sudo().search(
+            [
+                ("lot_id", "in", lots.ids),
+                ("state", "in", ("new", "accepted")),
+                ("id", "not in", (exclude or self.browse()).ids),
+            ],
+            limit=1,
+        )
+        seen = set()
+        twice = [lot for lot in lots if lot.id in seen or seen.add(lot.id)]
+        busy = open_claims.lot_id or (twice and twice[0])
+        if busy:
+            raise ValidationError(
+                self.env._(
+                    "Serial number %(serial)s already has an open claim.",
+                    serial=busy.name,
+                )
+            )
+
     def _check_claimable(self, other_open_claims=True):
         """A claim is for a unit sold to that customer (or to their company)
         that is still with them, with no other open claim."""
-        busy = set()
         if other_open_claims:
-            busy = set(
-                self.sudo()
-                .search(
-                    [
-                        ("lot_id", "in", self.lot_id.ids),
-                        ("state", "in", ("new", "accepted")),
-                        ("id", "not in", self.ids),
-                    ]
-                )
-                .lot_id.ids
-            )
+            self._check_no_open_claim(self.lot_id, exclude=self)
         for claim in self:
             lot = claim.lot_id
             customer = claim.partner_id.commercial_partner_id
@@ -238,13 +261,6 @@ class SerialWarrantyClaim(models.Model):
                         "claimed.",
                         serial=lot.name,
                         status=labels.get(lot.serial_status, "-"),
-                    )
-                )
-            if lot.id in busy:
-                raise ValidationError(
-                    self.env._(
-                        "Serial number %(serial)s already has an open claim.",
-                        serial=lot.name,
                     )
                 )
 

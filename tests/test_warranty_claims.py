@@ -2,9 +2,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timedelta
 
+import psycopg2
+
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user
+from odoo.tools import mute_logger
 
 from .common import SerialFlowCase
 
@@ -242,3 +245,25 @@ class TestWarrantyClaims(SerialFlowCase):
             claim.action_accept()
         self.assertEqual(claim.state, "new")
         self.assertFalse(claim.return_picking_id)
+
+    def test_one_open_claim_per_unit_holds_in_the_database(self):
+        """Two claims filed at the same moment both pass the check in Python:
+        the unique index refuses the second."""
+        self.invoice("in_invoice", self.vendor, ["AU-1"])
+        self.invoice("out_invoice", self.customer, ["AU-1"])
+        claim = self.file(self.serial(self.accounting_product, "AU-1"))
+        self.env.flush_all()
+        copy_claim = """
+            INSERT INTO serial_warranty_claim
+                        (name, company_id, lot_id, partner_id, date, reason, state)
+                 SELECT 'WC-RACE', company_id, lot_id, partner_id, date, reason, %s
+                   FROM serial_warranty_claim WHERE id = %s
+        """
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(psycopg2.errors.UniqueViolation),
+            self.env.cr.savepoint(),
+        ):
+            self.env.cr.execute(copy_claim, ["new", claim.id])
+        # a decided claim does not count
+        self.env.cr.execute(copy_claim, ["refused", claim.id])
