@@ -232,9 +232,19 @@ class SerialPortal(CustomerPortal):
         if not error:
             try:
                 with env.cr.savepoint():
-                    env["serial.warranty.claim"].sudo().with_company(
-                        lot.company_id
-                    ).create(values)
+                    claim = (
+                        env["serial.warranty.claim"]
+                        .sudo()
+                        .with_company(lot.company_id)
+                        .create(values)
+                    )
+                # the customer's own words in the chatter, under their name
+                claim.message_post(
+                    body=values["notes"] or values["reason"],
+                    author_id=values["partner_id"],
+                    message_type="comment",
+                    subtype_xmlid="mail.mt_note",
+                )
             except (UserError, ValidationError) as exception:
                 error = exception.args[0]
         if error:

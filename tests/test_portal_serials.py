@@ -192,6 +192,11 @@ class TestPortalSerials(PortalSerialsCase):
         self.assertEqual(claim.attachment_name, "photo.png")
         self.assertEqual(claim.state, "new")
         self.assertEqual(claim.company_id, self.pa1.company_id)
+        comments = claim.message_ids.filtered(
+            lambda m: m.author_id == self.alpha_bob and m.message_type == "comment"
+        )
+        self.assertEqual(len(comments), 1)
+        self.assertIn("Since last week", str(comments.body))
         self.assertIn("Battery swells", response.text)
         self.assertNotIn("File a warranty claim", response.text)
         # a unit already back cannot be claimed: the page says why
