@@ -6,7 +6,7 @@ import psycopg2
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, new_test_user
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .common import SerialFlowCase
@@ -267,3 +267,25 @@ class TestWarrantyClaims(SerialFlowCase):
             self.env.cr.execute(copy_claim, ["new", claim.id])
         # a decided claim does not count
         self.env.cr.execute(copy_claim, ["refused", claim.id])
+
+
+@tagged("post_install", "-at_install")
+class TestWarrantyClaimTour(HttpCase, SerialFlowCase):
+    def test_file_and_accept_a_claim(self):
+        customer = self.env["res.partner"].create({"name": "Tour Claim Customer"})
+        self.invoice("in_invoice", self.vendor, ["TC-1", "TC-2"])
+        invoice = self.invoice("out_invoice", customer, ["TC-1", "TC-2"])
+        lot = self.serial(self.accounting_product, "TC-2")
+        self.start_tour(
+            "/odoo/action-serial_tracking.action_serial_warranty_claims",
+            "serial_tracking_claim_tour",
+            login="admin",
+        )
+        claim = lot.claim_ids
+        self.assertEqual(claim.reason, "Fan noise")
+        self.assertEqual(claim.partner_id, customer)
+        self.assertEqual(claim.state, "accepted")
+        self.assertEqual(claim.credit_note_id.reversed_entry_id, invoice)
+        self.assertEqual(
+            claim.credit_note_id.invoice_line_ids._serial_entered_names(), ["TC-2"]
+        )
