@@ -181,6 +181,9 @@ class TestWarrantyClaims(SerialFlowCase):
             lot.history_ids.sorted("id").mapped("event_type"),
             ["RECEIVE", "SHIP", "CLAIM", "CLAIM", "RETURN"],
         )
+        claim.action_done()
+        with self.assertRaisesRegex(ValidationError, "PC-2 is already back"):
+            self.file(lot)
 
     def test_accepted_claim_with_a_replacement_delivery(self):
         self.receive("PR-1", "PR-2")
