@@ -13,7 +13,11 @@ lint:
 	bash scripts/lint.sh
 
 # Development helpers (not part of the contract)
-.PHONY: pot wheel
+.PHONY: pot wheel readme
+# README.rst from the readme/*.md fragments (pandoc and docutils from .build/lint-venv)
+readme:
+	bash scripts/lint.sh --readme
+
 pot:
 	bash scripts/export_pot.sh
 

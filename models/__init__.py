@@ -1,5 +1,6 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from . import serial_entry_target
 from . import res_company
 from . import res_config_settings
 from . import product_template

@@ -35,13 +35,7 @@ class AccountMove(models.Model):
     )
 
     def _serial_stock_location(self):
-        company = self.company_id or self.env.company
-        return (
-            self.env["stock.warehouse"]
-            .sudo()
-            .search([("company_id", "=", company.id)], limit=1)
-            .lot_stock_id
-        )
+        return (self.company_id or self.env.company)._serial_main_stock_location()
 
     def _serial_lines(self):
         return self.invoice_line_ids.filtered("serial_required")

@@ -16,7 +16,8 @@ SERIAL_MOVE_TYPES = {
 
 
 class AccountMoveLine(models.Model):
-    _inherit = "account.move.line"
+    _name = "account.move.line"
+    _inherit = ["account.move.line", "serial.entry.target"]
 
     serial_required = fields.Boolean(compute="_compute_serial_required")
     serial_names = fields.Text(
@@ -168,8 +169,7 @@ class AccountMoveLine(models.Model):
         self.move_id.check_access("write")
         mode = self._serial_mode()
         quantity = self._serial_quantity()
-        wizard_model = self.env["serial.entry.wizard"]
-        action = wizard_model._open_for(
+        return self.env["serial.entry.wizard"]._open_for(
             self,
             mode,
             self.product_id,
@@ -178,13 +178,9 @@ class AccountMoveLine(models.Model):
             title=self.env._(
                 "Serials: %(line)s", line=self.name or self.product_id.display_name
             ),
+            names=self.serial_names.split("\n") if self.serial_names else (),
+            lots=self.serial_lot_ids,
         )
-        wizard = wizard_model.browse(action["res_id"])
-        if mode == "add" and self.serial_names and not wizard.serial_names:
-            wizard._append(self.serial_names.split("\n"))
-        elif mode == "remove" and self.serial_lot_ids:
-            wizard.selected_lot_ids = [fields.Command.set(self.serial_lot_ids.ids)]
-        return action
 
     def _serial_entry_check(self, wizard, names):
         """Problems to show in the entry dialog before anything is written."""

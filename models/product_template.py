@@ -36,7 +36,8 @@ def tracks_serials_physically(product):
 
 
 class ProductTemplate(models.Model):
-    _inherit = "product.template"
+    _name = "product.template"
+    _inherit = ["product.template", "serial.entry.target"]
 
     serial_tracking_enabled = fields.Boolean(
         string="Track Serials",
@@ -422,7 +423,7 @@ class ProductTemplate(models.Model):
             self,
             "add",
             self.product_variant_id,
-            location=self.env["serial.add.wizard"]._default_location(),
+            location=self.env.company._serial_main_stock_location(),
             count_fixed=False,
             title=self.env._("Add Serials: %(product)s", product=self.display_name),
         )

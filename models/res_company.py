@@ -85,3 +85,14 @@ class ResCompany(models.Model):
                     ),
                 )
             )
+
+    def _serial_main_stock_location(self):
+        """Where units are when no transfer says so (bills, credit notes, opening
+        stock): the stock location of the company's first warehouse."""
+        self.ensure_one()
+        warehouse = (
+            self.env["stock.warehouse"]
+            .sudo()
+            .search([("company_id", "=", self.id)], limit=1)
+        )
+        return self.env["stock.location"].browse(warehouse.lot_stock_id.id)

@@ -74,7 +74,8 @@ def serial_line_facts(env, where):
 
 
 class StockMove(models.Model):
-    _inherit = "stock.move"
+    _name = "stock.move"
+    _inherit = ["stock.move", "serial.entry.target"]
 
     serial_required = fields.Boolean(compute="_compute_serial_required")
     serial_display = fields.Char(string="Serials", compute="_compute_serial_required")
@@ -249,31 +250,22 @@ class StockMove(models.Model):
             )
         self.check_access("write")
         mode = self._serial_entry_mode()
-        Wizard = self.env["serial.entry.wizard"]
-        action = Wizard._open_for(
+        return self.env["serial.entry.wizard"]._open_for(
             self,
             mode,
             self.product_id,
             required_count=int(self.product_qty),
             location=self.location_dest_id if mode == "add" else self.location_id,
             title=self.env._("Serials: %(move)s", move=self.display_name),
-        )
-        wizard = Wizard.browse(action["res_id"])
-        if mode == "add":
-            names = [
+            names=[
                 name
                 for name in self.move_line_ids.mapped(
                     lambda ml: ml.lot_id.name or ml.lot_name or ""
                 )
                 if name
-            ]
-            if names and not wizard.serial_names:
-                wizard._append(names)
-        else:
-            wizard.selected_lot_ids = [
-                fields.Command.set(self.move_line_ids.lot_id.ids)
-            ]
-        return action
+            ],
+            lots=self.move_line_ids.lot_id,
+        )
 
     def _serial_entry_check(self, wizard, names):
         """Serials received must not be in stock already; units that come back

@@ -11,10 +11,14 @@ from .product_template import tracks_serials_physically
 from .stock_lot import QUIET_CONTEXT, check_company_in_bulk, trusted_serial_flow
 from .stock_move import serial_line_facts
 from .stock_speed_path import (
+    SPEED_PATH_ODOO,
     action_done_batched,
     line_rows,
+    odoo_methods_reservation,
+    odoo_methods_validation,
     putaway_is_destination,
     serial_quant_batch,
+    speed_path_mode,
 )
 
 
@@ -31,11 +35,27 @@ class StockMoveLine(models.Model):
                 if not vals.get("package_id") and not vals.get("owner_id")
             ]
 
+        if speed_path_mode(self.env) == SPEED_PATH_ODOO:
+            # Odoo's own reservation, on the new lines' quants read and locked once
+            with odoo_methods_reservation(self.env, vals_list) as quants_cache:
+                if quants_cache is None:
+                    return super().create(vals_list)
+                lines = super(
+                    StockMoveLine, self.with_context(quants_cache=quants_cache)
+                ).create(vals_list)
+                return lines.with_env(self.env)
         with serial_quant_batch(self.env, keys):
             return super().create(vals_list)
 
     def _action_done(self):
         self._serial_check_stock_rules()
+        if speed_path_mode(self.env) == SPEED_PATH_ODOO and any(
+            self.product_id.mapped(tracks_serials_physically)
+        ):
+            # Odoo's own validation, on the transfer's quants read, locked and
+            # created once
+            with odoo_methods_validation(self):
+                return super()._action_done()
         # validating: three quant updates per line, held back and written together
         rows = []
 

@@ -9,7 +9,8 @@ set -euo pipefail
 REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$REPO_DIR/.build/lint-venv"
 # keep in step with the revs of .pre-commit-config.yaml
-PINS=(ruff==0.13.0 pylint==3.3.9 pylint-odoo==9.3.15)
+# (pypandoc_binary and docutils: README.rst from readme/*.md, scripts/gen_readme.py)
+PINS=(ruff==0.13.0 pylint==3.3.9 pylint-odoo==9.3.15 pypandoc_binary==1.17 docutils==0.23)
 
 pins_installed() {
     [ -x "$VENV/bin/python" ] || return 1
@@ -35,6 +36,10 @@ if ! pins_installed; then
         || { echo "ERROR: could not install ${PINS[*]} from PyPI" >&2; exit 2; }
 fi
 
+if [ "${1:-}" = "--readme" ]; then
+    exec "$VENV/bin/python" "$REPO_DIR/scripts/gen_readme.py"
+fi
+
 # pylint names modules after their folder: the addon is linted from a copy
 # named serial_tracking, as Odoo imports it (odoo.addons.serial_tracking).
 # compat/serial_tracking_compat, a helper of `make compat` and not an addon
@@ -54,6 +59,8 @@ echo "== ruff format --check"
 echo "== pylint (pylint-odoo, .pylintrc)"
 (cd "$LINT_DIR" && "$VENV/bin/pylint" --rcfile="$REPO_DIR/.pylintrc" \
     --output-format=text serial_tracking) || failed+=("pylint")
+echo "== README.rst from readme/*.md"
+"$VENV/bin/python" scripts/gen_readme.py --check || failed+=("README.rst")
 if [ "${#failed[@]}" -gt 0 ]; then
     echo "lint failed: ${failed[*]}"
     exit 1

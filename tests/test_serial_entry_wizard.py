@@ -119,6 +119,43 @@ class TestSerialEntryWizard(SerialTrackingCase):
         self.assertEqual(wizard._entered_serials(), ["AU-001", "AU-002", "AU-003"])
         self.assertTrue(wizard.can_confirm)
 
+    def test_opens_with_the_serials_the_target_holds(self):
+        """A target reopening the dialog sees its own serials, not new numbers of
+        the format; only serial.entry.target records can be targets."""
+        template = self.create_tracked_product(
+            "Held",
+            "accounting",
+            serial_auto_number=True,
+            serial_number_format="HE-[[INCNUM,NONE,3]]",
+        )
+        Wizard = self.env["serial.entry.wizard"]
+        action = Wizard._open_for(
+            template,
+            "add",
+            template.product_variant_id,
+            required_count=2,
+            names=["KEPT-1", "KEPT-2"],
+        )
+        wizard = Wizard.browse(action["res_id"])
+        self.assertEqual(wizard._entered_serials(), ["KEPT-1", "KEPT-2"])
+        self.assertEqual(template._serial_generate_from_format(1), ["HE-001"])
+
+        lots = self.add_serials(self.accounting_product, ["OUT-1", "OUT-2"])
+        action = Wizard._open_for(
+            self.accounting_product,
+            "remove",
+            self.accounting_product.product_variant_id,
+            required_count=1,
+            location=self.stock_location,
+            lots=lots[:1],
+        )
+        self.assertEqual(Wizard.browse(action["res_id"]).selected_lot_ids, lots[:1])
+
+        with self.assertRaisesRegex(TypeError, "serial.entry.target"):
+            Wizard._open_for(
+                self.env.company, "add", template.product_variant_id, required_count=1
+            )
+
     def test_take_from_format_for_the_missing_quantity(self):
         self.accounting_product.serial_number_format = "F-[[INCNUM,NONE,2]]"
         wizard = self._open_add()

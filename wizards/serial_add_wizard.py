@@ -26,16 +26,9 @@ class SerialAddWizard(models.TransientModel):
         required=True,
         domain="[('usage', '=', 'internal'), "
         "('company_id', 'in', (company_id, False))]",
-        default=lambda self: self._default_location(),
+        default=lambda self: self.env.company._serial_main_stock_location(),
     )
     condition_notes = fields.Text()
-
-    @api.model
-    def _default_location(self):
-        warehouse = self.env["stock.warehouse"].search(
-            [("company_id", "=", self.env.company.id)], limit=1
-        )
-        return warehouse.lot_stock_id
 
     @api.depends("product_tmpl_id")
     def _compute_product_id(self):

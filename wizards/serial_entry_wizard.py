@@ -27,9 +27,9 @@ class SerialEntryWizard(models.TransientModel):
     """Bulk serial entry, shared by every flow that brings units in (add mode)
     or takes them out (remove mode).
 
-    A caller opens it with :meth:`_open_for` on a *target* record, which
-    implements ``_serial_entry_apply(wizard)``: called on confirmation, it reads
-    :meth:`_entered_serials` (add) or ``selected_lot_ids`` (remove).
+    A caller opens it with :meth:`_open_for` on a *target*: a record of a
+    model inheriting ``serial.entry.target``, which checks the serials entered
+    and takes them on Confirm.
     """
 
     _name = "serial.entry.wizard"
@@ -40,7 +40,7 @@ class SerialEntryWizard(models.TransientModel):
         required=True,
         readonly=True,
     )
-    target_model = fields.Char(readonly=True)
+    target_model = fields.Char(required=True, readonly=True)
     target_id = fields.Many2oneReference(model_field="target_model", readonly=True)
     product_id = fields.Many2one("product.product", required=True, readonly=True)
     company_id = fields.Many2one(
@@ -158,7 +158,16 @@ class SerialEntryWizard(models.TransientModel):
         count_fixed=True,
         title=None,
         purpose=False,
+        names=(),
+        lots=None,
     ):
+        """The dialog for ``target`` (a ``serial.entry.target``), as an action.
+
+        It starts with the serials the target already holds: ``names`` in add
+        mode (otherwise, for a product with auto-numbering and a known quantity,
+        the next serials of its format), ``lots`` in remove mode."""
+        if not isinstance(target, self.env.registry["serial.entry.target"]):
+            raise TypeError(f"{target._name} is not a serial.entry.target")
         vals = {
             "mode": mode,
             "target_model": target._name,
@@ -169,8 +178,12 @@ class SerialEntryWizard(models.TransientModel):
             "location_id": location and location.id,
             "purpose": purpose,
         }
+        if mode == "remove" and lots:
+            vals["selected_lot_ids"] = [fields.Command.set(lots.ids)]
         wizard = self.create(vals)
-        if mode == "add" and product.serial_auto_number and required_count:
+        if mode == "add" and names:
+            wizard._append(names)
+        elif mode == "add" and product.serial_auto_number and required_count:
             wizard._append(
                 product.product_tmpl_id._serial_generate_from_format(required_count)
             )
@@ -244,28 +257,12 @@ class SerialEntryWizard(models.TransientModel):
         self._check_existing()
 
     def _target(self):
-        if not self.target_model:
-            return None
         return self.env[self.target_model].browse(self.target_id)
 
     def _check_existing(self):
-        names = self._entered_serials()
-        target = self._target()
-        if hasattr(target, "_serial_entry_check"):
-            # the document knows which existing serials it accepts (a unit bought back)
-            self.problem = target._serial_entry_check(self, names) or False
-            return
-        existing = self.env["stock.lot"]._serial_find_existing(
-            self.product_id, names, self.company_id
-        )
-        existing_names = set(existing.mapped("name"))
-        self.problem = bool(existing) and self.env._(
-            "%(count)s serial numbers already exist: %(serials)s. Remove them "
-            "(Clear and enter the list again) or choose other numbers.",
-            count=len(existing),
-            serials=format_serials(
-                self.env, [name for name in names if name in existing_names], limit=20
-            ),
+        # the target knows which existing serials it accepts (a unit bought back)
+        self.problem = (
+            self._target()._serial_entry_check(self, self._entered_serials()) or False
         )
 
     def _run_parser(self, parser, *args):
