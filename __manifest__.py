@@ -8,11 +8,14 @@
     "category": "Inventory/Inventory",
     "license": "LGPL-3",
     "author": "serial_tracking authors",
-    "depends": ["stock_account"],
+    "depends": ["stock_account", "portal"],
     "data": [
         "security/serial_tracking_security.xml",
         "security/ir.model.access.csv",
+        "data/serial_warranty_claim_data.xml",
+        "data/serial_warranty_reminder_data.xml",
         "views/stock_lot_history_views.xml",
+        "views/serial_warranty_claim_views.xml",
         "views/stock_lot_views.xml",
         "wizards/serial_add_wizard_views.xml",
         "wizards/serial_entry_wizard_views.xml",
@@ -24,6 +27,7 @@
         "views/stock_move_views.xml",
         "views/stock_picking_views.xml",
         "views/res_config_settings_views.xml",
+        "views/portal_templates.xml",
         "views/serial_tracking_menus.xml",
     ],
     "demo": [

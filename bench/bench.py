@@ -17,6 +17,7 @@ import tracemalloc
 from datetime import date
 
 from odoo import SUPERUSER_ID, api
+from odoo.fields import Domain
 from odoo.modules.registry import Registry
 from odoo.tools import config
 
@@ -478,6 +479,99 @@ def recall(env, template, customers=100):
     results["notify customers"], _ = timed(
         env, "recall notices", wizard.action_notify_customers
     )
+
+
+def portal_customer(env, units=10_000):
+    """A customer with ``units`` units sold on one invoice, with their SHIP and
+    INVOICE history rows, written with plain SQL; what the customer's My Serials
+    pages cost, read the way the portal controller reads them."""
+    template = env["product.template"].create(
+        {
+            "name": "Bench Portal Unit",
+            "type": "consu",
+            "serial_tracking_enabled": True,
+            "serial_tracking_mode": "accounting",
+            "serial_warranty_duration": 12,
+        }
+    )
+    customer = env["res.partner"].create({"name": "Bench Portal Customer"})
+    product, company = template.product_variant_id, env.company
+    env.flush_all()
+    env.cr.execute(
+        """
+        INSERT INTO stock_lot (name, product_id, product_tmpl_id, company_id, is_serial,
+                               serial_key, serial_status, customer_id,
+                               warranty_date_start, warranty_date_end, create_uid,
+                               write_uid, create_date, write_date)
+        SELECT 'PRT-' || lpad(n::text, 6, '0'), %(product)s, %(template)s,
+               %(company)s, TRUE, %(product)s || ':PRT-' || lpad(n::text, 6, '0'),
+               'sold', %(customer)s, DATE '2025-01-01' + n %% 400,
+               DATE '2026-01-01' + n %% 400, 1, 1, now(), now()
+          FROM generate_series(1, %(units)s) n
+        """,
+        {
+            "product": product.id,
+            "template": template.id,
+            "company": company.id,
+            "customer": customer.id,
+            "units": units,
+        },
+    )
+    env.cr.execute(
+        """
+        INSERT INTO stock_lot_history (lot_id, product_id, product_tmpl_id, company_id,
+                                       event_type, date, quantity, user_id, partner_id,
+                                       document_name)
+        SELECT lot.id, lot.product_id, %(template)s, lot.company_id, event, now(), 1,
+               1, %(customer)s, 'BENCH/0001'
+          FROM stock_lot lot CROSS JOIN unnest(ARRAY['SHIP', 'INVOICE']) event
+         WHERE lot.product_id = %(product)s
+        """,
+        {"product": product.id, "template": template.id, "customer": customer.id},
+    )
+    env.cr.execute("ANALYZE stock_lot; ANALYZE stock_lot_history")
+    env.invalidate_all()
+    Lot = env["stock.lot"]
+    domain = Lot._serial_portal_domain(customer)
+    results = {}
+
+    def page(offset):
+        def read():
+            env.invalidate_all()
+            total = Lot.search_count(domain)
+            lots = Lot.search(
+                domain,
+                order="warranty_date_start desc, id desc",
+                limit=20,
+                offset=offset,
+            )
+            return total, lots._serial_portal_rows(customer)
+
+        return read
+
+    def native_page():
+        # the same 20 units read as Odoo's Lots/Serial Numbers list reads them
+        env.invalidate_all()
+        return Lot.web_search_read(
+            domain,
+            {"name": {}, "product_id": {"fields": {"display_name": {}}}, "ref": {}},
+            limit=20,
+            order="warranty_date_start desc, id desc",
+            count_limit=units + 1,
+        )
+
+    results["native page"], _ = timed(env, "Lots list page (native read)", native_page)
+    results["first page"], (total, rows) = timed(env, "My Serials, first page", page(0))
+    assert total == units and len(rows) == 20, (total, len(rows))
+    results["last page"], _ = timed(env, "My Serials, last page", page(units - 20))
+
+    def lookup():
+        env.invalidate_all()
+        lots = Lot.search(domain & Domain("name", "=", f"PRT-{units // 2:06d}"))
+        return lots._serial_portal_rows(customer)
+
+    results["lookup"], found = timed(env, "warranty lookup", lookup)
+    assert len(found) == 1, found
     return results
 
 
@@ -490,8 +584,8 @@ def main():
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument(
         "--steps",
-        default="accounting,physical,import,volume,recall",
-        help="comma-separated subset of accounting,physical,import,volume,recall",
+        default="accounting,physical,import,volume,recall,portal",
+        help="comma-separated subset of the steps above",
     )
     parser.add_argument(
         "--profile", metavar="DIR", help="write a cProfile dump per step there"
@@ -635,6 +729,17 @@ def main():
                 f"{label} {sec:.2f} s" for label, sec in results.items()
             )
             progress(f"[recall] done: {figures}")
+        if "portal" in steps:
+            progress("[portal] a customer with 10,000 units (SQL), then My Serials")
+            start = time.perf_counter()
+            results = portal_customer(env)
+            native = results.pop("native page")
+            for label, seconds in results.items():
+                rows.append((10_000, f"portal, 10k units: {label}", seconds, native))
+            figures = ", ".join(
+                f"{label} {sec:.2f} s" for label, sec in results.items()
+            )
+            progress(f"[portal] done in {time.perf_counter() - start:.0f} s: {figures}")
         progress("rolling back everything the run wrote")
         cr.rollback()
     progress(f"finished in {time.perf_counter() - run_start:.0f} s")

@@ -7,9 +7,12 @@ from . import product_template
 from . import serial_tracking_counter
 from . import stock_lot_history
 from . import stock_lot
+from . import serial_warranty_claim
+from . import serial_lookup_throttle
 from . import stock_move_line
 from . import stock_quant
 from . import account_move_line
 from . import account_move
 from . import stock_move
 from . import stock_picking
+from . import serial_tracking_demo

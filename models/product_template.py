@@ -3,7 +3,6 @@
 from datetime import datetime
 
 import pytz
-from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -461,70 +460,3 @@ class ProductTemplate(models.Model):
         return add_warranty(
             start, self.serial_warranty_duration, self.serial_warranty_unit
         )
-
-    @api.model
-    def _serial_create_demo_data(self, template_ids):
-        """Give the demo products serials in every common status, with history."""
-        stock_location = (
-            self.env["stock.warehouse"]
-            .search([("company_id", "=", self.env.company.id)], limit=1)
-            .lot_stock_id
-        )
-        customers = self.env["res.partner"].search(
-            [("is_company", "=", True), ("id", "!=", self.env.company.partner_id.id)],
-            limit=3,
-        )
-        today = fields.Date.context_today(self)
-        history = self.env["stock.lot.history"]
-        for template in self.browse(template_ids):
-            product = template.product_variant_id
-            prefix = template.default_code or "SN"
-            lots = self.env["stock.lot"]._serial_add_to_stock(
-                product,
-                [f"{prefix}-{n:04d}" for n in range(1, 9)],
-                stock_location,
-                date=fields.Datetime.now() - relativedelta(months=18),
-            )
-            if template.serial_tracking_mode != "accounting" or not customers:
-                continue
-            sold, returned = lots[:3], lots[3:4]
-            customer_location = self.env.ref("stock.stock_location_customers")
-            for index, lot in enumerate(sold + returned):
-                customer = customers[index % len(customers)]
-                sale_date = today - relativedelta(months=14 - 3 * index)
-                lot.sudo().write(
-                    {
-                        "serial_status": "sold",
-                        "customer_id": customer.id,
-                        "warranty_date_start": sale_date,
-                        "location_id": customer_location.id,
-                    }
-                )
-                history._record_events(
-                    [
-                        {
-                            "lot": lot,
-                            "event_type": "INVOICE",
-                            "date": fields.Datetime.to_datetime(sale_date),
-                            "partner_id": customer.id,
-                            "location_id": stock_location.id,
-                            "location_dest_id": customer_location.id,
-                            "note": self.env._("Demo sale"),
-                        }
-                    ]
-                )
-            returned.sudo().write(
-                {"serial_status": "returned", "location_id": stock_location.id}
-            )
-            history._record_events(
-                [
-                    {
-                        "lot": returned,
-                        "event_type": "CREDIT_NOTE",
-                        "partner_id": returned.customer_id.id,
-                        "location_id": customer_location.id,
-                        "location_dest_id": stock_location.id,
-                        "note": self.env._("Demo return"),
-                    }
-                ]
-            )

@@ -26,6 +26,19 @@ class ResCompany(models.Model):
         "Across all products: a serial number exists once in the company.",
     )
 
+    serial_public_warranty_lookup = fields.Boolean(
+        string="Public Warranty Lookup",
+        help="Let anyone enter a serial number on /warranty/lookup and read the "
+        "product, warranty status and warranty end of a unit sold by this company. "
+        "Exact numbers only, rate-limited per visitor.",
+    )
+
+    serial_warranty_reminder_days = fields.Integer(
+        string="Warranty Reminder (days before end)",
+        help="When the Warranty Reminders scheduled action runs, email each "
+        "customer whose unit's warranty ends within this many days. 0: no reminders.",
+    )
+
     def write(self, vals):
         serial_settings = {"serial_tracking_default_mode", "serial_uniqueness"}
         if any(

@@ -12,3 +12,9 @@ class ResConfigSettings(models.TransientModel):
     serial_uniqueness = fields.Selection(
         related="company_id.serial_uniqueness", readonly=False
     )
+    serial_public_warranty_lookup = fields.Boolean(
+        related="company_id.serial_public_warranty_lookup", readonly=False
+    )
+    serial_warranty_reminder_days = fields.Integer(
+        related="company_id.serial_warranty_reminder_days", readonly=False
+    )

@@ -5,6 +5,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 import psycopg2
+from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -13,9 +14,12 @@ from odoo.tools import escape_psql
 from ..tools.serial_errors import SerialInputError
 from ..tools.serial_format import counter_pattern
 from ..tools.serial_rules import (
+    SALE_EVENT_TYPES,
     SERIAL_STATUS_TRANSITIONS,
     SERIAL_STATUSES,
+    WARRANTY_STATUSES,
     serial_key_of,
+    warranty_status_on,
 )
 from ..tools.serial_text import format_collapsed, normalize_serial
 from .product_template import MANAGE_SERIALS_GROUP
@@ -159,13 +163,22 @@ class StockLot(models.Model):
         copy=False,
     )
     warranty_status = fields.Selection(
-        [("under", "Under warranty"), ("expired", "Expired"), ("none", "No warranty")],
+        WARRANTY_STATUSES,
         compute="_compute_warranty_status",
         search="_search_warranty_status",
     )
     condition_notes = fields.Text()
     history_ids = fields.One2many("stock.lot.history", "lot_id", string="History")
     history_count = fields.Integer(compute="_compute_history_count")
+    claim_ids = fields.One2many(
+        "serial.warranty.claim", "lot_id", string="Warranty Claims"
+    )
+    claim_count = fields.Integer(compute="_compute_claim_count")
+    warranty_reminder_sent_for = fields.Date(
+        readonly=True,
+        copy=False,
+        help="Technical: the warranty end the customer was last reminded of.",
+    )
 
     _serial_key_unique = models.UniqueIndex(
         "(COALESCE(company_id, 0), serial_key) WHERE serial_key IS NOT NULL",
@@ -210,12 +223,7 @@ class StockLot(models.Model):
     def _compute_warranty_status(self):
         today = fields.Date.context_today(self)
         for lot in self:
-            if not lot.warranty_date_end:
-                lot.warranty_status = "none"
-            elif lot.warranty_date_end >= today:
-                lot.warranty_status = "under"
-            else:
-                lot.warranty_status = "expired"
+            lot.warranty_status = warranty_status_on(lot.warranty_date_end, today)
 
     def _search_warranty_status(self, operator, value):
         if operator not in ("in", "not in"):
@@ -238,6 +246,15 @@ class StockLot(models.Model):
         )
         for lot in self:
             lot.history_count = counts.get(lot, 0)
+
+    def _compute_claim_count(self):
+        counts = dict(
+            self.env["serial.warranty.claim"]._read_group(
+                [("lot_id", "in", self.ids)], ["lot_id"], ["__count"]
+            )
+        )
+        for lot in self:
+            lot.claim_count = counts.get(lot, 0)
 
     # ------------------------------------------------------------------
     # Access: serial records are changed by documents, or by managers
@@ -734,3 +751,177 @@ class StockLot(models.Model):
         # no layout configuration step first
         report = self.env.ref("serial_tracking.action_report_serial_label")
         return report.report_action(lots, config=False)
+
+    # ------------------------------------------------------------------
+    # After-sales
+    # ------------------------------------------------------------------
+    def _serial_sale_rows(self):
+        """The history row of the document each unit came to its customer
+        with (its latest delivery or invoice), in one query."""
+        if not self:
+            return {}
+        self.env["stock.lot.history"].flush_model(["lot_id", "event_type"])
+        self.env.cr.execute(
+            """
+            SELECT DISTINCT ON (lot_id) lot_id, id
+              FROM stock_lot_history
+             WHERE lot_id = ANY(%s) AND event_type = ANY(%s)
+          ORDER BY lot_id, id DESC
+            """,
+            [self.ids, list(SALE_EVENT_TYPES)],
+        )
+        History = self.env["stock.lot.history"]
+        return {
+            lot_id: History.browse(row_id) for lot_id, row_id in self.env.cr.fetchall()
+        }
+
+    def action_new_claim(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("New Warranty Claim"),
+            "res_model": "serial.warranty.claim",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+            "context": {
+                "default_lot_id": self.id,
+                "default_partner_id": self.customer_id.id,
+            },
+        }
+
+    def action_open_claims(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "serial_tracking.action_serial_warranty_claims"
+        )
+        action["domain"] = [("lot_id", "=", self.id)]
+        action["context"] = {
+            "default_lot_id": self.id,
+            "default_partner_id": self.customer_id.id,
+        }
+        return action
+
+    # ------------------------------------------------------------------
+    # Portal: a customer's own units
+    # ------------------------------------------------------------------
+    @api.model
+    def _serial_portal_domain(self, partner):
+        """The units sold to ``partner``'s company: what its portal users see."""
+        return fields.Domain(
+            [
+                ("is_serial", "=", True),
+                ("customer_id", "!=", False),
+                (
+                    "customer_id.commercial_partner_id",
+                    "=",
+                    partner.commercial_partner_id.id,
+                ),
+            ]
+        )
+
+    def _serial_portal_rows(self, partner):
+        """What the portal lists of each unit, read for the whole page at once:
+        no query per unit."""
+        customer = partner.commercial_partner_id
+        sale_rows = self._serial_sale_rows()
+        statuses = dict(self._fields["serial_status"]._description_selection(self.env))
+        warranty = dict(
+            self._fields["warranty_status"]._description_selection(self.env)
+        )
+        documents = self.env["stock.lot.history"].browse(
+            row.id for row in sale_rows.values()
+        )
+        # one read of the rows and their partners, one of the invoices
+        documents.mapped("partner_id.commercial_partner_id")
+        invoices = self.env["account.move"].browse(
+            row.res_id
+            for row in documents
+            if row.res_model == "account.move"
+            and row.partner_id.commercial_partner_id == customer
+        )
+        # the customer's own invoices: Odoo's portal rules let them open these
+        invoice_urls = {invoice.id: invoice.access_url for invoice in invoices}
+        rows = []
+        for lot in self:
+            row = sale_rows.get(lot.id)
+            mine = row and row.partner_id.commercial_partner_id == customer
+            rows.append(
+                {
+                    "lot": lot,
+                    "name": lot.name,
+                    "product": lot.product_id.display_name,
+                    "date_sold": lot.warranty_date_start,
+                    "warranty_date_end": lot.warranty_date_end,
+                    "warranty_status": lot.warranty_status,
+                    "warranty_label": warranty.get(lot.warranty_status, ""),
+                    "status": statuses.get(lot.serial_status, ""),
+                    "document": row.document_name if mine else "",
+                    "document_url": invoice_urls.get(row.res_id)
+                    if mine and row.res_model == "account.move"
+                    else "",
+                }
+            )
+        return rows
+
+    def _serial_portal_history(self, partner):
+        """The unit's history rows that concern ``partner``'s company, never
+        another customer's."""
+        self.ensure_one()
+        return (
+            self.env["stock.lot.history"]
+            .sudo()
+            .search(
+                [
+                    ("lot_id", "=", self.id),
+                    (
+                        "partner_id.commercial_partner_id",
+                        "=",
+                        partner.commercial_partner_id.id,
+                    ),
+                ]
+            )
+        )
+
+    # ------------------------------------------------------------------
+    # Warranty reminders
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_warranty_reminders(self):
+        """Email the customers of units whose warranty ends within their
+        company's reminder days, once per warranty end."""
+        template = self.env.ref(
+            "serial_tracking.mail_template_warranty_reminder", raise_if_not_found=False
+        )
+        if not template:
+            return
+        today = fields.Date.context_today(self)
+        companies = self.env["res.company"].search(
+            [("serial_warranty_reminder_days", ">", 0)]
+        )
+        for company in companies:
+            lots = self.search(
+                [
+                    ("is_serial", "=", True),
+                    ("company_id", "=", company.id),
+                    ("serial_status", "=", "sold"),
+                    ("customer_id", "!=", False),
+                    ("warranty_date_end", ">=", today),
+                    (
+                        "warranty_date_end",
+                        "<=",
+                        today
+                        + relativedelta(days=company.serial_warranty_reminder_days),
+                    ),
+                ]
+            ).filtered(
+                lambda lot: lot.warranty_reminder_sent_for != lot.warranty_date_end
+            )
+            if not lots:
+                continue
+            template.with_company(company).send_mail_batch(lots.ids)
+            with trusted_serial_flow():
+                for end, group in lots.grouped("warranty_date_end").items():
+                    group.with_context(**QUIET_CONTEXT).write(
+                        {"warranty_reminder_sent_for": end}
+                    )

@@ -27,3 +27,9 @@ from . import test_ui_tours
 from . import test_warranty
 from . import test_quant_batching
 from . import test_stock_flows
+from . import test_warranty_claims
+from . import test_repair_claims
+from . import test_portal_serials
+from . import test_warranty_lookup
+from . import test_demo_data
+from . import test_warranty_reminders

@@ -5,7 +5,7 @@ from contextlib import contextmanager
 
 import psycopg2
 
-from odoo import SUPERUSER_ID, Command
+from odoo import SUPERUSER_ID, Command, fields
 from odoo.api import Environment
 from odoo.orm.environments import Transaction
 from odoo.tests import TransactionCase, new_test_user
@@ -162,6 +162,120 @@ class PhysicalModeCase(SerialTrackingCase):
         return lot.history_ids.sorted("id").mapped("event_type")
 
 
+class SerialFlowCase(SerialTrackingCase):
+    """Units bought and sold through real documents: bills and invoices for
+    the accounting product, receipts and deliveries for the physical one."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.vendor = cls.env["res.partner"].create({"name": "Flow Vendor"})
+        cls.customer_location = cls.env.ref("stock.stock_location_customers")
+        cls.supplier_location = cls.env.ref("stock.stock_location_suppliers")
+        for template in (cls.accounting_product, cls.physical_product):
+            template.write(
+                {"serial_warranty_duration": 12, "serial_warranty_unit": "month"}
+            )
+
+    @classmethod
+    def invoice(cls, move_type, partner, names, invoice_date=None, post=True):
+        """A bill, invoice or credit note of the accounting product's ``names``."""
+        product = cls.accounting_product.product_variant_id
+        move = cls.env["account.move"].create(
+            {
+                "move_type": move_type,
+                "partner_id": partner.id,
+                "invoice_date": invoice_date or fields.Date.context_today(cls.env.user),
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "quantity": len(names),
+                            "price_unit": 100.0,
+                        }
+                    )
+                ],
+            }
+        )
+        line = move.invoice_line_ids
+        if line._serial_mode() == "add":
+            line.serial_names = "\n".join(names)
+        else:
+            line.serial_lot_ids = [
+                Command.set(
+                    cls.env["stock.lot"]
+                    .search([("product_id", "=", product.id), ("name", "in", names)])
+                    .ids
+                )
+            ]
+        if post:
+            move.action_post()
+        return move
+
+    @classmethod
+    def transfer(cls, picking_type, source, destination, partner, names):
+        """A validated transfer of the physical product's ``names``."""
+        product = cls.physical_product.product_variant_id
+        picking = cls.env["stock.picking"].create(
+            {
+                "picking_type_id": picking_type.id,
+                "location_id": source.id,
+                "location_dest_id": destination.id,
+                "partner_id": partner.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "product_uom_qty": len(names),
+                            "location_id": source.id,
+                            "location_dest_id": destination.id,
+                        }
+                    )
+                ],
+            }
+        )
+        picking.action_confirm()
+        picking.action_assign()
+        wizard = cls.env["serial.entry.wizard"].browse(
+            picking.move_ids.action_open_serial_entry()["res_id"]
+        )
+        wizard.action_clear()
+        wizard.paste_text = ", ".join(names)
+        if wizard.mode == "add":
+            wizard.action_add_pasted()
+        else:
+            wizard.action_select_pasted()
+        wizard.action_confirm()
+        picking.button_validate()
+        return picking
+
+    @classmethod
+    def receive(cls, *names):
+        return cls.transfer(
+            cls.warehouse.in_type_id,
+            cls.supplier_location,
+            cls.stock_location,
+            cls.vendor,
+            names,
+        )
+
+    @classmethod
+    def deliver(cls, partner, *names):
+        return cls.transfer(
+            cls.warehouse.out_type_id,
+            cls.stock_location,
+            cls.customer_location,
+            partner,
+            names,
+        )
+
+    @classmethod
+    def serial(cls, template, name):
+        return cls.env["stock.lot"].search(
+            [("product_id", "=", template.product_variant_id.id), ("name", "=", name)]
+        )
+
+
 @contextmanager
 def committed_env(test_case):
     """An environment on a new, real database connection, whose work is
@@ -219,6 +333,7 @@ def run_concurrently(test_case, work, count=2, retries=0):
 __all__ = [
     "Command",
     "PhysicalModeCase",
+    "SerialFlowCase",
     "SerialTrackingCase",
     "committed_env",
     "cursor_env",

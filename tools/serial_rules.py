@@ -53,7 +53,43 @@ HISTORY_EVENT_TYPES = [
     ("CREDIT_NOTE", "Customer Credit Note"),
     ("VENDOR_CREDIT_NOTE", "Vendor Credit Note"),
     ("REVERSAL", "Reversal"),
+    ("CLAIM", "Warranty Claim"),
 ]
+
+# Warranty claims: New, then Accepted or Refused; an accepted claim ends Done.
+CLAIM_STATES = [
+    ("new", "New"),
+    ("accepted", "Accepted"),
+    ("refused", "Refused"),
+    ("done", "Done"),
+]
+
+CLAIM_STATE_TRANSITIONS = {
+    "new": {"accepted", "refused"},
+    "accepted": {"done"},
+    "refused": set(),
+    "done": set(),
+}
+
+# The history events that hand a unit to a customer: the document of the
+# latest one is the document the unit came with.
+SALE_EVENT_TYPES = ("SHIP", "INVOICE")
+
+
+WARRANTY_STATUSES = [
+    ("under", "Under warranty"),
+    ("expired", "Expired"),
+    ("none", "No warranty"),
+]
+
+
+def warranty_status_on(warranty_end, day):
+    """Whether a unit whose warranty ends on ``warranty_end`` is covered on
+    ``day``: "under", "expired" or "none" (no warranty)."""
+    if not warranty_end:
+        return "none"
+    return "under" if warranty_end >= day else "expired"
+
 
 # Locations where a unit is in stock: transit counts (inter-warehouse and
 # inter-company resupply).
