@@ -1,6 +1,7 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import threading
+import unittest
 from contextlib import contextmanager
 
 import psycopg2
@@ -8,7 +9,7 @@ import psycopg2
 from odoo import SUPERUSER_ID, Command, fields
 from odoo.api import Environment
 from odoo.orm.environments import Transaction
-from odoo.tests import TransactionCase, new_test_user
+from odoo.tests import Form, TransactionCase, new_test_user
 from odoo.tools import mute_logger
 
 
@@ -160,6 +161,63 @@ class PhysicalModeCase(SerialTrackingCase):
     @staticmethod
     def events(lot):
         return lot.history_ids.sorted("id").mapped("event_type")
+
+
+class ManufacturingCase(PhysicalModeCase):
+    """A robot built from one board, both Track Serials physical products, for
+    the tests of the database with Manufacturing (mrp), which the test command
+    installs for them only."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if "mrp.production" not in cls.env:
+            raise unittest.SkipTest("mrp is not installed on this database")
+        cls.board = cls.product
+        cls.robot = cls.create_tracked_product(
+            "Tracked Robot", "physical"
+        ).product_variant_id
+        cls.bom = cls.env["mrp.bom"].create(
+            {
+                "product_tmpl_id": cls.robot.product_tmpl_id.id,
+                "product_qty": 1,
+                "bom_line_ids": [
+                    Command.create({"product_id": cls.board.id, "product_qty": 1})
+                ],
+            }
+        )
+
+    def build(self, robot_serial, board):
+        """A done manufacturing order of one robot ``robot_serial`` from the
+        board unit ``board``."""
+        form = Form(self.env["mrp.production"])
+        form.product_id = self.robot
+        form.bom_id = self.bom
+        production = form.save()
+        production.action_confirm()
+        production.move_raw_ids.move_line_ids.unlink()
+        production.move_raw_ids.move_line_ids = [
+            Command.create(
+                {
+                    "product_id": self.board.id,
+                    "lot_id": board.id,
+                    "quantity": 1,
+                    "location_id": production.location_src_id.id,
+                    "location_dest_id": production.move_raw_ids.location_dest_id.id,
+                }
+            )
+        ]
+        production.move_raw_ids.picked = True
+        form = Form(production)
+        form.lot_producing_ids.set(
+            self.env["stock.lot"].create(
+                {"name": robot_serial, "product_id": self.robot.id}
+            )
+        )
+        production = form.save()
+        production.button_mark_done()
+        self.assertEqual(production.state, "done")
+        return production
 
 
 class SerialFlowCase(SerialTrackingCase):
@@ -332,6 +390,7 @@ def run_concurrently(test_case, work, count=2, retries=0):
 
 __all__ = [
     "Command",
+    "ManufacturingCase",
     "PhysicalModeCase",
     "SerialFlowCase",
     "SerialTrackingCase",

@@ -1,11 +1,9 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import unittest
 
-from odoo import Command
-from odoo.tests import Form, tagged
+from odoo.tests import tagged
 
-from .common import PhysicalModeCase
+from .common import ManufacturingCase, PhysicalModeCase
 from .test_accounting_mode import AccountingModeCase
 
 
@@ -103,55 +101,8 @@ class TestTracePhysical(PhysicalModeCase):
 
 
 @tagged("post_install", "-at_install", "serial_tracking_mrp")
-class TestTraceManufacturing(PhysicalModeCase):
+class TestTraceManufacturing(ManufacturingCase):
     """Runs on the database with Manufacturing (mrp)."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        if "mrp.production" not in cls.env:
-            raise unittest.SkipTest("mrp is not installed on this database")
-        cls.robot = cls.create_tracked_product(
-            "Traced Robot", "physical"
-        ).product_variant_id
-        cls.bom = cls.env["mrp.bom"].create(
-            {
-                "product_tmpl_id": cls.robot.product_tmpl_id.id,
-                "product_qty": 1,
-                "bom_line_ids": [
-                    Command.create({"product_id": cls.product.id, "product_qty": 1})
-                ],
-            }
-        )
-
-    def build(self, robot_serial, board):
-        form = Form(self.env["mrp.production"])
-        form.product_id = self.robot
-        form.bom_id = self.bom
-        production = form.save()
-        production.action_confirm()
-        production.move_raw_ids.move_line_ids.unlink()
-        production.move_raw_ids.move_line_ids = [
-            Command.create(
-                {
-                    "product_id": self.product.id,
-                    "lot_id": board.id,
-                    "quantity": 1,
-                    "location_id": production.location_src_id.id,
-                    "location_dest_id": production.move_raw_ids.location_dest_id.id,
-                }
-            )
-        ]
-        production.move_raw_ids.picked = True
-        form = Form(production)
-        form.lot_producing_ids.set(
-            self.env["stock.lot"].create(
-                {"name": robot_serial, "product_id": self.robot.id}
-            )
-        )
-        production = form.save()
-        production.button_mark_done()
-        return production
 
     def test_trace_through_a_manufacturing_order(self):
         receipt = self.receive("TB-1")
