@@ -67,6 +67,10 @@ run_phase() {
 
     local selection=()
     [ -n "$tags" ] && selection=(--odoo-test-tags="$tags")
+    # the tours' server gets a free port, so that two test runs on one machine
+    # (or a running `make run`) do not meet on Odoo's default 8069
+    local http_port
+    http_port="$("$ODOO_PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
     echo "[$name] pytest ${paths[*]}${tags:+ with Odoo tags $tags}; output: $pytest_log, Odoo's log: $odoo_log"
     local rc=0
     # paths are given through the link named serial_tracking, so that
@@ -77,7 +81,7 @@ run_phase() {
         --odoo-log-level=warn --odoo-extra="logfile=$odoo_log" \
         --odoo-extra="data-dir=$BUILD_DIR/data" --odoo-extra="db-filter=^$db\$" \
         --odoo-extra="max-cron-threads=0" --odoo-extra="http-interface=127.0.0.1" \
-        --odoo-extra="screenshots=$BUILD_DIR/screenshots" --odoo-http \
+        --odoo-extra="http-port=$http_port" --odoo-extra="screenshots=$BUILD_DIR/screenshots" --odoo-http \
         --junitxml="$report" -o junit_family=xunit1 -q -rfEs \
         "${selection[@]}" "${paths[@]/#/$ADDON_DIR/}" 2>&1 | tee "$pytest_log" || rc=$?
     [ -f "$odoo_log" ] && show_log_problems "$odoo_log"
