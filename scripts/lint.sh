@@ -10,7 +10,8 @@ REPO_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 VENV="$REPO_DIR/.build/lint-venv"
 # keep in step with the revs of .pre-commit-config.yaml
 # (pypandoc_binary and docutils: README.rst from readme/*.md, scripts/gen_readme.py)
-PINS=(ruff==0.13.0 pylint==3.3.9 pylint-odoo==9.3.15 pypandoc_binary==1.17 docutils==0.23)
+# (whool: the wheel is built and listed, scripts/check_wheel.py)
+PINS=(ruff==0.13.0 pylint==3.3.9 pylint-odoo==9.3.15 pypandoc_binary==1.17 docutils==0.23 whool==1.3.1)
 
 pins_installed() {
     [ -x "$VENV/bin/python" ] || return 1
@@ -61,8 +62,12 @@ echo "== pylint (pylint-odoo, .pylintrc)"
     --output-format=text serial_tracking) || failed+=("pylint")
 echo "== README.rst from readme/*.md"
 "$VENV/bin/python" scripts/gen_readme.py --check || failed+=("README.rst")
+echo "== the wheel holds the addon only"
+{ PYTHON="$VENV/bin/python" NO_BUILD_ISOLATION=1 bash scripts/wheel.sh >/dev/null \
+    && "$VENV/bin/python" scripts/check_wheel.py "$REPO_DIR"/.build/dist/odoo_addon_serial_tracking-*.whl; } \
+    || failed+=("wheel")
 if [ "${#failed[@]}" -gt 0 ]; then
     echo "lint failed: ${failed[*]}"
     exit 1
 fi
-echo "lint passed: ruff, ruff format, pylint-odoo"
+echo "lint passed: ruff, ruff format, pylint-odoo, README.rst, wheel"
