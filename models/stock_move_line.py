@@ -11,14 +11,12 @@ from .product_template import tracks_serials_physically
 from .stock_lot import QUIET_CONTEXT, check_company_in_bulk, trusted_serial_flow
 from .stock_move import serial_line_facts
 from .stock_speed_path import (
-    SPEED_PATH_ODOO,
+    PUTAWAY_METHODS,
     action_done_batched,
     line_rows,
-    odoo_methods_reservation,
-    odoo_methods_validation,
     putaway_is_destination,
     serial_quant_batch,
-    speed_path_mode,
+    speed_path_applies,
 )
 
 
@@ -35,27 +33,11 @@ class StockMoveLine(models.Model):
                 if not vals.get("package_id") and not vals.get("owner_id")
             ]
 
-        if speed_path_mode(self.env) == SPEED_PATH_ODOO:
-            # Odoo's own reservation, on the new lines' quants read and locked once
-            with odoo_methods_reservation(self.env, vals_list) as quants_cache:
-                if quants_cache is None:
-                    return super().create(vals_list)
-                lines = super(
-                    StockMoveLine, self.with_context(quants_cache=quants_cache)
-                ).create(vals_list)
-                return lines.with_env(self.env)
-        with serial_quant_batch(self.env, keys):
+        with serial_quant_batch(self, keys):
             return super().create(vals_list)
 
     def _action_done(self):
         self._serial_check_stock_rules()
-        if speed_path_mode(self.env) == SPEED_PATH_ODOO and any(
-            self.product_id.mapped(tracks_serials_physically)
-        ):
-            # Odoo's own validation, on the transfer's quants read, locked and
-            # created once
-            with odoo_methods_validation(self):
-                return super()._action_done()
         # validating: three quant updates per line, held back and written together
         rows = []
 
@@ -100,7 +82,7 @@ class StockMoveLine(models.Model):
                 and (row.product_id, row.location_id, row.lot_id) not in arriving
             ]
 
-        with serial_quant_batch(self.env, candidate_keys, leaving_keys) as batch:
+        with serial_quant_batch(self, candidate_keys, leaving_keys) as batch:
             if batch is not None and self._serial_action_done_batched(batch, rows):
                 return None
             return super()._action_done()
@@ -251,6 +233,7 @@ class StockMoveLine(models.Model):
         if (
             self
             and not self.env.context.get("avoid_putaway_rules")
+            and speed_path_applies(self, self.product_id, PUTAWAY_METHODS)
             and putaway_is_destination(self)
         ):
             return None

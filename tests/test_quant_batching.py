@@ -7,11 +7,7 @@ from freezegun import freeze_time
 from odoo import Command
 from odoo.exceptions import ConcurrencyError, UserError
 
-from ..models.stock_speed_path import (
-    SPEED_PATH_ODOO,
-    SPEED_PATH_PARAM,
-    stored_quant_fields,
-)
+from ..models.stock_speed_path import stored_quant_fields
 from .common import SerialTrackingCase, committed_env, run_concurrently
 
 
@@ -802,28 +798,3 @@ class TestQuantBatching(SerialTrackingCase):
             )
             env.cr.execute("DELETE FROM product_product WHERE id IN %s", [product_ids])
             env.cr.execute("DELETE FROM product_template WHERE id = %s", [template_id])
-
-
-class TestQuantBatchingOdooMethods(TestQuantBatching):
-    """The same comparisons, and the same query budget, with the speed path's
-    Odoo-method mode (switch at 2): Odoo's own reservation and validation on
-    the transfer's quants read, locked and created once."""
-
-    def setUp(self):
-        super().setUp()
-        # the race runs on connections of their own: they read the committed switch
-        if self._testMethodName != "test_two_deliveries_of_the_same_serial_at_once":
-            self.env["ir.config_parameter"].sudo().set_param(
-                SPEED_PATH_PARAM, SPEED_PATH_ODOO
-            )
-        self.addCleanup(self.registry.clear_cache)
-
-    def test_two_deliveries_of_the_same_serial_at_once(self):  # pylint: disable=missing-return
-        with committed_env(self) as env:
-            env["ir.config_parameter"].set_param(SPEED_PATH_PARAM, SPEED_PATH_ODOO)
-        self.addCleanup(self._switch_back)
-        super().test_two_deliveries_of_the_same_serial_at_once()
-
-    def _switch_back(self):
-        with committed_env(self) as env:
-            env["ir.config_parameter"].set_param(SPEED_PATH_PARAM, False)
