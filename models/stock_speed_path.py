@@ -76,74 +76,90 @@ _logger = logging.getLogger(__name__)
 SPEED_PATH_PARAM = "serial_tracking.speed_path"
 SPEED_PATH_OFF = "0"
 
-# The Odoo methods the speed path mirrors or relies on: (model, method) ->
-# (the module that defines the method in Odoo, sha256 of its source as the
-# copies were written against, whitespace normalised: see source_fingerprint)
+# The Odoo methods the speed path mirrors or relies on: (model, method, the
+# module of Odoo that defines or extends it) -> sha256 of its source there, as
+# the copies were written against, whitespace normalised (source_fingerprint)
 MIRRORED_METHODS = {
-    ("stock.quant", "_update_available_quantity"): (
+    (
+        "stock.quant",
+        "_update_available_quantity",
         "odoo.addons.stock.models.stock_quant",
-        "9ff6e5db453c0ff16a4e2ca07d7a5e4a6f7b550dd8e53abd481c63b6ed3c6118",
-    ),
-    ("stock.quant", "_update_reserved_quantity"): (
+    ): "9ff6e5db453c0ff16a4e2ca07d7a5e4a6f7b550dd8e53abd481c63b6ed3c6118",
+    (
+        "stock.quant",
+        "_update_reserved_quantity",
         "odoo.addons.stock.models.stock_quant",
-        "49316452fc8bb2a26cf4e36d8800146ff1c2af48f1dd4431634d53268d88ae23",
-    ),
-    ("stock.quant", "_gather"): (
+    ): "49316452fc8bb2a26cf4e36d8800146ff1c2af48f1dd4431634d53268d88ae23",
+    (
+        "stock.quant",
+        "_gather",
         "odoo.addons.stock.models.stock_quant",
-        "91e06f16b9413a4bac58aa932f767a73429aca59407038f5e7d917f764178f03",
-    ),
-    ("stock.quant", "try_lock_for_update"): (
+    ): "91e06f16b9413a4bac58aa932f767a73429aca59407038f5e7d917f764178f03",
+    (
+        "stock.quant",
+        "try_lock_for_update",
         "odoo.orm.models",
-        "6add562c9ea3e5d6ecf82c9e8b5920fb52600422af9328ff11f78f3200500ba8",
-    ),
-    ("stock.quant", "create"): (
+    ): "6add562c9ea3e5d6ecf82c9e8b5920fb52600422af9328ff11f78f3200500ba8",
+    (
+        "stock.quant",
+        "create",
         "odoo.addons.stock.models.stock_quant",
-        "afc88d5ec5784be0688dcde9e03b2f051766d4326e93f384cc1e870f0c6eb0a3",
-    ),
-    ("stock.quant", "_compute_inventory_date"): (
+    ): "afc88d5ec5784be0688dcde9e03b2f051766d4326e93f384cc1e870f0c6eb0a3",
+    (
+        "stock.quant",
+        "_compute_inventory_date",
         "odoo.addons.stock.models.stock_quant",
-        "7baea7f8bf646b397489abfed4840295f13a467793c13977ad7ccbd45f2dc26c",
-    ),
-    ("stock.quant", "_compute_inventory_diff_quantity"): (
+    ): "7baea7f8bf646b397489abfed4840295f13a467793c13977ad7ccbd45f2dc26c",
+    (
+        "stock.quant",
+        "_compute_inventory_diff_quantity",
         "odoo.addons.stock.models.stock_quant",
-        "7bc36306a1574ed3ab92a9ad63eb7eb062dc3a46293e3264f267ba5ded6dd976",
-    ),
-    ("stock.quant", "_get_reserve_quantity"): (
+    ): "7bc36306a1574ed3ab92a9ad63eb7eb062dc3a46293e3264f267ba5ded6dd976",
+    (
+        "stock.quant",
+        "_get_reserve_quantity",
         "odoo.addons.stock.models.stock_quant",
-        "54a5cf0ec9eb95384c2e47f8b5aba97e00a8d2f83e9defc33111b5e9ba3b2e90",
-    ),
-    ("stock.quant", "_get_available_quantity"): (
+    ): "54a5cf0ec9eb95384c2e47f8b5aba97e00a8d2f83e9defc33111b5e9ba3b2e90",
+    (
+        "stock.quant",
+        "_get_available_quantity",
         "odoo.addons.stock.models.stock_quant",
-        "3f72db66ed7036f7fcfbf333b6502603bdda5f20d0c8ba43ae6391420d7f7ee5",
-    ),
-    ("stock.move", "_update_reserved_quantity_vals"): (
+    ): "3f72db66ed7036f7fcfbf333b6502603bdda5f20d0c8ba43ae6391420d7f7ee5",
+    (
+        "stock.move",
+        "_update_reserved_quantity_vals",
         "odoo.addons.stock.models.stock_move",
-        "9bdfa0273261baebcabe955afcc0d2cd0cbed39bc22bf2f4c0a5a54493ad89cb",
-    ),
-    ("stock.move", "_prepare_move_line_vals"): (
+    ): "9bdfa0273261baebcabe955afcc0d2cd0cbed39bc22bf2f4c0a5a54493ad89cb",
+    (
+        "stock.move",
+        "_prepare_move_line_vals",
         "odoo.addons.stock.models.stock_move",
-        "8a2e8c92fc339eac5bb837d3755e8a50bee66310636fdcfbd8ce74c12d92be0b",
-    ),
-    ("stock.move", "_get_out_move_lines"): (
+    ): "8a2e8c92fc339eac5bb837d3755e8a50bee66310636fdcfbd8ce74c12d92be0b",
+    (
+        "stock.move",
+        "_get_out_move_lines",
         "odoo.addons.stock_account.models.stock_move",
-        "1ea68d560249773deb56edd1e0f128538f281217411f72f2e133640c4ae0a36c",
-    ),
-    ("stock.move.line", "_action_done"): (
+    ): "1ea68d560249773deb56edd1e0f128538f281217411f72f2e133640c4ae0a36c",
+    (
+        "stock.move.line",
+        "_action_done",
         "odoo.addons.stock.models.stock_move_line",
-        "fb7d398b88e7c2f7ffb825e5e24fa550d5ed75b66862d941827e447300bf5691",
-    ),
-    ("stock.move.line", "_synchronize_quant"): (
+    ): "fb7d398b88e7c2f7ffb825e5e24fa550d5ed75b66862d941827e447300bf5691",
+    (
+        "stock.move.line",
+        "_synchronize_quant",
         "odoo.addons.stock.models.stock_move_line",
-        "851fab12835833630c895083a4c7f037cea3e277369b70b7d5628a3b611d8f04",
-    ),
-    ("stock.move.line", "_apply_putaway_strategy"): (
+    ): "851fab12835833630c895083a4c7f037cea3e277369b70b7d5628a3b611d8f04",
+    (
+        "stock.move.line",
+        "_apply_putaway_strategy",
         "odoo.addons.stock.models.stock_move_line",
-        "bedcbfb090bde6dcaccf4abee406debf64757e520ff806fb5691be2eb0e54275",
-    ),
-    ("stock.location", "_get_putaway_strategy"): (
+    ): "bedcbfb090bde6dcaccf4abee406debf64757e520ff806fb5691be2eb0e54275",
+    (
+        "stock.location",
+        "_get_putaway_strategy",
         "odoo.addons.stock.models.stock_location",
-        "d185f2ad28657e6915b52d6b6f7840768b52a053194e56ab19697f4b17d65dc6",
-    ),
+    ): "d185f2ad28657e6915b52d6b6f7840768b52a053194e56ab19697f4b17d65dc6",
 }
 
 # Odoo methods whose extension by another module makes a part of the speed
@@ -239,7 +255,10 @@ def _registry_state(env):
                         "own code does the work: %s. Check the copies in "
                         "serial_tracking/models/stock_speed_path.py against them, "
                         "then record their new fingerprints (MIRRORED_METHODS).",
-                        ", ".join(f"{model}.{method}" for model, method in changed),
+                        ", ".join(
+                            f"{model}.{method} ({module})"
+                            for model, method, module in changed
+                        ),
                     )
                 state = {"changed": changed, "extended": {}}
                 registry._serial_speed_path_state = state
@@ -253,15 +272,19 @@ def forget_registry_state(env):
 
 
 def _extended_elsewhere(env, state, key):
-    """Whether a module other than the one defining the Odoo method ``key``
-    ((model, method)) and this addon extends it."""
+    """Whether a module other than those of Odoo the speed path knows for the
+    method ``key`` ((model, method)) and this addon extends it."""
     if key not in state["extended"]:
         model, method = key
-        own = MIRRORED_METHODS[key][0]
+        own = {
+            module
+            for known_model, known_method, module in MIRRORED_METHODS
+            if (known_model, known_method) == key
+        }
         state["extended"][key] = any(
             method in vars(cls)
             and cls.__module__.startswith("odoo.addons.")
-            and cls.__module__ != own
+            and cls.__module__ not in own
             and not cls.__module__.startswith("odoo.addons.serial_tracking.")
             for cls in type(env[model]).__mro__
         )
@@ -277,12 +300,12 @@ def source_fingerprint(function):
 
 def current_fingerprints(env):
     """The fingerprints of the running Odoo's mirrored methods, as
-    :data:`MIRRORED_METHODS` records them: ``(model, method) -> fingerprint``,
-    None where the defining module no longer has the method. In ``odoo
+    :data:`MIRRORED_METHODS` records them: ``(model, method, module) ->
+    fingerprint``, None where the module no longer has the method. In ``odoo
     shell``: ``from odoo.addons.serial_tracking.models.stock_speed_path import
     current_fingerprints; print(current_fingerprints(env))``."""
     fingerprints = {}
-    for (model, method), (module, _recorded) in MIRRORED_METHODS.items():
+    for model, method, module in MIRRORED_METHODS:
         function = next(
             (
                 vars(cls)[method]
@@ -291,7 +314,7 @@ def current_fingerprints(env):
             ),
             None,
         )
-        fingerprints[model, method] = (
+        fingerprints[model, method, module] = (
             source_fingerprint(function) if function is not None else None
         )
     return fingerprints
@@ -301,9 +324,7 @@ def changed_methods(env):
     """The mirrored methods whose running source is not the one recorded."""
     current = current_fingerprints(env)
     return tuple(
-        key
-        for key, (_module, recorded) in MIRRORED_METHODS.items()
-        if current[key] != recorded
+        key for key, recorded in MIRRORED_METHODS.items() if current[key] != recorded
     )
 
 

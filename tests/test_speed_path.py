@@ -33,15 +33,14 @@ class TestSpeedPathGuard(PhysicalModeCase):
         changed = {
             key: fingerprint
             for key, fingerprint in current.items()
-            if fingerprint != MIRRORED_METHODS[key][1]
+            if fingerprint != MIRRORED_METHODS[key]
         }
         self.assertFalse(
             changed,
             "Odoo methods the speed path mirrors have changed; once the copies "
             "are checked against them, record in MIRRORED_METHODS:\n"
             + "\n".join(
-                f"    {key!r}: ({MIRRORED_METHODS[key][0]!r}, {fingerprint!r}),"
-                for key, fingerprint in changed.items()
+                f"    {key!r}: {fingerprint!r}," for key, fingerprint in changed.items()
             ),
         )
         self.assertEqual(len(current), len(MIRRORED_METHODS))
@@ -106,10 +105,14 @@ class TestSpeedPathGuard(PhysicalModeCase):
 
     def test_a_changed_odoo_method_switches_the_speed_path_off(self):
         on = self.validation_queries("FP-ON")
-        changed_key = ("stock.move.line", "_action_done")
-        module, _fingerprint = MIRRORED_METHODS[changed_key]
+        changed_key = (
+            "stock.move.line",
+            "_action_done",
+            "odoo.addons.stock.models.stock_move_line",
+        )
+        self.assertIn(changed_key, MIRRORED_METHODS)
         with (
-            patch.dict(MIRRORED_METHODS, {changed_key: (module, "0" * 64)}),
+            patch.dict(MIRRORED_METHODS, {changed_key: "0" * 64}),
             self.assertLogs(stock_speed_path.__name__, "WARNING") as logs,
         ):
             forget_registry_state(self.env)
@@ -129,12 +132,13 @@ class TestSpeedPathGuard(PhysicalModeCase):
         self.assertLess(self.validation_queries("FP-BACK"), off / 2)
 
     def test_a_method_gone_from_odoo_switches_it_off(self):
-        missing = ("stock.quant", "_serial_no_such_odoo_method")
+        missing = (
+            "stock.quant",
+            "_serial_no_such_odoo_method",
+            "odoo.addons.stock.models.stock_quant",
+        )
         with (
-            patch.dict(
-                MIRRORED_METHODS,
-                {missing: ("odoo.addons.stock.models.stock_quant", "0" * 64)},
-            ),
+            patch.dict(MIRRORED_METHODS, {missing: "0" * 64}),
             self.assertLogs(stock_speed_path.__name__, "WARNING") as logs,
         ):
             forget_registry_state(self.env)
