@@ -13,6 +13,7 @@ from .stock_move import serial_line_facts
 from .stock_speed_path import (
     PUTAWAY_METHODS,
     action_done_batched,
+    assign_new_lots,
     line_rows,
     putaway_is_destination,
     serial_quant_batch,
@@ -252,7 +253,7 @@ class StockMoveLine(models.Model):
         # the serial history records it, so no chatter message per unit.
         tracked = self.filtered(lambda ml: tracks_serials_physically(ml.product_id))
         with trusted_serial_flow():
-            if tracked:
+            if tracked and not assign_new_lots(tracked.with_context(**QUIET_CONTEXT)):
                 super(
                     StockMoveLine, tracked.with_context(**QUIET_CONTEXT)
                 )._create_and_assign_production_lot()

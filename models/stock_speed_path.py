@@ -24,6 +24,10 @@ names the Odoo method it mirrors:
   (stock_account);
 * :func:`action_done_batched` mirrors the checks and the quant loop of
   ``stock.move.line._action_done`` and its ``_synchronize_quant``;
+* :func:`assign_new_lots` mirrors ``stock.move.line``'s
+  ``_create_and_assign_production_lot`` and what its per-line ``write`` (of
+  stock and stock_account, with ``_update_stock_move_value``) does for lines
+  of a receipt;
 * :func:`putaway_is_destination` lets ``_apply_putaway_strategy`` skip Odoo's
   putaway where its answer (``stock.location._get_putaway_strategy``) is the
   destination itself.
@@ -69,6 +73,10 @@ from odoo.tools import (
     split_every,
 )
 
+from odoo.addons.stock.models.stock_move_line import (
+    StockMoveLine as OdooStockMoveLine,
+)
+
 from .product_template import tracks_serials_physically
 
 _logger = logging.getLogger(__name__)
@@ -80,6 +88,26 @@ SPEED_PATH_OFF = "0"
 # module of Odoo that defines or extends it) -> sha256 of its source there, as
 # the copies were written against, whitespace normalised (source_fingerprint)
 MIRRORED_METHODS = {
+    (
+        "stock.move.line",
+        "_create_and_assign_production_lot",
+        "odoo.addons.stock.models.stock_move_line",
+    ): "3f87ea6d92ccd536c7e74b3dbb3e3f53a44b700a44e5d75a3bc1d5f5584280c6",
+    (
+        "stock.move.line",
+        "write",
+        "odoo.addons.stock.models.stock_move_line",
+    ): "1de09d100b4421696a6e5c044df46b877f74510f1a3e8880a21c58c5e3bf5a00",
+    (
+        "stock.move.line",
+        "write",
+        "odoo.addons.stock_account.models.stock_move_line",
+    ): "2f009019b5bf0c0fac36de5d3d6d276bcd4a87cd4eaec4652e67b9b102813d4b",
+    (
+        "stock.move.line",
+        "_update_stock_move_value",
+        "odoo.addons.stock_account.models.stock_move_line",
+    ): "eb04d8a8005edfa41eccc06acdce894099c3c89efe26f6abddb5173669cc40d1",
     (
         "stock.quant",
         "_update_available_quantity",
@@ -171,6 +199,10 @@ VALIDATION_METHODS = (
 PUTAWAY_METHODS = (
     ("stock.move.line", "_apply_putaway_strategy"),
     ("stock.location", "_get_putaway_strategy"),
+)
+LOT_ASSIGNMENT_METHODS = (
+    ("stock.move.line", "_create_and_assign_production_lot"),
+    ("stock.move.line", "write"),
 )
 
 # the stored values of move lines that Odoo's _action_done works with
@@ -1006,6 +1038,61 @@ def putaway_is_destination(lines):
         and line.location_dest_id.id in asked
         for line in lines
     )
+
+
+def assign_new_lots(lines):
+    """Odoo's ``_create_and_assign_production_lot`` for lines that each name a
+    new serial of a product the speed path applies to (a receipt): the lots
+    created with one ``create`` of the values Odoo prepares, as Odoo creates
+    them; then each line's serial written through the ORM's own ``write``,
+    without the per-line work of the move line ``write`` of Odoo's stock and
+    stock_account, which for these lines does nothing but re-value their
+    move: they are not done, their move is not done, they are in no package
+    and their source bypasses reservation (nothing to unreserve and reserve
+    again), so the next moves to assign again are none. The moves are valued
+    once, after all lines, as the last of Odoo's per-line writes leaves them.
+    Returns False, having done nothing, for any other lines: Odoo's code
+    then does the work."""
+    if not lines or not speed_path_applies(
+        lines, lines.product_id, LOT_ASSIGNMENT_METHODS
+    ):
+        return False
+    keys = [(line.product_id.id, line.lot_name) for line in lines]
+    if len(set(keys)) != len(keys) or any(
+        not line.lot_name
+        or line.lot_id
+        or not line.move_id
+        or line.state == "done"
+        or line.move_id.state == "done"
+        or line.package_id
+        or line.result_package_id
+        or line.is_entire_pack
+        for line in lines
+    ):
+        return False
+    bypasses = {
+        (move, location): move._should_bypass_reservation(location)
+        for move, location in {(line.move_id, line.location_id) for line in lines}
+    }
+    if not all(bypasses.values()):
+        return False
+    lots = lines.env["stock.lot"].create(
+        [line._prepare_new_lot_vals() for line in lines]
+    )
+    # stock_account's write: the quantities of lines of incoming and outgoing
+    # moves before the serial is written, to re-value their moves after
+    quantity_of = {
+        line: line.quantity
+        for line in lines
+        if line.move_id.is_in or line.move_id.is_out
+    }
+    for line, lot in zip(lines, lots, strict=True):
+        super(OdooStockMoveLine, line.with_prefetch(lines._prefetch_ids)).write(
+            {"lot_id": lot.id}
+        )
+    if quantity_of:
+        lines._update_stock_move_value(quantity_of)
+    return True
 
 
 def out_move_lines(moves, lot=None):
