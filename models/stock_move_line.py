@@ -13,6 +13,7 @@ from .stock_move import serial_line_facts
 from .stock_speed_path import (
     PUTAWAY_METHODS,
     action_done_batched,
+    assign_lots_first,
     assign_new_lots,
     line_rows,
     putaway_is_destination,
@@ -84,8 +85,12 @@ class StockMoveLine(models.Model):
             ]
 
         with serial_quant_batch(self, candidate_keys, leaving_keys) as batch:
-            if batch is not None and self._serial_action_done_batched(batch, rows):
-                return None
+            if batch is not None:
+                # a receipt's new serials first, as Odoo's checks would give
+                # them, so that the batched validation takes its lines too
+                assign_lots_first(self)
+                if self._serial_action_done_batched(batch, rows):
+                    return None
             return super()._action_done()
 
     def _serial_action_done_batched(self, batch, known_rows):

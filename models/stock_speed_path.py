@@ -28,6 +28,8 @@ names the Odoo method it mirrors:
   ``_create_and_assign_production_lot`` and what its per-line ``write`` (of
   stock and stock_account, with ``_update_stock_move_value``) does for lines
   of a receipt;
+* :func:`assign_lots_first` mirrors the checks of ``_action_done`` that
+  give lines naming new serials their lots;
 * :func:`putaway_is_destination` lets ``_apply_putaway_strategy`` skip Odoo's
   putaway where its answer (``stock.location._get_putaway_strategy``) is the
   destination itself.
@@ -1092,6 +1094,47 @@ def assign_new_lots(lines):
         )
     if quantity_of:
         lines._update_stock_move_value(quantity_of)
+    return True
+
+
+def assign_lots_first(lines):
+    """The serials Odoo's ``_action_done`` gives, in its checks before its
+    quant loop, to lines that name new ones (a receipt), given before the
+    batched validation instead, so that it takes those lines too: the lines
+    Odoo would give a new serial (a positive quantity, no serial yet, a
+    transfer type that creates serials, a name), grouped by product and
+    company as Odoo groups them, through ``_create_and_assign_production_lot``
+    (:func:`assign_new_lots`). Where one of the names is a serial already, or
+    a line needs its serial another way, Odoo's own checks do it all.
+    Odoo's checks that refuse a line come after the serials either way; a
+    refusal undoes them with the rest. Returns whether it assigned."""
+    if not speed_path_applies(
+        lines, lines.product_id, VALIDATION_METHODS + LOT_ASSIGNMENT_METHODS
+    ):
+        return False
+    named = lines.filtered(lambda line: not line.lot_id)
+    if not named or any(
+        not line.lot_name
+        or not line.move_id.picking_type_id.use_create_lots
+        or line.product_uom_id.compare(line.quantity, 0) <= 0
+        or not line._exclude_requiring_lot()
+        for line in named
+    ):
+        return False
+    if lines.env["stock.lot"].search_count(
+        [
+            ("product_id", "in", named.product_id.ids),
+            ("name", "in", list(set(named.mapped("lot_name")))),
+        ],
+        limit=1,
+    ):
+        return False
+    grouped = defaultdict(list)
+    for line in named:
+        grouped[line.product_id, line.company_id].append(line.id)
+    lines.browse(
+        [line_id for line_ids in grouped.values() for line_id in line_ids]
+    )._create_and_assign_production_lot()
     return True
 
 

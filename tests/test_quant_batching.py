@@ -1,13 +1,19 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import time
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import ConcurrencyError, UserError
 
-from ..models.stock_speed_path import SPEED_PATH_PARAM, stored_quant_fields
+from ..models import stock_move_line
+from ..models.stock_speed_path import (
+    SPEED_PATH_PARAM,
+    action_done_batched,
+    stored_quant_fields,
+)
 from .common import SerialTrackingCase, committed_env, run_concurrently
 
 
@@ -406,6 +412,32 @@ class TestQuantBatching(SerialTrackingCase):
         self.assertEqual(len(off["history"]), 8)
         self.assertIn(("value", 10.0), off["quants"][0])
         self.assertIn(("value", 50.0), off["moves"][0] + off["moves"][1])
+
+    def test_a_receipt_of_new_serials_is_validated_batched(self):
+        # the serials come first, so that the batched validation takes the
+        # receipt's lines as it takes a delivery's (not Odoo's unit-by-unit loop)
+        validations = []
+
+        def recorded(lines, batch, known_rows):
+            validations.append(action_done_batched(lines, batch, known_rows))
+            return validations[-1]
+
+        names = ["NEW-1", "NEW-2", "NEW-3"]
+        with patch.object(stock_move_line, "action_done_batched", recorded):
+            receipt = self.transfer(
+                self.tracked,
+                self.suppliers,
+                self.stock_location,
+                3,
+                self.warehouse.in_type_id,
+                names=names,
+            )
+        self.assertEqual(validations, [True])
+        self.assertEqual(receipt.state, "done")
+        self.assertEqual(
+            receipt.move_ids.move_line_ids.sorted("id").lot_id.mapped("name"), names
+        )
+        self.assertEqual(self.tracked.qty_available, 3.0)
 
     def test_same_results_with_units_without_serials_on_hand(self):
         # untracked units at the same location change which quants Odoo
