@@ -65,8 +65,6 @@ def timed(env, label, function):
 class Bench:
     def __init__(self, env, size):
         self.env, self.size = env, size
-        self.suffix = ""  # the speed path the steps run with, when several are
-        self.serial_infix = ""  # keeps each run's serial numbers apart
         self.warehouse = env["stock.warehouse"].search(
             [("company_id", "=", env.company.id)], limit=1
         )
@@ -76,11 +74,11 @@ class Bench:
         self.customers = env.ref("stock.stock_location_customers")
 
     def label(self, text):
-        return f"{text} {self.size}{self.suffix}"
+        return f"{text} {self.size}"
 
     def product(self, name, **vals):
         return self.env["product.template"].create(
-            {"name": f"{name} {self.size}{self.suffix}", "type": "consu", **vals}
+            {"name": f"{name} {self.size}", "type": "consu", **vals}
         )
 
     # accounting mode ---------------------------------------------------
@@ -220,7 +218,7 @@ class Bench:
             )
             wizard.write(
                 {
-                    "gen_prefix": f"T{self.size}{self.serial_infix}-",
+                    "gen_prefix": f"T{self.size}-",
                     "gen_start": 0,
                     "gen_count": self.size,
                     "gen_padding": 6,
@@ -590,17 +588,8 @@ def main():
     parser.add_argument(
         "--profile", metavar="DIR", help="write a cProfile dump per step there"
     )
-    parser.add_argument(
-        "--speed-paths",
-        nargs="*",
-        default=[],
-        help="values of serial_tracking.speed_path to run the physical step with "
-        "(0 Odoo's code, 1 the copies, 2 Odoo's methods on quants read once), "
-        "each side by side with native; by default the database's",
-    )
     args = parser.parse_args()
     PROFILE_DIR = args.profile
-    args.speed_paths = args.speed_paths or [None]
     steps = set(args.steps.split(","))
     config.parse_config(
         [
@@ -642,39 +631,28 @@ def main():
                 )
                 start = time.perf_counter()
                 native_in, native_out, *_ = bench.native()
-                for speed_path in args.speed_paths:
-                    suffix = ""
-                    if speed_path is not None:
-                        # each value of the switch, side by side with native
-                        env["ir.config_parameter"].set_param(
-                            "serial_tracking.speed_path", speed_path
-                        )
-                        suffix = f" [speed path {speed_path}]"
-                        bench.suffix = suffix
-                        bench.serial_infix = f"S{speed_path}"
-                    ours_in, ours_out, *_ = bench.ours()
-                    rows.append(
-                        (
-                            size,
-                            f"physical: receive (generate + validate){suffix}",
-                            ours_in,
-                            native_in,
-                        )
+                ours_in, ours_out, *_ = bench.ours()
+                rows.append(
+                    (
+                        size,
+                        "physical: receive (generate + validate)",
+                        ours_in,
+                        native_in,
                     )
-                    rows.append(
-                        (
-                            size,
-                            f"physical: deliver (reserve/select + validate){suffix}",
-                            ours_out,
-                            native_out,
-                        )
+                )
+                rows.append(
+                    (
+                        size,
+                        "physical: deliver (reserve/select + validate)",
+                        ours_out,
+                        native_out,
                     )
-                    progress(
-                        f"[physical {size}{suffix}] done in "
-                        f"{time.perf_counter() - start:.0f} s: "
-                        f"receive {ours_in:.2f} s (native {native_in:.2f} s), "
-                        f"deliver {ours_out:.2f} s (native {native_out:.2f} s)"
-                    )
+                )
+                progress(
+                    f"[physical {size}] done in {time.perf_counter() - start:.0f} s: "
+                    f"receive {ours_in:.2f} s (native {native_in:.2f} s), "
+                    f"deliver {ours_out:.2f} s (native {native_out:.2f} s)"
+                )
         if "import" in steps:
             progress("[import] writing a 100,000-row .xlsx")
             start = time.perf_counter()

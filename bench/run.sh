@@ -6,8 +6,6 @@
 #   BENCH_STEPS=accounting,physical,import,volume,recall,portal   which steps
 #   BENCH_PROFILE=DIR      a cProfile dump of every step in DIR
 #   BENCH_DB=name          use (and keep) this database instead of a fresh one
-#   BENCH_SPEED_PATHS="1 2 0"  run the physical step with each value of the
-#                          serial_tracking.speed_path switch, side by side with native
 set -euo pipefail
 source "$(dirname "$0")/../scripts/odoo_env.sh"
 find_odoo
@@ -32,5 +30,4 @@ PROFILE_ARGS=()
 [ -n "${BENCH_PROFILE:-}" ] && mkdir -p "$BENCH_PROFILE" && PROFILE_ARGS=(--profile "$BENCH_PROFILE")
 "$ODOO_PYTHON" "$(dirname "$0")/bench.py" --addons-path="$ADDONS_PATH" --db "$DB" \
     --data-dir="$BUILD_DIR/data" --sizes ${BENCH_N:-1000 10000} \
-    --steps "${BENCH_STEPS:-accounting,physical,import,volume,recall,portal}" "${PROFILE_ARGS[@]}" \
-    --speed-paths ${BENCH_SPEED_PATHS:-}
+    --steps "${BENCH_STEPS:-accounting,physical,import,volume,recall,portal}" "${PROFILE_ARGS[@]}"

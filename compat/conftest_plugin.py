@@ -13,6 +13,5 @@ def pytest_terminal_summary(terminalreporter):
     terminalreporter.write_line(
         "Track Serials stand-in: {created} products created, {written} switched by a "
         "write, {switched_off} switched off; validations of their lines: {batched} "
-        "batched, {unbatched} through Odoo's code, {odoo_methods} through Odoo's code "
-        "on quants read once".format(**SWITCHED, **VALIDATED)
+        "batched, {unbatched} through Odoo's code".format(**SWITCHED, **VALIDATED)
     )

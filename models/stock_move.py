@@ -13,7 +13,7 @@ from .stock_lot import (
     format_serials,
     trusted_serial_flow,
 )
-from .stock_speed_path import out_move_lines, reserve_units, speed_path_enabled
+from .stock_speed_path import out_move_lines, reserve_units, speed_path_applies
 
 SERIAL_FACT_FIELDS = (
     "product_id",
@@ -93,11 +93,7 @@ class StockMove(models.Model):
             )
 
     def _get_out_move_lines(self, lot=None):
-        if (
-            len(self.product_id) != 1
-            or not tracks_serials_physically(self.product_id)
-            or not speed_path_enabled(self.env)
-        ):
+        if not speed_path_applies(self, self.product_id):
             return super()._get_out_move_lines(lot=lot)
         return out_move_lines(self, lot)
 
@@ -115,13 +111,11 @@ class StockMove(models.Model):
             or lot_id
             or package_id
             or owner_id
-            or self.product_id.tracking != "serial"
-            or not tracks_serials_physically(self.product_id)
+            or not speed_path_applies(self, self.product_id)
             or not (
                 self.picking_type_id.use_create_lots
                 or self.picking_type_id.use_existing_lots
             )
-            or not speed_path_enabled(self.env)
         ):
             return super()._update_reserved_quantity_vals(
                 need,

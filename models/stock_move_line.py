@@ -11,14 +11,14 @@ from .product_template import tracks_serials_physically
 from .stock_lot import QUIET_CONTEXT, check_company_in_bulk, trusted_serial_flow
 from .stock_move import serial_line_facts
 from .stock_speed_path import (
-    SPEED_PATH_ODOO,
+    PUTAWAY_METHODS,
     action_done_batched,
+    assign_lots_first,
+    assign_new_lots,
     line_rows,
-    odoo_methods_reservation,
-    odoo_methods_validation,
     putaway_is_destination,
     serial_quant_batch,
-    speed_path_mode,
+    speed_path_applies,
 )
 
 
@@ -35,27 +35,11 @@ class StockMoveLine(models.Model):
                 if not vals.get("package_id") and not vals.get("owner_id")
             ]
 
-        if speed_path_mode(self.env) == SPEED_PATH_ODOO:
-            # Odoo's own reservation, on the new lines' quants read and locked once
-            with odoo_methods_reservation(self.env, vals_list) as quants_cache:
-                if quants_cache is None:
-                    return super().create(vals_list)
-                lines = super(
-                    StockMoveLine, self.with_context(quants_cache=quants_cache)
-                ).create(vals_list)
-                return lines.with_env(self.env)
-        with serial_quant_batch(self.env, keys):
+        with serial_quant_batch(self, keys):
             return super().create(vals_list)
 
     def _action_done(self):
         self._serial_check_stock_rules()
-        if speed_path_mode(self.env) == SPEED_PATH_ODOO and any(
-            self.product_id.mapped(tracks_serials_physically)
-        ):
-            # Odoo's own validation, on the transfer's quants read, locked and
-            # created once
-            with odoo_methods_validation(self):
-                return super()._action_done()
         # validating: three quant updates per line, held back and written together
         rows = []
 
@@ -100,9 +84,13 @@ class StockMoveLine(models.Model):
                 and (row.product_id, row.location_id, row.lot_id) not in arriving
             ]
 
-        with serial_quant_batch(self.env, candidate_keys, leaving_keys) as batch:
-            if batch is not None and self._serial_action_done_batched(batch, rows):
-                return None
+        with serial_quant_batch(self, candidate_keys, leaving_keys) as batch:
+            if batch is not None:
+                # a receipt's new serials first, as Odoo's checks would give
+                # them, so that the batched validation takes its lines too
+                assign_lots_first(self)
+                if self._serial_action_done_batched(batch, rows):
+                    return None
             return super()._action_done()
 
     def _serial_action_done_batched(self, batch, known_rows):
@@ -251,6 +239,7 @@ class StockMoveLine(models.Model):
         if (
             self
             and not self.env.context.get("avoid_putaway_rules")
+            and speed_path_applies(self, self.product_id, PUTAWAY_METHODS)
             and putaway_is_destination(self)
         ):
             return None
@@ -269,7 +258,7 @@ class StockMoveLine(models.Model):
         # the serial history records it, so no chatter message per unit.
         tracked = self.filtered(lambda ml: tracks_serials_physically(ml.product_id))
         with trusted_serial_flow():
-            if tracked:
+            if tracked and not assign_new_lots(tracked.with_context(**QUIET_CONTEXT)):
                 super(
                     StockMoveLine, tracked.with_context(**QUIET_CONTEXT)
                 )._create_and_assign_production_lot()

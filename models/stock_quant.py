@@ -3,15 +3,11 @@
 from odoo import api, models
 from odoo.tools import float_compare
 
-from .product_template import tracks_serials_physically
 from .stock_speed_path import (
     _QUANT_BATCH,
-    ServedQuantCache,
-    prelocked_quants,
-    prepare_quants_cache,
     quant_digits,
     reserve_quantity,
-    speed_path_enabled,
+    speed_path_applies,
 )
 
 
@@ -102,15 +98,6 @@ class StockQuant(models.Model):
         batch = _QUANT_BATCH.get()
         if batch is not None and (lot_id or not strict):
             batch.flush(self.env)
-        cache = self.env.context.get("quants_cache")
-        if isinstance(cache, ServedQuantCache) and not (
-            strict and cache.serves(product_id, location_id, lot_id)
-        ):
-            # a reservation's cache holds only the places of its serials
-            context = dict(self.env.context)
-            del context["quants_cache"]
-            # the whole context, to drop a key: with_context(**kwargs) keeps it
-            self = self.with_context(context)  # pylint: disable=context-overridden
         return super()._gather(
             product_id,
             location_id,
@@ -137,11 +124,9 @@ class StockQuant(models.Model):
             or lot_id
             or package_id
             or owner_id
-            or product_id.tracking != "serial"
-            or not tracks_serials_physically(product_id)
+            or not speed_path_applies(self, product_id)
             or self._get_removal_strategy(product_id, location_id) == "least_packages"
             or float_compare(quantity, 0, precision_digits=quant_digits(self.env)) <= 0
-            or not speed_path_enabled(self.env)
         ):
             return super()._get_reserve_quantity(
                 product_id,
@@ -154,40 +139,3 @@ class StockQuant(models.Model):
                 strict=strict,
             )
         return reserve_quantity(self.sudo(), product_id, location_id, quantity, uom_id)
-
-    def _get_quants_by_products_locations(
-        self, product_ids, location_ids, extra_domain=False
-    ):
-        quants_cache = super()._get_quants_by_products_locations(
-            product_ids, location_ids, extra_domain=extra_domain
-        )
-        # the cache Odoo's move line _action_done reads for its loop (the one
-        # call with a lot condition): completed once for the whole transfer
-        validation = prelocked_quants()
-        if validation is not None and extra_domain and not validation.prepared:
-            self._serial_prepare_quants_cache(validation, quants_cache)
-        return quants_cache
-
-    @api.model
-    def _serial_prepare_quants_cache(self, validation, quants_cache):
-        """The speed path's Odoo-method validation (``prepare_quants_cache``);
-        False when it had nothing to prepare."""
-        return prepare_quants_cache(validation, quants_cache)
-
-    @api.private
-    def try_lock_for_update(self, *, allow_referencing=False, limit=None):
-        # Odoo locks the first quant it may write, skipping those another
-        # transaction holds; the speed path locked the transfer's quants with
-        # the same clause already, and a lock is held until the transaction ends
-        validation = prelocked_quants()
-        if (
-            validation is not None
-            and allow_referencing
-            and limit
-            and self._ids[:limit]
-            and all(quant_id in validation.locked for quant_id in self._ids[:limit])
-        ):
-            return self.browse(self._ids[:limit])
-        return super().try_lock_for_update(
-            allow_referencing=allow_referencing, limit=limit
-        )

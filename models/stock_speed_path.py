@@ -5,55 +5,61 @@ read once, for transfers of thousands of Track Serials units.
 
 Odoo moves stock one unit at a time, through the ORM, several queries per
 serial. For Track Serials products in physical mode the addon batches that
-work. Every piece that repeats Odoo 19.0 arithmetic instead of calling it is
-listed here with the Odoo method it mirrors, so that a reader checks it
-against Odoo's code when Odoo changes:
+work. Every piece that repeats Odoo 19.0 arithmetic instead of calling it
+names the Odoo method it mirrors:
 
 * :class:`SerialQuantBatch` (``update_key``, ``flush``) mirrors
-  ``stock.quant._update_available_quantity`` (stock/models/stock_quant.py,
-  lines 1025-1093);
-* :func:`create_quants` mirrors quant ``create`` outside inventory mode
-  (stock/models/stock_quant.py, lines 253-314);
+  ``stock.quant._update_available_quantity`` (and
+  ``_update_reserved_quantity``, which calls it), the quant ``_gather`` and
+  locking (``try_lock_for_update``) it relies on, and the quant's
+  ``_compute_inventory_diff_quantity``;
+* :func:`create_quants` mirrors quant ``create`` outside inventory mode and
+  ``_compute_inventory_date``;
 * :func:`reserve_quantity` mirrors ``stock.quant._get_reserve_quantity`` and
-  ``_get_available_quantity`` (stock/models/stock_quant.py, lines 789-910);
+  ``_get_available_quantity``;
 * :func:`reserve_units` mirrors ``stock.move._update_reserved_quantity_vals``
-  (stock/models/stock_move.py, lines 1752-1797);
+  and relies on ``_prepare_move_line_vals`` taking only the place of the
+  unit from its quant;
 * :func:`out_move_lines` (linear) mirrors ``stock.move._get_out_move_lines``
-  (stock_account/models/stock_move.py, lines 491-509);
+  (stock_account);
 * :func:`action_done_batched` mirrors the checks and the quant loop of
-  ``stock.move.line._action_done`` (stock/models/stock_move_line.py, lines
-  604-700);
-* :func:`putaway_is_destination` lets ``_apply_putaway_strategy``
-  (stock/models/stock_move_line.py, line 257) skip Odoo's putaway where its
-  answer is the destination itself.
+  ``stock.move.line._action_done`` and its ``_synchronize_quant``;
+* :func:`assign_new_lots` mirrors ``stock.move.line``'s
+  ``_create_and_assign_production_lot`` and what its per-line ``write`` (of
+  stock and stock_account, with ``_update_stock_move_value``) does for lines
+  of a receipt;
+* :func:`assign_lots_first` mirrors the checks of ``_action_done`` that
+  give lines naming new serials their lots;
+* :func:`putaway_is_destination` lets ``_apply_putaway_strategy`` skip Odoo's
+  putaway where its answer (``stock.location._get_putaway_strategy``) is the
+  destination itself.
+
+:data:`MIRRORED_METHODS` records each of these Odoo methods with a
+fingerprint of its source as this code was written against (Odoo 19.0).
+When the running Odoo's source of any of them differs (an update of Odoo
+changed it), the speed path switches itself off, logs one warning naming the
+methods, and Odoo's code does all the work, until a maintainer has checked
+the copies against the new code and recorded the new fingerprints
+(:func:`current_fingerprints` prints them; ``tests/test_speed_path.py``
+fails with them).
 
 The models' overrides (``stock.quant._update_available_quantity``, ``_gather``
 and ``_get_reserve_quantity``, ``stock.move._update_reserved_quantity_vals``
 and ``_get_out_move_lines``, ``stock.move.line.create``, ``_action_done`` and
-``_apply_putaway_strategy``) only decide whether the speed path applies and
-call these functions.
+``_apply_putaway_strategy``) ask one question, :func:`speed_path_applies`,
+then call these functions.
 
-Line numbers are those of Odoo 19.0 (November 2025).
-
-All of it sits behind one switch, the system parameter
-``serial_tracking.speed_path``:
-
-* ``1`` (the default): the copies above;
-* ``2``: Odoo's own methods do every computation (its reservation in move
-  line ``create``, its ``_action_done``, its per-unit
-  ``_update_available_quantity``), and the addon only gives them the
-  transfer's quants read, locked and created once (see "Odoo's own methods,
-  on quants read and locked once" below); the one line still mirrored is
-  ``stock.quant.create``'s outside inventory mode
-  (:func:`create_quants_without_quantity`). It is correct (the comparisons
-  of tests/test_quant_batching.py run both ways) but its per-unit ORM work
-  keeps it short of the delivery target: the README's *Speed path: copies
-  and Odoo's own methods* gives the measured ratios;
-* ``0``: off, Odoo's code does all the work.
-
-``make compat`` runs Odoo's own tests with any value (``SPEED_PATH=``).
+The switch is the system parameter ``serial_tracking.speed_path``: ``0``
+switches the speed path off (Odoo's code does all the work); any other value,
+or none, leaves it on (``1``, the default; the value ``2`` of earlier
+versions, which chose a second implementation since removed, counts as on).
+``make compat`` runs Odoo's own tests with it on and off (``SPEED_PATH=0``).
 """
 
+import hashlib
+import inspect
+import logging
+import threading
 from collections import defaultdict, namedtuple
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -69,11 +75,137 @@ from odoo.tools import (
     split_every,
 )
 
-from odoo.addons.stock.models.stock_quant import StockQuant as OdooStockQuant
+from odoo.addons.stock.models.stock_move_line import (
+    StockMoveLine as OdooStockMoveLine,
+)
 
 from .product_template import tracks_serials_physically
 
+_logger = logging.getLogger(__name__)
+
 SPEED_PATH_PARAM = "serial_tracking.speed_path"
+SPEED_PATH_OFF = "0"
+
+# The Odoo methods the speed path mirrors or relies on: (model, method, the
+# module of Odoo that defines or extends it) -> sha256 of its source there, as
+# the copies were written against, whitespace normalised (source_fingerprint)
+MIRRORED_METHODS = {
+    (
+        "stock.move.line",
+        "_create_and_assign_production_lot",
+        "odoo.addons.stock.models.stock_move_line",
+    ): "3f87ea6d92ccd536c7e74b3dbb3e3f53a44b700a44e5d75a3bc1d5f5584280c6",
+    (
+        "stock.move.line",
+        "write",
+        "odoo.addons.stock.models.stock_move_line",
+    ): "1de09d100b4421696a6e5c044df46b877f74510f1a3e8880a21c58c5e3bf5a00",
+    (
+        "stock.move.line",
+        "write",
+        "odoo.addons.stock_account.models.stock_move_line",
+    ): "2f009019b5bf0c0fac36de5d3d6d276bcd4a87cd4eaec4652e67b9b102813d4b",
+    (
+        "stock.move.line",
+        "_update_stock_move_value",
+        "odoo.addons.stock_account.models.stock_move_line",
+    ): "eb04d8a8005edfa41eccc06acdce894099c3c89efe26f6abddb5173669cc40d1",
+    (
+        "stock.quant",
+        "_update_available_quantity",
+        "odoo.addons.stock.models.stock_quant",
+    ): "9ff6e5db453c0ff16a4e2ca07d7a5e4a6f7b550dd8e53abd481c63b6ed3c6118",
+    (
+        "stock.quant",
+        "_update_reserved_quantity",
+        "odoo.addons.stock.models.stock_quant",
+    ): "49316452fc8bb2a26cf4e36d8800146ff1c2af48f1dd4431634d53268d88ae23",
+    (
+        "stock.quant",
+        "_gather",
+        "odoo.addons.stock.models.stock_quant",
+    ): "91e06f16b9413a4bac58aa932f767a73429aca59407038f5e7d917f764178f03",
+    (
+        "stock.quant",
+        "try_lock_for_update",
+        "odoo.orm.models",
+    ): "6add562c9ea3e5d6ecf82c9e8b5920fb52600422af9328ff11f78f3200500ba8",
+    (
+        "stock.quant",
+        "create",
+        "odoo.addons.stock.models.stock_quant",
+    ): "afc88d5ec5784be0688dcde9e03b2f051766d4326e93f384cc1e870f0c6eb0a3",
+    (
+        "stock.quant",
+        "_compute_inventory_date",
+        "odoo.addons.stock.models.stock_quant",
+    ): "7baea7f8bf646b397489abfed4840295f13a467793c13977ad7ccbd45f2dc26c",
+    (
+        "stock.quant",
+        "_compute_inventory_diff_quantity",
+        "odoo.addons.stock.models.stock_quant",
+    ): "7bc36306a1574ed3ab92a9ad63eb7eb062dc3a46293e3264f267ba5ded6dd976",
+    (
+        "stock.quant",
+        "_get_reserve_quantity",
+        "odoo.addons.stock.models.stock_quant",
+    ): "54a5cf0ec9eb95384c2e47f8b5aba97e00a8d2f83e9defc33111b5e9ba3b2e90",
+    (
+        "stock.quant",
+        "_get_available_quantity",
+        "odoo.addons.stock.models.stock_quant",
+    ): "3f72db66ed7036f7fcfbf333b6502603bdda5f20d0c8ba43ae6391420d7f7ee5",
+    (
+        "stock.move",
+        "_update_reserved_quantity_vals",
+        "odoo.addons.stock.models.stock_move",
+    ): "9bdfa0273261baebcabe955afcc0d2cd0cbed39bc22bf2f4c0a5a54493ad89cb",
+    (
+        "stock.move",
+        "_prepare_move_line_vals",
+        "odoo.addons.stock.models.stock_move",
+    ): "8a2e8c92fc339eac5bb837d3755e8a50bee66310636fdcfbd8ce74c12d92be0b",
+    (
+        "stock.move",
+        "_get_out_move_lines",
+        "odoo.addons.stock_account.models.stock_move",
+    ): "1ea68d560249773deb56edd1e0f128538f281217411f72f2e133640c4ae0a36c",
+    (
+        "stock.move.line",
+        "_action_done",
+        "odoo.addons.stock.models.stock_move_line",
+    ): "fb7d398b88e7c2f7ffb825e5e24fa550d5ed75b66862d941827e447300bf5691",
+    (
+        "stock.move.line",
+        "_synchronize_quant",
+        "odoo.addons.stock.models.stock_move_line",
+    ): "851fab12835833630c895083a4c7f037cea3e277369b70b7d5628a3b611d8f04",
+    (
+        "stock.move.line",
+        "_apply_putaway_strategy",
+        "odoo.addons.stock.models.stock_move_line",
+    ): "bedcbfb090bde6dcaccf4abee406debf64757e520ff806fb5691be2eb0e54275",
+    (
+        "stock.location",
+        "_get_putaway_strategy",
+        "odoo.addons.stock.models.stock_location",
+    ): "d185f2ad28657e6915b52d6b6f7840768b52a053194e56ab19697f4b17d65dc6",
+}
+
+# Odoo methods whose extension by another module makes a part of the speed
+# path step aside: its batched copy would leave that module's code out
+VALIDATION_METHODS = (
+    ("stock.move.line", "_action_done"),
+    ("stock.move.line", "_synchronize_quant"),
+)
+PUTAWAY_METHODS = (
+    ("stock.move.line", "_apply_putaway_strategy"),
+    ("stock.location", "_get_putaway_strategy"),
+)
+LOT_ASSIGNMENT_METHODS = (
+    ("stock.move.line", "_create_and_assign_production_lot"),
+    ("stock.move.line", "write"),
+)
 
 # the stored values of move lines that Odoo's _action_done works with
 SERIAL_LINE_COLUMNS = (
@@ -92,42 +224,141 @@ SERIAL_LINE_COLUMNS = (
 SerialLineRow = namedtuple("SerialLineRow", ("id", *SERIAL_LINE_COLUMNS))
 
 
-# the values of the switch: Odoo's code only; the copies of Odoo's arithmetic
-# (SerialQuantBatch, action_done_batched); Odoo's own methods on quants read
-# and locked once (odoo_methods_validation)
-SPEED_PATH_OFF, SPEED_PATH_COPIES, SPEED_PATH_ODOO = "0", "1", "2"
-SPEED_PATH_DEFAULT = SPEED_PATH_COPIES
+def speed_path_applies(records, products=None, steps_aside_for=()):
+    """Whether the speed path does the work for ``records`` (any recordset:
+    its environment is what counts), the one check of every override:
+
+    * the switch ``serial_tracking.speed_path`` is not ``0``;
+    * the running Odoo's mirrored methods are those the copies were written
+      against (:func:`changed_methods`);
+    * no other module extends the Odoo methods ``steps_aside_for`` names
+      ((model, method) pairs): a batched copy would leave its code out;
+    * ``products``, when given, are all storable Track Serials products in
+      physical mode (and there is at least one).
+
+    Whatever the arguments of the call itself rule out (a given serial,
+    package or owner, a strict reservation...) the override checks."""
+    env = records.env
+    if (
+        env["ir.config_parameter"].sudo().get_param(SPEED_PATH_PARAM, "1").strip()
+        == SPEED_PATH_OFF
+    ):
+        return False
+    state = _registry_state(env)
+    if state["changed"]:
+        return False
+    if any(_extended_elsewhere(env, state, key) for key in steps_aside_for):
+        return False
+    if products is not None:
+        return bool(products) and all(
+            product.is_storable
+            and product.tracking == "serial"
+            and tracks_serials_physically(product)
+            for product in products
+        )
+    return True
 
 
-def speed_path_mode(env):
-    """The switch's value; anything unknown counts as the default."""
-    value = (
-        env["ir.config_parameter"]
-        .sudo()
-        .get_param(SPEED_PATH_PARAM, SPEED_PATH_DEFAULT)
+def speed_path_products(products):
+    """Those of ``products`` the speed path moves (the quant batch holds back
+    their updates): storable Track Serials products in physical mode."""
+    return products.filtered(
+        lambda product: product.is_storable and tracks_serials_physically(product)
     )
-    if value in (SPEED_PATH_OFF, SPEED_PATH_COPIES, SPEED_PATH_ODOO):
-        return value
-    return SPEED_PATH_DEFAULT
 
 
-def speed_path_enabled(env):
-    """Whether the speed path may do the work (system parameter, on unless 0)."""
-    return speed_path_mode(env) != SPEED_PATH_OFF
+_STATE_LOCK = threading.Lock()
 
 
-def extended_elsewhere(records, method_names, odoo_module):
-    """Whether a module other than Odoo's stock and this addon extends one of
-    these methods of ``records``' model: a batched copy of Odoo's code would
-    leave its code out, so the speed path steps aside."""
-    own = {f"odoo.addons.stock.models.{odoo_module}"}
-    return any(
-        name in vars(cls)
-        and cls.__module__.startswith("odoo.addons.")
-        and cls.__module__ not in own
-        and not cls.__module__.startswith("odoo.addons.serial_tracking.")
-        for cls in type(records).__mro__
-        for name in method_names
+def _registry_state(env):
+    """What the speed path knows of the running code, worked out once per
+    registry (the code does not change without a new one): the mirrored
+    methods that differ from those written against, and (filled as asked)
+    which methods another module extends."""
+    registry = env.registry
+    state = getattr(registry, "_serial_speed_path_state", None)
+    if state is None:
+        with _STATE_LOCK:
+            state = getattr(registry, "_serial_speed_path_state", None)
+            if state is None:
+                changed = changed_methods(env)
+                if changed:
+                    _logger.warning(
+                        "The stock speed path of serial_tracking is switched off: "
+                        "these Odoo methods differ from those it mirrors, so Odoo's "
+                        "own code does the work: %s. Check the copies in "
+                        "serial_tracking/models/stock_speed_path.py against them, "
+                        "then record their new fingerprints (MIRRORED_METHODS).",
+                        ", ".join(
+                            f"{model}.{method} ({module})"
+                            for model, method, module in changed
+                        ),
+                    )
+                state = {"changed": changed, "extended": {}}
+                registry._serial_speed_path_state = state
+    return state
+
+
+def forget_registry_state(env):
+    """Work the guard out again at the next use (after the recorded
+    fingerprints changed, in tests)."""
+    env.registry.__dict__.pop("_serial_speed_path_state", None)
+
+
+def _extended_elsewhere(env, state, key):
+    """Whether a module other than those of Odoo the speed path knows for the
+    method ``key`` ((model, method)) and this addon extends it."""
+    if key not in state["extended"]:
+        model, method = key
+        own = {
+            module
+            for known_model, known_method, module in MIRRORED_METHODS
+            if (known_model, known_method) == key
+        }
+        state["extended"][key] = any(
+            method in vars(cls)
+            and cls.__module__.startswith("odoo.addons.")
+            and cls.__module__ not in own
+            and not cls.__module__.startswith("odoo.addons.serial_tracking.")
+            for cls in type(env[model]).__mro__
+        )
+    return state["extended"][key]
+
+
+def source_fingerprint(function):
+    """sha256 of a function's source, whitespace normalised (indentation,
+    line breaks and blank lines do not count)."""
+    source = " ".join(inspect.getsource(function).split())
+    return hashlib.sha256(source.encode()).hexdigest()
+
+
+def current_fingerprints(env):
+    """The fingerprints of the running Odoo's mirrored methods, as
+    :data:`MIRRORED_METHODS` records them: ``(model, method, module) ->
+    fingerprint``, None where the module no longer has the method. In ``odoo
+    shell``: ``from odoo.addons.serial_tracking.models.stock_speed_path import
+    current_fingerprints; print(current_fingerprints(env))``."""
+    fingerprints = {}
+    for model, method, module in MIRRORED_METHODS:
+        function = next(
+            (
+                vars(cls)[method]
+                for cls in type(env[model]).__mro__
+                if cls.__module__ == module and method in vars(cls)
+            ),
+            None,
+        )
+        fingerprints[model, method, module] = (
+            source_fingerprint(function) if function is not None else None
+        )
+    return fingerprints
+
+
+def changed_methods(env):
+    """The mirrored methods whose running source is not the one recorded."""
+    current = current_fingerprints(env)
+    return tuple(
+        key for key, recorded in MIRRORED_METHODS.items() if current[key] != recorded
     )
 
 
@@ -190,13 +421,8 @@ class SerialQuantBatch:
         # what uom.uom.compare rounds to, looked up once instead of per unit
         self.digits = quant_digits(env)
         keys = {key for key in self.candidate_keys() if all(key)}
-        products = (
-            env["product.product"]
-            .browse({key[0] for key in keys})
-            .filtered(
-                lambda product: product.is_storable
-                and tracks_serials_physically(product)
-            )
+        products = speed_path_products(
+            env["product.product"].browse({key[0] for key in keys})
         )
         product_ids = set(products.ids)
         keys = [key for key in keys if key[0] in product_ids]
@@ -417,13 +643,16 @@ class SerialQuantBatch:
 
 
 @contextmanager
-def serial_quant_batch(env, candidate_keys, leaving_keys=None):
+def serial_quant_batch(records, candidate_keys, leaving_keys=None):
     """Hold back quant updates while the block runs, for the (product,
     location, lot) ids ``candidate_keys()`` gives; written when it ends. The
-    units of ``leaving_keys()`` must be there (checked under the lock)."""
-    if _QUANT_BATCH.get() is not None or speed_path_mode(env) != SPEED_PATH_COPIES:
+    units of ``leaving_keys()`` must be there (checked under the lock).
+    Yields None, holding nothing back, where the speed path does not apply
+    or a batch is open already."""
+    if _QUANT_BATCH.get() is not None or not speed_path_applies(records):
         yield None
         return
+    env = records.env
     batch = SerialQuantBatch(candidate_keys, leaving_keys)
     token = _QUANT_BATCH.set(batch)
     try:
@@ -710,26 +939,19 @@ def action_done_batched(lines, batch, known_rows):
     seconds for 10,000 serials); ``known_rows`` gets the lines' values
     when they qualify. Returns False, having changed nothing, for any
     other set of lines: Odoo's code then does the work."""
-    if not lines or extended_elsewhere(
-        lines, ("_action_done", "_synchronize_quant"), "stock_move_line"
-    ):
+    if not lines:
         return False
     # read here, not kept unless the lines qualify: serials Odoo creates
     # for lines that name them come before the quant updates
     rows = line_rows(lines)
-    if len(rows) != len(lines):
+    if len(rows) != len(lines) or not speed_path_applies(
+        lines,
+        lines.env["product.product"].browse({row.product_id for row in rows}),
+        VALIDATION_METHODS,
+    ):
         return False
-    products = lines.env["product.product"].browse({row.product_id for row in rows})
-    serial_products = set(
-        products.filtered(
-            lambda product: product.is_storable
-            and product.tracking == "serial"
-            and tracks_serials_physically(product)
-        ).ids
-    )
     if any(
-        row.product_id not in serial_products
-        or not row.move_id
+        not row.move_id
         or not row.lot_id
         or row.package_id
         or row.result_package_id
@@ -801,29 +1023,119 @@ def action_done_batched(lines, batch, known_rows):
 
 
 def putaway_is_destination(lines):
-    if (
-        not speed_path_enabled(lines.env)
-        or extended_elsewhere(lines, ("_apply_putaway_strategy",), "stock_move_line")
-        or extended_elsewhere(
-            lines.env["stock.location"], ("_get_putaway_strategy",), "stock_location"
-        )
-    ):
-        return False
+    """Whether Odoo's putaway would send each of ``lines`` (of products the
+    speed path applies to) to the destination it already has: the line
+    follows its move, into no package, and that destination has no putaway
+    rule."""
     asked = {
         location.id
         for location in lines.move_id.location_dest_id
         if location.usage != "view"
         and not location._check_access_putaway().putaway_rule_ids
     }
-    products = set(lines.product_id.filtered(tracks_serials_physically).ids)
     return all(
         line.move_id
         and not line.result_package_id
-        and line.product_id.id in products
         and line.location_dest_id == line.move_id.location_dest_id
         and line.location_dest_id.id in asked
         for line in lines
     )
+
+
+def assign_new_lots(lines):
+    """Odoo's ``_create_and_assign_production_lot`` for lines that each name a
+    new serial of a product the speed path applies to (a receipt): the lots
+    created with one ``create`` of the values Odoo prepares, as Odoo creates
+    them; then each line's serial written through the ORM's own ``write``,
+    without the per-line work of the move line ``write`` of Odoo's stock and
+    stock_account, which for these lines does nothing but re-value their
+    move: they are not done, their move is not done, they are in no package
+    and their source bypasses reservation (nothing to unreserve and reserve
+    again), so the next moves to assign again are none. The moves are valued
+    once, after all lines, as the last of Odoo's per-line writes leaves them.
+    Returns False, having done nothing, for any other lines: Odoo's code
+    then does the work."""
+    if not lines or not speed_path_applies(
+        lines, lines.product_id, LOT_ASSIGNMENT_METHODS
+    ):
+        return False
+    keys = [(line.product_id.id, line.lot_name) for line in lines]
+    if len(set(keys)) != len(keys) or any(
+        not line.lot_name
+        or line.lot_id
+        or not line.move_id
+        or line.state == "done"
+        or line.move_id.state == "done"
+        or line.package_id
+        or line.result_package_id
+        or line.is_entire_pack
+        for line in lines
+    ):
+        return False
+    bypasses = {
+        (move, location): move._should_bypass_reservation(location)
+        for move, location in {(line.move_id, line.location_id) for line in lines}
+    }
+    if not all(bypasses.values()):
+        return False
+    lots = lines.env["stock.lot"].create(
+        [line._prepare_new_lot_vals() for line in lines]
+    )
+    # stock_account's write: the quantities of lines of incoming and outgoing
+    # moves before the serial is written, to re-value their moves after
+    quantity_of = {
+        line: line.quantity
+        for line in lines
+        if line.move_id.is_in or line.move_id.is_out
+    }
+    for line, lot in zip(lines, lots, strict=True):
+        super(OdooStockMoveLine, line.with_prefetch(lines._prefetch_ids)).write(
+            {"lot_id": lot.id}
+        )
+    if quantity_of:
+        lines._update_stock_move_value(quantity_of)
+    return True
+
+
+def assign_lots_first(lines):
+    """The serials Odoo's ``_action_done`` gives, in its checks before its
+    quant loop, to lines that name new ones (a receipt), given before the
+    batched validation instead, so that it takes those lines too: the lines
+    Odoo would give a new serial (a positive quantity, no serial yet, a
+    transfer type that creates serials, a name), grouped by product and
+    company as Odoo groups them, through ``_create_and_assign_production_lot``
+    (:func:`assign_new_lots`). Where one of the names is a serial already, or
+    a line needs its serial another way, Odoo's own checks do it all.
+    Odoo's checks that refuse a line come after the serials either way; a
+    refusal undoes them with the rest. Returns whether it assigned."""
+    if not speed_path_applies(
+        lines, lines.product_id, VALIDATION_METHODS + LOT_ASSIGNMENT_METHODS
+    ):
+        return False
+    named = lines.filtered(lambda line: not line.lot_id)
+    if not named or any(
+        not line.lot_name
+        or not line.move_id.picking_type_id.use_create_lots
+        or line.product_uom_id.compare(line.quantity, 0) <= 0
+        or not line._exclude_requiring_lot()
+        for line in named
+    ):
+        return False
+    if lines.env["stock.lot"].search_count(
+        [
+            ("product_id", "in", named.product_id.ids),
+            ("name", "in", list(set(named.mapped("lot_name")))),
+        ],
+        limit=1,
+    ):
+        return False
+    grouped = defaultdict(list)
+    for line in named:
+        grouped[line.product_id, line.company_id].append(line.id)
+    lines.browse(
+        [line_id for line_ids in grouped.values() for line_id in line_ids]
+    )._create_and_assign_production_lot()
+    return True
 
 
 def out_move_lines(moves, lot=None):
@@ -845,301 +1157,3 @@ def out_move_lines(moves, lot=None):
         if valued[source, destination]:
             line_ids.add(move_line.id)
     return moves.env["stock.move.line"].browse(line_ids)
-
-
-# -- Odoo's own methods, on quants read and locked once ----------------------
-#
-# With the switch at 2, ``stock.move.line._action_done`` is Odoo's own: every
-# quant field is computed by Odoo's ``_update_available_quantity``, written
-# through the ORM and flushed by it in batches. What Odoo does once per unit
-# and the addon does once per transfer:
-#
-# * the quants of the transfer are read by Odoo itself, into the quant cache
-#   its ``_gather`` accepts (``_get_quants_by_products_locations``, one
-#   query), and their values are fetched with one more query instead of one
-#   per quant;
-# * the quant Odoo locks per unit (``try_lock_for_update``, ``FOR NO KEY
-#   UPDATE SKIP LOCKED``, the quant of the unit's place) is locked for all
-#   units with one query, with the same clause; Odoo's call is answered from
-#   that set, and asks the database for anything else;
-# * the quants Odoo would create one by one (the serial's place holds none:
-#   at the destinations, and at a vendor's location the unit comes from) are
-#   created with one ``create``, without quantity (a quant made by a
-#   reservation alone has none either), so that Odoo finds them in its cache
-#   and writes the quantity and incoming date it computes;
-# * the same for the reservation of new move lines (Odoo's ``create`` of
-#   stock.move.line), with a quant cache served to ``_gather`` only for the
-#   places it was read for.
-
-_VALIDATION = ContextVar("serial_odoo_method_validation", default=None)
-
-
-class PrelockedQuants:
-    """The quants of one validation or reservation that this transaction has
-    locked (a lock is held until the transaction ends, so an enclosing one's
-    locks count too)."""
-
-    def __init__(self, lines=None):
-        self.lines = lines
-        self.prepared = False
-        outer = _VALIDATION.get()
-        self.locked = outer.locked if outer is not None else set()
-
-
-@contextmanager
-def odoo_methods_validation(lines):
-    """Run Odoo's ``_action_done`` of ``lines`` on their quants read, locked
-    and (where Odoo would create them one by one) created once: see
-    :func:`prepare_quants_cache`."""
-    token = _VALIDATION.set(PrelockedQuants(lines))
-    try:
-        yield
-    finally:
-        _VALIDATION.reset(token)
-
-
-def prelocked_quants():
-    """The validation or reservation whose quants are locked already, if one
-    is running."""
-    return _VALIDATION.get()
-
-
-class ServedQuantCache(defaultdict):
-    """Odoo's quant cache (``quants_cache``) for the serials of a
-    reservation: ``_gather`` is served from it only for the products,
-    locations and serials it was read for (:meth:`serves`); any other
-    place is searched as Odoo searches it."""
-
-    def __init__(self, env, products, locations, lots):
-        super().__init__(lambda: env["stock.quant"])
-        self.products, self.locations, self.lots = products, locations, lots
-
-    def serves(self, product, location, lot):
-        return (
-            bool(lot)
-            and product.id in self.products
-            and location.id in self.locations
-            and lot.id in self.lots
-        )
-
-
-@contextmanager
-def odoo_methods_reservation(env, vals_list):
-    """Around Odoo's move line ``create``: the quants its reservation of each
-    new line updates, read with one query into a :class:`ServedQuantCache`
-    (yielded, for the context key ``quants_cache``; None when no line
-    reserves a serial of a Track Serials product), their values fetched
-    and the quant Odoo will lock for each line locked, with one query each."""
-    places = {
-        (
-            vals["product_id"],
-            vals["location_id"],
-            vals["lot_id"],
-            vals.get("package_id") or False,
-            vals.get("owner_id") or False,
-        )
-        for vals in vals_list
-        if vals.get("product_id")
-        and vals.get("location_id")
-        and vals.get("lot_id")
-        and vals.get("quantity")
-        and vals.get("move_id")
-    }
-    products = (
-        env["product.product"]
-        .browse({place[0] for place in places})
-        .filtered(
-            lambda product: product.is_storable and tracks_serials_physically(product)
-        )
-    )
-    places = [place for place in places if place[0] in products.ids]
-    if not places or extended_elsewhere(
-        env["stock.quant"],
-        ("_update_available_quantity", "_gather"),
-        "stock_quant",
-    ):
-        yield None
-        return
-    Quant = env["stock.quant"].sudo()
-    locations = env["stock.location"].browse({place[1] for place in places})
-    lots = [place[2] for place in places]
-    cache = ServedQuantCache(env, set(products.ids), set(locations.ids), set(lots))
-    cache.update(
-        Quant._get_quants_by_products_locations(
-            products,
-            locations,
-            extra_domain=["|", ("lot_id", "in", lots), ("lot_id", "=", False)],
-        )
-    )
-    validation = PrelockedQuants()
-    validation.prepared = True
-    token = _VALIDATION.set(validation)
-    try:
-        _fetch_and_lock(env, cache, places, validation)
-        yield cache
-    finally:
-        _VALIDATION.reset(token)
-
-
-QUANT_FIELDS_READ = (
-    "product_id",
-    "location_id",
-    "lot_id",
-    "package_id",
-    "owner_id",
-    "quantity",
-    "reserved_quantity",
-    "in_date",
-)
-
-
-def _fetch_and_lock(env, quants_cache, keys, validation):
-    """Fetch the values of the cached quants (one query) and lock the quant
-    of each key that holds exactly one, as Odoo's ``try_lock_for_update``
-    locks it (one query). A quant another transaction holds is refused, as
-    the copies refuse it: Odoo would make a second quant of the unit."""
-    env["stock.quant"].browse(
-        OrderedSet(
-            quant_id for quants in quants_cache.values() for quant_id in quants.ids
-        )
-    ).fetch(QUANT_FIELDS_READ)
-    # the quant Odoo locks for a unit: the one of its place (where a place
-    # holds several, Odoo's own call chooses and locks)
-    wanted = (
-        OrderedSet(
-            quants_cache[key].id for key in keys if len(quants_cache.get(key, ())) == 1
-        )
-        - validation.locked
-    )
-    if not wanted:
-        return
-    env.cr.execute(
-        SQL(
-            """SELECT id FROM stock_quant WHERE id = ANY(%s)
-             ORDER BY id FOR NO KEY UPDATE SKIP LOCKED""",
-            list(wanted),
-        )
-    )
-    locked = {row[0] for row in env.cr.fetchall()}
-    validation.locked.update(locked)
-    if len(locked) != len(wanted):
-        raise ConcurrencyError(
-            env._(
-                "Another operation is moving some of these units right now; "
-                "validate again in a moment."
-            )
-        )
-
-
-def _line_places(lines):
-    """Keys of Odoo's quant cache (product, location, serial, package, owner
-    ids) of the source and the destination of the lines that move a serial
-    of a Track Serials product, and whether the source reserves nothing."""
-    products = lines.product_id.filtered(
-        lambda product: product.is_storable and tracks_serials_physically(product)
-    )
-    places = []
-    for line in lines:
-        if (
-            line.product_id not in products
-            or not line.lot_id
-            or line.product_uom_id.is_zero(line.quantity)
-        ):
-            continue
-        product, lot, owner = line.product_id.id, line.lot_id.id, line.owner_id.id
-        places.append(
-            (
-                (product, line.location_id.id, lot, line.package_id.id, owner),
-                (
-                    product,
-                    line.location_dest_id.id,
-                    lot,
-                    line.result_package_id.id,
-                    owner,
-                ),
-                # Odoo reserves nothing there: a quant taken from it is not
-                # unreserved first
-                line.move_id._should_bypass_reservation(line.location_id),
-            )
-        )
-    return places
-
-
-def prepare_quants_cache(validation, quants_cache):
-    """Complete the quant cache Odoo's ``_action_done`` just read (once, for
-    the call that builds it): fetch the cached quants' values with one
-    query, create with one ``create`` the quants Odoo would create one by
-    one (at the destinations, and at sources that do not reserve, such as
-    a vendor location), and lock with one query the quant Odoo will lock
-    for each unit. Returns whether there was any such work."""
-    validation.prepared = True
-    lines = validation.lines.exists()
-    env = lines.env
-    if extended_elsewhere(
-        lines, ("_action_done", "_synchronize_quant"), "stock_move_line"
-    ) or extended_elsewhere(
-        env["stock.quant"], ("_update_available_quantity", "_gather"), "stock_quant"
-    ):
-        return False
-    places = _line_places(lines)
-    if not places:
-        return False
-    Quant = env["stock.quant"].sudo()
-    # Odoo's _update_available_quantity creates a quant where the unit's place
-    # holds none of the serial (a unit taken out also takes an untracked one
-    # with quantity, which is left to Odoo); in the order Odoo's loop would
-    missing = OrderedSet()
-    for source, destination, bypasses in places:
-        untracked = (*source[:2], False, *source[3:])
-        if (
-            bypasses
-            and not quants_cache.get(source)
-            and not any(quant.quantity > 0 for quant in quants_cache.get(untracked, ()))
-        ):
-            missing.add(source)
-        if not quants_cache.get(destination):
-            missing.add(destination)
-    created = create_quants_without_quantity(Quant, list(missing))
-    for key, quant in zip(missing, created, strict=True):
-        quants_cache[key] = quant
-    validation.locked.update(created.ids)
-    _fetch_and_lock(
-        env,
-        quants_cache,
-        [
-            key
-            for source, destination, _bypasses in places
-            for key in (source, destination)
-        ],
-        validation,
-    )
-    return True
-
-
-def create_quants_without_quantity(Quant, keys):
-    """The quants of ``keys`` ((product, location, serial, package, owner)
-    ids), as Odoo's ``_update_available_quantity`` creates them, less the
-    quantity and incoming date that it writes on them when it finds them in
-    its cache: one ``create`` of the ORM. Odoo's ``stock.quant.create``
-    creates one record per call; outside inventory mode all it adds is
-    ``inventory_quantity_set`` (stock/models/stock_quant.py, lines 306-311,
-    mirrored here), so the ORM's create below it does the batch, unless
-    another module extends ``create``."""
-    vals_list = [
-        {
-            "product_id": product,
-            "location_id": location,
-            "lot_id": lot,
-            "package_id": package or False,
-            "owner_id": owner or False,
-            "inventory_quantity_set": False,
-        }
-        for product, location, lot, package, owner in keys
-    ]
-    if not vals_list:
-        return Quant
-    if Quant._is_inventory_mode() or extended_elsewhere(
-        Quant, ("create",), "stock_quant"
-    ):
-        return Quant.create(vals_list)
-    return super(OdooStockQuant, Quant).create(vals_list)

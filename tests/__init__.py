@@ -26,6 +26,7 @@ from . import test_gs1
 from . import test_ui_tours
 from . import test_warranty
 from . import test_quant_batching
+from . import test_speed_path
 from . import test_stock_flows
 from . import test_warranty_claims
 from . import test_repair_claims

@@ -1,15 +1,17 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import time
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import ConcurrencyError, UserError
 
+from ..models import stock_move_line
 from ..models.stock_speed_path import (
-    SPEED_PATH_ODOO,
     SPEED_PATH_PARAM,
+    action_done_batched,
     stored_quant_fields,
 )
 from .common import SerialTrackingCase, committed_env, run_concurrently
@@ -302,6 +304,140 @@ class TestQuantBatching(SerialTrackingCase):
             native["quants"],
             "one unit stays reserved",
         )
+
+    def receipt_outcome(self, switch):
+        """Two receipts of new serials of a fresh Track Serials product, with
+        the speed path switch at ``switch``: one through the entry dialog
+        (generate, confirm, validate), one whose lines name the serials, to a
+        shelf; every stored field of the serials, their history, the lines,
+        the moves and the quants, in comparable form."""
+        self.env["ir.config_parameter"].sudo().set_param(SPEED_PATH_PARAM, switch)
+        product = self.create_tracked_product(
+            f"Receipt Scanner {switch}", "physical", standard_price=10.0
+        ).product_variant_id
+        prefix = f"RC{switch}-"
+        with freeze_time("2026-05-04 09:00:00"):
+            receipt = self.confirmed_picking(
+                product,
+                self.suppliers,
+                self.stock_location,
+                5,
+                self.warehouse.in_type_id,
+                partner_id=self.partner.id,
+            )
+            wizard = self.env["serial.entry.wizard"].browse(
+                receipt.move_ids.action_open_serial_entry()["res_id"]
+            )
+            wizard.write(
+                {"gen_prefix": prefix, "gen_start": 1, "gen_count": 5, "gen_padding": 3}
+            )
+            wizard.action_generate()
+            wizard.action_confirm()
+            receipt.button_validate()
+        with freeze_time("2026-05-05 09:00:00"):
+            second = self.transfer(
+                product,
+                self.suppliers,
+                self.shelf,
+                3,
+                self.warehouse.in_type_id,
+                names=[f"{prefix}1{n}" for n in range(3)],
+            )
+        self.env.flush_all()
+        self.env.invalidate_all()
+        # what differs between the two runs by construction: the product,
+        # the serials' prefix, the transfers' names
+        renamed = {
+            prefix: "P-",
+            product.display_name: "PRODUCT",
+            receipt.name: "RECEIPT-1",
+            second.name: "RECEIPT-2",
+            f"{product.id}:": "PRODUCT:",  # the serial key of a per-product scope
+        }
+
+        def comparable(value):
+            if isinstance(value, str):
+                for old, new in renamed.items():
+                    value = value.replace(old, new)
+            return value
+
+        def stored(records, *extra):
+            rows = []
+            for record in records:
+                row = []
+                for name, field in sorted(record._fields.items()):
+                    if (
+                        not field.store
+                        or not field.column_type
+                        or name in ("id", "create_date", "write_date")
+                    ) and name not in extra:
+                        continue
+                    value = record[name]
+                    if field.type == "many2one":
+                        value = value.display_name
+                    elif field.type in (
+                        "reference",
+                        "many2one_reference",
+                        "properties",
+                    ):
+                        value = bool(value)
+                    row.append((name, comparable(value)))
+                rows.append(tuple(row))
+            return sorted(rows, key=repr)
+
+        lots = self.env["stock.lot"].search([("product_id", "=", product.id)])
+        moves = self.env["stock.move"].search([("product_id", "=", product.id)])
+        return {
+            "lots": stored(lots),
+            "history": stored(lots.history_ids),
+            "move_lines": stored(moves.move_line_ids),
+            "moves": stored(moves),
+            "quants": stored(
+                self.env["stock.quant"].search([("product_id", "=", product.id)]),
+                "value",
+            ),
+            "on_hand": product.qty_available,
+        }
+
+    def test_receipts_same_results_as_with_the_switch_off(self):
+        self.addCleanup(self.registry.clear_cache)
+        off, on = self.receipt_outcome("0"), self.receipt_outcome("1")
+        self.maxDiff = None
+        for table in off:
+            with self.subTest(table=table):
+                self.assertEqual(on[table], off[table])
+        # worth comparing: eight serials received, valued, with their history
+        self.assertEqual(off["on_hand"], 8.0)
+        self.assertEqual(len(off["lots"]), 8)
+        self.assertEqual(len(off["history"]), 8)
+        self.assertIn(("value", 10.0), off["quants"][0])
+        self.assertIn(("value", 50.0), off["moves"][0] + off["moves"][1])
+
+    def test_a_receipt_of_new_serials_is_validated_batched(self):
+        # the serials come first, so that the batched validation takes the
+        # receipt's lines as it takes a delivery's (not Odoo's unit-by-unit loop)
+        validations = []
+
+        def recorded(lines, batch, known_rows):
+            validations.append(action_done_batched(lines, batch, known_rows))
+            return validations[-1]
+
+        names = ["NEW-1", "NEW-2", "NEW-3"]
+        with patch.object(stock_move_line, "action_done_batched", recorded):
+            receipt = self.transfer(
+                self.tracked,
+                self.suppliers,
+                self.stock_location,
+                3,
+                self.warehouse.in_type_id,
+                names=names,
+            )
+        self.assertEqual(validations, [True])
+        self.assertEqual(receipt.state, "done")
+        self.assertEqual(
+            receipt.move_ids.move_line_ids.sorted("id").lot_id.mapped("name"), names
+        )
+        self.assertEqual(self.tracked.qty_available, 3.0)
 
     def test_same_results_with_units_without_serials_on_hand(self):
         # untracked units at the same location change which quants Odoo
@@ -802,28 +938,3 @@ class TestQuantBatching(SerialTrackingCase):
             )
             env.cr.execute("DELETE FROM product_product WHERE id IN %s", [product_ids])
             env.cr.execute("DELETE FROM product_template WHERE id = %s", [template_id])
-
-
-class TestQuantBatchingOdooMethods(TestQuantBatching):
-    """The same comparisons, and the same query budget, with the speed path's
-    Odoo-method mode (switch at 2): Odoo's own reservation and validation on
-    the transfer's quants read, locked and created once."""
-
-    def setUp(self):
-        super().setUp()
-        # the race runs on connections of their own: they read the committed switch
-        if self._testMethodName != "test_two_deliveries_of_the_same_serial_at_once":
-            self.env["ir.config_parameter"].sudo().set_param(
-                SPEED_PATH_PARAM, SPEED_PATH_ODOO
-            )
-        self.addCleanup(self.registry.clear_cache)
-
-    def test_two_deliveries_of_the_same_serial_at_once(self):  # pylint: disable=missing-return
-        with committed_env(self) as env:
-            env["ir.config_parameter"].set_param(SPEED_PATH_PARAM, SPEED_PATH_ODOO)
-        self.addCleanup(self._switch_back)
-        super().test_two_deliveries_of_the_same_serial_at_once()
-
-    def _switch_back(self):
-        with committed_env(self) as env:
-            env["ir.config_parameter"].set_param(SPEED_PATH_PARAM, False)

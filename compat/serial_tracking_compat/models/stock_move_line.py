@@ -9,7 +9,7 @@ from odoo.addons.serial_tracking.models.product_template import (
 # Validations of Track Serials lines: through the speed path, or Odoo's code.
 # Counted where the speed path decides, not by extending _action_done: the
 # speed path steps aside when another module extends that.
-VALIDATED = {"batched": 0, "unbatched": 0, "odoo_methods": 0}
+VALIDATED = {"batched": 0, "unbatched": 0}
 
 
 class StockMoveLine(models.Model):
@@ -22,13 +22,3 @@ class StockMoveLine(models.Model):
         elif any(tracks_serials_physically(line.product_id) for line in self):
             VALIDATED["unbatched"] += 1
         return done
-
-
-class StockQuant(models.Model):
-    _inherit = "stock.quant"
-
-    def _serial_prepare_quants_cache(self, validation, quants_cache):
-        prepared = super()._serial_prepare_quants_cache(validation, quants_cache)
-        if prepared:
-            VALIDATED["odoo_methods"] += 1
-        return prepared

@@ -1,0 +1,147 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from unittest.mock import patch
+
+from ..models import stock_speed_path
+from ..models.stock_speed_path import (
+    MIRRORED_METHODS,
+    SPEED_PATH_PARAM,
+    current_fingerprints,
+    forget_registry_state,
+    speed_path_applies,
+)
+from .common import PhysicalModeCase
+
+
+class TestSpeedPathGuard(PhysicalModeCase):
+    """The speed path's one check: the switch, and the fingerprints of the
+    Odoo methods it mirrors (an update of Odoo that changes one of them
+    switches it off)."""
+
+    def setUp(self):
+        super().setUp()
+        # the guard is worked out once per registry: again for each test, and
+        # again after it with the recorded fingerprints
+        forget_registry_state(self.env)
+        self.addCleanup(forget_registry_state, self.env)
+
+    def test_mirrored_methods_are_those_written_against(self):
+        # When this fails, Odoo changed a method the speed path mirrors: the
+        # speed path is off until its copy in models/stock_speed_path.py is
+        # checked against the new code and the new fingerprint recorded.
+        current = current_fingerprints(self.env)
+        changed = {
+            key: fingerprint
+            for key, fingerprint in current.items()
+            if fingerprint != MIRRORED_METHODS[key]
+        }
+        self.assertFalse(
+            changed,
+            "Odoo methods the speed path mirrors have changed; once the copies "
+            "are checked against them, record in MIRRORED_METHODS:\n"
+            + "\n".join(
+                f"    {key!r}: {fingerprint!r}," for key, fingerprint in changed.items()
+            ),
+        )
+        self.assertEqual(len(current), len(MIRRORED_METHODS))
+        self.assertTrue(speed_path_applies(self.env["stock.quant"], self.product))
+
+    def test_the_switch_is_off_at_0_only(self):
+        Param = self.env["ir.config_parameter"].sudo()
+        for value, applies in (
+            ("0", False),
+            (" 0 ", False),
+            ("1", True),
+            # the second implementation of earlier versions, since removed
+            ("2", True),
+            (False, True),  # no parameter: the default
+        ):
+            with self.subTest(value=value):
+                Param.set_param(SPEED_PATH_PARAM, value)
+                self.assertEqual(
+                    speed_path_applies(self.env["stock.quant"], self.product),
+                    applies,
+                )
+
+    def test_the_products_it_applies_to(self):
+        plain = self.env["product.product"].create(
+            {"name": "Plain Storable", "is_storable": True}
+        )
+        accounting = self.accounting_product.product_variant_id
+        records = self.env["stock.move"]
+        self.assertTrue(speed_path_applies(records, self.product))
+        self.assertTrue(speed_path_applies(records))
+        for products in (plain, accounting, self.product | plain, plain.browse()):
+            with self.subTest(products=products.mapped("name")):
+                self.assertFalse(speed_path_applies(records, products))
+
+    def validation_queries(self, prefix):
+        """Queries of the validation of a delivery of 20 serials."""
+        names = [f"{prefix}-{n}" for n in range(20)]
+        self.add_serials(self.physical_product, names)
+        delivery = self.picking(
+            self.warehouse.out_type_id,
+            self.stock_location,
+            self.customer_location,
+            len(names),
+            self.customer,
+        )
+        self.enter(delivery.move_ids, ", ".join(names))
+        self.env.flush_all()
+        self.env.invalidate_all()
+        start = self.env.cr.sql_log_count
+        delivery.button_validate()
+        self.env.flush_all()
+        queries = self.env.cr.sql_log_count - start
+        self.assertEqual(delivery.state, "done")
+        lots = delivery.move_line_ids.lot_id
+        self.assertEqual(sorted(lots.mapped("name")), sorted(names))
+        self.assertEqual(
+            {quant.location_id for quant in lots.quant_ids if quant.quantity > 0},
+            {self.customer_location},
+        )
+        self.assertEqual(set(lots.mapped("serial_status")), {"sold"})
+        return queries
+
+    def test_a_changed_odoo_method_switches_the_speed_path_off(self):
+        on = self.validation_queries("FP-ON")
+        changed_key = (
+            "stock.move.line",
+            "_action_done",
+            "odoo.addons.stock.models.stock_move_line",
+        )
+        self.assertIn(changed_key, MIRRORED_METHODS)
+        with (
+            patch.dict(MIRRORED_METHODS, {changed_key: "0" * 64}),
+            self.assertLogs(stock_speed_path.__name__, "WARNING") as logs,
+        ):
+            forget_registry_state(self.env)
+            self.assertFalse(speed_path_applies(self.env["stock.quant"], self.product))
+            # Odoo's code does the work, a handful of queries per serial
+            # instead of a handful per transfer, with the same result
+            off = self.validation_queries("FP-OFF")
+            self.validation_queries("FP-OFF-AGAIN")
+        self.assertGreater(off, on * 2, (on, off))
+        # one warning, naming the method, however often the guard is asked
+        self.assertEqual(len(logs.records), 1, logs.output)
+        self.assertIn("stock.move.line._action_done", logs.output[0])
+        self.assertNotIn("stock.quant", logs.output[0])
+        # the recorded fingerprints back: on again
+        forget_registry_state(self.env)
+        self.assertTrue(speed_path_applies(self.env["stock.quant"], self.product))
+        self.assertLess(self.validation_queries("FP-BACK"), off / 2)
+
+    def test_a_method_gone_from_odoo_switches_it_off(self):
+        missing = (
+            "stock.quant",
+            "_serial_no_such_odoo_method",
+            "odoo.addons.stock.models.stock_quant",
+        )
+        with (
+            patch.dict(MIRRORED_METHODS, {missing: "0" * 64}),
+            self.assertLogs(stock_speed_path.__name__, "WARNING") as logs,
+        ):
+            forget_registry_state(self.env)
+            self.assertIsNone(current_fingerprints(self.env)[missing])
+            self.assertFalse(speed_path_applies(self.env["stock.quant"]))
+        self.assertIn("stock.quant._serial_no_such_odoo_method", logs.output[0])
