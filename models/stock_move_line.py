@@ -113,34 +113,7 @@ class StockMoveLine(models.Model):
         )
         if not lines:
             return set()
-        self.env["stock.quant"].flush_model(
-            ["product_id", "lot_id", "location_id", "quantity"]
-        )
-        self.env.cr.execute(
-            SQL(
-                """SELECT quant.product_id, lot.name, quant.location_id, lot.company_id,
-                          quant.quantity > 0
-                 FROM stock_quant quant
-                 JOIN stock_lot lot ON lot.id = quant.lot_id
-                 JOIN stock_location location ON location.id = quant.location_id
-                WHERE quant.product_id = ANY(%s) AND lot.name = ANY(%s)
-                  AND location.usage IN %s AND quant.quantity <> 0
-             ORDER BY quant.id""",
-                list({line.product_id for line in lines}),
-                list({line.serial for line in lines}),
-                INTERNAL_USAGES,
-            )
-        )
-        # (product, serial) -> [[location id, company of the serial]], one per unit
-        on_hand = defaultdict(list)
-        # (product, serial, location) of units that left a place before they
-        # were recorded there (counted negative)
-        owed = set()
-        for product_id, name, location_id, company_id, present in self.env.cr.fetchall():
-            if present:
-                on_hand[product_id, name].append([location_id, company_id])
-            else:
-                owed.add((product_id, name, location_id))
+        on_hand, owed = self._serial_units_on_hand(lines)
         places = {
             location.id: location
             for location in self.env["stock.location"].browse(
@@ -210,52 +183,6 @@ class StockMoveLine(models.Model):
                 and units_of(line)
             )
 
-        def refusal(line):
-            source = places[line.location_id]
-            units = units_of(line)
-            if source.usage not in INTERNAL_USAGES or (
-                line.location_id in at_subcontractor
-                and places[line.location_dest_id].usage in INTERNAL_USAGES
-                and units
-            ):
-                # a unit received from the subcontractor comes into our stock
-                return self.env._(
-                    "%(serial)s cannot be received: it is already in stock at "
-                    "%(location)s.",
-                    serial=line.serial,
-                    location=places[units[0][0]].display_name,
-                )
-            if units:
-                return self.env._(
-                    "%(serial)s cannot leave %(location)s: it is not there (it is at "
-                    "%(other)s).",
-                    serial=line.serial,
-                    location=source.display_name,
-                    other=places[units[0][0]].display_name,
-                )
-            if (
-                self.env["stock.quant"]._serial_untracked_quantity(
-                    line.product_id, source
-                )
-                > 0
-            ):
-                return self.env._(
-                    "%(serial)s cannot leave %(location)s: the units of %(product)s "
-                    "there have no serial numbers yet. Give them their serials first "
-                    "with Initialize serials on the product's Serials tab, then "
-                    "validate again.",
-                    serial=line.serial,
-                    location=source.display_name,
-                    product=self.env["product.product"]
-                    .browse(line.product_id)
-                    .display_name,
-                )
-            return self.env._(
-                "%(serial)s cannot leave %(location)s: it is not there.",
-                serial=line.serial,
-                location=source.display_name,
-            )
-
         # passes until no line moves any more: a step of the validation may
         # need the units an earlier one brings; messages only for what is left
         unrecorded = set()
@@ -266,8 +193,98 @@ class StockMoveLine(models.Model):
                 break
             refused = still
         if refused:
-            raise UserError("\n".join(refusal(line) for line in refused[:20]))
+            raise UserError(
+                "\n".join(
+                    self._serial_refusal(
+                        line,
+                        places,
+                        units_of(line),
+                        line.location_id in at_subcontractor,
+                    )
+                    for line in refused[:20]
+                )
+            )
         return unrecorded
+
+    def _serial_refusal(self, line, places, units, from_subcontractor):
+        """Why ``line`` breaks the stock rules, for the user; ``units``: where its
+        serial is in stock."""
+        source = places[line.location_id]
+        if source.usage not in INTERNAL_USAGES or (
+            from_subcontractor
+            and places[line.location_dest_id].usage in INTERNAL_USAGES
+            and units
+        ):
+            # a unit received from the subcontractor comes into our stock
+            return self.env._(
+                "%(serial)s cannot be received: it is already in stock at "
+                "%(location)s.",
+                serial=line.serial,
+                location=places[units[0][0]].display_name,
+            )
+        if units:
+            return self.env._(
+                "%(serial)s cannot leave %(location)s: it is not there (it is at "
+                "%(other)s).",
+                serial=line.serial,
+                location=source.display_name,
+                other=places[units[0][0]].display_name,
+            )
+        if (
+            self.env["stock.quant"]._serial_untracked_quantity(line.product_id, source)
+            > 0
+        ):
+            return self.env._(
+                "%(serial)s cannot leave %(location)s: the units of %(product)s "
+                "there have no serial numbers yet. Give them their serials first "
+                "with Initialize serials on the product's Serials tab, then "
+                "validate again.",
+                serial=line.serial,
+                location=source.display_name,
+                product=self.env["product.product"]
+                .browse(line.product_id)
+                .display_name,
+            )
+        return self.env._(
+            "%(serial)s cannot leave %(location)s: it is not there.",
+            serial=line.serial,
+            location=source.display_name,
+        )
+
+    def _serial_units_on_hand(self, lines):
+        """Where the serials of ``lines`` are in stock: (product, serial) ->
+        [[location id, company of the serial]], one per unit; and the
+        (product, serial, location) of units counted negative in a place (they
+        left it before they were recorded there). One query."""
+        self.env["stock.quant"].flush_model(
+            ["product_id", "lot_id", "location_id", "quantity"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """SELECT quant.product_id, lot.name, quant.location_id, lot.company_id,
+                          quant.quantity > 0
+                 FROM stock_quant quant
+                 JOIN stock_lot lot ON lot.id = quant.lot_id
+                 JOIN stock_location location ON location.id = quant.location_id
+                WHERE quant.product_id = ANY(%s) AND lot.name = ANY(%s)
+                  AND location.usage IN %s AND quant.quantity <> 0
+             ORDER BY quant.id""",
+                list({line.product_id for line in lines}),
+                list({line.serial for line in lines}),
+                INTERNAL_USAGES,
+            )
+        )
+        # (product, serial) -> [[location id, company of the serial]], one per unit
+        on_hand = defaultdict(list)
+        # (product, serial, location) of units that left a place before they
+        # were recorded there (counted negative)
+        owed = set()
+        for product_id, name, location_id, company, present in self.env.cr.fetchall():
+            if present:
+                on_hand[product_id, name].append([location_id, company])
+            else:
+                owed.add((product_id, name, location_id))
+        return on_hand, owed
 
     def _apply_putaway_strategy(self):
         # Odoo asks each line's destination where to put the unit (a second

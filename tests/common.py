@@ -302,9 +302,7 @@ class SubcontractingCase(PhysicalModeCase):
     def consume(self, production, component, lots, quantity=1):
         """The components a subcontracted production used: ``lots`` (serials)
         or ``quantity`` of an untracked one, at the subcontractor."""
-        move = production.move_raw_ids.filtered(
-            lambda raw: raw.product_id == component
-        )
+        move = production.move_raw_ids.filtered(lambda raw: raw.product_id == component)
         move.move_line_ids.unlink()
         move.move_line_ids = [
             Command.create(

@@ -127,9 +127,7 @@ class TestSubcontracting(SubcontractingCase):
         self.assertEqual(
             unit.quant_ids.filtered(
                 lambda quant: quant.location_id.usage == "internal"
-            ).mapped(
-                lambda quant: (quant.location_id, quant.quantity)
-            ),
+            ).mapped(lambda quant: (quant.location_id, quant.quantity)),
             [(self.stock_location, 1)],
         )
 
@@ -297,9 +295,7 @@ class TestSubcontractingPortal(SubcontractingCase):
         with self.assertRaises(AccessError) as refused:
             self.portal_create("AMP-P0", self.amplifier)
         self.assertIn("Manage Serials", str(refused.exception))
-        self.assertFalse(
-            self.env["stock.lot"].search([("name", "=", "AMP-P0")])
-        )
+        self.assertFalse(self.env["stock.lot"].search([("name", "=", "AMP-P0")]))
         receipt = self.subcontracted_receipt(self.amplifier, 1)
         # a product the subcontractor neither makes nor uses for us
         with self.assertRaises(AccessError):
