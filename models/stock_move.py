@@ -128,7 +128,9 @@ class StockMove(models.Model):
             )
         return reserve_units(self, need, location_id)
 
-    def _create_lot_ids_from_move_line_vals(self, vals_list, product_id, company_id=False):
+    def _create_lot_ids_from_move_line_vals(
+        self, vals_list, product_id, company_id=False
+    ):
         # serials generated for a transfer the user may edit (Odoo's mass
         # generation on a receipt, a subcontracted receipt) are assigned
         # through that document, as entered ones are
