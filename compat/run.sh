@@ -1,6 +1,13 @@
 #!/usr/bin/env bash
-# make compat: Odoo's own stock, purchase_stock, sale_stock and mrp tests (the
-# files of compat/tests.txt) under pytest-odoo on three databases:
+# make compat: Odoo's own tests of the Community modules that move serials (the
+# files of compat/tests.txt) under pytest-odoo on three databases, in two
+# parts that run one after the other (each alone fits a working session):
+#   COMPAT_PART=1 (make compat, the default): stock, purchase_stock, sale_stock
+#                 and mrp, on databases with those modules;
+#   COMPAT_PART=2 (make compat2): mrp_subcontracting, repair,
+#                 stock_picking_batch, stock_dropshipping and point_of_sale, on
+#                 databases that also have those.
+# The databases:
 #   odoo    Odoo without the addon (the baseline);
 #   addon   with serial_tracking installed;
 #   serials with serial_tracking and serial_tracking_compat, which makes every
@@ -11,7 +18,8 @@
 # compat/deliberate.txt. SPEED_PATH=0 runs with the speed path switched off
 # (the system parameter serial_tracking.speed_path), SPEED_PATH=1 (the
 # default) with it on.
-# COMPAT_TESTS="stock/tests/test_quant.py ..." narrows the files.
+# COMPAT_TESTS="stock/tests/test_quant.py ..." narrows the files (on the
+# databases of COMPAT_PART).
 set -euo pipefail
 source "$(dirname "$0")/../scripts/odoo_env.sh"
 COMPAT_DIR="$REPO_DIR/compat"
@@ -22,9 +30,14 @@ ensure_postgres
     || die "could not install pytest-odoo into $ODOO_PYTHON"
 ln -sfn "$COMPAT_DIR/serial_tracking_compat" "$BUILD_DIR/addons/serial_tracking_compat"
 
-MODULES="stock,stock_account,purchase_stock,sale_stock,mrp"
+COMPAT_PART="${COMPAT_PART:-1}"
+case "$COMPAT_PART" in
+    1) MODULES="stock,stock_account,purchase_stock,sale_stock,mrp" ;;
+    2) MODULES="stock,stock_account,purchase_stock,sale_stock,mrp,mrp_subcontracting,repair,stock_picking_batch,stock_dropshipping,point_of_sale" ;;
+    *) die "COMPAT_PART must be 1 or 2" ;;
+esac
 PREFIX="st_compat_$$"
-REPORTS="$BUILD_DIR/compat"
+REPORTS="$BUILD_DIR/compat$([ "$COMPAT_PART" = 1 ] || echo "-$COMPAT_PART")"
 mkdir -p "$REPORTS"
 trap drop_databases EXIT
 
@@ -37,7 +50,12 @@ odoo_init() {  # odoo_init DB MODULES: install MODULES on DB
         || die "installing $2 on $1 failed; see $REPORTS/install-$1.log"
 }
 
-read -r -a files <<< "${COMPAT_TESTS:-$(grep -v '^#' "$COMPAT_DIR/tests.txt" | tr '\n' ' ')}"
+# the files of the part: the lines under "[part N]" in tests.txt
+read -r -a files <<< "${COMPAT_TESTS:-$(awk -v want="[part $COMPAT_PART]" '
+    /^\[part / { part = $0; next }
+    /^#/ || NF == 0 { next }
+    part == want { print }' "$COMPAT_DIR/tests.txt" | tr '\n' ' ')}"
+[ "${#files[@]}" -gt 0 ] || die "no test files for part $COMPAT_PART in $COMPAT_DIR/tests.txt"
 paths=()
 for file in "${files[@]}"; do
     [ -f "$ODOO_ROOT_ADDONS/$file" ] || die "$file is not in $ODOO_ROOT_ADDONS"

@@ -6,6 +6,7 @@ from . import res_config_settings
 from . import product_template
 from . import serial_tracking_counter
 from . import stock_lot_history
+from . import stock_location
 from . import stock_lot
 from . import serial_warranty_claim
 from . import serial_lookup_throttle

@@ -259,11 +259,12 @@ class StockLot(models.Model):
     # ------------------------------------------------------------------
     # Access: serial records are changed by documents, or by managers
     # ------------------------------------------------------------------
-    def _serial_check_direct_edit(self):
+    def _serial_check_direct_edit(self, product_ids=None):
         if (
             self.env.su
             or _trusted_serial_flow.get()
             or self.env.user.has_group(MANAGE_SERIALS_GROUP)
+            or (product_ids and self._serial_subcontractor_may_create(product_ids))
         ):
             return
         raise AccessError(
@@ -273,6 +274,36 @@ class StockLot(models.Model):
                 "transfers are assigned from those documents."
             )
         )
+
+    @api.model
+    def _serial_subcontractor_may_create(self, product_ids):
+        """Whether the user is a subcontractor on the portal creating serials
+        of products their open subcontracting orders make or consume: Odoo's
+        subcontracting portal has them record the serials of what they made
+        and used, a document Odoo lets them process (Odoo's own record rules
+        limit them to those products too)."""
+        if (
+            "mrp.production" not in self.env
+            or "subcontractor_id" not in self.env["mrp.production"]._fields
+            or not self.env.user._is_portal()
+        ):
+            return False
+        productions = (
+            self.env["mrp.production"]
+            .sudo()
+            .search(
+                [
+                    (
+                        "subcontractor_id",
+                        "=",
+                        self.env.user.partner_id.commercial_partner_id.id,
+                    ),
+                    ("state", "not in", ("done", "cancel")),
+                ]
+            )
+        )
+        allowed = productions.product_id | productions.move_raw_ids.product_id
+        return set(product_ids) <= set(allowed.ids)
 
     @api.model
     def _serial_normalize_name(self, name):
@@ -308,7 +339,7 @@ class StockLot(models.Model):
                     vals.setdefault("serial_status", "in_stock")
                     if isinstance(vals.get("name"), str):
                         vals["name"] = self._serial_normalize_name(vals["name"])
-            self._serial_check_direct_edit()
+            self._serial_check_direct_edit(product_ids=tracked)
         if not tracked:
             return self._serial_create(vals_list)
         # The unique index on the serial key holds against every path (two

@@ -1,6 +1,7 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import defaultdict, namedtuple
+from datetime import timedelta
 
 from odoo import fields, models
 from odoo.exceptions import UserError
@@ -127,6 +128,24 @@ class StockMove(models.Model):
             )
         return reserve_units(self, need, location_id)
 
+    def _create_lot_ids_from_move_line_vals(
+        self, vals_list, product_id, company_id=False
+    ):
+        # serials generated for a transfer the user may edit (Odoo's mass
+        # generation on a receipt, a subcontracted receipt) are assigned
+        # through that document, as entered ones are
+        if self and tracks_serials_physically(
+            self.env["product.product"].browse(product_id)
+        ):
+            self.check_access("write")
+            with trusted_serial_flow():
+                return super()._create_lot_ids_from_move_line_vals(
+                    vals_list, product_id, company_id=company_id
+                )
+        return super()._create_lot_ids_from_move_line_vals(
+            vals_list, product_id, company_id=company_id
+        )
+
     # ------------------------------------------------------------------
     # History and status of every done move line
     # ------------------------------------------------------------------
@@ -168,6 +187,7 @@ class StockMove(models.Model):
         moves = self.env["stock.move"].browse({line.move_id for line, _date in done})
         picking_of = {picking.id: picking for picking in pickings}
         move_of = {move.id: move for move in moves}
+        subcontracted = moves._serial_subcontracting_facts()
         events, writes, first_receipts = [], defaultdict(set), set()
         # lines of one transfer share locations, documents and dates: worked out once
         classified, warranty_start, document_of = {}, {}, {}
@@ -179,10 +199,20 @@ class StockMove(models.Model):
                     places[source].usage, places[destination].usage
                 )
             event, status = classified[source, destination]
+            if move_id in subcontracted:
+                # received from the subcontractor: a receipt, though both
+                # places are ours; their production is recorded before it
+                kind, when, subcontractor = subcontracted[move_id]
+                if kind == "receipt":
+                    event, status = "RECEIVE", "in_stock"
+                else:
+                    date = when or date
             if (picking_id, move_id) not in document_of:
                 move, picking = move_of[move_id], picking_of.get(picking_id)
                 document_of[picking_id, move_id] = (
-                    (picking.partner_id if picking else None) or move.partner_id,
+                    (picking.partner_id if picking else None)
+                    or move.partner_id
+                    or subcontracted.get(move_id, (None, None, move.partner_id))[2],
                     picking or move.scrap_id or move,
                 )
             partner, document = document_of[picking_id, move_id]
@@ -219,6 +249,32 @@ class StockMove(models.Model):
                     {"date_received": fields.Date.context_today(self)}
                 )
         self.env["stock.lot.history"]._record_events(events)
+
+    def _serial_subcontracting_facts(self):
+        """For moves of Odoo's subcontracting (none without the app): move id
+        -> (``"receipt"`` or ``"production"``, the date Odoo gives the
+        production, the subcontractor). Odoo validates the receipt first, then
+        marks the subcontracted production done and dates it a second before
+        the receipt; the history takes that date, so the unit is built at the
+        subcontractor, then received."""
+        if "is_subcontract" not in self._fields:
+            return {}
+        facts = {}
+        for move in self:
+            if move.is_subcontract:
+                facts[move.id] = ("receipt", None, move.picking_id.partner_id)
+                continue
+            production = move.production_id or move.raw_material_production_id
+            if not production.subcontractor_id:
+                continue
+            receipt_lines = production._get_subcontract_move().picking_id.move_line_ids
+            dates = [line.date for line in receipt_lines if line.state == "done"]
+            facts[move.id] = (
+                "production",
+                min(dates) - timedelta(seconds=1) if dates else None,
+                production.subcontractor_id,
+            )
+        return facts
 
     # ------------------------------------------------------------------
     # Bulk entry from a move

@@ -39,7 +39,7 @@ class StockMoveLine(models.Model):
             return super().create(vals_list)
 
     def _action_done(self):
-        self._serial_check_stock_rules()
+        unrecorded = self._serial_check_stock_rules()
         # validating: three quant updates per line, held back and written together
         rows = []
 
@@ -82,6 +82,7 @@ class StockMoveLine(models.Model):
                 and row.quantity
                 and row.location_id in internal
                 and (row.product_id, row.location_id, row.lot_id) not in arriving
+                and (row.product_id, row.location_id, row.lot_id) not in unrecorded
             ]
 
         with serial_quant_batch(self, candidate_keys, leaving_keys) as batch:
@@ -103,7 +104,11 @@ class StockMoveLine(models.Model):
         in its company, and cannot leave a place where it is not. Runs on the
         lines Odoo validates (unpicked lines already dropped); a unit that
         another line of the same validation brings to a place may leave it,
-        as in a pick and a ship validated together. Two queries for all lines."""
+        as in a pick and a ship validated together. A unit a subcontractor
+        holds unrecorded may leave the subcontractor's place (see
+        ``may_move``). Two queries for all lines; returns the (product,
+        location, serial id) of the units so let out of a place where they
+        are not recorded."""
         lines = serial_line_facts(
             self.env,
             SQL(
@@ -113,28 +118,8 @@ class StockMoveLine(models.Model):
             ),
         )
         if not lines:
-            return
-        self.env["stock.quant"].flush_model(
-            ["product_id", "lot_id", "location_id", "quantity"]
-        )
-        self.env.cr.execute(
-            SQL(
-                """SELECT quant.product_id, lot.name, quant.location_id, lot.company_id
-                 FROM stock_quant quant
-                 JOIN stock_lot lot ON lot.id = quant.lot_id
-                 JOIN stock_location location ON location.id = quant.location_id
-                WHERE quant.product_id = ANY(%s) AND lot.name = ANY(%s)
-                  AND location.usage IN %s AND quant.quantity > 0
-             ORDER BY quant.id""",
-                list({line.product_id for line in lines}),
-                list({line.serial for line in lines}),
-                INTERNAL_USAGES,
-            )
-        )
-        # (product, serial) -> [[location id, company of the serial]], one per unit
-        on_hand = defaultdict(list)
-        for product_id, name, location_id, company_id in self.env.cr.fetchall():
-            on_hand[product_id, name].append([location_id, company_id])
+            return set()
+        on_hand, owed = self._serial_units_on_hand(lines)
         places = {
             location.id: location
             for location in self.env["stock.location"].browse(
@@ -146,6 +131,9 @@ class StockMoveLine(models.Model):
                 }
             )
         }
+        at_subcontractor = self.env["stock.location"]._serial_subcontracting_ids(
+            places.values()
+        )
 
         def units_of(line):
             # serials of two companies never clash, but a unit in a place
@@ -174,55 +162,36 @@ class StockMoveLine(models.Model):
                 unit = unit_at_source(line)
                 if unit:
                     unit[0] = line.location_dest_id
-                return bool(unit)
+                    return True
+                if line.location_id in at_subcontractor and not units_of(line):
+                    # a unit the subcontractor holds without our stock knowing
+                    # it: a product made there (Odoo receives it before it
+                    # records the production, in the same validation) or a
+                    # component the subcontractor supplies; it is in none of
+                    # our places, so nothing leaves twice
+                    if places[line.location_dest_id].usage in INTERNAL_USAGES:
+                        on_hand[line.product_id, line.serial].append(
+                            [line.location_dest_id, line.company_id]
+                        )
+                    unrecorded.add((line.product_id, line.location_id, line.lot_id))
+                    return True
+                return False
+            if (
+                line.location_dest_id in at_subcontractor
+                and (line.product_id, line.serial, line.location_dest_id) in owed
+            ):
+                # the production recorded after its receipt brings the unit
+                # that receipt took from the subcontractor
+                owed.discard((line.product_id, line.serial, line.location_dest_id))
+                return True
             return not (
                 places[line.location_dest_id].usage in INTERNAL_USAGES
                 and units_of(line)
             )
 
-        def refusal(line):
-            source = places[line.location_id]
-            units = units_of(line)
-            if source.usage not in INTERNAL_USAGES:
-                return self.env._(
-                    "%(serial)s cannot be received: it is already in stock at "
-                    "%(location)s.",
-                    serial=line.serial,
-                    location=places[units[0][0]].display_name,
-                )
-            if units:
-                return self.env._(
-                    "%(serial)s cannot leave %(location)s: it is not there (it is at "
-                    "%(other)s).",
-                    serial=line.serial,
-                    location=source.display_name,
-                    other=places[units[0][0]].display_name,
-                )
-            if (
-                self.env["stock.quant"]._serial_untracked_quantity(
-                    line.product_id, source
-                )
-                > 0
-            ):
-                return self.env._(
-                    "%(serial)s cannot leave %(location)s: the units of %(product)s "
-                    "there have no serial numbers yet. Give them their serials first "
-                    "with Initialize serials on the product's Serials tab, then "
-                    "validate again.",
-                    serial=line.serial,
-                    location=source.display_name,
-                    product=self.env["product.product"]
-                    .browse(line.product_id)
-                    .display_name,
-                )
-            return self.env._(
-                "%(serial)s cannot leave %(location)s: it is not there.",
-                serial=line.serial,
-                location=source.display_name,
-            )
-
         # passes until no line moves any more: a step of the validation may
         # need the units an earlier one brings; messages only for what is left
+        unrecorded = set()
         refused = lines
         while refused:
             still = [line for line in refused if not may_move(line)]
@@ -230,7 +199,98 @@ class StockMoveLine(models.Model):
                 break
             refused = still
         if refused:
-            raise UserError("\n".join(refusal(line) for line in refused[:20]))
+            raise UserError(
+                "\n".join(
+                    self._serial_refusal(
+                        line,
+                        places,
+                        units_of(line),
+                        line.location_id in at_subcontractor,
+                    )
+                    for line in refused[:20]
+                )
+            )
+        return unrecorded
+
+    def _serial_refusal(self, line, places, units, from_subcontractor):
+        """Why ``line`` breaks the stock rules, for the user; ``units``: where its
+        serial is in stock."""
+        source = places[line.location_id]
+        if source.usage not in INTERNAL_USAGES or (
+            from_subcontractor
+            and places[line.location_dest_id].usage in INTERNAL_USAGES
+            and units
+        ):
+            # a unit received from the subcontractor comes into our stock
+            return self.env._(
+                "%(serial)s cannot be received: it is already in stock at "
+                "%(location)s.",
+                serial=line.serial,
+                location=places[units[0][0]].display_name,
+            )
+        if units:
+            return self.env._(
+                "%(serial)s cannot leave %(location)s: it is not there (it is at "
+                "%(other)s).",
+                serial=line.serial,
+                location=source.display_name,
+                other=places[units[0][0]].display_name,
+            )
+        if (
+            self.env["stock.quant"]._serial_untracked_quantity(line.product_id, source)
+            > 0
+        ):
+            return self.env._(
+                "%(serial)s cannot leave %(location)s: the units of %(product)s "
+                "there have no serial numbers yet. Give them their serials first "
+                "with Initialize serials on the product's Serials tab, then "
+                "validate again.",
+                serial=line.serial,
+                location=source.display_name,
+                product=self.env["product.product"]
+                .browse(line.product_id)
+                .display_name,
+            )
+        return self.env._(
+            "%(serial)s cannot leave %(location)s: it is not there.",
+            serial=line.serial,
+            location=source.display_name,
+        )
+
+    def _serial_units_on_hand(self, lines):
+        """Where the serials of ``lines`` are in stock: (product, serial) ->
+        [[location id, company of the serial]], one per unit; and the
+        (product, serial, location) of units counted negative in a place (they
+        left it before they were recorded there). One query."""
+        self.env["stock.quant"].flush_model(
+            ["product_id", "lot_id", "location_id", "quantity"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """SELECT quant.product_id, lot.name, quant.location_id, lot.company_id,
+                          quant.quantity > 0
+                 FROM stock_quant quant
+                 JOIN stock_lot lot ON lot.id = quant.lot_id
+                 JOIN stock_location location ON location.id = quant.location_id
+                WHERE quant.product_id = ANY(%s) AND lot.name = ANY(%s)
+                  AND location.usage IN %s AND quant.quantity <> 0
+             ORDER BY quant.id""",
+                list({line.product_id for line in lines}),
+                list({line.serial for line in lines}),
+                INTERNAL_USAGES,
+            )
+        )
+        # (product, serial) -> [[location id, company of the serial]], one per unit
+        on_hand = defaultdict(list)
+        # (product, serial, location) of units that left a place before they
+        # were recorded there (counted negative)
+        owed = set()
+        for product_id, name, location_id, company, present in self.env.cr.fetchall():
+            if present:
+                on_hand[product_id, name].append([location_id, company])
+            else:
+                owed.add((product_id, name, location_id))
+        return on_hand, owed
 
     def _apply_putaway_strategy(self):
         # Odoo asks each line's destination where to put the unit (a second

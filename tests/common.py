@@ -220,6 +220,127 @@ class ManufacturingCase(PhysicalModeCase):
         return production
 
 
+class SubcontractingCase(PhysicalModeCase):
+    """An amplifier assembled by a subcontractor from a circuit board and a
+    screw: the amplifier and the board are Track Serials physical products, the
+    screw untracked. For the tests of the database with Subcontracting
+    (mrp_subcontracting), which the test command installs for them only."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if (
+            "mrp.production" not in cls.env
+            or "subcontractor_id" not in cls.env["mrp.production"]._fields
+        ):
+            raise unittest.SkipTest("mrp_subcontracting is not installed")
+        cls.subcontractor = cls.env["res.partner"].create(
+            {"name": "Assembly Subcontractor", "is_company": True}
+        )
+        cls.subcontracting_location = cls.company.subcontracting_location_id
+        cls.resupply_route = cls.env.ref(
+            "mrp_subcontracting.route_resupply_subcontractor_mto"
+        )
+        cls.amplifier = cls.create_tracked_product(
+            "Tracked Amplifier", "physical"
+        ).product_variant_id
+        cls.board = cls.product
+        cls.screw = cls.env["product.product"].create(
+            {"name": "Screw", "type": "consu", "is_storable": True}
+        )
+        cls.bom = cls.subcontracting_bom(cls.amplifier, cls.board, cls.screw)
+
+    @classmethod
+    def subcontracting_bom(cls, finished, *components):
+        return cls.env["mrp.bom"].create(
+            {
+                "product_tmpl_id": finished.product_tmpl_id.id,
+                "product_qty": 1,
+                "type": "subcontract",
+                "subcontractor_ids": [Command.link(cls.subcontractor.id)],
+                "bom_line_ids": [
+                    Command.create({"product_id": component.id, "product_qty": 1})
+                    for component in components
+                ],
+            }
+        )
+
+    def subcontracted_receipt(self, product, quantity):
+        """A confirmed receipt from the subcontractor: Odoo turns its move into
+        a subcontracted one and opens the production at the subcontractor."""
+        receipt = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.warehouse.in_type_id.id,
+                "partner_id": self.subcontractor.id,
+                "location_id": self.supplier_location.id,
+                "location_dest_id": self.stock_location.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "product_uom_qty": quantity,
+                            "location_id": self.supplier_location.id,
+                            "location_dest_id": self.stock_location.id,
+                        }
+                    )
+                ],
+            }
+        )
+        receipt.action_confirm()
+        self.assertTrue(receipt.move_ids.is_subcontract)
+        return receipt
+
+    def record_finished(self, receipt, *names):
+        """The finished serials on the receipt, as Odoo's mass generation of
+        serials does it (one production per serial)."""
+        receipt.do_unreserve()
+        receipt.move_ids._generate_serial_numbers(names[0], len(names))
+        self.assertEqual(
+            receipt.move_ids.move_line_ids.lot_id.mapped("name"), list(names)
+        )
+
+    def consume(self, production, component, lots, quantity=1):
+        """The components a subcontracted production used: ``lots`` (serials)
+        or ``quantity`` of an untracked one, at the subcontractor."""
+        move = production.move_raw_ids.filtered(lambda raw: raw.product_id == component)
+        move.move_line_ids.unlink()
+        move.move_line_ids = [
+            Command.create(
+                {
+                    "product_id": component.id,
+                    "lot_id": lot.id,
+                    "quantity": 1,
+                    "location_id": move.location_id.id,
+                    "location_dest_id": move.location_dest_id.id,
+                }
+            )
+            for lot in lots
+        ] or [
+            Command.create(
+                {
+                    "product_id": component.id,
+                    "quantity": quantity,
+                    "location_id": move.location_id.id,
+                    "location_dest_id": move.location_dest_id.id,
+                }
+            )
+        ]
+        move.picked = True
+
+    def production_of(self, receipt, finished_lot):
+        return receipt._get_subcontract_production().filtered(
+            lambda production: production.lot_producing_ids == finished_lot
+        )
+
+    @staticmethod
+    def life(lot):
+        """The unit's history, oldest first: (event, from, to)."""
+        return [
+            (row.event_type, row.location_id, row.location_dest_id)
+            for row in lot.history_ids.sorted(lambda row: (row.date, row.id))
+        ]
+
+
 class SerialFlowCase(SerialTrackingCase):
     """Units bought and sold through real documents: bills and invoices for
     the accounting product, receipts and deliveries for the physical one."""
