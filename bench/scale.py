@@ -42,6 +42,12 @@ def say(text):
     print(f"[{now()}] {text}", flush=True)
 
 
+def load():
+    """The machine's load average over the last minute: on a shared machine,
+    seconds mean little without it."""
+    return float(Path("/proc/loadavg").read_text().split()[0])
+
+
 class ScaleFailure(Exception):
     pass
 
@@ -129,6 +135,9 @@ class Monitor:
     def _sample(self):
         while self.sampling:
             for pid in list(self.peaks):
+                cpu = cpu_seconds(pid)
+                if cpu is not None:
+                    self.cpu_last[pid] = cpu
                 mem = memory(pid)
                 if mem:
                     rss, vms, _hwm = mem
@@ -140,6 +149,7 @@ class Monitor:
         pids = pids or self.workers()
         self.pids = pids
         self.cpu_before = {pid: cpu_seconds(pid) for pid in pids}
+        self.cpu_last = dict(self.cpu_before)
         self.exact_peak = all(reset_peak(pid) for pid in pids)
         self.peaks = {pid: (0, 0) for pid in pids}
         self.sampling = True
@@ -154,7 +164,8 @@ class Monitor:
         gone = [pid for pid in self.pids if cpu_seconds(pid) is None]
         best = None
         for pid in self.pids:
-            after = cpu_seconds(pid)
+            # a worker that was stopped: its last sample
+            after = cpu_seconds(pid) or self.cpu_last.get(pid)
             if after is None:
                 continue
             used = after - (self.cpu_before[pid] or 0)
@@ -257,10 +268,12 @@ class Client:
             "rss": rss,
             "vms": vms,
             "pid": pid,
+            "load": load(),
         }
         say(
             f"{label}: {seconds:.2f} s, worker {pid}: {cpu:.2f} s CPU, "
-            f"peak {rss / MIB:.0f} MiB resident ({vms / MIB:.0f} MiB virtual)"
+            f"peak {rss / MIB:.0f} MiB resident ({vms / MIB:.0f} MiB virtual), "
+            f"load {row['load']:.1f}"
         )
         if record:
             self.rows.append(row)
@@ -507,7 +520,7 @@ class Flows:
         killed = [line for line in monitor.new_log_lines() if KILL_PATTERNS.search(line)]
         label = self.label(f"{name}: validated in the background")
         c.rows.append({"label": label, "seconds": seconds, "cpu": cpu, "rss": rss,
-                       "vms": vms, "pid": pid})
+                       "vms": vms, "pid": pid, "load": load()})
         say(f"{label}: done after {seconds:.0f} s (polled every 2 s), worker {pid}: "
             f"{cpu:.2f} s CPU, peak {rss / MIB:.0f} MiB resident ({vms / MIB:.0f} MiB virtual)")
         if killed or gone:
@@ -613,7 +626,7 @@ MEMORY_TARGET = 1.5 * 1024 * MIB
 
 def summary(rows, failed=False):
     print()
-    print(f"{'N':>6}  {'call':<52}{'s':>9}{'CPU s':>9}{'peak MiB':>10}  target")
+    print(f"{'N':>6}  {'call':<52}{'s':>9}{'CPU s':>9}{'peak MiB':>10}{'load':>6}  target")
     misses = 0
     for row in rows:
         size = int(row["label"].split()[0])
@@ -628,7 +641,7 @@ def summary(rows, failed=False):
             verdict += " memory MISSED"
             misses += 1
         print(f"{size:>6}  {label:<52}{row['seconds']:>9.2f}{row['cpu']:>9.2f}"
-              f"{row['rss'] / MIB:>10.0f}  {verdict}")
+              f"{row['rss'] / MIB:>10.0f}{row['load']:>6.1f}  {verdict}")
     print()
     if not failed:
         say(f"{len(rows)} calls, {misses} outside the targets; no call failed, "
@@ -651,23 +664,40 @@ def main():
     try:
         client.wait_ready()
         client.authenticate()
-        say(f"signed in as admin on {args.db}; workers: {monitor.workers()}")
-        for size in args.sizes:
-            flows = Flows(client, size)
-            flows.setup()
-            if steps & {"receipt", "delivery"}:
-                flows.receipt()
-            if "delivery" in steps:
-                flows.delivery()
-            if "accounting" in steps:
-                flows.accounting()
     except ScaleFailure as failure:
         say(f"FAILED: {failure}")
-        summary(client.rows, failed=True)
         return 1
-    summary(client.rows)
+    say(f"signed in as admin on {args.db}; workers: {monitor.workers()}")
+    failures = []
+    for size in args.sizes:
+        flows = Flows(client, size)
+        # a failure ends its flow (a delivery needs the receipt's units), the
+        # other flows and sizes still run
+        chains = []
+        if steps & {"receipt", "delivery"}:
+            chains.append([flows.receipt] + ([flows.delivery] if "delivery" in steps else []))
+        if "accounting" in steps:
+            chains.append([flows.accounting])
+        try:
+            flows.setup()
+        except ScaleFailure as failure:
+            failures.append(f"{size}: {failure}")
+            continue
+        for chain in chains:
+            try:
+                for flow in chain:
+                    flow()
+            except ScaleFailure as failure:
+                say(f"FAILED: {failure}")
+                failures.append(f"{size}: {failure}")
+    summary(client.rows, failed=bool(failures))
     if args.json:
         Path(args.json).write_text(json.dumps(client.rows, indent=1))
+    if failures:
+        say(f"{len(failures)} failure(s):")
+        for failure in failures:
+            print(f"  - {failure}")
+        return 1
     return 0
 
 
