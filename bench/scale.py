@@ -20,6 +20,7 @@ import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import psycopg2
 import requests
 
 # what Odoo logs when it stops a worker (odoo/service/server.py)
@@ -27,6 +28,7 @@ KILL_PATTERNS = re.compile(
     r"CPU time limit|virtual memory limit|timeout after \d+s|"
     r"Exception occurred, exiting|max age .* reached|Worker \(\d+\) .* reached"
 )
+WORKER_ALIVE = re.compile(r"Worker Worker(?:HTTP|Cron) \((\d+)\) alive")
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 MIB = 1024 * 1024
 # how long a background validation may take before the run gives up on it
@@ -55,25 +57,6 @@ class ScaleFailure(Exception):
 # ----------------------------------------------------------------------
 # The processes of the Odoo server
 # ----------------------------------------------------------------------
-def descendants_of(pid):
-    """Every process started by ``pid``, its children's children included
-    (Odoo's workers, its gevent server)."""
-    parent_of = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-        except OSError:
-            continue
-        parent_of[int(entry)] = int(stat[stat.rindex(")") + 2 :].split()[1])
-    found, frontier = [], {pid}
-    while frontier:
-        frontier = {child for child, parent in parent_of.items() if parent in frontier}
-        found.extend(frontier)
-    return found
-
-
 def cpu_seconds(pid):
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
@@ -106,31 +89,27 @@ def reset_peak(pid):
         return False
 
 
-def process_title(pid):
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-    except OSError:
-        return ""
-
-
 class Monitor:
     """Samples the memory of every Odoo process while a call runs, and tells
     which worker served it (the one that used the most CPU)."""
 
-    def __init__(self, odoo_pid, log_path):
+    def __init__(self, odoo_pid, log_path, db):
         self.odoo_pid = odoo_pid
+        self.db = db
+        self.pg = None
         self.log_path = Path(log_path)
         self.log_offset = 0
+        self.known_workers = set()
         self.peaks = {}
         self.sampling = False
         self.thread = None
 
     def workers(self):
-        return [
-            pid
-            for pid in descendants_of(self.odoo_pid)
-            if " gevent " not in process_title(pid)
-        ]
+        """Odoo's workers, as its log announces them ("Worker WorkerHTTP (pid)
+        alive"), that are still running: not the gevent server, nor the short
+        processes a worker may start."""
+        self.new_log_lines()
+        return [pid for pid in sorted(self.known_workers) if cpu_seconds(pid) is not None]
 
     def _sample(self):
         while self.sampling:
@@ -145,8 +124,23 @@ class Monitor:
                     self.peaks[pid] = (max(old_rss, rss), max(old_vms, vms))
             time.sleep(0.05)
 
-    def start(self, pids=None):
-        pids = pids or self.workers()
+    def database_backends(self):
+        """The PostgreSQL processes serving Odoo's connections to the database:
+        their CPU is the database's share of a call."""
+        if self.pg is None:
+            self.pg = psycopg2.connect(dbname=self.db)
+            self.pg.autocommit = True
+        with self.pg.cursor() as cr:
+            cr.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = %s "
+                "AND pid <> pg_backend_pid()",
+                [self.db],
+            )
+            return [pid for (pid,) in cr.fetchall()]
+
+    def start(self):
+        self.backends = {pid: cpu_seconds(pid) for pid in self.database_backends()}
+        pids = self.workers()
         self.pids = pids
         self.cpu_before = {pid: cpu_seconds(pid) for pid in pids}
         self.cpu_last = dict(self.cpu_before)
@@ -158,10 +152,17 @@ class Monitor:
 
     def stop(self):
         """(pid, cpu seconds, peak resident bytes, peak virtual bytes) of the
-        worker that used the most CPU, and the pids that vanished."""
+        worker that used the most CPU, and the pids that vanished; the CPU
+        seconds of the database in ``self.database_cpu``."""
         self.sampling = False
         self.thread.join()
-        gone = [pid for pid in self.pids if cpu_seconds(pid) is None]
+        self.database_cpu = sum(
+            (cpu_seconds(pid) or before or 0) - (before or 0)
+            for pid, before in self.backends.items()
+        )
+        gone = [
+            pid for pid in [self.odoo_pid, *self.pids] if cpu_seconds(pid) is None
+        ]
         best = None
         for pid in self.pids:
             # a worker that was stopped: its last sample
@@ -187,7 +188,12 @@ class Monitor:
             log.seek(self.log_offset)
             data = log.read()
             self.log_offset += len(data)
-        return data.decode(errors="replace").splitlines()
+        lines = data.decode(errors="replace").splitlines()
+        for line in lines:
+            alive = WORKER_ALIVE.search(line)
+            if alive:
+                self.known_workers.add(int(alive.group(1)))
+        return lines
 
 
 # ----------------------------------------------------------------------
@@ -248,8 +254,8 @@ class Client:
     def timed(self, label, path, params, record=True):
         """One call, timed, with the serving worker's CPU and memory; fails on
         an error or a killed worker."""
-        self.monitor.new_log_lines()  # what came before is not this call's
         self.monitor.start()
+        self.monitor.new_log_lines()  # what came before is not this call's
         start = time.perf_counter()
         error = None
         try:
@@ -269,9 +275,11 @@ class Client:
             "vms": vms,
             "pid": pid,
             "load": load(),
+            "db_cpu": self.monitor.database_cpu,
         }
         say(
-            f"{label}: {seconds:.2f} s, worker {pid}: {cpu:.2f} s CPU, "
+            f"{label}: {seconds:.2f} s, worker {pid}: {cpu:.2f} s CPU "
+            f"(database {row['db_cpu']:.2f} s), "
             f"peak {rss / MIB:.0f} MiB resident ({vms / MIB:.0f} MiB virtual), "
             f"load {row['load']:.1f}"
         )
@@ -493,8 +501,8 @@ class Flows:
         work is measured as one call, until the transfer is done."""
         c = self.client
         monitor = c.monitor
-        monitor.new_log_lines()
         monitor.start()
+        monitor.new_log_lines()
         start = time.perf_counter()
         deadline = time.monotonic() + BACKGROUND_TIMEOUT
         fields = ["state"] + [
@@ -520,7 +528,8 @@ class Flows:
         killed = [line for line in monitor.new_log_lines() if KILL_PATTERNS.search(line)]
         label = self.label(f"{name}: validated in the background")
         c.rows.append({"label": label, "seconds": seconds, "cpu": cpu, "rss": rss,
-                       "vms": vms, "pid": pid, "load": load()})
+                       "vms": vms, "pid": pid, "load": load(),
+                       "db_cpu": monitor.database_cpu})
         say(f"{label}: done after {seconds:.0f} s (polled every 2 s), worker {pid}: "
             f"{cpu:.2f} s CPU, peak {rss / MIB:.0f} MiB resident ({vms / MIB:.0f} MiB virtual)")
         if killed or gone:
@@ -626,7 +635,7 @@ MEMORY_TARGET = 1.5 * 1024 * MIB
 
 def summary(rows, failed=False):
     print()
-    print(f"{'N':>6}  {'call':<52}{'s':>9}{'CPU s':>9}{'peak MiB':>10}{'load':>6}  target")
+    print(f"{'N':>6}  {'call':<44}{'s':>8}{'CPU s':>7}{'DB s':>6}{'MiB':>6}{'load':>6}  target")
     misses = 0
     for row in rows:
         size = int(row["label"].split()[0])
@@ -640,8 +649,8 @@ def summary(rows, failed=False):
         if size >= 100_000 and row["rss"] > MEMORY_TARGET:
             verdict += " memory MISSED"
             misses += 1
-        print(f"{size:>6}  {label:<52}{row['seconds']:>9.2f}{row['cpu']:>9.2f}"
-              f"{row['rss'] / MIB:>10.0f}{row['load']:>6.1f}  {verdict}")
+        print(f"{size:>6}  {label:<44}{row['seconds']:>8.2f}{row['cpu']:>7.2f}"
+              f"{row['db_cpu']:>6.2f}{row['rss'] / MIB:>6.0f}{row['load']:>6.1f}  {verdict}")
     print()
     if not failed:
         say(f"{len(rows)} calls, {misses} outside the targets; no call failed, "
@@ -659,7 +668,7 @@ def main():
     parser.add_argument("--json", help="write the rows to this file too")
     args = parser.parse_args()
     steps = set(args.steps.split(","))
-    monitor = Monitor(args.odoo_pid, args.log)
+    monitor = Monitor(args.odoo_pid, args.log, args.db)
     client = Client(args.url, args.db, monitor)
     try:
         client.wait_ready()

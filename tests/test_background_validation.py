@@ -1,10 +1,11 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
 from ..models.stock_picking import MAX_BACKGROUND_ATTEMPTS
-from .common import PhysicalModeCase
+from .common import PhysicalModeCase, committed_env
 
 
 @tagged("post_install", "-at_install")
@@ -176,3 +177,46 @@ class TestBackgroundValidation(PhysicalModeCase):
         self.assertIn("stopped the validation", receipt.serial_background_error)
         self.assertEqual(receipt.state, "assigned")
         self.assertEqual(self.in_stock("BG-20", "BG-21", "BG-22"), 0)
+
+    def test_transfer_locked_by_another_transaction_is_refused_at_once(self):
+        """A transfer another transaction holds (a user validating it at the
+        same moment, or the job) is refused with a message, without waiting
+        for that transaction and without queuing it a second time."""
+        with committed_env(self) as env:
+            warehouse = env["stock.warehouse"].search([], limit=1)
+            product = env["product.product"].create(
+                {"name": "BG Concurrent", "type": "consu", "is_storable": True}
+            )
+            picking = env["stock.picking"].create(
+                {
+                    "picking_type_id": warehouse.in_type_id.id,
+                    "move_ids": [
+                        Command.create(
+                            {
+                                "product_id": product.id,
+                                "product_uom_qty": 1,
+                                "location_id": warehouse.in_type_id.default_location_src_id.id,
+                                "location_dest_id": warehouse.lot_stock_id.id,
+                            }
+                        )
+                    ],
+                }
+            )
+            picking_id, product_id = picking.id, product.id
+        try:
+            with committed_env(self) as holder, committed_env(self) as other:
+                holder.cr.execute(
+                    "SELECT id FROM stock_picking WHERE id = %s FOR UPDATE",
+                    [picking_id],
+                )
+                with self.assertRaisesRegex(UserError, "being validated right now"):
+                    other["stock.picking"].browse(picking_id)._serial_queue_validation()
+                other.cr.rollback()
+                holder.cr.rollback()
+                self.assertFalse(
+                    other["stock.picking"].browse(picking_id).serial_background_state
+                )
+        finally:
+            with committed_env(self) as env:
+                env["stock.picking"].browse(picking_id).unlink()
+                env["product.product"].browse(product_id).unlink()
