@@ -109,7 +109,9 @@ class Monitor:
         alive"), that are still running: not the gevent server, nor the short
         processes a worker may start."""
         self.new_log_lines()
-        return [pid for pid in sorted(self.known_workers) if cpu_seconds(pid) is not None]
+        return [
+            pid for pid in sorted(self.known_workers) if cpu_seconds(pid) is not None
+        ]
 
     def _sample(self):
         while self.sampling:
@@ -160,9 +162,7 @@ class Monitor:
             (cpu_seconds(pid) or before or 0) - (before or 0)
             for pid, before in self.backends.items()
         )
-        gone = [
-            pid for pid in [self.odoo_pid, *self.pids] if cpu_seconds(pid) is None
-        ]
+        gone = [pid for pid in [self.odoo_pid, *self.pids] if cpu_seconds(pid) is None]
         best = None
         for pid in self.pids:
             # a worker that was stopped: its last sample
@@ -239,7 +239,9 @@ class Client:
                 return
             except (requests.RequestException, ScaleFailure):
                 time.sleep(1)
-        raise ScaleFailure(f"Odoo did not answer on {self.url} within {READY_TIMEOUT} s")
+        raise ScaleFailure(
+            f"Odoo did not answer on {self.url} within {READY_TIMEOUT} s"
+        )
 
     def authenticate(self, login="admin", password="admin"):  # noqa: S107
         result = self._post(
@@ -287,8 +289,8 @@ class Client:
             self.rows.append(row)
         if killed or gone:
             raise ScaleFailure(
-                f"{label}: a worker was stopped (processes gone: {gone}); Odoo logged:\n"
-                + "\n".join(killed)
+                f"{label}: a worker was stopped (processes gone: {gone}); "
+                "Odoo logged:\n" + "\n".join(killed)
             )
         if error:
             raise ScaleFailure(f"{label} failed: {error}")
@@ -329,9 +331,7 @@ class Client:
                 record=False,
             )
             arch = ET.fromstring(views["views"]["form"]["arch"])
-            fields_of = {
-                name: info["fields"] for name, info in views["models"].items()
-            }
+            fields_of = {name: info["fields"] for name, info in views["models"].items()}
             self.specs[model] = view_spec(arch, model, fields_of)
         return self.specs[model]
 
@@ -394,18 +394,34 @@ class Flows:
     def setup(self):
         c, n = self.client, self.size
         self.warehouse = c.call_kw(
-            "setup", "stock.warehouse", "search_read", [[]],
+            "setup",
+            "stock.warehouse",
+            "search_read",
+            [[]],
             {"fields": ["lot_stock_id", "in_type_id", "out_type_id"], "limit": 1},
             record=False,
         )[0]
         self.partner = c.call_kw(
-            "setup", "res.partner", "create", [{"name": f"Scale Partner {n}"}],
+            "setup",
+            "res.partner",
+            "create",
+            [{"name": f"Scale Partner {n}"}],
             record=False,
         )
         refs = c.call_kw(
-            "setup", "ir.model.data", "search_read",
-            [[("module", "=", "stock"),
-              ("name", "in", ["stock_location_suppliers", "stock_location_customers"])]],
+            "setup",
+            "ir.model.data",
+            "search_read",
+            [
+                [
+                    ("module", "=", "stock"),
+                    (
+                        "name",
+                        "in",
+                        ["stock_location_suppliers", "stock_location_customers"],
+                    ),
+                ]
+            ],
             {"fields": ["name", "res_id"]},
             record=False,
         )
@@ -415,18 +431,25 @@ class Flows:
 
     def product(self, mode):
         template = self.client.call_kw(
-            "setup", "product.template", "create",
-            [{
-                "name": f"Scale {mode} {self.size}",
-                "type": "consu",
-                "serial_tracking_enabled": True,
-                "serial_tracking_mode": mode,
-            }],
+            "setup",
+            "product.template",
+            "create",
+            [
+                {
+                    "name": f"Scale {mode} {self.size}",
+                    "type": "consu",
+                    "serial_tracking_enabled": True,
+                    "serial_tracking_mode": mode,
+                }
+            ],
             record=False,
         )
         return self.client.call_kw(
-            "setup", "product.product", "search",
-            [[("product_tmpl_id", "=", template)]], record=False,
+            "setup",
+            "product.product",
+            "search",
+            [[("product_tmpl_id", "=", template)]],
+            record=False,
         )[0]
 
     def label(self, text):
@@ -438,7 +461,9 @@ class Flows:
         )
         wizard_id = action["res_id"]
         wizard = self.client.web_read(
-            self.label(f"{label}: first read of the dialog"), "serial.entry.wizard", wizard_id
+            self.label(f"{label}: first read of the dialog"),
+            "serial.entry.wizard",
+            wizard_id,
         )
         return wizard_id, wizard
 
@@ -447,52 +472,90 @@ class Flows:
         dialog read again when the button reopens it."""
         c = self.client
         if changes:
-            c.web_save(self.label(f"{label}: save the dialog"), "serial.entry.wizard",
-                       wizard_id, changes)
+            c.web_save(
+                self.label(f"{label}: save the dialog"),
+                "serial.entry.wizard",
+                wizard_id,
+                changes,
+            )
         action = c.button(self.label(label), "serial.entry.wizard", method, wizard_id)
-        if isinstance(action, dict) and action.get("res_model") == "serial.entry.wizard":
-            return c.web_read(self.label(f"{label}: read the dialog"),
-                              "serial.entry.wizard", action["res_id"])
+        if (
+            isinstance(action, dict)
+            and action.get("res_model") == "serial.entry.wizard"
+        ):
+            return c.web_read(
+                self.label(f"{label}: read the dialog"),
+                "serial.entry.wizard",
+                action["res_id"],
+            )
         return action
 
     def picking(self, code, product):
         c, n = self.client, self.size
         source, destination = (
-            (self.suppliers, self.warehouse["lot_stock_id"][0]) if code == "in"
+            (self.suppliers, self.warehouse["lot_stock_id"][0])
+            if code == "in"
             else (self.warehouse["lot_stock_id"][0], self.customers)
         )
-        picking_type = self.warehouse["in_type_id" if code == "in" else "out_type_id"][0]
+        picking_type = self.warehouse["in_type_id" if code == "in" else "out_type_id"][
+            0
+        ]
         picking_id = c.call_kw(
-            "setup", "stock.picking", "create",
-            [{
-                "picking_type_id": picking_type,
-                "partner_id": self.partner,
-                "location_id": source,
-                "location_dest_id": destination,
-                "move_ids": [(0, 0, {
-                    "product_id": product,
-                    "product_uom_qty": n,
+            "setup",
+            "stock.picking",
+            "create",
+            [
+                {
+                    "picking_type_id": picking_type,
+                    "partner_id": self.partner,
                     "location_id": source,
                     "location_dest_id": destination,
-                })],
-            }],
+                    "move_ids": [
+                        (
+                            0,
+                            0,
+                            {
+                                "product_id": product,
+                                "product_uom_qty": n,
+                                "location_id": source,
+                                "location_dest_id": destination,
+                            },
+                        )
+                    ],
+                }
+            ],
             record=False,
         )
         name = "receipt" if code == "in" else "delivery"
-        c.button(self.label(f"{name}: mark as to do"), "stock.picking", "action_confirm",
-                 picking_id)
-        picking = c.web_read(self.label(f"{name}: read the transfer"), "stock.picking",
-                             picking_id)
+        c.button(
+            self.label(f"{name}: mark as to do"),
+            "stock.picking",
+            "action_confirm",
+            picking_id,
+        )
+        picking = c.web_read(
+            self.label(f"{name}: read the transfer"), "stock.picking", picking_id
+        )
         return picking_id, picking["move_ids"][0]["id"]
 
     def validate(self, name, picking_id):
         c = self.client
-        result = c.button(self.label(f"{name}: validate"), "stock.picking",
-                          "button_validate", picking_id)
-        picking = c.web_read(self.label(f"{name}: read the transfer"), "stock.picking",
-                             picking_id)
-        if isinstance(result, dict) and result.get("res_model") not in (None, "stock.picking"):
-            raise ScaleFailure(f"{name}: validation asked for {result.get('res_model')}")
+        result = c.button(
+            self.label(f"{name}: validate"),
+            "stock.picking",
+            "button_validate",
+            picking_id,
+        )
+        picking = c.web_read(
+            self.label(f"{name}: read the transfer"), "stock.picking", picking_id
+        )
+        if isinstance(result, dict) and result.get("res_model") not in (
+            None,
+            "stock.picking",
+        ):
+            raise ScaleFailure(
+                f"{name}: validation asked for {result.get('res_model')}"
+            )
         if picking["state"] != "done":
             self.wait_background(name, picking_id)
 
@@ -506,7 +569,8 @@ class Flows:
         start = time.perf_counter()
         deadline = time.monotonic() + BACKGROUND_TIMEOUT
         fields = ["state"] + [
-            name for name in ("serial_background_state", "serial_background_error")
+            name
+            for name in ("serial_background_state", "serial_background_error")
             if name in c.spec("stock.picking")
         ]
         state = background = error = None
@@ -514,9 +578,12 @@ class Flows:
             time.sleep(2)
             record = c._post(
                 "/web/dataset/call_kw/stock.picking/read",
-                {"model": "stock.picking", "method": "read",
-                 "args": [[picking_id], fields],
-                 "kwargs": {"context": c.context}},
+                {
+                    "model": "stock.picking",
+                    "method": "read",
+                    "args": [[picking_id], fields],
+                    "kwargs": {"context": c.context},
+                },
             )[0]
             state = record["state"]
             background = record.get("serial_background_state")
@@ -525,44 +592,72 @@ class Flows:
                 break
         seconds = time.perf_counter() - start
         pid, cpu, rss, vms, gone = monitor.stop()
-        killed = [line for line in monitor.new_log_lines() if KILL_PATTERNS.search(line)]
+        killed = [
+            line for line in monitor.new_log_lines() if KILL_PATTERNS.search(line)
+        ]
         label = self.label(f"{name}: validated in the background")
-        c.rows.append({"label": label, "seconds": seconds, "cpu": cpu, "rss": rss,
-                       "vms": vms, "pid": pid, "load": load(),
-                       "db_cpu": monitor.database_cpu})
-        say(f"{label}: done after {seconds:.0f} s (polled every 2 s), worker {pid}: "
-            f"{cpu:.2f} s CPU, peak {rss / MIB:.0f} MiB resident ({vms / MIB:.0f} MiB virtual)")
+        c.rows.append(
+            {
+                "label": label,
+                "seconds": seconds,
+                "cpu": cpu,
+                "rss": rss,
+                "vms": vms,
+                "pid": pid,
+                "load": load(),
+                "db_cpu": monitor.database_cpu,
+            }
+        )
+        say(
+            f"{label}: done after {seconds:.0f} s (polled every 2 s), worker {pid}: "
+            f"{cpu:.2f} s CPU (database {monitor.database_cpu:.2f} s), peak "
+            f"{rss / MIB:.0f} MiB resident ({vms / MIB:.0f} MiB virtual)"
+        )
         if killed or gone:
-            raise ScaleFailure(f"{label}: a worker was stopped; Odoo logged:\n" + "\n".join(killed))
+            raise ScaleFailure(
+                f"{label}: a worker was stopped; Odoo logged:\n" + "\n".join(killed)
+            )
         if state != "done":
             raise ScaleFailure(f"{label}: not done ({background}): {error}")
 
     def receipt(self):
         product = self.product("physical")
         picking_id, move_id = self.picking("in", product)
-        wizard_id, _wizard = self.open_dialog("receipt", "stock.move",
-                                              "action_open_serial_entry", move_id)
+        wizard_id, _wizard = self.open_dialog(
+            "receipt", "stock.move", "action_open_serial_entry", move_id
+        )
         wizard = self.dialog_button(
-            "receipt: generate", wizard_id, "action_generate",
-            {"gen_prefix": f"R{self.size}-", "gen_start": 1, "gen_count": self.size,
-             "gen_padding": len(str(self.size))},
+            "receipt: generate",
+            wizard_id,
+            "action_generate",
+            {
+                "gen_prefix": f"R{self.size}-",
+                "gen_start": 1,
+                "gen_count": self.size,
+                "gen_padding": len(str(self.size)),
+            },
         )
         check_count(wizard, self.size)
         self.dialog_button("receipt: confirm", wizard_id, "action_confirm")
-        self.client.web_read(self.label("receipt: read the transfer"), "stock.picking",
-                             picking_id)
+        self.client.web_read(
+            self.label("receipt: read the transfer"), "stock.picking", picking_id
+        )
         self.validate("receipt", picking_id)
         self.physical_product = product
 
     def delivery(self):
         picking_id, move_id = self.picking("out", self.physical_product)
-        wizard_id, wizard = self.open_dialog("delivery", "stock.move",
-                                             "action_open_serial_entry", move_id)
-        wizard = self.dialog_button("delivery: select all", wizard_id, "action_select_all")
+        wizard_id, wizard = self.open_dialog(
+            "delivery", "stock.move", "action_open_serial_entry", move_id
+        )
+        wizard = self.dialog_button(
+            "delivery: select all", wizard_id, "action_select_all"
+        )
         check_count(wizard, self.size)
         self.dialog_button("delivery: confirm", wizard_id, "action_confirm")
-        self.client.web_read(self.label("delivery: read the transfer"), "stock.picking",
-                             picking_id)
+        self.client.web_read(
+            self.label("delivery: read the transfer"), "stock.picking", picking_id
+        )
         self.validate("delivery", picking_id)
 
     def accounting(self):
@@ -571,37 +666,63 @@ class Flows:
         documents = {}
         for name, move_type in (("bill", "in_invoice"), ("invoice", "out_invoice")):
             move_id = c.call_kw(
-                "setup", "account.move", "create",
-                [{
-                    "move_type": move_type,
-                    "partner_id": self.partner,
-                    "invoice_date": time.strftime("%Y-%m-%d"),
-                    "invoice_line_ids": [(0, 0, {
-                        "product_id": product, "quantity": n, "price_unit": 1,
-                    })],
-                }],
+                "setup",
+                "account.move",
+                "create",
+                [
+                    {
+                        "move_type": move_type,
+                        "partner_id": self.partner,
+                        "invoice_date": time.strftime("%Y-%m-%d"),
+                        "invoice_line_ids": [
+                            (
+                                0,
+                                0,
+                                {
+                                    "product_id": product,
+                                    "quantity": n,
+                                    "price_unit": 1,
+                                },
+                            )
+                        ],
+                    }
+                ],
                 record=False,
             )
-            move = c.web_read(self.label(f"{name}: read the document"), "account.move",
-                              move_id)
+            move = c.web_read(
+                self.label(f"{name}: read the document"), "account.move", move_id
+            )
             line_id = move["invoice_line_ids"][0]["id"]
-            wizard_id, _wizard = self.open_dialog(name, "account.move.line",
-                                                  "action_open_serial_entry", line_id)
+            wizard_id, _wizard = self.open_dialog(
+                name, "account.move.line", "action_open_serial_entry", line_id
+            )
             if name == "bill":
                 wizard = self.dialog_button(
-                    "bill: generate", wizard_id, "action_generate",
-                    {"gen_prefix": f"B{n}-", "gen_start": 1, "gen_count": n,
-                     "gen_padding": len(str(n))},
+                    "bill: generate",
+                    wizard_id,
+                    "action_generate",
+                    {
+                        "gen_prefix": f"B{n}-",
+                        "gen_start": 1,
+                        "gen_count": n,
+                        "gen_padding": len(str(n)),
+                    },
                 )
             else:
-                wizard = self.dialog_button("invoice: select all", wizard_id,
-                                            "action_select_all")
+                wizard = self.dialog_button(
+                    "invoice: select all", wizard_id, "action_select_all"
+                )
             check_count(wizard, n)
             self.dialog_button(f"{name}: confirm", wizard_id, "action_confirm")
-            c.web_read(self.label(f"{name}: read the document"), "account.move", move_id)
-            c.button(self.label(f"{name}: post"), "account.move", "action_post", move_id)
-            move = c.web_read(self.label(f"{name}: read the document"), "account.move",
-                              move_id)
+            c.web_read(
+                self.label(f"{name}: read the document"), "account.move", move_id
+            )
+            c.button(
+                self.label(f"{name}: post"), "account.move", "action_post", move_id
+            )
+            move = c.web_read(
+                self.label(f"{name}: read the document"), "account.move", move_id
+            )
             if move["state"] != "posted":
                 raise ScaleFailure(f"{name} not posted: {move['state']}")
             documents[name] = move_id
@@ -635,7 +756,10 @@ MEMORY_TARGET = 1.5 * 1024 * MIB
 
 def summary(rows, failed=False):
     print()
-    print(f"{'N':>6}  {'call':<44}{'s':>8}{'CPU s':>7}{'DB s':>6}{'MiB':>6}{'load':>6}  target")
+    print(
+        f"{'N':>6}  {'call':<44}{'s':>8}{'CPU s':>7}{'DB s':>6}{'MiB':>6}"
+        f"{'load':>6}  target"
+    )
     misses = 0
     for row in rows:
         size = int(row["label"].split()[0])
@@ -649,12 +773,17 @@ def summary(rows, failed=False):
         if size >= 100_000 and row["rss"] > MEMORY_TARGET:
             verdict += " memory MISSED"
             misses += 1
-        print(f"{size:>6}  {label:<44}{row['seconds']:>8.2f}{row['cpu']:>7.2f}"
-              f"{row['db_cpu']:>6.2f}{row['rss'] / MIB:>6.0f}{row['load']:>6.1f}  {verdict}")
+        print(
+            f"{size:>6}  {label:<44}{row['seconds']:>8.2f}{row['cpu']:>7.2f}"
+            f"{row['db_cpu']:>6.2f}{row['rss'] / MIB:>6.0f}{row['load']:>6.1f}"
+            f"  {verdict}"
+        )
     print()
     if not failed:
-        say(f"{len(rows)} calls, {misses} outside the targets; no call failed, "
-            "no worker was stopped")
+        say(
+            f"{len(rows)} calls, {misses} outside the targets; no call failed, "
+            "no worker was stopped"
+        )
 
 
 def main():
@@ -684,7 +813,9 @@ def main():
         # other flows and sizes still run
         chains = []
         if steps & {"receipt", "delivery"}:
-            chains.append([flows.receipt] + ([flows.delivery] if "delivery" in steps else []))
+            chains.append(
+                [flows.receipt] + ([flows.delivery] if "delivery" in steps else [])
+            )
         if "accounting" in steps:
             chains.append([flows.accounting])
         try:

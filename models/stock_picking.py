@@ -283,7 +283,7 @@ class StockPicking(models.Model):
                 # counted and committed first: a run the server stops is seen
                 # by the next one
                 picking.serial_background_attempts += 1
-                self.env.cr.commit()
+                self.env["ir.cron"]._commit_progress(0)
                 with background_cpu_budget():
                     picking._serial_validate_in_background()
             else:

@@ -41,8 +41,10 @@ class TestBackgroundValidation(PhysicalModeCase):
         )
 
     def triggers(self):
-        return self.env["ir.cron.trigger"].sudo().search_count(
-            [("cron_id", "=", self.cron.id)]
+        return (
+            self.env["ir.cron.trigger"]
+            .sudo()
+            .search_count([("cron_id", "=", self.cron.id)])
         )
 
     def partial_receipt(self, *names):
@@ -184,6 +186,7 @@ class TestBackgroundValidation(PhysicalModeCase):
         for that transaction and without queuing it a second time."""
         with committed_env(self) as env:
             warehouse = env["stock.warehouse"].search([], limit=1)
+            vendors = warehouse.in_type_id.default_location_src_id
             product = env["product.product"].create(
                 {"name": "BG Concurrent", "type": "consu", "is_storable": True}
             )
@@ -195,7 +198,7 @@ class TestBackgroundValidation(PhysicalModeCase):
                             {
                                 "product_id": product.id,
                                 "product_uom_qty": 1,
-                                "location_id": warehouse.in_type_id.default_location_src_id.id,
+                                "location_id": vendors.id,
                                 "location_dest_id": warehouse.lot_stock_id.id,
                             }
                         )
