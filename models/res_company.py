@@ -41,7 +41,7 @@ class ResCompany(models.Model):
 
     serial_background_validation_threshold = fields.Integer(
         string="Validate in the Background From (serial units)",
-        default=20000,
+        default=10000,
         help="A transfer holding at least this many serial units of Track Serials "
         "products is validated by a background job instead of while the user "
         "waits: the transfer shows it is being validated and the user gets a "
