@@ -44,3 +44,9 @@ compat:
 
 compat2:
 	COMPAT_PART=2 bash compat/run.sh
+
+# Scale check through the web client's own calls on Odoo with --workers=2 and
+# its default limits (SCALE_N="10000 100000"); long, not a test.
+.PHONY: scale
+scale:
+	bash bench/scale.sh

@@ -14,6 +14,7 @@
         "security/ir.model.access.csv",
         "data/serial_warranty_claim_data.xml",
         "data/serial_warranty_reminder_data.xml",
+        "data/serial_background_validation_data.xml",
         "views/stock_lot_history_views.xml",
         "views/serial_warranty_claim_views.xml",
         "views/stock_lot_views.xml",

@@ -39,6 +39,15 @@ class ResCompany(models.Model):
         "customer whose unit's warranty ends within this many days. 0: no reminders.",
     )
 
+    serial_background_validation_threshold = fields.Integer(
+        string="Validate in the Background From (serial units)",
+        default=10000,
+        help="A transfer holding at least this many serial units of Track Serials "
+        "products is validated by a background job instead of while the user "
+        "waits: the transfer shows it is being validated and the user gets a "
+        "message when it is done, or why it failed. 0: never in the background.",
+    )
+
     def write(self, vals):
         serial_settings = {"serial_tracking_default_mode", "serial_uniqueness"}
         if any(

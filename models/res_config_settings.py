@@ -18,3 +18,6 @@ class ResConfigSettings(models.TransientModel):
     serial_warranty_reminder_days = fields.Integer(
         related="company_id.serial_warranty_reminder_days", readonly=False
     )
+    serial_background_validation_threshold = fields.Integer(
+        related="company_id.serial_background_validation_threshold", readonly=False
+    )

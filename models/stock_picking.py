@@ -1,16 +1,396 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import models
+import json
+import logging
+from contextlib import contextmanager
+
+from odoo import api, fields, models
+from odoo.exceptions import LockError, UserError
+from odoo.tools import config
+
+from .product_template import tracks_serials_physically
+
+try:
+    import resource
+except ImportError:  # not on POSIX: Odoo sets no CPU limit either
+    resource = None
+
+_logger = logging.getLogger(__name__)
+
+# context key of a validation that runs in the background job
+BACKGROUND_RUN = "serial_background_run"
+# context keys of the request that are not replayed in the background job:
+# the client's own and the transfers validated together (each is validated on
+# its own there)
+NOT_REPLAYED = {
+    "uid",
+    "params",
+    "active_id",
+    "active_ids",
+    "active_model",
+    "button_validate_picking_ids",
+    BACKGROUND_RUN,
+}
+# runs of the job that started a transfer and never finished it (the server
+# stopped the worker) before the transfer is reported as failed
+MAX_BACKGROUND_ATTEMPTS = 2
+
+
+@contextmanager
+def background_cpu_budget():
+    """Inside Odoo's cron worker, the CPU budget of one background validation
+    is the cron's real-time limit (``limit_time_real_cron``, by default
+    ``limit_time_real``), which Odoo's watchdog enforces anyway, rather than the
+    per-request ``limit_time_cpu``: the job exists to take what a request may
+    not. Afterwards the worker gets Odoo's per-unit budget again, as its loop
+    would give it. Without a CPU limit (threaded server, tests) nothing
+    changes."""
+    if resource is None:
+        yield
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    if soft == resource.RLIM_INFINITY:
+        yield
+        return
+
+    def used():
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return usage.ru_utime + usage.ru_stime
+
+    def capped(limit):
+        return limit if hard == resource.RLIM_INFINITY else min(limit, hard)
+
+    real = config["limit_time_real_cron"]
+    if real is None or real < 0:
+        real = config["limit_time_real"]
+    budget = max(real or 0, config["limit_time_cpu"] or 0)
+    resource.setrlimit(
+        resource.RLIMIT_CPU,
+        (capped(int(used() + budget)) if real else resource.RLIM_INFINITY, hard),
+    )
+    try:
+        yield
+    finally:
+        resource.setrlimit(
+            resource.RLIMIT_CPU,
+            (capped(int(used() + (config["limit_time_cpu"] or budget))), hard),
+        )
 
 
 class StockPicking(models.Model):
     _inherit = "stock.picking"
 
+    serial_background_state = fields.Selection(
+        [("queued", "Being validated"), ("failed", "Validation failed")],
+        string="Background Validation",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        help="Transfers holding many serial units are validated in the background "
+        "(Inventory settings): being validated, or the last attempt failed.",
+    )
+    serial_background_error = fields.Text(
+        string="Background Validation Error", copy=False, readonly=True
+    )
+    serial_background_user_id = fields.Many2one(
+        "res.users", string="Validation Asked By", copy=False, readonly=True
+    )
+    serial_background_date = fields.Datetime(
+        string="Validation Asked On", copy=False, readonly=True
+    )
+    # the request's context, replayed by the job (the choices of Odoo's
+    # pre-validation dialogs: backorder or not, and the like)
+    serial_background_context = fields.Json(copy=False, readonly=True)
+    serial_background_attempts = fields.Integer(copy=False, readonly=True)
+
     def button_validate(self):
+        if not self.env.context.get(BACKGROUND_RUN):
+            self._serial_check_not_in_background()
         # No "you need to supply a serial number" dead end for auto-numbered products.
         self.move_ids._serial_fill_from_format()
-        return super().button_validate()
+        result = super().button_validate()
+        self.filtered(
+            lambda picking: picking.state == "done"
+            and picking.serial_background_state == "failed"
+        )._serial_background_clear()
+        return result
+
+    def action_cancel(self):
+        self._serial_check_not_in_background()
+        return super().action_cancel()
 
     def action_print_serial_labels(self):
         """Labels of the serials this transfer moved (or will move)."""
         return self.move_line_ids.lot_id._serial_print_labels()
+
+    # ------------------------------------------------------------------
+    # Background validation
+    # ------------------------------------------------------------------
+    def _serial_unit_count(self):
+        """Serial units of Track Serials products (physical mode) the transfer
+        moves."""
+        self.ensure_one()
+        return int(
+            sum(
+                move.quantity
+                for move in self.move_ids
+                if move.state not in ("done", "cancel")
+                and tracks_serials_physically(move.product_id)
+            )
+        )
+
+    def _serial_goes_to_background(self):
+        """Whether validating these transfers is left to the background job:
+        one of them holds at least its company's threshold of serial units."""
+        if self.env.context.get(BACKGROUND_RUN):
+            return False
+        return any(
+            picking.company_id.serial_background_validation_threshold > 0
+            and picking._serial_unit_count()
+            >= picking.company_id.serial_background_validation_threshold
+            for picking in self
+        )
+
+    def _serial_check_not_in_background(self):
+        queued = self.filtered(lambda p: p.serial_background_state == "queued")
+        if queued:
+            picking = queued[0]
+            raise UserError(
+                self.env._(
+                    "%(transfer)s is already being validated in the background "
+                    "(asked by %(user)s on %(date)s). You will get a message when "
+                    "it is done; it cannot be validated or cancelled meanwhile.",
+                    transfer=picking.display_name,
+                    user=picking.serial_background_user_id.display_name,
+                    date=fields.Datetime.to_string(
+                        fields.Datetime.context_timestamp(
+                            picking, picking.serial_background_date
+                        )
+                    )
+                    if picking.serial_background_date
+                    else "",
+                )
+            )
+
+    def _pre_action_done_hook(self):
+        result = super()._pre_action_done_hook()
+        # Odoo's pre-validation dialogs (backorder, ...) come first: the job
+        # only runs what the request would have run next
+        if result is not True or not self._serial_goes_to_background():
+            return result
+        return self._serial_queue_validation()
+
+    def _serial_replayed_context(self):
+        """The request's context as the job replays it: what JSON holds, less
+        the client's own keys."""
+        replayed = {}
+        for key, value in self.env.context.items():
+            if key in NOT_REPLAYED:
+                continue
+            try:
+                json.dumps(value)
+            except (TypeError, ValueError):
+                continue
+            replayed[key] = value
+        return replayed
+
+    def _serial_queue_validation(self):
+        """Queue these transfers for the background job and tell the user. The
+        rows are locked first: two requests validating the same transfer at
+        once cannot both queue it, and one the job is validating is refused."""
+        try:
+            self.lock_for_update(allow_referencing=True)
+        except LockError:
+            raise UserError(
+                self.env._(
+                    "%(transfers)s is being validated right now (by another user "
+                    "or in the background); try again in a moment.",
+                    transfers=", ".join(self.mapped("display_name")),
+                )
+            ) from None
+        # what another transaction committed before the lock was taken
+        self.invalidate_recordset(["serial_background_state"])
+        self._serial_check_not_in_background()
+        self.write(
+            {
+                "serial_background_state": "queued",
+                "serial_background_error": False,
+                "serial_background_user_id": self.env.user.id,
+                "serial_background_date": fields.Datetime.now(),
+                "serial_background_context": self._serial_replayed_context(),
+                "serial_background_attempts": 0,
+            }
+        )
+        self._serial_start_background_job()
+        count = sum(picking._serial_unit_count() for picking in self)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info",
+                "title": self.env._("Validated in the background"),
+                "message": self.env._(
+                    "%(transfers)s (%(count)s serial units) is being validated in "
+                    "the background. You will get a message when it is done.",
+                    transfers=", ".join(self.mapped("display_name")),
+                    count=count,
+                ),
+                "sticky": False,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def _serial_start_background_job(self):
+        """OCA's queue_job when it is installed (its job runners spread the
+        work over dedicated workers), else Odoo's scheduled action, triggered
+        now."""
+        if "queue.job" in self.env.registry and hasattr(self, "with_delay"):
+            for picking in self:
+                picking.with_delay(
+                    description=self.env._(
+                        "Validate %(transfer)s", transfer=picking.display_name
+                    )
+                )._serial_validate_in_background()
+            return
+        self.env.ref(
+            "serial_tracking.ir_cron_serial_background_validation"
+        ).sudo()._trigger()
+
+    @api.model
+    def _serial_cron_validate_queued(self, use_new_cursor=False):
+        """The scheduled action: every queued transfer, oldest first, each in
+        its own transaction (committed per transfer with ``use_new_cursor``)."""
+        Picking = self.sudo()
+        queued = Picking.search(
+            [("serial_background_state", "=", "queued")],
+            order="serial_background_date, id",
+        )
+        if use_new_cursor:
+            self.env["ir.cron"]._commit_progress(remaining=len(queued))
+        for picking in queued:
+            if picking.serial_background_attempts >= MAX_BACKGROUND_ATTEMPTS:
+                # earlier runs started it and the server stopped them: their
+                # work was rolled back; say so rather than try forever
+                picking._serial_background_failed(
+                    self.env._(
+                        "The server stopped the validation before it ended (its "
+                        "time or memory limit for scheduled actions); nothing was "
+                        "validated. Ask your administrator to raise "
+                        "limit_time_real_cron, or split the transfer."
+                    )
+                )
+            elif use_new_cursor:
+                # counted and committed first: a run the server stops is seen
+                # by the next one
+                picking.serial_background_attempts += 1
+                self.env["ir.cron"]._commit_progress(0)
+                with background_cpu_budget():
+                    picking._serial_validate_in_background()
+            else:
+                picking._serial_validate_in_background()
+            if use_new_cursor and not self.env["ir.cron"]._commit_progress(1):
+                break
+
+    def _serial_validate_in_background(self):
+        """Validate this queued transfer as the user who asked, with the
+        request's context; on any error, nothing of it is kept, the error is
+        recorded on the transfer and the user told."""
+        self.ensure_one()
+        picking = self.sudo()
+        if not picking.try_lock_for_update(allow_referencing=True):
+            return  # another run is at it
+        picking.invalidate_recordset()
+        if picking.serial_background_state != "queued":
+            return
+        user = picking.serial_background_user_id or self.env.user
+        validating = (
+            picking.with_user(user)
+            .with_context(
+                **(picking.serial_background_context or {}), **{BACKGROUND_RUN: True}
+            )
+            .with_company(picking.company_id)
+        )
+        error = None
+        try:
+            with self.env.cr.savepoint():
+                validating.button_validate()
+                if validating.state != "done":
+                    raise UserError(
+                        self.env._(
+                            "The transfer changed while it waited and now needs a "
+                            "decision (a backorder, for instance): validate it again."
+                        )
+                    )
+        except UserError as exc:
+            error = exc.args[0]
+        except Exception as exc:  # noqa: BLE001 - any failure is reported to the user
+            _logger.exception("Background validation of %s failed", picking.name)
+            error = f"{type(exc).__name__}: {exc}"
+        picking.invalidate_recordset()
+        if error:
+            picking._serial_background_failed(error)
+        else:
+            picking._serial_background_done()
+
+    def _serial_background_clear(self):
+        self.sudo().write(
+            {
+                "serial_background_state": False,
+                "serial_background_error": False,
+                "serial_background_context": False,
+                "serial_background_attempts": 0,
+            }
+        )
+
+    def _serial_background_done(self):
+        user = self.serial_background_user_id
+        self._serial_background_clear()
+        message = self.env._(
+            "%(transfer)s was validated in the background.",
+            transfer=self.display_name,
+        )
+        self._serial_background_notify(user, message, "success")
+
+    def _serial_background_failed(self, error):
+        user = self.serial_background_user_id
+        self.sudo().write(
+            {
+                "serial_background_state": "failed",
+                "serial_background_error": error,
+                "serial_background_context": False,
+                "serial_background_attempts": 0,
+            }
+        )
+        message = self.env._(
+            "%(transfer)s could not be validated in the background; nothing was "
+            "validated. %(error)s",
+            transfer=self.display_name,
+            error=error,
+        )
+        self._serial_background_notify(user, message, "danger")
+        if user:
+            self.sudo().activity_schedule(
+                "mail.mail_activity_data_warning",
+                user_id=user.id,
+                summary=self.env._("Background validation failed"),
+                note=error,
+            )
+
+    def _serial_background_notify(self, user, message, kind):
+        """The outcome in the transfer's chatter, addressed to the user who
+        asked (their inbox or email), and at once in their open browser."""
+        self.sudo().message_post(
+            body=message,
+            partner_ids=user.partner_id.ids,
+            subtype_xmlid="mail.mt_note",
+        )
+        if user:
+            user._bus_send(
+                "simple_notification",
+                {
+                    "type": kind,
+                    "title": self.env._("Background validation"),
+                    "message": message,
+                    "sticky": kind == "danger",
+                },
+            )

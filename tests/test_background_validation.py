@@ -1,0 +1,225 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import Command
+from odoo.exceptions import UserError
+from odoo.tests import Form, tagged
+
+from ..models.stock_picking import MAX_BACKGROUND_ATTEMPTS
+from .common import PhysicalModeCase, committed_env
+
+
+@tagged("post_install", "-at_install")
+class TestBackgroundValidation(PhysicalModeCase):
+    """Transfers holding at least the company's threshold of serial units are
+    validated by the scheduled action, not in the user's request."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.serial_background_validation_threshold = 3
+        cls.cron = cls.env.ref("serial_tracking.ir_cron_serial_background_validation")
+
+    def receipt(self, *names):
+        receipt = self.picking(
+            self.warehouse.in_type_id,
+            self.supplier_location,
+            self.stock_location,
+            len(names),
+            self.vendor,
+        )
+        self.enter(receipt.move_ids, ", ".join(names))
+        return receipt
+
+    def in_stock(self, *names):
+        return self.env["stock.quant"].search_count(
+            [
+                ("product_id", "=", self.product.id),
+                ("lot_id.name", "in", names),
+                ("location_id", "=", self.stock_location.id),
+                ("quantity", ">", 0),
+            ]
+        )
+
+    def triggers(self):
+        return (
+            self.env["ir.cron.trigger"]
+            .sudo()
+            .search_count([("cron_id", "=", self.cron.id)])
+        )
+
+    def partial_receipt(self, *names):
+        """A receipt of one unit more than ``names``: Odoo asks about a
+        backorder."""
+        receipt = self.receipt(*names, "BG-LATER")
+        receipt.move_ids.move_line_ids.filtered(
+            lambda line: line.lot_name == "BG-LATER"
+        ).unlink()
+        return receipt
+
+    def run_job(self):
+        self.env["stock.picking"]._serial_cron_validate_queued()
+
+    def test_large_transfer_is_queued_not_validated(self):
+        receipt = self.receipt("BG-1", "BG-2", "BG-3")
+        triggers = self.triggers()
+        result = receipt.with_user(self.stock_user).button_validate()
+        self.assertEqual(result["tag"], "display_notification")
+        self.assertIn("validated in the background", result["params"]["message"])
+        self.assertEqual(receipt.state, "assigned")
+        self.assertEqual(receipt.serial_background_state, "queued")
+        self.assertEqual(receipt.serial_background_user_id, self.stock_user)
+        # the scheduled action is triggered, not run in the request
+        self.assertEqual(self.triggers(), triggers + 1)
+        self.assertEqual(self.in_stock("BG-1", "BG-2", "BG-3"), 0)
+        self.assertFalse(self.lot("BG-1"))
+
+    def test_small_transfer_is_validated_at_once(self):
+        receipt = self.receipt("BG-S1", "BG-S2")
+        receipt.button_validate()
+        self.assertEqual(receipt.state, "done")
+        self.assertFalse(receipt.serial_background_state)
+        self.company.serial_background_validation_threshold = 0
+        receipt = self.receipt("BG-S3", "BG-S4", "BG-S5")
+        receipt.button_validate()
+        self.assertEqual(receipt.state, "done")
+
+    def test_queued_transfer_cannot_be_validated_twice(self):
+        receipt = self.receipt("BG-4", "BG-5", "BG-6")
+        receipt.with_user(self.stock_user).button_validate()
+        for action in (receipt.button_validate, receipt.action_cancel):
+            with self.assertRaisesRegex(
+                UserError, "already being validated in the background"
+            ):
+                action()
+        self.assertEqual(receipt.state, "assigned")
+        self.assertEqual(receipt.serial_background_state, "queued")
+        self.assertEqual(self.in_stock("BG-4", "BG-5", "BG-6"), 0)
+
+    def test_job_validates_as_the_user_and_tells_them(self):
+        receipt = self.receipt("BG-7", "BG-8", "BG-9")
+        receipt.with_user(self.stock_user).button_validate()
+        self.run_job()
+        self.assertEqual(receipt.state, "done")
+        self.assertFalse(receipt.serial_background_state)
+        self.assertEqual(self.in_stock("BG-7", "BG-8", "BG-9"), 3)
+        self.assertEqual(receipt.move_ids.write_uid, self.stock_user)
+        self.assertEqual(self.events(self.lot("BG-7")), ["RECEIVE"])
+        message = receipt.message_ids.filtered(
+            lambda m: "validated in the background" in (m.body or "")
+        )
+        self.assertTrue(message)
+        self.assertIn(self.stock_user.partner_id, message.partner_ids)
+
+    def test_failing_job_records_the_error_and_leaves_stock_untouched(self):
+        receipt = self.receipt("BG-10", "BG-11", "BG-12")
+        receipt.with_user(self.stock_user).button_validate()
+        # meanwhile one of its serials came in through another receipt
+        self.company.serial_background_validation_threshold = 0
+        self.receive("BG-11")
+        self.company.serial_background_validation_threshold = 3
+        history_before = self.env["stock.lot.history"].search_count([])
+        self.run_job()
+        self.assertEqual(receipt.state, "assigned")
+        self.assertEqual(receipt.serial_background_state, "failed")
+        self.assertIn("BG-11 cannot be received", receipt.serial_background_error)
+        self.assertEqual(self.in_stock("BG-10", "BG-12"), 0)
+        self.assertFalse(self.lot("BG-10"))
+        self.assertEqual(self.in_stock("BG-11"), 1)
+        self.assertEqual(self.env["stock.lot.history"].search_count([]), history_before)
+        self.assertEqual(
+            receipt.activity_ids.filtered(
+                lambda a: a.user_id == self.stock_user
+            ).summary,
+            "Background validation failed",
+        )
+        message = receipt.message_ids.filtered(
+            lambda m: "could not be validated in the background" in (m.body or "")
+        )
+        self.assertIn(self.stock_user.partner_id, message.partner_ids)
+        # fixed, it is validated again (in the background) and the error goes
+        receipt.move_ids.move_line_ids.filtered(
+            lambda line: line.lot_name == "BG-11"
+        ).lot_name = "BG-13"
+        receipt.button_validate()
+        self.assertEqual(receipt.serial_background_state, "queued")
+        self.assertFalse(receipt.serial_background_error)
+        self.run_job()
+        self.assertEqual(receipt.state, "done")
+        self.assertEqual(self.in_stock("BG-10", "BG-12", "BG-13"), 3)
+
+    def test_backorder_dialog_comes_first_and_its_choice_is_kept(self):
+        receipt = self.partial_receipt("BG-14", "BG-15", "BG-16")
+        action = receipt.button_validate()
+        self.assertEqual(action["res_model"], "stock.backorder.confirmation")
+        self.assertFalse(receipt.serial_background_state)
+        wizard = Form.from_action(self.env, action).save()
+        result = wizard.process_cancel_backorder()
+        self.assertEqual(result["tag"], "display_notification")
+        self.assertEqual(receipt.serial_background_state, "queued")
+        self.run_job()
+        self.assertEqual(receipt.state, "done")
+        self.assertFalse(receipt.backorder_ids)
+        self.assertEqual(self.in_stock("BG-14", "BG-15", "BG-16"), 3)
+
+    def test_backorder_created_when_chosen(self):
+        receipt = self.partial_receipt("BG-17", "BG-18", "BG-19")
+        action = receipt.button_validate()
+        Form.from_action(self.env, action).save().process()
+        self.run_job()
+        self.assertEqual(receipt.state, "done")
+        self.assertEqual(receipt.backorder_ids.move_ids.product_uom_qty, 1)
+
+    def test_interrupted_runs_end_as_failed(self):
+        receipt = self.receipt("BG-20", "BG-21", "BG-22")
+        receipt.button_validate()
+        # the runs that started it were stopped by the server (rolled back)
+        receipt.serial_background_attempts = MAX_BACKGROUND_ATTEMPTS
+        self.run_job()
+        self.assertEqual(receipt.serial_background_state, "failed")
+        self.assertIn("stopped the validation", receipt.serial_background_error)
+        self.assertEqual(receipt.state, "assigned")
+        self.assertEqual(self.in_stock("BG-20", "BG-21", "BG-22"), 0)
+
+    def test_transfer_locked_by_another_transaction_is_refused_at_once(self):
+        """A transfer another transaction holds (a user validating it at the
+        same moment, or the job) is refused with a message, without waiting
+        for that transaction and without queuing it a second time."""
+        with committed_env(self) as env:
+            warehouse = env["stock.warehouse"].search([], limit=1)
+            vendors = warehouse.in_type_id.default_location_src_id
+            product = env["product.product"].create(
+                {"name": "BG Concurrent", "type": "consu", "is_storable": True}
+            )
+            picking = env["stock.picking"].create(
+                {
+                    "picking_type_id": warehouse.in_type_id.id,
+                    "move_ids": [
+                        Command.create(
+                            {
+                                "product_id": product.id,
+                                "product_uom_qty": 1,
+                                "location_id": vendors.id,
+                                "location_dest_id": warehouse.lot_stock_id.id,
+                            }
+                        )
+                    ],
+                }
+            )
+            picking_id, product_id = picking.id, product.id
+        try:
+            with committed_env(self) as holder, committed_env(self) as other:
+                holder.cr.execute(
+                    "SELECT id FROM stock_picking WHERE id = %s FOR UPDATE",
+                    [picking_id],
+                )
+                with self.assertRaisesRegex(UserError, "being validated right now"):
+                    other["stock.picking"].browse(picking_id)._serial_queue_validation()
+                other.cr.rollback()
+                holder.cr.rollback()
+                self.assertFalse(
+                    other["stock.picking"].browse(picking_id).serial_background_state
+                )
+        finally:
+            with committed_env(self) as env:
+                env["stock.picking"].browse(picking_id).unlink()
+                env["product.product"].browse(product_id).unlink()
