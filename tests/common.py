@@ -334,6 +334,28 @@ class SerialFlowCase(SerialTrackingCase):
         )
 
 
+def recall(env, **values):
+    """A recall wizard with these values."""
+    return env["serial.recall.wizard"].create(values)
+
+
+def listed(env, action):
+    """{name of the customer who holds them, or False: [serial names]} of the
+    list a recall's Show Units opens, grouped as it groups it."""
+    Lot = env["stock.lot"].with_context(**action["context"])
+    groups = Lot.web_read_group(
+        action["domain"],
+        action["context"]["group_by"],
+        aggregates=["__count"],
+    )["groups"]
+    result = {}
+    for group in groups:
+        customer = group["holder_partner_id"]
+        lots = Lot.search(group["__extra_domain"] + action["domain"], order="name")
+        result[customer and customer[1]] = lots.mapped("name")
+    return result
+
+
 @contextmanager
 def committed_env(test_case):
     """An environment on a new, real database connection, whose work is
@@ -396,5 +418,7 @@ __all__ = [
     "SerialTrackingCase",
     "committed_env",
     "cursor_env",
+    "listed",
+    "recall",
     "run_concurrently",
 ]

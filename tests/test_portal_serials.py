@@ -111,7 +111,7 @@ class TestPortalSerials(PortalSerialsCase):
             self.assertEqual(response.status_code, 404)
             self.assertNotIn(lot.name, response.text)
         lookup = self.page("/my/serials/lookup?serial=PA-1")
-        self.assertIn("No unit with this serial number was sold to you", lookup)
+        self.assertIn("You hold no unit with this serial number", lookup)
         self.assertNotIn(self.accounting_product.name, lookup)
         # a claim on someone else's unit is not even found
         with mute_logger("odoo.http"):
@@ -218,7 +218,7 @@ class TestPortalSerials(PortalSerialsCase):
         self.assertIn(f'href="/my/serials/{self.pa3.id}"', html)
         # exact numbers only
         html = self.page("/my/serials/lookup?serial=PA-")
-        self.assertIn("No unit with this serial number was sold to you", html)
+        self.assertIn("You hold no unit with this serial number", html)
 
     def test_portal_rows_are_read_in_a_fixed_number_of_queries(self):
         names = [f"Q-{n:03d}" for n in range(40)]
