@@ -503,8 +503,9 @@ def portal_customer(env, units=10_000):
         """
         INSERT INTO stock_lot (name, product_id, product_tmpl_id, company_id, is_serial,
                                serial_key, serial_status, last_customer_id,
-                               holder_partner_id, warranty_date_start, warranty_date_end, create_uid,
-                               write_uid, create_date, write_date)
+                               holder_partner_id, warranty_date_start,
+                               warranty_date_end, create_uid, write_uid,
+                               create_date, write_date)
         SELECT 'PRT-' || lpad(n::text, 6, '0'), %(product)s, %(template)s,
                %(company)s, TRUE, %(product)s || ':PRT-' || lpad(n::text, 6, '0'),
                'sold', %(customer)s, %(customer)s, DATE '2025-01-01' + n %% 400,

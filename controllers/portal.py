@@ -51,9 +51,7 @@ class SerialPortal(CustomerPortal):
     def _serial_find(self, lot_id):
         """The customer's unit ``lot_id``, held now or given back, or nothing
         (never another's)."""
-        domain = request.env["stock.lot"]._serial_portal_domain(
-            self._serial_partner()
-        )
+        domain = request.env["stock.lot"]._serial_portal_domain(self._serial_partner())
         return (
             request.env["stock.lot"]
             .sudo()
@@ -313,9 +311,8 @@ class SerialPortal(CustomerPortal):
         and end only. It resists enumeration three ways: the number must match
         exactly (no partial or pattern search), an unknown number and a number
         that is not a unit a customer holds now in such a company get the same
-        answer (stock.lot._serial_public_lookup), and each
-        visitor address has a few lookups per window
-        (serial.lookup.throttle)."""
+        answer (stock.lot._serial_public_lookup), and each visitor address has
+        a few lookups per window (serial.lookup.throttle)."""
         env = request.env
         Company = env["res.company"].sudo()
         if not Company.search_count(

@@ -863,9 +863,7 @@ class StockLot(models.Model):
     def _serial_portal_domain(self, partner):
         """Every unit ``partner``'s portal users may open: the units their
         company holds and the ones it gave back."""
-        return self._serial_held_domain(partner) | self._serial_returned_domain(
-            partner
-        )
+        return self._serial_held_domain(partner) | self._serial_returned_domain(partner)
 
     def _serial_is_held_by(self, partner):
         """Whether ``partner``'s company holds this unit now."""

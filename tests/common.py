@@ -10,8 +10,8 @@ import psycopg2
 
 from odoo import SUPERUSER_ID, Command, fields
 from odoo.api import Environment
-from odoo.orm.environments import Transaction
 from odoo.http import Request
+from odoo.orm.environments import Transaction
 from odoo.tests import Form, HttpCase, TransactionCase, new_test_user
 from odoo.tools import mute_logger
 

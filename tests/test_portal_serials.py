@@ -1,12 +1,8 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import re
-from datetime import timedelta
 
-from odoo import fields
 from odoo.fields import Domain
-from odoo.http import Request
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from ..controllers.portal import SerialPortal

@@ -9,6 +9,7 @@ from odoo.tests import BaseCase, new_test_user, tagged
 from odoo.tools import file_path, mute_logger
 
 from odoo.addons.serial_tracking.tools.serial_rules import holder_of
+
 from .common import PortalSerialsCase, listed, recall
 
 # One unit per way back, with names of one length: the public lookup's page
@@ -164,7 +165,9 @@ class TestUnitHolder(PortalSerialsCase):
             sorted(mails.recipient_ids.mapped("name")), ["Alpha Corp", "Beta Ltd"]
         )
         for customer, names in ((self.alpha, HELD_BY_ALPHA), (self.beta, HELD_BY_BETA)):
-            body = str(mails.filtered(lambda m, c=customer: m.recipient_ids == c).body_html)
+            body = str(
+                mails.filtered(lambda m, c=customer: m.recipient_ids == c).body_html
+            )
             with self.subTest(customer=customer.name):
                 self.assertEqual(
                     sorted(name for name in UNITS if name in body), sorted(names)
@@ -209,7 +212,7 @@ class TestUnitHolder(PortalSerialsCase):
             # the number echoed in the form, and the session's own token,
             # are the only differences
             body = response.content.replace(name.encode(), b"SERIAL")
-            body = re.sub(rb'csrf_token[^,\n]*', b"csrf_token", body)
+            body = re.sub(rb"csrf_token[^,\n]*", b"csrf_token", body)
             misses[name] = (response.status_code, len(response.content), body)
         answers = set(misses.values())
         self.assertEqual(len(answers), 1, "one answer for every miss")
@@ -242,9 +245,7 @@ class TestUnitHolder(PortalSerialsCase):
         self.assertNotIn("Returned to Vendor", returned)
         self.login(self.cy)
         self.assertEqual(self.names_in(self.page("/my/serials")), HELD_BY_BETA)
-        self.assertEqual(
-            self.names_in(self.page("/my/serials?filterby=returned")), []
-        )
+        self.assertEqual(self.names_in(self.page("/my/serials?filterby=returned")), [])
 
     def test_a_returned_unit_shows_its_history_and_no_claim_form(self):
         self.login(self.bob)
@@ -266,9 +267,7 @@ class TestUnitHolder(PortalSerialsCase):
         # a unit sold to Beta since is no longer Alpha's to see
         resold = self.units["PHY-RSLD"]
         with mute_logger("odoo.http"):
-            self.assertEqual(
-                self.url_open(f"/my/serials/{resold.id}").status_code, 404
-            )
+            self.assertEqual(self.url_open(f"/my/serials/{resold.id}").status_code, 404)
         # Beta sees it with its own delivery only, and may claim it
         self.login(self.cy)
         html = self.page(f"/my/serials/{resold.id}")
@@ -315,9 +314,7 @@ class TestUnitHolder(PortalSerialsCase):
 
         for name in RETURNED_BY_ALPHA:
             with self.subTest(serial=name):
-                with self.assertRaisesRegex(
-                    ValidationError, f"{name} is already back"
-                ):
+                with self.assertRaisesRegex(ValidationError, f"{name} is already back"):
                     file(name, self.alpha_ann)
         with self.assertRaisesRegex(ValidationError, "ACC-GAMA is already back"):
             file("ACC-GAMA", self.gamma)
@@ -384,7 +381,8 @@ class TestUnitHolder(PortalSerialsCase):
             rows, {name: (expected[name], last[name]) for name in expected}
         )
         cr.execute(
-            "SELECT count(*) FROM stock_lot_history WHERE previous_values ? 'customer_id'"
+            "SELECT count(*) FROM stock_lot_history"
+            " WHERE previous_values ? 'customer_id'"
         )
         self.assertEqual(cr.fetchone()[0], 0)
         cr.execute(
