@@ -240,9 +240,14 @@ class TestUnitHolder(PortalSerialsCase):
         self.assertEqual(self.names_in(self.page("/my/serials")), HELD_BY_ALPHA)
         returned = self.page("/my/serials?filterby=returned")
         self.assertEqual(self.names_in(returned), RETURNED_BY_ALPHA)
-        self.assertNotIn("Under warranty", returned)
-        self.assertNotIn("Scrapped", returned)
-        self.assertNotIn("Returned to Vendor", returned)
+        # Returned, whatever became of them since, and no warranty
+        rows = re.findall(r'<tr class="o_serial_row">.*?</tr>', returned, re.S)
+        self.assertEqual(len(rows), len(RETURNED_BY_ALPHA))
+        for row in rows:
+            self.assertIn("Returned", row)
+            self.assertNotIn("Scrapped", row)
+            self.assertNotIn("Returned to Vendor", row)
+            self.assertNotIn("badge", row)
         self.login(self.cy)
         self.assertEqual(self.names_in(self.page("/my/serials")), HELD_BY_BETA)
         self.assertEqual(self.names_in(self.page("/my/serials?filterby=returned")), [])
@@ -312,24 +317,20 @@ class TestUnitHolder(PortalSerialsCase):
                 }
             )
 
+        def refused(name, partner, message):
+            # assertRaises rolls back to a savepoint: a refused claim leaves
+            # nothing behind, as the request it came with would
+            with self.assertRaises(ValidationError) as caught:
+                file(name, partner)
+            self.assertIn(message, str(caught.exception))
+
         for name in RETURNED_BY_ALPHA:
             with self.subTest(serial=name):
-                with self.assertRaisesRegex(ValidationError, f"{name} is already back"):
-                    file(name, self.alpha_ann)
-        with self.assertRaisesRegex(ValidationError, "ACC-GAMA is already back"):
-            file("ACC-GAMA", self.gamma)
-        for name in HELD_BY_BETA + ["ACC-STCK"]:
+                refused(name, self.alpha_ann, f"{name} is already back")
+        refused("ACC-GAMA", self.gamma, "ACC-GAMA is already back")
+        for name in [*HELD_BY_BETA, "ACC-STCK"]:
             with self.subTest(serial=name):
-                with self.assertRaisesRegex(
-                    ValidationError, f"{name} is not held by Alpha Corp"
-                ):
-                    file(name, self.alpha)
-        self.assertNotIn(
-            "CLAIM",
-            self.env["stock.lot"]
-            .browse([lot.id for lot in self.units.values()])
-            .history_ids.mapped("event_type"),
-        )
+                refused(name, self.alpha, f"{name} is not held by Alpha Corp")
         self.assertEqual(file("ACC-KEEP", self.alpha_bob).state, "new")
         self.assertEqual(file("PHY-RSLD", self.beta).state, "new")
         # the customer a new claim starts with is the one who holds the unit
