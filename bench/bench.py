@@ -369,7 +369,7 @@ def volume(env, template):
         "name": {},
         "serial_status": {},
         "location_id": {"fields": {"display_name": {}}},
-        "customer_id": {"fields": {"display_name": {}}},
+        "holder_partner_id": {"fields": {"display_name": {}}},
         "warranty_status": {},
         "date_received": {},
     }
@@ -435,9 +435,11 @@ def recall(env, template, customers=100):
         [vendor.id, template.id],
     )
     env.cr.execute(
-        """UPDATE stock_lot SET customer_id = (%s::int[])[id %% %s + 1]
+        """UPDATE stock_lot
+              SET last_customer_id = (%s::int[])[id %% %s + 1],
+                  holder_partner_id = (%s::int[])[id %% %s + 1]
             WHERE product_tmpl_id = %s AND serial_status = 'sold'""",
-        [buyers.ids, customers, template.id],
+        [buyers.ids, customers, buyers.ids, customers, template.id],
     )
     env.cr.execute("ANALYZE stock_lot; ANALYZE stock_lot_history")
     env.invalidate_all()
@@ -467,7 +469,7 @@ def recall(env, template, customers=100):
                 "product_id": {"fields": {"display_name": {}}},
                 "serial_status": {},
                 "location_id": {"fields": {"display_name": {}}},
-                "customer_id": {"fields": {"display_name": {}}},
+                "holder_partner_id": {"fields": {"display_name": {}}},
             },
             limit=80,
         )
@@ -501,12 +503,13 @@ def portal_customer(env, units=10_000):
     env.cr.execute(
         """
         INSERT INTO stock_lot (name, product_id, product_tmpl_id, company_id, is_serial,
-                               serial_key, serial_status, customer_id,
-                               warranty_date_start, warranty_date_end, create_uid,
-                               write_uid, create_date, write_date)
+                               serial_key, serial_status, last_customer_id,
+                               holder_partner_id, warranty_date_start,
+                               warranty_date_end, create_uid, write_uid,
+                               create_date, write_date)
         SELECT 'PRT-' || lpad(n::text, 6, '0'), %(product)s, %(template)s,
                %(company)s, TRUE, %(product)s || ':PRT-' || lpad(n::text, 6, '0'),
-               'sold', %(customer)s, DATE '2025-01-01' + n %% 400,
+               'sold', %(customer)s, %(customer)s, DATE '2025-01-01' + n %% 400,
                DATE '2026-01-01' + n %% 400, 1, 1, now(), now()
           FROM generate_series(1, %(units)s) n
         """,

@@ -1,13 +1,18 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""The customer's side of serial tracking: My Serials (the units sold to the
-customer's company), a unit's page with its warranty, its history and a claim
-form, and the warranty lookup (signed in, or public when a company allows it).
+"""The customer's side of serial tracking: My Serials (the units the
+customer's company holds now, and under the Returned filter the ones it gave
+back), a unit's page with its warranty, its history and a claim form, and the
+warranty lookup (signed in, or public when a company allows it).
+
+Who holds a unit is stock.lot.holder_partner_id; "does this customer hold
+this unit" is stock.lot._serial_is_held_by, and the public lookup's answer
+stock.lot._serial_public_lookup.
 
 Portal users have no access to serial records: every read here is done as
 superuser on a domain that names the customer's commercial partner
-(stock.lot._serial_portal_domain), so a unit of another customer is not
-found, whatever its id or number."""
+(stock.lot._serial_held_domain, _serial_portal_domain), so a unit of another
+customer is not found, whatever its id or number."""
 
 import base64
 
@@ -40,14 +45,17 @@ class SerialPortal(CustomerPortal):
         return request.env.user.partner_id
 
     def _serial_domain(self):
-        return request.env["stock.lot"]._serial_portal_domain(self._serial_partner())
+        """The units the customer's company holds now."""
+        return request.env["stock.lot"]._serial_held_domain(self._serial_partner())
 
     def _serial_find(self, lot_id):
-        """The customer's unit ``lot_id``, or nothing (never another's)."""
+        """The customer's unit ``lot_id``, held now or given back, or nothing
+        (never another's)."""
+        domain = request.env["stock.lot"]._serial_portal_domain(self._serial_partner())
         return (
             request.env["stock.lot"]
             .sudo()
-            .search(self._serial_domain() & Domain("id", "=", lot_id), limit=1)
+            .search(domain & Domain("id", "=", lot_id), limit=1)
         )
 
     def _serial_searchbar_sortings(self):
@@ -65,16 +73,25 @@ class SerialPortal(CustomerPortal):
         }
 
     def _serial_searchbar_filters(self):
+        """Each filter's whole domain: the units held now, by warranty, or
+        the units given back."""
         env = request.env
+        held = self._serial_domain()
         return {
-            "all": {"label": env._("All"), "domain": []},
+            "all": {"label": env._("Your Units"), "domain": held},
             "under": {
                 "label": env._("Under warranty"),
-                "domain": [("warranty_status", "in", ["under"])],
+                "domain": held & Domain("warranty_status", "in", ["under"]),
             },
             "expired": {
                 "label": env._("Warranty expired"),
-                "domain": [("warranty_status", "in", ["expired"])],
+                "domain": held & Domain("warranty_status", "in", ["expired"]),
+            },
+            "returned": {
+                "label": env._("Returned"),
+                "domain": env["stock.lot"]._serial_returned_domain(
+                    self._serial_partner()
+                ),
             },
         }
 
@@ -115,10 +132,8 @@ class SerialPortal(CustomerPortal):
         sortby = sortby if sortby in sortings else "date"
         filterby = filterby if filterby in filters else "all"
         search_in = search_in if search_in in inputs else "all"
-        domain = (
-            self._serial_domain()
-            & Domain(filters[filterby]["domain"])
-            & Domain(self._serial_search_domain(search_in, search))
+        domain = filters[filterby]["domain"] & Domain(
+            self._serial_search_domain(search_in, search)
         )
         total = Lot.search_count(domain)
         pager = portal_pager(
@@ -182,7 +197,7 @@ class SerialPortal(CustomerPortal):
                 "lot": lot,
                 "history": lot._serial_portal_history(partner),
                 "claims": claims,
-                "can_claim": lot.serial_status == "sold"
+                "can_claim": lot._serial_is_held_by(partner)
                 and not claims.filtered(lambda c: c.state in ("new", "accepted")),
                 **extra,
             }
@@ -295,9 +310,9 @@ class SerialPortal(CustomerPortal):
         """Anyone's lookup, where a company allows it: product, warranty status
         and end only. It resists enumeration three ways: the number must match
         exactly (no partial or pattern search), an unknown number and a number
-        that is not a sold unit of such a company get the same answer, and each
-        visitor address has a few lookups per window
-        (serial.lookup.throttle)."""
+        that is not a unit a customer holds now in such a company get the same
+        answer (stock.lot._serial_public_lookup), and each visitor address has
+        a few lookups per window (serial.lookup.throttle)."""
         env = request.env
         Company = env["res.company"].sudo()
         if not Company.search_count(
@@ -314,29 +329,8 @@ class SerialPortal(CustomerPortal):
                 )
                 response.status_code = 429
                 return response
-            name = self._serial_lookup_name(serial)
-            lots = env["stock.lot"]
-            if name:
-                lots = lots.sudo().search(
-                    [
-                        ("is_serial", "=", True),
-                        ("name", "=", name),
-                        ("customer_id", "!=", False),
-                        ("company_id.serial_public_warranty_lookup", "=", True),
-                    ],
-                    limit=10,
-                )
-            warranty = dict(lots._fields["warranty_status"]._description_selection(env))
             values.update(
                 searched=True,
-                results=[
-                    {
-                        "product": lot.product_id.display_name,
-                        "warranty_status": lot.warranty_status,
-                        "warranty_label": warranty.get(lot.warranty_status, ""),
-                        "warranty_date_end": lot.warranty_date_end,
-                    }
-                    for lot in lots
-                ],
+                results=env["stock.lot"]._serial_public_lookup(serial),
             )
         return request.render("serial_tracking.public_warranty_lookup", values)

@@ -18,7 +18,7 @@ from .stock_lot import (
 RESTORABLE_FIELDS = (
     "serial_status",
     "location_id",
-    "customer_id",
+    "last_customer_id",
     "warranty_date_start",
     "date_received",
 )
@@ -51,7 +51,7 @@ class AccountMove(models.Model):
                 "SELECT id FROM stock_lot WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
                 [sorted(lots.ids)],
             )
-            lots.invalidate_recordset(RESTORABLE_FIELDS)
+            lots.invalidate_recordset((*RESTORABLE_FIELDS, "holder_partner_id"))
 
     def _serial_find_lots(self, line, names):
         lots = self.env["stock.lot"]._serial_find_existing(
@@ -98,10 +98,7 @@ class AccountMove(models.Model):
         if event == "CREDIT_NOTE":
             own, _clashing = found or self._serial_find_lots(line, names)
             unknown = set(names) - set(own.mapped("name"))
-            not_sold = own.filtered(
-                lambda lot: lot.serial_status != "sold"
-                or lot.customer_id.commercial_partner_id != partner
-            )
+            not_sold = own.filtered(lambda lot: not lot._serial_is_held_by(partner))
             problems = []
             if unknown:
                 problems.append(
@@ -252,7 +249,7 @@ class AccountMove(models.Model):
         if event == "INVOICE":
             return {
                 "serial_status": "sold",
-                "customer_id": move.partner_id.id,
+                "last_customer_id": move.partner_id.id,
                 "warranty_date_start": move.invoice_date,
                 "location_id": partner_location("stock.stock_location_customers").id,
             }

@@ -213,8 +213,7 @@ class SerialTrackingDemo(models.AbstractModel):
         lots = self.env["stock.lot"].search(
             [
                 ("product_tmpl_id", "in", templates.ids),
-                ("customer_id", "=", portal_customer.id),
-                ("serial_status", "=", "sold"),
+                ("holder_partner_id", "=", portal_customer.id),
             ],
             order="name",
         )

@@ -52,7 +52,7 @@ class SerialWarrantyClaim(models.Model):
         required=True,
         index=True,
         check_company=True,
-        domain="[('is_serial', '=', True), ('serial_status', '=', 'sold')]",
+        domain="[('is_serial', '=', True), ('holder_partner_id', '!=', False)]",
         tracking=True,
     )
     product_id = fields.Many2one(
@@ -148,8 +148,8 @@ class SerialWarrantyClaim(models.Model):
     @api.depends("lot_id")
     def _compute_partner_id(self):
         for claim in self:
-            if claim.lot_id.customer_id and not claim.partner_id:
-                claim.partner_id = claim.lot_id.customer_id
+            if claim.lot_id.holder_partner_id and not claim.partner_id:
+                claim.partner_id = claim.lot_id.holder_partner_id
 
     @api.depends("lot_id.warranty_date_end", "date")
     def _compute_warranty_status(self):
@@ -234,23 +234,20 @@ class SerialWarrantyClaim(models.Model):
             )
 
     def _check_claimable(self, other_open_claims=True):
-        """A claim is for a unit sold to that customer (or to their company)
-        that is still with them, with no other open claim."""
+        """A claim is for a unit that customer (or their company) holds now
+        (stock.lot._serial_is_held_by), with no other open claim."""
         if other_open_claims:
             self._check_no_open_claim(self.lot_id, exclude=self)
         for claim in self:
             lot = claim.lot_id
+            if lot._serial_is_held_by(claim.partner_id):
+                continue
             customer = claim.partner_id.commercial_partner_id
-            if not lot.is_serial or lot.customer_id.commercial_partner_id != customer:
-                raise ValidationError(
-                    self.env._(
-                        "Serial number %(serial)s was not sold to %(customer)s: a "
-                        "claim can only be filed by the customer who bought the unit.",
-                        serial=lot.name,
-                        customer=claim.partner_id.display_name,
-                    )
-                )
-            if lot.serial_status != "sold":
+            if (
+                lot.is_serial
+                and not lot.holder_partner_id
+                and lot.last_customer_id.commercial_partner_id == customer
+            ):
                 labels = dict(
                     lot._fields["serial_status"]._description_selection(self.env)
                 )
@@ -263,6 +260,15 @@ class SerialWarrantyClaim(models.Model):
                         status=labels.get(lot.serial_status, "-"),
                     )
                 )
+            raise ValidationError(
+                self.env._(
+                    "Serial number %(serial)s is not held by %(customer)s: a claim "
+                    "can only be filed by the customer who holds the unit (it was "
+                    "sold or delivered to them and has not come back since).",
+                    serial=lot.name,
+                    customer=claim.partner_id.display_name,
+                )
+            )
 
     def _record_claim_events(self, note):
         self.env["stock.lot.history"].sudo()._record_events(

@@ -18,6 +18,7 @@ from ..tools.serial_rules import (
     SERIAL_STATUS_TRANSITIONS,
     SERIAL_STATUSES,
     WARRANTY_STATUSES,
+    holder_of,
     serial_key_of,
     warranty_status_on,
 )
@@ -144,13 +145,30 @@ class StockLot(models.Model):
         index=True,
         tracking=True,
     )
-    customer_id = fields.Many2one(
+    last_customer_id = fields.Many2one(
         "res.partner",
-        string="Customer",
+        string="Last Sold To",
         readonly=True,
         copy=False,
         index="btree_not_null",
-        help="The customer this unit was last sold to.",
+        help="The customer this unit was last invoiced or delivered to, kept "
+        "after it came back. Who has it now is Held By.",
+    )
+    # stored and indexed: recall, the portal and the reminders search units
+    # by it, by the hundred thousand
+    holder_partner_id = fields.Many2one(
+        "res.partner",
+        string="Held By",
+        compute="_compute_holder_partner_id",
+        store=True,
+        precompute=True,
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The customer who holds the unit now: it was invoiced or delivered "
+        "to them and has not come back since (no credit note, return, return to "
+        "the vendor, scrap or sale to someone else). Empty while the unit is "
+        "with the company.",
     )
     date_received = fields.Date(copy=False)
     warranty_date_start = fields.Date(string="Warranty Start", copy=False)
@@ -196,6 +214,11 @@ class StockLot(models.Model):
                     lot.product_id.id,
                     lot.company_id.serial_uniqueness == "company",
                 )
+
+    @api.depends("serial_status", "last_customer_id")
+    def _compute_holder_partner_id(self):
+        for lot in self:
+            lot.holder_partner_id = holder_of(lot.serial_status, lot.last_customer_id)
 
     @api.depends("product_id.company_id")
     def _compute_company_id(self):  # pylint: disable=missing-return
@@ -466,6 +489,7 @@ class StockLot(models.Model):
                 "product_tmpl_id",
                 "serial_key",
                 "warranty_date_end",
+                "holder_partner_id",
             )
         }
         for vals in bulk:
@@ -491,6 +515,10 @@ class StockLot(models.Model):
                 "warranty_date_end": template._serial_warranty_end(
                     fields.Date.to_date(vals.get("warranty_date_start"))
                 ),
+                "holder_partner_id": holder_of(
+                    vals.get("serial_status"), vals.get("last_customer_id")
+                )
+                or False,
             }
             precomputed = vals.setdefault("__precomputed__", set())
             for name, value in values.items():
@@ -696,7 +724,7 @@ class StockLot(models.Model):
         return {
             "serial_status": self.serial_status or False,
             "location_id": self.location_id.id or False,
-            "customer_id": self.customer_id.id or False,
+            "last_customer_id": self.last_customer_id.id or False,
             "warranty_date_start": fields.Date.to_string(self.warranty_date_start)
             or False,
             "date_received": fields.Date.to_string(self.date_received) or False,
@@ -817,7 +845,7 @@ class StockLot(models.Model):
             "target": "current",
             "context": {
                 "default_lot_id": self.id,
-                "default_partner_id": self.customer_id.id,
+                "default_partner_id": self.holder_partner_id.id,
             },
         }
 
@@ -829,27 +857,89 @@ class StockLot(models.Model):
         action["domain"] = [("lot_id", "=", self.id)]
         action["context"] = {
             "default_lot_id": self.id,
-            "default_partner_id": self.customer_id.id,
+            "default_partner_id": self.holder_partner_id.id,
         }
         return action
 
     # ------------------------------------------------------------------
-    # Portal: a customer's own units
+    # The customer who holds a unit now (holder_partner_id), and what a
+    # customer may see of their units on the portal
     # ------------------------------------------------------------------
     @api.model
+    def _serial_held_domain(self, partner):
+        """The units ``partner``'s company holds now: what its portal users
+        list, look up and claim."""
+        return fields.Domain("is_serial", "=", True) & fields.Domain(
+            "holder_partner_id",
+            "any",
+            [("commercial_partner_id", "=", partner.commercial_partner_id.id)],
+        )
+
+    @api.model
+    def _serial_returned_domain(self, partner):
+        """The units last sold to ``partner``'s company that it gave back
+        (credited, returned, then perhaps scrapped or sent to the vendor); a
+        unit sold to someone else since is no longer theirs to see."""
+        return (
+            fields.Domain("is_serial", "=", True)
+            & fields.Domain("holder_partner_id", "=", False)
+            & fields.Domain(
+                "last_customer_id",
+                "any",
+                [("commercial_partner_id", "=", partner.commercial_partner_id.id)],
+            )
+        )
+
+    @api.model
     def _serial_portal_domain(self, partner):
-        """The units sold to ``partner``'s company: what its portal users see."""
-        return fields.Domain(
+        """Every unit ``partner``'s portal users may open: the units their
+        company holds and the ones it gave back."""
+        return self._serial_held_domain(partner) | self._serial_returned_domain(partner)
+
+    def _serial_is_held_by(self, partner):
+        """Whether ``partner``'s company holds this unit now."""
+        self.ensure_one()
+        return bool(
+            self.is_serial
+            and partner
+            and self.holder_partner_id.commercial_partner_id
+            == partner.commercial_partner_id
+        )
+
+    @api.model
+    def _serial_public_lookup(self, serial):
+        """The public warranty lookup's answer for ``serial``: product, warranty
+        status and end of the units a customer holds now, in a company that
+        allows the lookup; nothing otherwise. An unknown number and a unit in
+        stock, returned, scrapped or sent back to its vendor get the same empty
+        answer, so that the lookup tells nothing about them."""
+        try:
+            name = self._serial_normalize_name(serial or "")
+        except UserError:
+            name = ""
+        if not name:
+            return []
+        lots = self.sudo().search(
             [
                 ("is_serial", "=", True),
-                ("customer_id", "!=", False),
-                (
-                    "customer_id.commercial_partner_id",
-                    "=",
-                    partner.commercial_partner_id.id,
-                ),
-            ]
+                ("name", "=", name),
+                ("holder_partner_id", "!=", False),
+                ("company_id.serial_public_warranty_lookup", "=", True),
+            ],
+            limit=10,
         )
+        warranty = dict(
+            self._fields["warranty_status"]._description_selection(self.env)
+        )
+        return [
+            {
+                "product": lot.product_id.display_name,
+                "warranty_status": lot.warranty_status,
+                "warranty_label": warranty.get(lot.warranty_status, ""),
+                "warranty_date_end": lot.warranty_date_end,
+            }
+            for lot in lots
+        ]
 
     def _serial_portal_rows(self, partner):
         """What the portal lists of each unit, read for the whole page at once:
@@ -877,16 +967,24 @@ class StockLot(models.Model):
         for lot in self:
             row = sale_rows.get(lot.id)
             mine = row and row.partner_id.commercial_partner_id == customer
+            # a unit the customer gave back is "Returned" to them, whatever
+            # became of it since, and its warranty is no longer theirs
+            held = lot.holder_partner_id.commercial_partner_id == customer
             rows.append(
                 {
                     "lot": lot,
                     "name": lot.name,
                     "product": lot.product_id.display_name,
+                    "held": held,
                     "date_sold": lot.warranty_date_start,
-                    "warranty_date_end": lot.warranty_date_end,
-                    "warranty_status": lot.warranty_status,
-                    "warranty_label": warranty.get(lot.warranty_status, ""),
-                    "status": statuses.get(lot.serial_status, ""),
+                    "warranty_date_end": held and lot.warranty_date_end,
+                    "warranty_status": held and lot.warranty_status,
+                    "warranty_label": warranty.get(lot.warranty_status, "")
+                    if held
+                    else "",
+                    "status": statuses.get(
+                        lot.serial_status if held else "returned", ""
+                    ),
                     "document": row.document_name if mine else "",
                     "document_url": invoice_urls.get(row.res_id)
                     if mine and row.res_model == "account.move"
@@ -919,8 +1017,8 @@ class StockLot(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _cron_warranty_reminders(self):
-        """Email the customers of units whose warranty ends within their
-        company's reminder days, once per warranty end."""
+        """Email the customer who holds each unit whose warranty ends within
+        its company's reminder days, once per warranty end."""
         template = self.env.ref(
             "serial_tracking.mail_template_warranty_reminder", raise_if_not_found=False
         )
@@ -935,8 +1033,7 @@ class StockLot(models.Model):
                 [
                     ("is_serial", "=", True),
                     ("company_id", "=", company.id),
-                    ("serial_status", "=", "sold"),
-                    ("customer_id", "!=", False),
+                    ("holder_partner_id", "!=", False),
                     ("warranty_date_end", ">=", today),
                     (
                         "warranty_date_end",

@@ -222,7 +222,7 @@ class StockMove(models.Model):
             if event == "SHIP":
                 if date not in warranty_start:
                     warranty_start[date] = fields.Date.context_today(self, date)
-                values["customer_id"] = partner.id
+                values["last_customer_id"] = partner.id
                 values["warranty_date_start"] = warranty_start[date]
             if status == "in_stock" and not line.date_received:
                 first_receipts.add(lot_id)

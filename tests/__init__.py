@@ -35,3 +35,4 @@ from . import test_warranty_lookup
 from . import test_demo_data
 from . import test_warranty_reminders
 from . import test_background_validation
+from . import test_unit_holder

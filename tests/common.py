@@ -1,15 +1,18 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import re
 import threading
 import unittest
 from contextlib import contextmanager
+from datetime import timedelta
 
 import psycopg2
 
 from odoo import SUPERUSER_ID, Command, fields
 from odoo.api import Environment
+from odoo.http import Request
 from odoo.orm.environments import Transaction
-from odoo.tests import Form, TransactionCase, new_test_user
+from odoo.tests import Form, HttpCase, TransactionCase, new_test_user
 from odoo.tools import mute_logger
 
 
@@ -449,10 +452,164 @@ class SerialFlowCase(SerialTrackingCase):
         )
 
     @classmethod
+    def return_picking(cls, picking, *names):
+        """Odoo's Return of ``picking`` (a delivery: back from the customer; a
+        receipt: back to the vendor) for the physical product's units
+        ``names``, validated."""
+        product = cls.physical_product.product_variant_id
+        wizard = (
+            cls.env["stock.return.picking"]
+            .with_context(
+                active_id=picking.id,
+                active_ids=picking.ids,
+                active_model="stock.picking",
+            )
+            .create({})
+        )
+        for line in wizard.product_return_moves:
+            line.quantity = len(names) if line.product_id == product else 0
+        returned = wizard._create_return()
+        move = returned.move_ids.filtered(lambda move: move.product_id == product)
+        move.move_line_ids.unlink()
+        lots = cls.env["stock.lot"].search(
+            [("product_id", "=", product.id), ("name", "in", list(names))]
+        )
+        cls.env["stock.move.line"].create(
+            [
+                {
+                    "move_id": move.id,
+                    "picking_id": returned.id,
+                    "product_id": product.id,
+                    "lot_id": lot.id,
+                    "quantity": 1,
+                    "location_id": move.location_id.id,
+                    "location_dest_id": move.location_dest_id.id,
+                }
+                for lot in lots
+            ]
+        )
+        move.picked = True
+        returned.button_validate()
+        return returned
+
+    @classmethod
+    def scrap(cls, name):
+        """A validated scrap of the physical product's unit ``name`` from stock."""
+        scrap = cls.env["stock.scrap"].create(
+            {
+                "product_id": cls.physical_product.product_variant_id.id,
+                "lot_id": cls.serial(cls.physical_product, name).id,
+                "scrap_qty": 1,
+                "location_id": cls.stock_location.id,
+            }
+        )
+        scrap.action_validate()
+        return scrap
+
+    @classmethod
     def serial(cls, template, name):
         return cls.env["stock.lot"].search(
             [("product_id", "=", template.product_variant_id.id), ("name", "=", name)]
         )
+
+
+class PortalSerialsCase(HttpCase, SerialFlowCase):
+    """Two customer companies: Alpha (two portal users, units bought on an
+    invoice and on a delivery) and Beta (one portal user, one unit)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Partner = cls.env["res.partner"]
+        cls.alpha = Partner.create({"name": "Alpha Corp", "is_company": True})
+        cls.beta = Partner.create({"name": "Beta Ltd", "is_company": True})
+        cls.alpha_ann = Partner.create({"name": "Ann Alpha", "parent_id": cls.alpha.id})
+        cls.alpha_bob = Partner.create({"name": "Bob Alpha", "parent_id": cls.alpha.id})
+        cls.beta_cy = Partner.create({"name": "Cy Beta", "parent_id": cls.beta.id})
+        cls.ann = cls.portal_user("portal_ann", cls.alpha_ann)
+        cls.bob = cls.portal_user("portal_bob", cls.alpha_bob)
+        cls.cy = cls.portal_user("portal_cy", cls.beta_cy)
+
+        cls.invoice("in_invoice", cls.vendor, ["PA-1", "PA-2", "PA-3", "PB-1"])
+        cls.alpha_invoice = cls.invoice(
+            "out_invoice",
+            cls.alpha_ann,
+            ["PA-1", "PA-2"],
+            invoice_date=fields.Date.today() - timedelta(days=30),
+        )
+        cls.invoice(
+            "out_invoice",
+            cls.alpha,
+            ["PA-3"],
+            invoice_date=fields.Date.today() - timedelta(days=500),
+        )
+        cls.invoice("out_invoice", cls.beta, ["PB-1"])
+        cls.receive("PP-1", "PP-2")
+        cls.alpha_delivery = cls.deliver(cls.alpha_bob, "PP-1")
+        cls.deliver(cls.beta_cy, "PP-2")
+        cls.pa1 = cls.serial(cls.accounting_product, "PA-1")
+        cls.pa3 = cls.serial(cls.accounting_product, "PA-3")
+        cls.pb1 = cls.serial(cls.accounting_product, "PB-1")
+        cls.pp1 = cls.serial(cls.physical_product, "PP-1")
+        cls.pp2 = cls.serial(cls.physical_product, "PP-2")
+
+    @classmethod
+    def portal_user(cls, login, partner):
+        return new_test_user(
+            cls.env,
+            login=login,
+            password=login + "-pass",
+            groups="base.group_portal",
+            partner_id=partner.id,
+        )
+
+    def login(self, user):
+        self.authenticate(user.login, user.login + "-pass")
+
+    def csrf(self):
+        return Request.csrf_token(self)
+
+    def page(self, url):
+        response = self.url_open(url)
+        self.assertEqual(response.status_code, 200, url)
+        return response.text
+
+    @staticmethod
+    def listed_serials(html):
+        return sorted(re.findall(r'href="/my/serials/\d+">([^<]+)</a>', html))
+
+    def allow_public_lookup(self, limit=50):
+        """The public warranty lookup on, with ``limit`` lookups per address."""
+        self.env.company.serial_public_warranty_lookup = True
+        self.env["ir.config_parameter"].sudo().set_param(
+            "serial_tracking.public_lookup_limit", str(limit)
+        )
+
+    def lookup(self, serial):
+        """The public warranty lookup's response for ``serial``."""
+        return self.url_open(f"/warranty/lookup?serial={serial}")
+
+
+def recall(env, **values):
+    """A recall wizard with these values."""
+    return env["serial.recall.wizard"].create(values)
+
+
+def listed(env, action):
+    """{name of the customer who holds them, or False: [serial names]} of the
+    list a recall's Show Units opens, grouped as it groups it."""
+    Lot = env["stock.lot"].with_context(**action["context"])
+    groups = Lot.web_read_group(
+        action["domain"],
+        action["context"]["group_by"],
+        aggregates=["__count"],
+    )["groups"]
+    result = {}
+    for group in groups:
+        customer = group["holder_partner_id"]
+        lots = Lot.search(group["__extra_domain"] + action["domain"], order="name")
+        result[customer and customer[1]] = lots.mapped("name")
+    return result
 
 
 @contextmanager
@@ -513,9 +670,12 @@ __all__ = [
     "Command",
     "ManufacturingCase",
     "PhysicalModeCase",
+    "PortalSerialsCase",
     "SerialFlowCase",
     "SerialTrackingCase",
     "committed_env",
     "cursor_env",
+    "listed",
+    "recall",
     "run_concurrently",
 ]

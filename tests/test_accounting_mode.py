@@ -138,14 +138,14 @@ class TestAccountingPosting(AccountingModeCase):
         invoice.action_post()
         sold = self.lots("F-1", "F-3")
         self.assertEqual(set(sold.mapped("serial_status")), {"sold"})
-        self.assertEqual(sold.customer_id, self.customer)
+        self.assertEqual(sold.holder_partner_id, self.customer)
         self.assertEqual(set(sold.mapped("warranty_date_start")), {date(2025, 4, 2)})
         self.assertEqual(set(sold.mapped("warranty_date_end")), {date(2026, 4, 2)})
         self.assertEqual(self.lots("F-2").serial_status, "in_stock")
         second = self.make_move("out_invoice", self.other_customer, 1, ["F-1"])
         with self.assertRaisesRegex(UserError, r"line .*: not in stock: F-1 \(Sold\)"):
             second.action_post()
-        self.assertEqual(self.lots("F-1").customer_id, self.customer)
+        self.assertEqual(self.lots("F-1").holder_partner_id, self.customer)
 
     def test_customer_credit_note_from_the_reversal_wizard(self):
         self.bill("G-1", "G-2")
@@ -168,7 +168,7 @@ class TestAccountingPosting(AccountingModeCase):
         # a returned unit is available again
         resale = self.make_move("out_invoice", self.other_customer, 1, ["G-2"])
         resale.action_post()
-        self.assertEqual(self.lots("G-2").customer_id, self.other_customer)
+        self.assertEqual(self.lots("G-2").holder_partner_id, self.other_customer)
 
     def test_customer_credit_note_refuses_units_not_sold_to_that_customer(self):
         self.bill("H-1", "H-2")
@@ -204,7 +204,8 @@ class TestAccountingReversal(AccountingModeCase):
         invoice.button_draft()
         lots = self.lots("R-1", "R-2")
         self.assertEqual(set(lots.mapped("serial_status")), {"in_stock"})
-        self.assertFalse(lots.customer_id)
+        self.assertFalse(lots.holder_partner_id)
+        self.assertFalse(lots.last_customer_id)
         self.assertFalse(any(lots.mapped("warranty_date_start")))
         self.assertEqual(lots.location_id, self.stock_location)
         self.assertEqual(self.events(lots[0]), ["BILL", "INVOICE", "REVERSAL"])

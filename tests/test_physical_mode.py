@@ -52,7 +52,7 @@ class TestPhysicalMode(PhysicalModeCase):
         delivery.button_validate()
         lot = self.lot("Q-1")
         self.assertEqual(lot.serial_status, "sold")
-        self.assertEqual(lot.customer_id, self.customer)
+        self.assertEqual(lot.holder_partner_id, self.customer)
         self.assertTrue(lot.warranty_date_start)
         self.assertEqual(self.events(lot), ["RECEIVE", "SHIP"])
         self.assertEqual(self.lot("Q-2").serial_status, "in_stock")

@@ -1,82 +1,12 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import re
-from datetime import timedelta
 
-from odoo import fields
 from odoo.fields import Domain
-from odoo.http import Request
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from ..controllers.portal import SerialPortal
-from .common import SerialFlowCase
-
-
-class PortalSerialsCase(HttpCase, SerialFlowCase):
-    """Two customer companies: Alpha (two portal users, units bought on an
-    invoice and on a delivery) and Beta (one portal user, one unit)."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        Partner = cls.env["res.partner"]
-        cls.alpha = Partner.create({"name": "Alpha Corp", "is_company": True})
-        cls.beta = Partner.create({"name": "Beta Ltd", "is_company": True})
-        cls.alpha_ann = Partner.create({"name": "Ann Alpha", "parent_id": cls.alpha.id})
-        cls.alpha_bob = Partner.create({"name": "Bob Alpha", "parent_id": cls.alpha.id})
-        cls.beta_cy = Partner.create({"name": "Cy Beta", "parent_id": cls.beta.id})
-        cls.ann = cls.portal_user("portal_ann", cls.alpha_ann)
-        cls.bob = cls.portal_user("portal_bob", cls.alpha_bob)
-        cls.cy = cls.portal_user("portal_cy", cls.beta_cy)
-
-        cls.invoice("in_invoice", cls.vendor, ["PA-1", "PA-2", "PA-3", "PB-1"])
-        cls.alpha_invoice = cls.invoice(
-            "out_invoice",
-            cls.alpha_ann,
-            ["PA-1", "PA-2"],
-            invoice_date=fields.Date.today() - timedelta(days=30),
-        )
-        cls.invoice(
-            "out_invoice",
-            cls.alpha,
-            ["PA-3"],
-            invoice_date=fields.Date.today() - timedelta(days=500),
-        )
-        cls.invoice("out_invoice", cls.beta, ["PB-1"])
-        cls.receive("PP-1", "PP-2")
-        cls.alpha_delivery = cls.deliver(cls.alpha_bob, "PP-1")
-        cls.deliver(cls.beta_cy, "PP-2")
-        cls.pa1 = cls.serial(cls.accounting_product, "PA-1")
-        cls.pa3 = cls.serial(cls.accounting_product, "PA-3")
-        cls.pb1 = cls.serial(cls.accounting_product, "PB-1")
-        cls.pp1 = cls.serial(cls.physical_product, "PP-1")
-        cls.pp2 = cls.serial(cls.physical_product, "PP-2")
-
-    @classmethod
-    def portal_user(cls, login, partner):
-        return new_test_user(
-            cls.env,
-            login=login,
-            password=login + "-pass",
-            groups="base.group_portal",
-            partner_id=partner.id,
-        )
-
-    def login(self, user):
-        self.authenticate(user.login, user.login + "-pass")
-
-    def csrf(self):
-        return Request.csrf_token(self)
-
-    def page(self, url):
-        response = self.url_open(url)
-        self.assertEqual(response.status_code, 200, url)
-        return response.text
-
-    @staticmethod
-    def listed_serials(html):
-        return sorted(re.findall(r'href="/my/serials/\d+">([^<]+)</a>', html))
+from .common import PortalSerialsCase
 
 
 @tagged("post_install", "-at_install")
@@ -111,7 +41,7 @@ class TestPortalSerials(PortalSerialsCase):
             self.assertEqual(response.status_code, 404)
             self.assertNotIn(lot.name, response.text)
         lookup = self.page("/my/serials/lookup?serial=PA-1")
-        self.assertIn("No unit with this serial number was sold to you", lookup)
+        self.assertIn("You hold no unit with this serial number", lookup)
         self.assertNotIn(self.accounting_product.name, lookup)
         # a claim on someone else's unit is not even found
         with mute_logger("odoo.http"):
@@ -218,7 +148,7 @@ class TestPortalSerials(PortalSerialsCase):
         self.assertIn(f'href="/my/serials/{self.pa3.id}"', html)
         # exact numbers only
         html = self.page("/my/serials/lookup?serial=PA-")
-        self.assertIn("No unit with this serial number was sold to you", html)
+        self.assertIn("You hold no unit with this serial number", html)
 
     def test_portal_rows_are_read_in_a_fixed_number_of_queries(self):
         names = [f"Q-{n:03d}" for n in range(40)]

@@ -8,29 +8,8 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user
 
-from .common import PhysicalModeCase
+from .common import PhysicalModeCase, listed, recall
 from .test_accounting_mode import AccountingModeCase
-
-
-def recall(env, **values):
-    return env["serial.recall.wizard"].create(values)
-
-
-def listed(env, action):
-    """{customer name or False: [serial names]} of the list the action opens,
-    grouped as it groups it."""
-    Lot = env["stock.lot"].with_context(**action["context"])
-    groups = Lot.web_read_group(
-        action["domain"],
-        action["context"]["group_by"],
-        aggregates=["__count"],
-    )["groups"]
-    result = {}
-    for group in groups:
-        customer = group["customer_id"]
-        lots = Lot.search(group["__extra_domain"] + action["domain"], order="name")
-        result[customer and customer[1]] = lots.mapped("name")
-    return result
 
 
 class TestRecallAccounting(AccountingModeCase):

@@ -92,7 +92,7 @@ class TestSaleDeliveredSerials(SerialTrackingCase):
         wizard.action_confirm()
         invoice.action_post()
         lot = self.env["stock.lot"].search([("name", "=", "SOA-1")])
-        self.assertEqual((lot.serial_status, lot.customer_id), ("sold", customer))
+        self.assertEqual((lot.serial_status, lot.holder_partner_id), ("sold", customer))
 
     def test_invoices_of_partial_deliveries_show_their_own_serials(self):
         order, _customer = self.sell(

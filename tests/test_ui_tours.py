@@ -103,7 +103,7 @@ class TestSerialTrackingTours(HttpCase):
             else:
                 move.invoice_line_ids.serial_lot_ids = template.serial_ids
             move.action_post()
-        self.assertEqual(template.serial_ids.customer_id, customer)
+        self.assertEqual(template.serial_ids.holder_partner_id, customer)
         self.start_tour(
             "/odoo/action-serial_tracking.action_serial_history",
             "serial_tracking_trace_tour",
@@ -243,7 +243,7 @@ class TestSerialTrackingTours(HttpCase):
         self.assertEqual(delivery.state, "done")
         sold = template.serial_ids.filtered(lambda lot: lot.serial_status == "sold")
         self.assertEqual(sold.name, "PHY-TOUR-0002")
-        self.assertEqual(sold.customer_id, customer)
+        self.assertEqual(sold.holder_partner_id, customer)
 
         self.start_tour(
             f"/odoo/action-stock.product_template_action_product/{template.id}",

@@ -109,10 +109,10 @@ class TestWarrantyClaims(SerialFlowCase):
         self.invoice("in_invoice", self.vendor, ["AN-1", "AN-2"])
         self.invoice("out_invoice", self.customer, ["AN-1"])
         with self.assertRaisesRegex(
-            ValidationError, "AN-1 was not sold to Someone Else"
+            ValidationError, "AN-1 is not held by Someone Else"
         ):
             self.file(self.serial(self.accounting_product, "AN-1"), self.other_customer)
-        with self.assertRaisesRegex(ValidationError, "AN-2 was not sold to"):
+        with self.assertRaisesRegex(ValidationError, "AN-2 is not held by"):
             self.file(self.serial(self.accounting_product, "AN-2"))
         lots = self.serial(self.accounting_product, "AN-1") | self.serial(
             self.accounting_product, "AN-2"
@@ -206,7 +206,7 @@ class TestWarrantyClaims(SerialFlowCase):
         self.receive("PN-1")
         self.deliver(self.other_customer, "PN-1")
         with self.assertRaisesRegex(
-            ValidationError, "PN-1 was not sold to Claiming Company"
+            ValidationError, "PN-1 is not held by Claiming Company"
         ):
             self.file(self.serial(self.physical_product, "PN-1"))
 

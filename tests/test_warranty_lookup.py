@@ -5,22 +5,13 @@ import re
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .test_portal_serials import PortalSerialsCase
+from .common import PortalSerialsCase
 
 NOT_FOUND = "No sold unit with this serial number was found"
 
 
 @tagged("post_install", "-at_install")
 class TestWarrantyLookup(PortalSerialsCase):
-    def allow_public_lookup(self, limit=50):
-        self.env.company.serial_public_warranty_lookup = True
-        self.env["ir.config_parameter"].sudo().set_param(
-            "serial_tracking.public_lookup_limit", str(limit)
-        )
-
-    def lookup(self, serial):
-        return self.url_open(f"/warranty/lookup?serial={serial}")
-
     def test_public_lookup_is_off_by_default(self):
         self.assertFalse(self.env.company.serial_public_warranty_lookup)
         settings = self.env["res.config.settings"].create({})

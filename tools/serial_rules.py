@@ -17,6 +17,19 @@ SERIAL_STATUSES = [
     ("consumed", "Consumed"),
 ]
 
+# The status of a unit that is with a customer: sold (invoiced or delivered)
+# and not come back since. Every way back changes it: a credit note or a
+# return (Returned), a vendor bill or an adjustment buying or bringing it in
+# (In Stock); a scrap or a return to the vendor need the unit back first.
+HELD_STATUS = "sold"
+
+
+def holder_of(status, last_customer):
+    """The customer who holds a unit now: the one it was last sold to, while
+    it is sold; nobody (None) once it has come back."""
+    return last_customer if status == HELD_STATUS else None
+
+
 # Statuses in which a unit can be sold, scrapped or sent back to its vendor.
 AVAILABLE_STATUSES = ("in_stock", "returned")
 

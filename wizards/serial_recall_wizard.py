@@ -10,7 +10,8 @@ from ..tools.serial_rules import INCOMING_EVENT_TYPES
 
 
 class SerialRecallWizard(models.TransientModel):
-    """Which units a recall concerns, where they are and who has them.
+    """Which units a recall concerns, where they are and which customer holds
+    them (stock.lot.holder_partner_id).
 
     The units are a domain over stock.lot, not a list of ids: the list it
     opens stays live, is grouped and exported by Odoo itself, and a recall of
@@ -125,13 +126,15 @@ class SerialRecallWizard(models.TransientModel):
             wizard.unit_count = Lot.search_count(domain)
             wizard.customer_count = len(
                 Lot._read_group(
-                    domain & Domain("customer_id", "!=", False), ["customer_id"]
+                    domain & Domain("holder_partner_id", "!=", False),
+                    ["holder_partner_id"],
                 )
             )
 
     def action_show_units(self):
-        """The recalled units with their status, location and customer,
-        grouped by customer, in the serial list (exportable from there)."""
+        """The recalled units with their status, location and the customer
+        who holds them, grouped by that customer (units back with the company
+        under None), in the serial list (exportable from there)."""
         domain = self._recall_domain()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "serial_tracking.action_serial_numbers"
@@ -139,16 +142,17 @@ class SerialRecallWizard(models.TransientModel):
         action.update(
             display_name=self.env._("Recall"),
             domain=list(domain),
-            context={"group_by": ["customer_id"], "create": False},
+            context={"group_by": ["holder_partner_id"], "create": False},
             target="current",
         )
         return action
 
     def action_notify_customers(self):
-        """One message to each customer who has recalled units, listing them."""
-        domain = self._recall_domain() & Domain("customer_id", "!=", False)
+        """One message to each customer who holds recalled units, listing
+        them: a customer who gave every unit back gets none."""
+        domain = self._recall_domain() & Domain("holder_partner_id", "!=", False)
         Lot = self.env["stock.lot"]
-        groups = Lot._read_group(domain, ["customer_id"], ["id:array_agg"])
+        groups = Lot._read_group(domain, ["holder_partner_id"], ["id:array_agg"])
         if not groups:
             raise UserError(self.env._("No customer has any of these units."))
         # the names and products of every unit, in one read
