@@ -4,7 +4,7 @@
     "name": "Serial Tracking",
     "summary": "Per-product serial numbers with status, warranty and a full history, "
     "assigned on invoices and bills or on stock moves",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Inventory/Inventory",
     "license": "LGPL-3",
     "author": "serial_tracking authors",
