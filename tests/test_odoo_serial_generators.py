@@ -1,5 +1,7 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import unittest
+
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
@@ -419,17 +421,23 @@ class TestManufacturingSerialGenerators(OdooGeneratorsMixin, ManufacturingCase):
         )
         self.assertEqual(self.next_taken(self.robot), "RBX-0005")
 
-    def test_serials_dialog_takes_the_numbers_when_applied(self):
+    def test_serials_dialog_proposes_without_taking(self):
         production = self.production(2)
         form = Form.from_action(self.env, production.action_generate_serial())
+        self.assertEqual(form.lot_name, "RBX-0001")
+        form.save().action_generate_serial_numbers()
+        # a dialog closed without Apply took nothing
+        self.assertEqual(self.robot.lot_sequence_id.next_by_id(), "RBX-0001")
+        # a first serial typed is the user's, numbered on as Odoo does
+        form = Form.from_action(self.env, production.action_generate_serial())
+        form.lot_name = "RBX-0100"
         wizard = form.save()
         wizard.action_generate_serial_numbers()
-        # a unit numbered elsewhere meanwhile: Apply takes the next free ones
-        self.env["stock.lot"].create({"name": "RBX-0001", "product_id": self.robot.id})
         wizard.action_apply()
         self.assertEqual(
-            production.lot_producing_ids.mapped("name"), ["RBX-0002", "RBX-0003"]
+            production.lot_producing_ids.mapped("name"), ["RBX-0100", "RBX-0101"]
         )
+        self.assertEqual(self.next_taken(self.robot), "RBX-0002")
 
     def test_work_orders_show_the_serial_of_the_format(self):
         # Community's work orders have no generator of their own: they show
@@ -492,3 +500,33 @@ class TestManufacturingSerialGenerators(OdooGeneratorsMixin, ManufacturingCase):
 
         results = run_concurrently(self, generate, retries=4)
         self.assertEqual(sorted(results.values()), ["RR-0001", "RR-0002"], results)
+
+
+@tagged("post_install", "-at_install", "serial_tracking_repair")
+class TestRepairSerialGenerator(OdooGeneratorsMixin, PhysicalModeCase):
+    """Runs on the database with Repairs: Generate Serial on a repair order."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if "repair.order" not in cls.env:
+            raise unittest.SkipTest("repair is not installed on this database")
+        cls.robot = cls.numbered("Repaired Robot")
+
+    def repair(self, product):
+        return self.env["repair.order"].create(
+            {"product_id": product.id, "partner_id": self.customer.id}
+        )
+
+    def test_repair_generates_from_the_format(self):
+        repair = self.repair(self.robot)
+        repair.action_generate_serial()
+        self.assertEqual(repair.lot_id.name, "RBX-0001")
+        self.assertEqual(self.next_taken(self.robot), "RBX-0002")
+
+    def test_exhausted_format_refuses_the_repair(self):
+        product = self.numbered("Exhausted Repair", serial_format=EXHAUSTED_FORMAT)
+        self.env["stock.lot"].create({"product_id": product.id})
+        repair = self.repair(product)
+        self.assert_refused_as_exhausted(product, repair.action_generate_serial)
+        self.assertFalse(repair.lot_id)
