@@ -5,6 +5,7 @@ from . import res_company
 from . import res_config_settings
 from . import product_template
 from . import serial_tracking_counter
+from . import ir_sequence
 from . import stock_lot_history
 from . import stock_location
 from . import stock_lot

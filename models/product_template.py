@@ -8,7 +8,12 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..tools.serial_errors import SerialInputError
-from ..tools.serial_format import parse_format, preview
+from ..tools.serial_format import (
+    ODOO_SERIAL_PADDING,
+    format_from_odoo_sequence,
+    parse_format,
+    preview,
+)
 from ..tools.serial_rules import add_warranty
 
 MANAGE_SERIALS_GROUP = "serial_tracking.group_manage_serials"
@@ -275,7 +280,10 @@ class ProductTemplate(models.Model):
         if any(vals.get("serial_tracking_enabled") for vals in vals_list):
             self._serial_check_manager()
         templates = super().create(vals_list)
-        templates.filtered("serial_tracking_enabled")._serial_sync_native_tracking()
+        enabled = templates.filtered("serial_tracking_enabled")
+        enabled._serial_sync_native_tracking()
+        enabled._serial_adopt_odoo_numbering()
+        templates._serial_sync_lot_sequence()
         return templates
 
     def write(self, vals):
@@ -300,11 +308,197 @@ class ProductTemplate(models.Model):
             self._serial_check_mode_lock(vals["serial_tracking_mode"])
         if not changed & {"serial_tracking_enabled", "serial_tracking_mode"}:
             self.filtered("serial_tracking_enabled")._serial_check_native_tracking(vals)
+        turned_on = (
+            self.filtered(lambda template: not template.serial_tracking_enabled)
+            if "serial_tracking_enabled" in changed
+            else self.browse()
+        )
         result = super().write(vals)
         if changed & {"serial_tracking_enabled", "serial_tracking_mode"}:
             self._serial_sync_native_tracking()
             self.filtered("serial_tracking_enabled")._serial_adopt_native_lots()
+        if changed & {"serial_tracking_enabled", "serial_number_format"} or (
+            "lot_sequence_id" in vals
+        ):
+            turned_on.filtered("serial_tracking_enabled")._serial_adopt_odoo_numbering()
+            self._serial_sync_lot_sequence()
         return result
+
+    # ------------------------------------------------------------------
+    # One numbering per product: Odoo's serial generators follow the format
+    # ------------------------------------------------------------------
+    def _serial_follows_format(self):
+        """Whether Odoo's own serial numbering of this product (its
+        ``lot_sequence_id``, ``next_serial``, new lots without a name) comes
+        from the serial number format."""
+        return len(self) == 1 and bool(
+            self.serial_tracking_enabled and self.serial_number_format
+        )
+
+    def _serial_sync_lot_sequence(self):
+        """A product following its format gets a sequence of its own as its
+        Serial/Lot Numbers Sequence, whose numbers are the format's (see
+        ``ir.sequence._next``); one that no longer follows it goes back to
+        Odoo's generic serial sequence."""
+        follow = self.filtered(lambda template: template._serial_follows_format())
+        strays = (self - follow).filtered("lot_sequence_id.serial_format_tmpl_id")
+        if not follow and not strays:
+            return
+        Sequence = self.env["ir.sequence"].sudo().with_context(active_test=False)
+        own = {
+            sequence.serial_format_tmpl_id.id: sequence
+            for sequence in Sequence.search(
+                [("serial_format_tmpl_id", "in", follow.ids)]
+            )
+        }
+        missing = follow.filtered(lambda template: template.id not in own)
+        for sequence in Sequence.create(
+            [
+                {
+                    "name": self.env._(
+                        "Serial Number Format of %(product)s",
+                        product=template.display_name,
+                    ),
+                    "serial_format_tmpl_id": template.id,
+                    # no database sequence: its numbers are never used
+                    "implementation": "no_gap",
+                    "company_id": False,
+                }
+                for template in missing
+            ]
+        ):
+            own[sequence.serial_format_tmpl_id.id] = sequence
+        for template in follow:
+            if template.lot_sequence_id != own[template.id]:
+                super(ProductTemplate, template.sudo()).write(
+                    {"lot_sequence_id": own[template.id].id}
+                )
+        if strays:
+            generic = self.env.ref(
+                "stock.sequence_production_lots", raise_if_not_found=False
+            )
+            super(ProductTemplate, strays.sudo()).write(
+                {"lot_sequence_id": generic.id if generic else False}
+            )
+
+    def _serial_adopt_odoo_numbering(self):  # pylint: disable=missing-return
+        """Track Serials switched on: a Custom Lot/Serial set before (a
+        sequence of the product's own) becomes the format when the product has
+        none of its own yet (still the default); otherwise the format wins.
+        Either way the product's chatter says what became of it."""
+        generic = self.env.ref(
+            "stock.sequence_production_lots", raise_if_not_found=False
+        )
+        for template in self:
+            sequence = template.lot_sequence_id.sudo()
+            if (
+                not sequence
+                or sequence == generic
+                or sequence.serial_format_tmpl_id
+                or not (sequence.prefix or sequence.suffix)
+            ):
+                continue
+            custom = self.env._(
+                "%(prefix)s (next serial %(next)s)",
+                prefix=sequence.prefix or sequence.suffix,
+                next=template._serial_odoo_next_serial(sequence),
+            )
+            if template.serial_number_format not in (False, "", DEFAULT_SERIAL_FORMAT):
+                body = self.env._(
+                    "Track Serials: serials now follow the Serial Number Format "
+                    "%(format)s; the Custom Lot/Serial %(custom)s no longer applies.",
+                    format=template.serial_number_format,
+                    custom=custom,
+                )
+            else:
+                try:
+                    serial_format = format_from_odoo_sequence(
+                        sequence.prefix,
+                        sequence.suffix,
+                        sequence.padding,
+                        sequence.number_next_actual,
+                    )
+                except SerialInputError as error:
+                    body = self.env._(
+                        "Track Serials: the Custom Lot/Serial %(custom)s could not "
+                        "become the Serial Number Format (%(reason)s); serials now "
+                        "follow %(format)s.",
+                        custom=custom,
+                        reason=error.localized(self.env),
+                        format=template.serial_number_format or "-",
+                    )
+                else:
+                    super(ProductTemplate, template.sudo()).write(
+                        {"serial_number_format": serial_format}
+                    )
+                    body = self.env._(
+                        "Track Serials: the Custom Lot/Serial %(custom)s became the "
+                        "Serial Number Format %(format)s.",
+                        custom=custom,
+                        format=serial_format,
+                    )
+            template.sudo()._message_log(body=body)
+
+    @api.model
+    def _serial_odoo_next_serial(self, sequence):
+        """The serial Odoo's sequence would give next, for messages."""
+        try:
+            return sequence.get_next_char(sequence.number_next_actual)
+        except (ValueError, TypeError, KeyError):
+            return sequence.prefix or ""
+
+    @api.depends("serial_tracking_enabled", "serial_number_format")
+    def _compute_serial_prefix_format(self):  # pylint: disable=missing-return
+        # the format is the product's one numbering field: Odoo's screens
+        # read serial_prefix_format + next_serial as the next serial
+        follow = self.filtered(lambda template: template._serial_follows_format())
+        for template in follow:
+            template.serial_prefix_format = ""
+        super(ProductTemplate, self - follow)._compute_serial_prefix_format()
+
+    def _inverse_serial_prefix_format(self):  # pylint: disable=missing-return
+        """Odoo's Custom Lot/Serial written on a Track Serials product (an
+        import, another module) becomes its format, counting on from the
+        sequence Odoo would have used for it."""
+        tracked = self.filtered("serial_tracking_enabled")
+        for template in tracked.filtered("serial_prefix_format"):
+            prefix = template.serial_prefix_format
+            sequence = (
+                self.env["ir.sequence"]
+                .sudo()
+                .search(
+                    [("prefix", "=", prefix), ("serial_format_tmpl_id", "=", False)],
+                    limit=1,
+                )
+            )
+            try:
+                serial_format = format_from_odoo_sequence(
+                    prefix,
+                    sequence.suffix,
+                    sequence.padding if sequence else ODOO_SERIAL_PADDING,
+                    sequence.number_next_actual if sequence else 1,
+                )
+            except SerialInputError as error:
+                raise UserError(error.localized(self.env)) from error
+            if template.serial_number_format != serial_format:
+                template.write({"serial_number_format": serial_format})
+        # what was written is in the cache: read it again as the format gives it
+        tracked.invalidate_recordset(["serial_prefix_format", "next_serial"])
+        super(ProductTemplate, self - tracked)._inverse_serial_prefix_format()
+
+    @api.depends("serial_tracking_enabled", "serial_number_format", "default_code")
+    @api.depends_context("company")
+    def _compute_next_serial(self):  # pylint: disable=missing-return
+        follow = self.filtered(lambda template: template._serial_follows_format())
+        Counter = self.env["serial.tracking.counter"]
+        for template in follow:
+            try:
+                template.next_serial = Counter._next_serial(template)
+            except UserError:
+                # a format that cannot give serials (an [[REF]] without
+                # reference): nothing to propose, taking one says why
+                template.next_serial = ""
+        super(ProductTemplate, self - follow)._compute_next_serial()
 
     def _serial_check_mode_lock(self, new_mode):
         templates = self.filtered(lambda t: t.serial_tracking_mode != new_mode)

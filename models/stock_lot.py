@@ -28,6 +28,20 @@ from .product_template import MANAGE_SERIALS_GROUP
 _trusted_serial_flow = ContextVar("serial_tracking_trusted_flow", default=False)
 # Defaults computed once per batch of serials; see StockLot.create.
 _batch_defaults = ContextVar("serial_tracking_batch_defaults", default=None)
+# The serials Odoo's Generate Serials dialog gets for a product that follows
+# its format, handed to Odoo's own generate_lot_names (see stock.move)
+_format_lot_names = ContextVar("serial_tracking_format_lot_names", default=None)
+
+
+@contextmanager
+def format_lot_names(names):
+    """Within the block, ``stock.lot.generate_lot_names`` gives ``names``."""
+    token = _format_lot_names.set(names)
+    try:
+        yield
+    finally:
+        _format_lot_names.reset(token)
+
 
 # Bulk serial work keeps the chatter quiet: the serial history is the audit trail,
 # and one message per unit would cost more than the work itself.
@@ -241,6 +255,47 @@ class StockLot(models.Model):
                 if template
                 else False
             )
+
+    @api.depends("product_id")
+    def _compute_name(self):  # pylint: disable=missing-return
+        """A lot without a name of a product following its serial number
+        format takes the format's next number, one counter update per product
+        for a batch (Odoo takes it from the product's sequence, lot by lot)."""
+        waiting = {}
+        for lot in self:
+            template = lot.product_id.product_tmpl_id
+            if not lot.name and template._serial_follows_format():
+                waiting.setdefault(template, self.browse())
+                waiting[template] |= lot
+        Counter = self.env["serial.tracking.counter"]
+        for template, lots in waiting.items():
+            for lot, name in zip(
+                lots, Counter._take_serials(template, len(lots)), strict=True
+            ):
+                lot.name = name
+        named = self.browse()
+        for lots in waiting.values():
+            named |= lots
+        super(StockLot, self - named)._compute_name()
+
+    @api.model
+    def _get_next_serial(self, company, product):
+        """For a product following its format, the format's next serial,
+        taken from its counter (manufacturing and repairs create the serial
+        they ask for)."""
+        template = product.product_tmpl_id
+        if template._serial_follows_format():
+            return self.env["serial.tracking.counter"]._take_serials(
+                template, 1, company
+            )[0]
+        return super()._get_next_serial(company, product)
+
+    @api.model
+    def generate_lot_names(self, first_lot, count):
+        names = _format_lot_names.get()
+        if names is not None and len(names) == count:
+            return [{"lot_name": name} for name in names]
+        return super().generate_lot_names(first_lot, count)
 
     @api.depends("warranty_date_end")
     def _compute_warranty_status(self):

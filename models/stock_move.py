@@ -3,7 +3,7 @@
 from collections import defaultdict, namedtuple
 from datetime import timedelta
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
@@ -11,6 +11,7 @@ from ..tools.serial_rules import AVAILABLE_STATUSES, INTERNAL_USAGES, classify_m
 from .product_template import tracks_serials_physically
 from .stock_lot import (
     QUIET_CONTEXT,
+    format_lot_names,
     format_serials,
     trusted_serial_flow,
 )
@@ -80,6 +81,50 @@ class StockMove(models.Model):
 
     serial_required = fields.Boolean(compute="_compute_serial_required")
     serial_display = fields.Char(string="Serials", compute="_compute_serial_required")
+
+    @api.model
+    def action_generate_lot_line_vals(
+        self, context_data, mode, first_lot, count, lot_text
+    ):
+        """Odoo's Generate Serials dialog, for a product following its serial
+        number format: the serials come from the format's counter (see
+        ``serial.tracking.counter._take_serials_from``), then Odoo builds the
+        lines as usual."""
+        product = self.env["product.product"].browse(
+            context_data.get("default_product_id")
+        )
+        template = product.product_tmpl_id
+        if (
+            mode != "generate"
+            or context_data.get("default_tracking") != "serial"
+            or not template._serial_follows_format()
+            or not isinstance(count, int)
+            or count <= 0
+        ):
+            return super().action_generate_lot_line_vals(
+                context_data, mode, first_lot, count, lot_text
+            )
+        Counter = self.env["serial.tracking.counter"]
+        company = (
+            self.env["res.company"]
+            .browse(context_data.get("default_company_id"))
+            .exists()
+            or self.env.company
+        )
+        first = (first_lot or "").strip()
+        names = (
+            Counter._take_serials_from(template, first, count, company)
+            if first
+            else Counter._take_serials(template, count, company)
+        )
+        if names is None:
+            return super().action_generate_lot_line_vals(
+                context_data, mode, first_lot, count, lot_text
+            )
+        with format_lot_names(names):
+            return super().action_generate_lot_line_vals(
+                context_data, mode, first_lot, count, lot_text
+            )
 
     def _compute_serial_required(self):
         for move in self:

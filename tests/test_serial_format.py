@@ -10,9 +10,12 @@ from odoo.tests import BaseCase
 
 from odoo.addons.serial_tracking.tools.serial_errors import SerialInputError
 from odoo.addons.serial_tracking.tools.serial_format import (
+    MAX_COUNTER,
     RenderedParts,
     counter_pattern,
+    format_from_odoo_sequence,
     format_serial,
+    last_number,
     parse_format,
     preview,
 )
@@ -235,3 +238,40 @@ class TestSerialFormat(BaseCase):
             self.assertTrue(str(error))
             return
         self.assertEqual(counter_pattern(parts)(format_serial(parts, 5)), 5)
+
+
+class TestOdooSequenceAndLimits(BaseCase):
+    def test_last_number_is_where_a_serial_would_outgrow_its_length(self):
+        parts = parse_format("X" * 59 + "[[INCNUM,NONE,5]]").render_parts(DAY)
+        self.assertEqual(last_number(parts), 99999)
+        self.assertEqual(len(format_serial(parts, last_number(parts))), 64)
+        parts = parse_format("SN-[[INCNUM,NONE,4]]").render_parts(DAY)
+        self.assertEqual(last_number(parts), MAX_COUNTER)  # the counter's column
+
+    def test_odoo_custom_lot_serial_as_a_format(self):
+        for (prefix, suffix, padding, next_number), expected in (
+            (("RBX/", "", 7, 1), "RBX/[[INCNUM,NONE,7]]"),
+            (("RBX/", "", 7, 42), "RBX/[[INCNUM,NONE,7,42]]"),
+            (
+                ("%(year)s-%(y)s", "-%(month)s%(day)s", 4, 1),
+                "[[YEAR]]-[[YY]][[INCNUM,NONE,4]]-[[MONTH]][[DAY]]",
+            ),
+            (("100%%-", False, 0, 1), "100%-[[INCNUM,NONE,1]]"),
+        ):
+            with self.subTest(prefix=prefix):
+                text = format_from_odoo_sequence(prefix, suffix, padding, next_number)
+                self.assertEqual(text, expected)
+                parse_format(text)
+
+    def test_odoo_codes_without_a_token_are_refused(self):
+        for prefix, reason in (
+            ("W%(woy)s-", "%\\(woy\\)s"),
+            ("A[[B", "\\[\\["),
+            ("50%-", "%"),
+            ("=X", "formula"),
+        ):
+            with self.subTest(prefix=prefix):
+                with self.assertRaisesRegex(SerialInputError, reason):
+                    format_from_odoo_sequence(prefix, "", 7, 1)
+        with self.assertRaisesRegex(SerialInputError, "at most 12"):
+            format_from_odoo_sequence("P", "", 13, 1)

@@ -40,6 +40,14 @@ OTHER_TOKENS = ("REF",)
 MAX_DIGITS = 12
 #: The counter is stored in a 32-bit database column.
 MAX_START = 999_999_999
+#: The counter's column holds numbers of up to 32 digits.
+MAX_COUNTER = 10**32 - 1
+#: Odoo's own sequence codes (``ir.sequence`` prefixes and suffixes) that a
+#: format has a token for; the others (day of the year, week, hour...) have none.
+ODOO_SEQUENCE_CODES = {"year": "YEAR", "y": "YY", "month": "MONTH", "day": "DAY"}
+_ODOO_CODE = re.compile(r"%\(([a-z_0-9]*)\)s|%%|%")
+#: Odoo's zero padding of the sequences its Custom Lot/Serial field creates.
+ODOO_SERIAL_PADDING = 7
 _TOKEN = re.compile(r"\[\[(.*?)\]\]", re.DOTALL)
 _PERIOD_KEYS = {
     "NONE": lambda day: "",
@@ -317,6 +325,77 @@ def format_serial(parts, number):
     """The serial carrying counter ``number``: prefix + number zero-padded to
     ``digits`` + suffix (a number longer than ``digits`` widens)."""
     return f"{parts.prefix}{number:0{parts.digits}d}{parts.suffix}"
+
+
+def last_number(parts):
+    """The largest number a rendered format can give: a number widens past its
+    digits, but a serial has at most MAX_SERIAL_LENGTH characters and the
+    counter at most 32 digits. Past it the format is exhausted."""
+    room = MAX_SERIAL_LENGTH - len(parts.prefix) - len(parts.suffix)
+    return min(10**room - 1, MAX_COUNTER)
+
+
+def format_from_odoo_sequence(prefix, suffix, padding, next_number):
+    """The format giving the serials Odoo's sequence (its Custom Lot/Serial)
+    gives next: its prefix and suffix as text, their %(year)s, %(y)s,
+    %(month)s and %(day)s as tokens, its padding as the digits and its next
+    number as the start. Refused, with the reason, when the sequence uses a
+    code no token stands for or text a format cannot hold."""
+    pieces = []
+    for text in (prefix or "", suffix or ""):
+        converted, position = [], 0
+        for match in _ODOO_CODE.finditer(text):
+            converted.append(text[position : match.start()])
+            position = match.end()
+            code = match.group(1)
+            if match.group(0) == "%%":
+                converted.append("%")
+            elif code in ODOO_SEQUENCE_CODES:
+                converted.append(f"[[{ODOO_SEQUENCE_CODES[code]}]]")
+            else:
+                raise SerialInputError(
+                    _lt(
+                        "The Custom Lot/Serial %(text)s uses %(code)s, which a serial "
+                        "number format has no token for; write the format yourself.",
+                        text=text,
+                        code=match.group(0),
+                    )
+                )
+        converted.append(text[position:])
+        for literal in converted[::2]:
+            if "[[" in literal or "]]" in literal:
+                raise SerialInputError(
+                    _lt(
+                        "The Custom Lot/Serial %(text)s contains [[ or ]], which a "
+                        "serial number format keeps for its tokens; write the format "
+                        "yourself.",
+                        text=text,
+                    )
+                )
+        pieces.append("".join(converted))
+    digits = max(int(padding or 0), 1)
+    start = max(int(next_number or 1), 1)
+    if digits > MAX_DIGITS or start > MAX_START:
+        raise SerialInputError(
+            _lt(
+                "The Custom Lot/Serial %(text)s counts with %(digits)s digits from "
+                "%(start)s; a serial number format counts with at most %(max_digits)s "
+                "digits from at most %(max_start)s. Write the format yourself.",
+                text=(prefix or "") + (suffix or ""),
+                digits=digits,
+                start=start,
+                max_digits=MAX_DIGITS,
+                max_start=MAX_START,
+            )
+        )
+    incnum = (
+        f"[[INCNUM,NONE,{digits},{start}]]"
+        if start > 1
+        else f"[[INCNUM,NONE,{digits}]]"
+    )
+    text = f"{pieces[0]}{incnum}{pieces[1]}"
+    parse_format(text)
+    return text
 
 
 def counter_pattern(parts):
