@@ -323,7 +323,14 @@ class SerialPortal(CustomerPortal):
                         ("name", "=", name),
                         ("customer_id", "!=", False),
                         ("company_id.serial_public_warranty_lookup", "=", True),
-                    ],
+                    ]
+                    # a GS1 Digital Link names the product too (set by the
+                    # resolver, never by the visitor: the context is the server's)
+                    + (
+                        [("product_id", "in", env.context["serial_lookup_product_ids"])]
+                        if "serial_lookup_product_ids" in env.context
+                        else []
+                    ),
                     limit=10,
                 )
             warranty = dict(lots._fields["warranty_status"]._description_selection(env))

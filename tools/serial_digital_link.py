@@ -75,6 +75,16 @@ def normalize_gtin(barcode):
     return barcode.zfill(14)
 
 
+def gtin_barcode_forms(gtin14):
+    """The ways a product's barcode may hold the GTIN-14 ``gtin14``: as is, or
+    without its leading zeros as a GTIN-13, GTIN-12 or GTIN-8."""
+    return [
+        gtin14[-length:]
+        for length in GTIN_LENGTHS
+        if not gtin14[:-length].strip("0")
+    ]
+
+
 def valid_gln(value):
     """Whether ``value`` is a GS1 Global Location Number (13 digits, right
     check digit)."""

@@ -42,6 +42,19 @@ EPCIS_EVENT_MAPPING = {
 }
 TRANSFORMATION_BIZ_STEP = ("assembling", "active")
 
+#: Which way a unit goes between the company and the row's partner: the
+#: partner is the source ("in") or the destination ("out") of the event.
+EVENT_PARTY_DIRECTION = {
+    "RECEIVE": "in",
+    "BILL": "in",
+    "RETURN": "in",
+    "CREDIT_NOTE": "in",
+    "SHIP": "out",
+    "INVOICE": "out",
+    "VENDOR_RETURN": "out",
+    "VENDOR_CREDIT_NOTE": "out",
+}
+
 #: CBV business transaction type of each document model (others: left out).
 BIZ_TRANSACTION_TYPES = {
     "account.move": "inv",
