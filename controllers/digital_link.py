@@ -68,7 +68,9 @@ class SerialDigitalLink(SerialPortal):
             raise request.not_found()
         products = self._digital_link_products(elements[AI_GTIN])
         user = request.env.user
-        unit_domain = Domain("name", "=", name) & Domain("product_id", "in", products.ids)
+        unit_domain = Domain("name", "=", name) & Domain(
+            "product_id", "in", products.ids
+        )
         if user._is_internal() and user.has_group("stock.group_stock_user"):
             # the user's own access rules: a unit of another company is not found
             lot = request.env["stock.lot"].search(
@@ -90,8 +92,10 @@ class SerialDigitalLink(SerialPortal):
                 )
             if lot:
                 return request.redirect(f"/my/serials/{lot.id}")
-        if request.env["res.company"].sudo().search_count(
-            [("serial_public_warranty_lookup", "=", True)], limit=1
+        if (
+            request.env["res.company"]
+            .sudo()
+            .search_count([("serial_public_warranty_lookup", "=", True)], limit=1)
         ):
             request.update_context(serial_lookup_product_ids=products.ids)
             return self.public_warranty_lookup(serial=name)

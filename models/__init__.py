@@ -16,4 +16,3 @@ from . import account_move
 from . import stock_move
 from . import stock_picking
 from . import serial_tracking_demo
-from . import serial_epcis_export

@@ -92,7 +92,7 @@ class TestDigitalLink(BaseCase):
 
     def test_parse_any_domain_with_qualifiers_and_query(self):
         parsed = parse_digital_link(
-            f"https://brand.example/products/01/9506000134352/22/2A/10/L7/21/"
+            "https://brand.example/products/01/9506000134352/22/2A/10/L7/21/"
             "SN%2F9?linkType=gs1:warrantyInfo&17=261231"
         )
         self.assertEqual(parsed["gtin"], GTIN)
@@ -172,17 +172,22 @@ class TestEpcisTools(BaseCase):
 
     def test_identifiers(self):
         self.assertEqual(
-            location_uri("9506000000008", 17), "https://id.gs1.org/414/9506000000008/254/17"
+            location_uri("9506000000008", 17),
+            "https://id.gs1.org/414/9506000000008/254/17",
         )
         self.assertIsNone(location_uri("123"))
-        self.assertEqual(party_uri("9506000000008"), "https://id.gs1.org/417/9506000000008")
+        self.assertEqual(
+            party_uri("9506000000008"), "https://id.gs1.org/417/9506000000008"
+        )
         self.assertEqual(
             private_urn("db-1", "document", "account.move", 7, "INV/2026/1"),
             "urn:x-serial-tracking:db-1:document:account.move:7:INV%2F2026%2F1",
         )
 
     @PROPERTY
-    @given(st.lists(st.dictionaries(st.text(max_size=5), st.text(max_size=5)), max_size=5))
+    @given(
+        st.lists(st.dictionaries(st.text(max_size=5), st.text(max_size=5)), max_size=5)
+    )
     def test_document_written_piece_by_piece_is_one_json_document(self, events):
         pieces = document_chunks(iter(events), "2026-01-01T00:00:00Z", {"sender": "x"})
         document = json.loads("".join(pieces))

@@ -60,7 +60,9 @@ class TestDigitalLinkResolver(PortalSerialsCase):
 
     def test_portal_customer_lands_on_their_unit(self):
         self.login(self.ann)
-        self.assertEqual(self.landing(self.resolve("PA-1")), f"my/serials/{self.pa1.id}")
+        self.assertEqual(
+            self.landing(self.resolve("PA-1")), f"my/serials/{self.pa1.id}"
+        )
         # the warranty link type opens the warranty view of the unit
         self.assertEqual(
             self.landing(self.resolve("PA-1", extra="?linkType=gs1:warrantyInfo")),
@@ -116,7 +118,9 @@ class TestDigitalLinkResolver(PortalSerialsCase):
             "serial_tracking.public_lookup_limit", "2"
         )
         self.assertEqual(self.resolve("NOPE-1").status_code, 200)
-        self.assertEqual(self.url_open("/warranty/lookup?serial=NOPE-2").status_code, 200)
+        self.assertEqual(
+            self.url_open("/warranty/lookup?serial=NOPE-2").status_code, 200
+        )
         response = self.resolve("PA-1")
         self.assertEqual(response.status_code, 429)
         self.assertNotIn(self.accounting_product.name, response.text)

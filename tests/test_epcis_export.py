@@ -7,9 +7,10 @@ from unittest.mock import patch
 import jsonschema
 
 from odoo.exceptions import UserError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
 
-from ..models import serial_epcis_export
+from ..wizards import serial_epcis_export
 from .common import Command, ManufacturingCase, SerialFlowCase
 
 SCHEMA = json.loads(
@@ -57,7 +58,9 @@ class TestEpcisSchema(EpcisCase):
     def test_the_schema_check_refuses_a_broken_document(self):
         # the validation of the other tests would catch these
         self.invoice("in_invoice", self.vendor, ["EP-0"])
-        document = exported(self.env, self.serial(self.accounting_product, "EP-0").action_export_epcis())
+        document = exported(
+            self.env, self.serial(self.accounting_product, "EP-0").action_export_epcis()
+        )
         validate(document)
         for broken in (
             {"epcList": ["not a uri"]},
@@ -101,10 +104,16 @@ class TestEpcisExport(EpcisCase):
         customer = f"urn:x-serial-tracking:{self.namespace}:party:{self.customer.id}"
         self.assertEqual(
             received["sourceList"],
-            [{"type": "owning_party", "source": f"https://id.gs1.org/417/{VENDOR_GLN}"}],
+            [
+                {
+                    "type": "owning_party",
+                    "source": f"https://id.gs1.org/417/{VENDOR_GLN}",
+                }
+            ],
         )
         self.assertEqual(
-            received["destinationList"], [{"type": "owning_party", "destination": company}]
+            received["destinationList"],
+            [{"type": "owning_party", "destination": company}],
         )
         self.assertEqual(sold["sourceList"][0]["source"], company)
         self.assertEqual(sold["destinationList"][0]["destination"], customer)
@@ -127,10 +136,12 @@ class TestEpcisExport(EpcisCase):
             received["readPoint"]["id"],
             f"https://id.gs1.org/414/{COMPANY_GLN}/254/{self.stock_location.id}",
         )
-        self.assertEqual(received["bizLocation"]["id"], f"https://id.gs1.org/414/{COMPANY_GLN}")
+        self.assertEqual(
+            received["bizLocation"]["id"], f"https://id.gs1.org/414/{COMPANY_GLN}"
+        )
         self.assertNotIn("bizLocation", sold)  # the unit left the company
 
-    def test_physical_unit_whole_life_through_the_download(self):
+    def test_physical_unit_whole_life(self):
         receipt = self.receive("EP-1", "EP-2")
         delivery = self.deliver(self.customer, "EP-1")
         back = self.transfer(
@@ -162,8 +173,14 @@ class TestEpcisExport(EpcisCase):
         self.assertEqual(events[1]["destinationList"][0]["type"], "possessing_party")
         self.assertEqual(self.transaction_types(events[0]), ["recadv"])
         self.assertEqual(self.transaction_types(events[1]), ["desadv"])
-        self.assertIn(delivery.name.replace("/", "%2F"), events[1]["bizTransactionList"][0]["bizTransaction"])
-        self.assertIn(back.name.replace("/", "%2F"), events[2]["bizTransactionList"][0]["bizTransaction"])
+        self.assertIn(
+            delivery.name.replace("/", "%2F"),
+            events[1]["bizTransactionList"][0]["bizTransaction"],
+        )
+        self.assertIn(
+            back.name.replace("/", "%2F"),
+            events[2]["bizTransactionList"][0]["bizTransaction"],
+        )
 
         # a transfer's export: its own events, one per unit
         document = exported(self.env, receipt.action_export_epcis())
@@ -198,12 +215,43 @@ class TestEpcisExport(EpcisCase):
         Export = self.env["serial.epcis.export"]
         exports = Export.search_count([])
         # the user of another company reads none of the unit's history
-        with self.assertRaisesRegex(UserError, "EN-1: there is no serial history to export"):
+        with self.assertRaisesRegex(
+            UserError, "EN-1: there is no serial history to export"
+        ):
             Export.with_user(user)._epcis_action([("lot_id", "in", unit.ids)], "EN-1")
         self.assertEqual(Export.search_count([]), exports)
         # nor does anyone for a unit without history
         with self.assertRaisesRegex(UserError, "Serials: there is no serial history"):
             self.env["stock.lot"].browse().action_export_epcis()
+
+
+@tagged("post_install", "-at_install")
+class TestEpcisDownload(HttpCase, EpcisCase):
+    def test_download_is_the_document_for_its_user_only(self):
+        self.receive("ED-1")
+        self.stock_user.password = "st-stock-pass"
+        action = (
+            self.serial(self.physical_product, "ED-1")
+            .with_user(self.stock_user)
+            .action_export_epcis()
+        )
+        self.assertEqual(action["type"], "ir.actions.act_url")
+        self.authenticate("st_stock_user", "st-stock-pass")
+        response = self.url_open(action["url"])
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.headers["Content-Type"], "application/ld+json")
+        self.assertIn(
+            "attachment; filename=EPCIS-ED-1.jsonld",
+            response.headers["Content-Disposition"],
+        )
+        document = response.json()
+        validate(document)
+        self.assertEqual(len(events_of(document)), 1)
+        # another user does not read someone else's export
+        self.serial_manager.password = "st-manager-pass"
+        self.authenticate("st_serial_manager", "st-manager-pass")
+        with mute_logger("odoo.http"):
+            self.assertEqual(self.url_open(action["url"]).status_code, 404)
 
 
 class TestEpcisRecall(EpcisCase):

@@ -79,14 +79,19 @@ class TestDigitalLinkLabels(Gs1EntryCase):
             action["params"]["message"],
         )
         # the labels print all the same, after the notice
-        self.assertEqual(action["params"]["next"]["report_name"], "serial_tracking.report_serial_label")
+        self.assertEqual(
+            action["params"]["next"]["report_name"],
+            "serial_tracking.report_serial_label",
+        )
         html = label_html(self.env, self.lot("DL-7"))
         self.assertFalse("/01/" in html)
         self.assertTrue('alt="Barcode DL-7"' in html)
 
         # a valid GTIN: the labels print straight away
         self.product.barcode = "9506000134352"
-        self.assertEqual(receipt.action_print_serial_labels()["type"], "ir.actions.report")
+        self.assertEqual(
+            receipt.action_print_serial_labels()["type"], "ir.actions.report"
+        )
 
 
 class TestDigitalLinkEntry(Gs1EntryCase):
@@ -100,7 +105,7 @@ class TestDigitalLinkEntry(Gs1EntryCase):
         wizard.paste_text = "\n".join(
             [
                 f"https://id.gs1.org/01/{GTIN}/21/DL-0001",
-                f"https://brand.example/p/01/9506000134352/10/LOT7/21/DL%2F2?x=1",
+                "https://brand.example/p/01/9506000134352/10/LOT7/21/DL%2F2?x=1",
                 f"(01){GTIN}(21)DL-0003",
                 "DL-0004",
             ]

@@ -79,9 +79,7 @@ def gtin_barcode_forms(gtin14):
     """The ways a product's barcode may hold the GTIN-14 ``gtin14``: as is, or
     without its leading zeros as a GTIN-13, GTIN-12 or GTIN-8."""
     return [
-        gtin14[-length:]
-        for length in GTIN_LENGTHS
-        if not gtin14[:-length].strip("0")
+        gtin14[-length:] for length in GTIN_LENGTHS if not gtin14[:-length].strip("0")
     ]
 
 

@@ -60,9 +60,7 @@ class SerialEpcisExport(models.TransientModel):
         domain = Domain(domain)
         if not self.env["stock.lot.history"].search_count(domain, limit=1):
             raise UserError(
-                self.env._(
-                    "%(name)s: there is no serial history to export.", name=name
-                )
+                self.env._("%(name)s: there is no serial history to export.", name=name)
             )
         export = self.create({"name": name, "history_domain": list(domain)})
         return {
@@ -179,15 +177,19 @@ class _EpcisContext:
         missing = [pid for pid in partner_ids if pid and pid not in self.parties]
         for partner in self.sudo_env["res.partner"].browse(missing):
             commercial = partner.commercial_partner_id
-            self.parties[partner.id] = party_uri(
-                self._gln_of(partner)
-            ) or private_urn(self.namespace, "party", commercial.id)
+            self.parties[partner.id] = party_uri(self._gln_of(partner)) or private_urn(
+                self.namespace, "party", commercial.id
+            )
 
     def _zone(self, company_id):
+        """The time zone of the company's address and the company as a party."""
         if company_id not in self.zones:
             company = self.sudo_env["res.company"].browse(company_id)
-            self.zones[company_id] = company.partner_id.tz or self.env.user.tz
             self._load_parties(company.partner_id.ids)
+            self.zones[company_id] = (
+                company.partner_id.tz or self.env.user.tz,
+                self.parties[company.partner_id.id],
+            )
         return self.zones[company_id]
 
     def epc(self, product_id, name):
@@ -244,7 +246,9 @@ class _EpcisContext:
         elif record._name == "stock.move":
             if record.picking_id:
                 return self._record_transactions(record.picking_id)
-            if self.has_mrp and (record.production_id or record.raw_material_production_id):
+            if self.has_mrp and (
+                record.production_id or record.raw_material_production_id
+            ):
                 production = record.production_id or record.raw_material_production_id
                 return [self._transaction(production)]
             return []
@@ -261,7 +265,9 @@ class _EpcisContext:
         self._load_parties({row["partner_id"] for row in rows})
         lots = {
             lot.id: lot.name
-            for lot in self.sudo_env["stock.lot"].browse({row["lot_id"] for row in rows})
+            for lot in self.sudo_env["stock.lot"].browse(
+                {row["lot_id"] for row in rows}
+            )
         }
         transactions = self._transactions(rows)
         productions = self._productions(rows) if self.has_mrp else {}
@@ -278,7 +284,7 @@ class _EpcisContext:
         return self.locations.get(location_id) if location_id else None
 
     def _time_fields(self, row):
-        moment, offset = event_time(row["date"], self._zone(row["company_id"]))
+        moment, offset = event_time(row["date"], self._zone(row["company_id"])[0])
         return {"eventTime": moment, "eventTimeZoneOffset": offset}
 
     def _read_point(self, row):
@@ -287,7 +293,9 @@ class _EpcisContext:
         in stock)."""
         source = self._place(row["location_id"])
         destination = self._place(row["location_dest_id"])
-        inside = destination if destination and destination[0] in INTERNAL_USAGES else None
+        inside = (
+            destination if destination and destination[0] in INTERNAL_USAGES else None
+        )
         seen = inside or (source if source and source[0] in INTERNAL_USAGES else None)
         result = {}
         if seen:
@@ -316,11 +324,11 @@ class _EpcisContext:
         direction = EVENT_PARTY_DIRECTION.get(row["event_type"])
         if direction and row["partner_id"]:
             kind = (
-                "owning_party" if row["res_model"] == "account.move" else "possessing_party"
+                "owning_party"
+                if row["res_model"] == "account.move"
+                else "possessing_party"
             )
-            company = self.parties[
-                self.sudo_env["res.company"].browse(row["company_id"]).partner_id.id
-            ]
+            company = self._zone(row["company_id"])[1]
             partner = self.parties[row["partner_id"]]
             source, destination = (
                 (partner, company) if direction == "in" else (company, partner)
@@ -361,10 +369,7 @@ class _EpcisContext:
                 lambda line: line.state == "done" and line.lot_id
             )
             self._load_products(set(lines.product_id.ids))
-            return [
-                self.epc(line.product_id.id, line.lot_id.name)
-                for line in lines
-            ]
+            return [self.epc(line.product_id.id, line.lot_id.name) for line in lines]
 
         places, _leaves = self._read_point(row)
         biz_step, disposition = TRANSFORMATION_BIZ_STEP
