@@ -3,8 +3,14 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
+from odoo.tools import SQL
 
-from ..tools.serial_digital_link import build_digital_link, valid_gln
+from ..tools.serial_digital_link import (
+    CANONICAL_BASE,
+    encode_ai_value,
+    normalize_gtin,
+    valid_gln,
+)
 from ..tools.serial_epcis import (
     BIZ_TRANSACTION_TYPES,
     EVENT_PARTY_DIRECTION,
@@ -88,20 +94,28 @@ class SerialEpcisExport(models.TransientModel):
 
     def _epcis_events(self):
         """The EPCIS events of the rows, read EPCIS_BATCH_SIZE rows at a time
-        in the order they were written (the user's access rules apply)."""
+        in the order they were written: one query per batch, through the
+        ORM's search (the user's access rules apply), reading the columns
+        as they are rather than formatting them record by record."""
         self.ensure_one()
         History = self.env["stock.lot.history"]
         domain = Domain(self.history_domain)
         context = _EpcisContext(self.env)
+        columns = ["id", *HISTORY_FIELDS]
         last_id = 0
         while True:
-            rows = History.search_read(
-                domain & Domain("id", ">", last_id),
-                HISTORY_FIELDS,
-                order="id",
-                limit=EPCIS_BATCH_SIZE,
-                load=None,
+            History.flush_model(HISTORY_FIELDS)
+            query = History._search(
+                domain & Domain("id", ">", last_id), order="id", limit=EPCIS_BATCH_SIZE
             )
+            self.env.cr.execute(
+                query.select(
+                    *(SQL.identifier(query.table, column) for column in columns)
+                )
+            )
+            rows = [
+                dict(zip(columns, row, strict=True)) for row in self.env.cr.fetchall()
+            ]
             if not rows:
                 return
             last_id = rows[-1]["id"]
@@ -147,7 +161,7 @@ class _EpcisContext:
             .with_context(active_test=False)
             .browse(missing)
         ):
-            self.gtins[product.id] = product.barcode
+            self.gtins[product.id] = normalize_gtin(product.barcode)
 
     def _load_locations(self, location_ids):
         missing = [lid for lid in location_ids if lid and lid not in self.locations]
@@ -195,9 +209,10 @@ class _EpcisContext:
     def epc(self, product_id, name):
         """The unit's Digital Link URI on GS1's canonical domain, or the
         database's own identifier when its product has no GTIN."""
-        return build_digital_link(
-            None, self.gtins.get(product_id), name
-        ) or private_urn(self.namespace, "serial", product_id, name)
+        gtin = self.gtins.get(product_id)
+        if gtin:
+            return f"{CANONICAL_BASE}/01/{gtin}/21/{encode_ai_value(name)}"
+        return private_urn(self.namespace, "serial", product_id, name)
 
     # documents ---------------------------------------------------------
     def _transactions(self, rows):
