@@ -304,3 +304,48 @@ class TestEpcisManufacturing(ManufacturingCase):
         self.assertEqual(
             [e["type"] for e in events], ["ObjectEvent", "TransformationEvent"]
         )
+
+
+@tagged("post_install", "-at_install", "serial_tracking_sale")
+class TestEpcisSale(EpcisCase):
+    def test_delivery_names_its_sales_order(self):
+        if "sale_id" not in self.env["stock.picking"]._fields:
+            self.skipTest("sale_stock is not installed on this database")
+        self.receive("ES-1")
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": self.physical_product.product_variant_id.id,
+                            "product_uom_qty": 1,
+                        }
+                    )
+                ],
+            }
+        )
+        order.action_confirm()
+        delivery = order.picking_ids
+        wizard = self.env["serial.entry.wizard"].browse(
+            delivery.move_ids.action_open_serial_entry()["res_id"]
+        )
+        wizard.action_clear()
+        wizard.paste_text = "ES-1"
+        wizard.action_select_pasted()
+        wizard.action_confirm()
+        delivery.button_validate()
+        document = exported(self.env, delivery.action_export_epcis())
+        validate(document)
+        (event,) = events_of(document)
+        self.assertEqual(self.transaction_types(event), ["desadv", "po"])
+        order_uri = next(
+            item["bizTransaction"]
+            for item in event["bizTransactionList"]
+            if item["type"] == "po"
+        )
+        self.assertEqual(
+            order_uri,
+            f"urn:x-serial-tracking:{self.namespace}:document:sale.order:"
+            f"{order.id}:{order.name}",
+        )
