@@ -23,6 +23,7 @@
         "wizards/serial_recall_wizard_views.xml",
         "data/mail_template_serial_recall.xml",
         "report/serial_label_reports.xml",
+        "views/serial_epcis_export_views.xml",
         "views/product_template_views.xml",
         "views/account_move_views.xml",
         "views/stock_move_views.xml",

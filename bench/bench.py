@@ -579,6 +579,74 @@ def portal_customer(env, units=10_000):
     return results
 
 
+def epcis_export(env, events=10_000):
+    """Export EPCIS of ``events`` history rows (half as many units, received
+    from a vendor into stock and shipped to a customer), written batch by
+    batch into a temporary file as the download does; then the same with
+    Python's memory traced."""
+    import tempfile
+
+    template = large_product(env, serials=events // 2, events_per_serial=2)
+    template.barcode = "9506000134352"
+    vendor = env["res.partner"].create({"name": "Bench EPCIS Vendor"})
+    customer = env["res.partner"].create({"name": "Bench EPCIS Customer"})
+    warehouse = env["stock.warehouse"].search(
+        [("company_id", "=", env.company.id)], limit=1
+    )
+    env.flush_all()
+    env.cr.execute(
+        """UPDATE stock_lot_history
+              SET partner_id = CASE WHEN event_type = 'RECEIVE' THEN %s ELSE %s END,
+                  location_id = CASE WHEN event_type = 'RECEIVE' THEN %s ELSE %s END,
+                  location_dest_id = CASE WHEN event_type = 'RECEIVE' THEN %s
+                                          ELSE %s END
+            WHERE product_tmpl_id = %s""",
+        [
+            vendor.id,
+            customer.id,
+            env.ref("stock.stock_location_suppliers").id,
+            warehouse.lot_stock_id.id,
+            warehouse.lot_stock_id.id,
+            env.ref("stock.stock_location_customers").id,
+            template.id,
+        ],
+    )
+    env.cr.execute("ANALYZE stock_lot_history")
+    env.invalidate_all()
+    action = env["serial.epcis.export"]._epcis_action(
+        [("product_tmpl_id", "=", template.id)], "Bench"
+    )
+    export = env["serial.epcis.export"].browse(int(action["url"].rsplit("/", 1)[1]))
+
+    def write():
+        with tempfile.TemporaryFile() as spool:
+            export._epcis_write(spool)
+            return spool.tell()
+
+    results = {}
+    results["export (s)"], size = timed(env, f"[epcis] {events} events", write)
+    tracemalloc.start()
+    write()
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    results["peak Python memory (MB)"] = peak / 1024 / 1024
+    results["document (MB)"] = size / 1024 / 1024
+    return results
+
+
+def epcis_step(env):
+    """The epcis step, with its progress lines: its rows of the table."""
+    progress("[epcis] 5,000 units with 10,000 history rows (SQL), then export")
+    start = time.perf_counter()
+    results = epcis_export(env)
+    figures = ", ".join(f"{label} {value:.2f}" for label, value in results.items())
+    progress(f"[epcis] done in {time.perf_counter() - start:.0f} s: {figures}")
+    return [
+        (10_000, f"EPCIS export, 10k events: {label}", value, None)
+        for label, value in results.items()
+    ]
+
+
 def main():
     global PROFILE_DIR  # noqa: PLW0603
     parser = argparse.ArgumentParser()
@@ -588,7 +656,7 @@ def main():
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument(
         "--steps",
-        default="accounting,physical,import,volume,recall,portal",
+        default="accounting,physical,import,volume,recall,portal,epcis",
         help="comma-separated subset of the steps above",
     )
     parser.add_argument(
@@ -724,6 +792,8 @@ def main():
                 f"{label} {sec:.2f} s" for label, sec in results.items()
             )
             progress(f"[portal] done in {time.perf_counter() - start:.0f} s: {figures}")
+        if "epcis" in steps:
+            rows += epcis_step(env)
         progress("rolling back everything the run wrote")
         cr.rollback()
     progress(f"finished in {time.perf_counter() - run_start:.0f} s")

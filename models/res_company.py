@@ -33,6 +33,14 @@ class ResCompany(models.Model):
         "Exact numbers only, rate-limited per visitor.",
     )
 
+    serial_digital_link_labels = fields.Boolean(
+        string="GS1 Digital Link on Serial Labels",
+        help="Print on each serial label a QR code holding the unit's GS1 Digital "
+        "Link, <web.base.url>/01/<GTIN-14>/21/<serial>: any phone camera opens it, "
+        "and this database sends the visitor to the unit. Products need a valid "
+        "GTIN as their barcode.",
+    )
+
     serial_warranty_reminder_days = fields.Integer(
         string="Warranty Reminder (days before end)",
         help="When the Warranty Reminders scheduled action runs, email each "

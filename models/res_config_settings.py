@@ -15,6 +15,9 @@ class ResConfigSettings(models.TransientModel):
     serial_public_warranty_lookup = fields.Boolean(
         related="company_id.serial_public_warranty_lookup", readonly=False
     )
+    serial_digital_link_labels = fields.Boolean(
+        related="company_id.serial_digital_link_labels", readonly=False
+    )
     serial_warranty_reminder_days = fields.Integer(
         related="company_id.serial_warranty_reminder_days", readonly=False
     )

@@ -11,6 +11,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import escape_psql
 
+from ..tools.serial_digital_link import build_digital_link, normalize_gtin
 from ..tools.serial_errors import SerialInputError
 from ..tools.serial_format import counter_pattern
 from ..tools.serial_rules import (
@@ -864,7 +865,52 @@ class StockLot(models.Model):
         # labels print on a label sheet, not the company's document layout:
         # no layout configuration step first
         report = self.env.ref("serial_tracking.action_report_serial_label")
-        return report.report_action(lots, config=False)
+        action = report.report_action(lots, config=False)
+        without_gtin = lots.filtered(
+            lambda lot: (lot.company_id or self.env.company).serial_digital_link_labels
+            and not normalize_gtin(lot.product_id.barcode)
+        ).product_id
+        if not without_gtin:
+            return action
+        # the labels print all the same; the line says why some have no QR code
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning",
+                "sticky": True,
+                "title": self.env._("Labels without GS1 Digital Link"),
+                "message": self.env._(
+                    "No QR code on the labels of %(products)s: the product's barcode "
+                    "is not a valid GTIN (8, 12, 13 or 14 digits with the right check "
+                    "digit). Set it on the product to print the QR code.",
+                    products=", ".join(without_gtin.mapped("display_name")),
+                ),
+                "next": action,
+            },
+        }
+
+    def action_export_epcis(self):
+        """The EPCIS document of these units' whole history."""
+        name = self[:1].name if len(self) == 1 else self.env._("Serials")
+        return self.env["serial.epcis.export"]._epcis_action(
+            [("lot_id", "in", self.ids)], name
+        )
+
+    def _serial_label_digital_link(self):
+        """The GS1 Digital Link the unit's label carries as a QR code: this
+        database's address, the product's GTIN-14 and the serial; False when
+        the company does not print it or the product has no valid GTIN."""
+        self.ensure_one()
+        if not (self.company_id or self.env.company).serial_digital_link_labels:
+            return False
+        return self._serial_digital_link(self.get_base_url()) or False
+
+    def _serial_digital_link(self, base=None):
+        """The unit's Digital Link URI under ``base`` (GS1's canonical
+        https://id.gs1.org when None); None without a valid GTIN."""
+        self.ensure_one()
+        return build_digital_link(base, self.product_id.barcode, self.name)
 
     # ------------------------------------------------------------------
     # After-sales
@@ -980,7 +1026,14 @@ class StockLot(models.Model):
                 ("name", "=", name),
                 ("holder_partner_id", "!=", False),
                 ("company_id.serial_public_warranty_lookup", "=", True),
-            ],
+            ]
+            # a GS1 Digital Link names the product too (set by the resolver,
+            # never by the visitor: the context is the server's)
+            + (
+                [("product_id", "in", self.env.context["serial_lookup_product_ids"])]
+                if "serial_lookup_product_ids" in self.env.context
+                else []
+            ),
             limit=10,
         )
         warranty = dict(

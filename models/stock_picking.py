@@ -394,3 +394,9 @@ class StockPicking(models.Model):
                     "sticky": kind == "danger",
                 },
             )
+    def action_export_epcis(self):
+        """The EPCIS document of the serial events of these transfers."""
+        name = self[:1].name if len(self) == 1 else self.env._("Transfers")
+        return self.env["serial.epcis.export"]._epcis_action(
+            [("res_model", "=", "stock.picking"), ("res_id", "in", self.ids)], name
+        )

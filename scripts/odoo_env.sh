@@ -110,6 +110,9 @@ ensure_python_packages() {
     "$ODOO_PYTHON" -c 'import websocket' 2>/dev/null || missing+=(websocket-client)
     "$ODOO_PYTHON" -c 'import hypothesis' 2>/dev/null || missing+=(hypothesis)
     "$ODOO_PYTHON" -c 'import pytest_odoo' 2>/dev/null || missing+=(pytest-odoo)
+    "$ODOO_PYTHON" -c 'import jsonschema, rfc3986_validator, rfc3339_validator' 2>/dev/null \
+        || missing+=(jsonschema rfc3986-validator rfc3339-validator)
+    "$ODOO_PYTHON" -c 'import zxingcpp' 2>/dev/null || missing+=(zxing-cpp)
     if [ "${#missing[@]}" -gt 0 ]; then
         echo "Installing into Odoo's Python: ${missing[*]} (test-requirements.txt)" >&2
         "$ODOO_PYTHON" -m pip install -q -r "$REPO_DIR/test-requirements.txt" >&2 \

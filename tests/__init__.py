@@ -24,6 +24,10 @@ from . import test_traceability
 from . import test_recall
 from . import test_serial_labels
 from . import test_gs1
+from . import test_digital_link
+from . import test_gs1_digital_link
+from . import test_epcis_export
+from . import test_digital_link_resolver
 from . import test_ui_tours
 from . import test_warranty
 from . import test_quant_batching

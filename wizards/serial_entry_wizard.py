@@ -8,6 +8,11 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import formatLang
 
 from ..models.stock_lot import format_serials
+from ..tools.serial_digital_link import (
+    DigitalLinkError,
+    looks_like_digital_link,
+    parse_digital_link,
+)
 from ..tools.serial_errors import SerialInputError
 from ..tools.serial_files import read_serial_file
 from ..tools.serial_gs1 import (
@@ -307,11 +312,21 @@ class SerialEntryWizard(models.TransientModel):
         must be the same product. Other lines are left as they are."""
         lines = _LINES.split(text)
         barcode = self.product_id.barcode
-        if not any(looks_like_gs1(line, barcode) for line in lines):
+        if not any(
+            looks_like_gs1(line, barcode) or looks_like_digital_link(line)
+            for line in lines
+        ):
             return text
         nomenclature = self._gs1_nomenclature().sudo()
         problems, serials = [], []
         for line in lines:
+            if looks_like_digital_link(line):
+                serial, problem = self._digital_link_serial(line.strip())
+                if problem:
+                    problems.append(problem)
+                else:
+                    serials.append(serial)
+                continue
             if not looks_like_gs1(line, barcode):
                 serials.append(line)
                 continue
@@ -361,6 +376,38 @@ class SerialEntryWizard(models.TransientModel):
                 )
             )
         return "\n".join(serials)
+
+    def _digital_link_serial(self, uri):
+        """(serial, problem) of a scanned GS1 Digital Link URI of any domain:
+        its GTIN must be the product's barcode when the product has one."""
+        barcode = self.product_id.barcode
+        try:
+            link = parse_digital_link(uri)
+        except DigitalLinkError as error:
+            if error.code == "bad_gtin":
+                return None, self.env._(
+                    "%(code)s holds %(gtin)s, which is not a valid GTIN",
+                    code=uri,
+                    gtin=error.value,
+                )
+            return None, self.env._(
+                "%(code)s is not a GS1 Digital Link (…/01/<GTIN>/21/<serial>)",
+                code=uri,
+            )
+        if not link["serial"]:
+            return None, self.env._(
+                "%(code)s holds no serial number (/21/ in the link)", code=uri
+            )
+        if barcode and not same_gtin(link["gtin"], barcode):
+            return None, self.env._(
+                "%(code)s is for the product with GTIN %(gtin)s, not for "
+                "%(product)s (barcode %(barcode)s)",
+                code=uri,
+                gtin=link["gtin"],
+                product=self.product_id.display_name,
+                barcode=barcode,
+            )
+        return link["serial"], None
 
     def _span_notice(self, spans):
         """Which pasted items were read as spans, so that a serial such as

@@ -147,6 +147,14 @@ class SerialRecallWizard(models.TransientModel):
         )
         return action
 
+    def action_export_epcis(self):
+        """The EPCIS document of the recalled units' whole history, for the
+        trading partners and authorities the recall is reported to."""
+        self.ensure_one()
+        return self.env["serial.epcis.export"]._epcis_action(
+            [("lot_id", "any", list(self._recall_domain()))], self.env._("Recall")
+        )
+
     def action_notify_customers(self):
         """One message to each customer who holds recalled units, listing
         them: a customer who gave every unit back gets none."""
