@@ -33,3 +33,4 @@ from . import test_portal_serials
 from . import test_warranty_lookup
 from . import test_demo_data
 from . import test_warranty_reminders
+from . import test_serial_count
