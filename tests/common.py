@@ -201,12 +201,13 @@ class SerialCountCase(PhysicalModeCase):
         return wizard
 
     def quant_places(self, *names):
-        """{serial: [internal locations holding it]}."""
+        """{serial: [internal locations where it is on hand]}."""
         quants = self.env["stock.quant"].search(
             [
                 ("lot_id.name", "in", names),
                 ("product_id", "=", self.product.id),
                 ("quantity", ">", 0),
+                ("location_id.usage", "=", "internal"),
             ]
         )
         places = {name: [] for name in names}
