@@ -112,7 +112,6 @@ class SerialCount(models.Model):
         "their line (Track Serials, physical mode), and add them to the location.",
     )
     free_reservations = fields.Boolean(
-        string="Free Reservations",
         help="On Apply, unreserve the units the count moves that a transfer "
         "reserved. Without it, such a unit stops the Apply and its transfer is named.",
     )
@@ -163,7 +162,9 @@ class SerialCount(models.Model):
             for result in ("counted", "missing", "unexpected", "unknown"):
                 count[f"{result}_count"] = by_result.get((count.id, result), 0)
             count.scanned_count = sum(
-                number for (count_id, _user), number in scans.items() if count_id == count.id
+                number
+                for (count_id, _user), number in scans.items()
+                if count_id == count.id
             )
             count.counted_by_ids = [
                 user_id
@@ -197,7 +198,7 @@ class SerialCount(models.Model):
     def _unlink_except_applied(self):
         if any(count.state == "applied" for count in self):
             raise UserError(
-                self.env._("An applied count is kept: it is the record of the stock it changed.")
+                self.env._("An applied count is kept: it records the stock it changed.")
             )
 
     # ------------------------------------------------------------------
@@ -265,23 +266,33 @@ class SerialCount(models.Model):
                           template.serial_tracking_mode, here.location_id
                      FROM stock_lot lot
                      JOIN product_product product ON product.id = lot.product_id
-                     JOIN product_template template ON template.id = product.product_tmpl_id
+                     JOIN product_template template
+                       ON template.id = product.product_tmpl_id
                 LEFT JOIN LATERAL (
                           SELECT quant.location_id
                             FROM stock_quant quant
-                            JOIN stock_location location ON location.id = quant.location_id
+                            JOIN stock_location location
+                              ON location.id = quant.location_id
                            WHERE quant.lot_id = lot.id AND quant.quantity > 0
                              AND location.usage IN %s
                         ORDER BY quant.id
                            LIMIT 1) here ON TRUE
-                    WHERE lot.is_serial AND lot.company_id = %s AND lot.name = ANY(%s)""",
+                    WHERE lot.is_serial AND lot.company_id = %s
+                      AND lot.name = ANY(%s)""",
                 INTERNAL_USAGES,
                 self.company_id.id,
                 list(names),
             )
         )
         known, modes = [], {}
-        for lot_id, name, product_id, status, mode, location_id in self.env.cr.fetchall():
+        for (
+            lot_id,
+            name,
+            product_id,
+            status,
+            mode,
+            location_id,
+        ) in self.env.cr.fetchall():
             known.append(KnownSerial(lot_id, name, product_id, status, location_id))
             modes[lot_id] = mode
         return known, modes
@@ -289,7 +300,9 @@ class SerialCount(models.Model):
     def _check_no_accounting_serials(self, known, modes):
         """A serial of an accounting-mode product has no place in stock: it
         cannot be counted, and is named."""
-        accounting = [serial for serial in known if modes[serial.lot_id] == "accounting"]
+        accounting = [
+            serial for serial in known if modes[serial.lot_id] == "accounting"
+        ]
         if not accounting:
             return
         products = {
@@ -335,8 +348,10 @@ class SerialCount(models.Model):
         self.ensure_one()
         self._check_scannable()
         if self.state == "draft":
-            if not self.env["stock.quant"].sudo().search_count(
-                self._tracked_quant_domain(), limit=1
+            if (
+                not self.env["stock.quant"]
+                .sudo()
+                .search_count(self._tracked_quant_domain(), limit=1)
             ):
                 raise UserError(
                     self.env._(
@@ -518,7 +533,8 @@ class SerialCount(models.Model):
                        VALUES %s""",
                     SQL(", ").join(
                         SQL(
-                            "(%s, %s, %s, FALSE, 'missing', %s, %s, %s, %s, %s, %s, %s)",
+                            "(%s, %s, %s, FALSE, 'missing',"
+                            " %s, %s, %s, %s, %s, %s, %s)",
                             self.id,
                             self.company_id.id,
                             row.name,
@@ -582,12 +598,16 @@ class SerialCount(models.Model):
             else Line
         )
         self._check_unknown_products(unknown)
-        leaving = self.env["stock.quant"].sudo().search(
-            [
-                ("lot_id", "in", (missing | to_relocate).lot_id.ids),
-                ("quantity", ">", 0),
-                ("location_id.usage", "in", INTERNAL_USAGES),
-            ]
+        leaving = (
+            self.env["stock.quant"]
+            .sudo()
+            .search(
+                [
+                    ("lot_id", "in", (missing | to_relocate).lot_id.ids),
+                    ("quantity", ">", 0),
+                    ("location_id.usage", "in", INTERNAL_USAGES),
+                ]
+            )
         )
         reserved_lines = self._reservations(leaving)
         if reserved_lines and not self.free_reservations:
@@ -664,13 +684,17 @@ class SerialCount(models.Model):
         reserved = quants.filtered(lambda quant: quant.reserved_quantity > 0)
         if not reserved:
             return self.env["stock.move.line"]
-        return self.env["stock.move.line"].sudo().search(
-            [
-                ("lot_id", "in", reserved.lot_id.ids),
-                ("state", "not in", ("done", "cancel")),
-                ("location_id", "in", reserved.location_id.ids),
-                ("quantity", ">", 0),
-            ]
+        return (
+            self.env["stock.move.line"]
+            .sudo()
+            .search(
+                [
+                    ("lot_id", "in", reserved.lot_id.ids),
+                    ("state", "not in", ("done", "cancel")),
+                    ("location_id", "in", reserved.location_id.ids),
+                    ("quantity", ">", 0),
+                ]
+            )
         )
 
     def _reservation_message(self, move_lines):

@@ -63,3 +63,7 @@ class SerialCountLine(models.Model):
         "(count_id, name) WHERE scanned",
         "This serial number is already scanned in this count.",
     )
+
+    def action_open_history(self):
+        self.ensure_one()
+        return self.lot_id.action_open_serial_history()

@@ -3,7 +3,7 @@
 import time
 
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import BaseCase
+from odoo.tests import BaseCase, new_test_user
 
 from odoo.addons.serial_tracking.tools.serial_count import (
     ExpectedUnit,
@@ -82,7 +82,9 @@ class TestCountRules(BaseCase):
 class TestSerialCount(SerialCountCase):
     def setUp(self):
         super().setUp()
-        self.add_serials(self.physical_product, ["C-1", "C-2", "C-3", "C-4"], self.shelf)
+        self.add_serials(
+            self.physical_product, ["C-1", "C-2", "C-3", "C-4"], self.shelf
+        )
         self.add_serials(self.physical_product, ["E-1"], self.other_shelf)
         self.add_serials(self.physical_product, ["S-1"])
         self.deliver("S-1")
@@ -187,7 +189,11 @@ class TestSerialCount(SerialCountCase):
 
     def test_refused_location_without_track_serials_products(self):
         empty = self.env["stock.location"].create(
-            {"name": "Empty Bay", "usage": "internal", "location_id": self.stock_location.id}
+            {
+                "name": "Empty Bay",
+                "usage": "internal",
+                "location_id": self.stock_location.id,
+            }
         )
         count = self.new_count(location=empty, user=self.stock_user)
         with self.assertRaisesRegex(
@@ -211,7 +217,9 @@ class TestSerialCount(SerialCountCase):
         self.scan(count, "C-1", "C-2", "C-3")
         count.action_apply()
         history = self.env["stock.lot.history"].search_count([])
-        with self.assertRaisesRegex(UserError, "applied already.*cannot be applied twice"):
+        with self.assertRaisesRegex(
+            UserError, "applied already.*cannot be applied twice"
+        ):
             count.action_apply()
         self.assertEqual(self.env["stock.lot.history"].search_count([]), history)
         self.assertEqual(self.quant_places("C-4")["C-4"], [])
@@ -237,6 +245,23 @@ class TestSerialCount(SerialCountCase):
             self.env["serial.count"].with_user(self.billing_user).create(
                 {"location_id": self.shelf.id}
             )
+
+    def test_counts_and_their_lines_are_isolated_per_company(self):
+        count = self.new_count(user=self.stock_user)
+        self.scan(count, "C-1")
+        other_company = self.env["res.company"].create({"name": "Other Count Co"})
+        outsider = new_test_user(
+            self.env,
+            login="st_count_other_company",
+            groups="stock.group_stock_manager",
+            company_id=other_company.id,
+            company_ids=[other_company.id],
+        )
+        self.assertFalse(self.env["serial.count"].with_user(outsider).search([]))
+        self.assertFalse(self.env["serial.count.line"].with_user(outsider).search([]))
+        with self.assertRaises(AccessError):
+            count.with_user(outsider).action_scan()
+        self.assertEqual(count.line_ids.mapped("name"), ["C-1"])
 
     def test_refused_unknown_serial_without_a_tracked_product(self):
         count = self.new_count(user=self.stock_admin, add_unknown=True)
