@@ -10,7 +10,7 @@ registry.category("web_tour.tours").add("serial_tracking_count_tour", {
         {
             content: "Scan what is found there",
             trigger: ".modal div[name='paste_text'] textarea",
-            run: "edit TC-1\nTC-2\nTC-9",
+            run: "edit TC-1, TC-2, TC-9",
         },
         {
             content: "Add them: they are saved in the count at once",
@@ -47,6 +47,11 @@ registry.category("web_tour.tours").add("serial_tracking_count_tour", {
         {
             content: "The count is applied",
             trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Applied')",
+        },
+        {
+            content: "Show the serials of the count",
+            trigger: ".o_notebook_headers a:contains('Serials')",
+            run: "click",
         },
         {
             content: "Open the history of the unexpected unit",
