@@ -249,6 +249,112 @@ class Bench:
         return receive_time, deliver_time, product, delivery
 
 
+def count_by_scanning(env, size, missing=100):
+    """A shelf of ``size`` units of a Track Serials product, counted by
+    scanning: the serials pasted into the count's dialog (saved as read),
+    compared with the stock, and applied with ``missing`` units not found;
+    beside it, Odoo's own Apply (Physical Inventory) of the same differences
+    on the same number of units of a product Odoo tracks by serial."""
+    stock = (
+        env["stock.warehouse"]
+        .search([("company_id", "=", env.company.id)], limit=1)
+        .lot_stock_id
+    )
+    shelf = env["stock.location"].create(
+        {"name": f"Bench Count Shelf {size}", "location_id": stock.id}
+    )
+    ours = env["product.template"].create(
+        {
+            "name": f"Bench Counted Router {size}",
+            "type": "consu",
+            "serial_tracking_enabled": True,
+            "serial_tracking_mode": "physical",
+        }
+    )
+    native = env["product.template"].create(
+        {
+            "name": f"Bench Native Counted Router {size}",
+            "type": "consu",
+            "is_storable": True,
+            "tracking": "serial",
+        }
+    )
+    names = [f"CNT{size}-{n:06d}" for n in range(size)]
+    progress(f"[count {size}] putting {size} units of each product on the shelf")
+    # the units are put there directly (quants of one unit each): an
+    # inventory adjustment of 2 x 10,000 units would take longer than the step
+    lots = {}
+    for template, prefix in ((ours, ""), (native, "N")):
+        product = template.product_variant_id
+        lots[template] = env["stock.lot"].create(
+            [{"name": f"{prefix}{name}", "product_id": product.id} for name in names]
+        )
+        env["stock.quant"].create(
+            [
+                {
+                    "product_id": product.id,
+                    "location_id": shelf.id,
+                    "lot_id": lot.id,
+                    "quantity": 1,
+                }
+                for lot in lots[template]
+            ]
+        )
+    native_lots = lots[native]
+    settle(env)
+    results = {}
+    count = env["serial.count"].create(
+        {"location_id": shelf.id, "product_id": ours.product_variant_id.id}
+    )
+    found = names[missing:]
+
+    def scan():
+        action = count.action_start()
+        wizard = env["serial.entry.wizard"].browse(action["res_id"])
+        wizard.paste_text = "\n".join(found)
+        wizard.action_add_pasted()
+        return wizard
+
+    results["count: scan (paste, saved as read)"], wizard = timed(
+        env, f"count {size}: scan", scan
+    )
+    results["count: compare with the stock"], _ = timed(
+        env, f"count {size}: compare", wizard.action_confirm
+    )
+    assert count.missing_count == missing, count.missing_count
+    assert count.counted_count == size - missing, count.counted_count
+    settle(env)
+    ours_apply, _ = timed(env, f"count {size}: apply", count.action_apply)
+
+    def native_apply():
+        quants = env["stock.quant"].search(
+            [
+                ("lot_id", "in", native_lots[:missing].ids),
+                ("location_id", "=", shelf.id),
+            ]
+        )
+        quants.with_context(inventory_mode=True).inventory_quantity = 0
+        quants.action_apply_inventory()
+
+    native_time, _ = timed(env, f"count {size}: native apply", native_apply)
+    return results, (ours_apply, native_time)
+
+
+def count_step(env, size):
+    """The rows of the count step of ``size`` units."""
+    progress(f"[count {size}] count by scanning of {size} units")
+    start = time.perf_counter()
+    results, (ours_apply, native_apply) = count_by_scanning(env, size)
+    rows = [(size, label, seconds, None) for label, seconds in results.items()]
+    rows.append((size, "count: apply (100 missing units)", ours_apply, native_apply))
+    figures = ", ".join(f"{label} {sec:.2f} s" for label, sec in results.items())
+    progress(
+        f"[count {size}] done in {time.perf_counter() - start:.0f} s: "
+        f"{figures}, apply {ours_apply:.2f} s (native {native_apply:.2f} s)"
+    )
+    return rows
+
+
 def xlsx_of(rows):
     import openpyxl  # noqa: PLC0415
 
@@ -656,7 +762,7 @@ def main():
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument(
         "--steps",
-        default="accounting,physical,import,volume,recall,portal,epcis",
+        default="accounting,physical,import,volume,recall,portal,epcis,count",
         help="comma-separated subset of the steps above",
     )
     parser.add_argument(
@@ -727,6 +833,8 @@ def main():
                     f"receive {ours_in:.2f} s (native {native_in:.2f} s), "
                     f"deliver {ours_out:.2f} s (native {native_out:.2f} s)"
                 )
+            if "count" in steps:
+                rows += count_step(env, size)
         if "import" in steps:
             progress("[import] writing a 100,000-row .xlsx")
             start = time.perf_counter()

@@ -10,6 +10,8 @@ from . import stock_lot_history
 from . import stock_location
 from . import stock_lot
 from . import serial_warranty_claim
+from . import serial_count
+from . import serial_count_line
 from . import serial_lookup_throttle
 from . import stock_move_line
 from . import stock_quant

@@ -609,6 +609,24 @@ class ProductTemplate(models.Model):
             "context": {"default_product_tmpl_id": self.id},
         }
 
+    def action_serial_count(self):
+        """A new count by scanning of this product, at the main stock."""
+        self.ensure_one()
+        context = {
+            "default_location_id": self.env.company._serial_main_stock_location().id
+        }
+        if len(self.product_variant_ids) == 1:
+            context["default_product_id"] = self.product_variant_id.id
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Count by Scanning"),
+            "res_model": "serial.count",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+            "context": context,
+        }
+
     def action_add_serials_bulk(self):
         """Opening stock: many serials at once, through the bulk entry wizard."""
         self.ensure_one()

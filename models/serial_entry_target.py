@@ -37,6 +37,12 @@ class SerialEntryTarget(models.AbstractModel):
             ),
         )
 
+    def _serial_entry_added(self, wizard, names):
+        """Called as the dialog takes new serials (add mode), before Confirm:
+        a target that saves them as they come (a count) does it here and may
+        return a notice to show. By default nothing is saved before Confirm."""
+        return ""
+
     def _serial_entry_apply(self, wizard):
         """Confirm: take ``wizard._entered_serials()`` (add mode) or
         ``wizard.selected_lot_ids`` (remove mode). May return an action."""

@@ -9,6 +9,7 @@ from odoo.tools import SQL
 
 from ..tools.serial_rules import AVAILABLE_STATUSES, INTERNAL_USAGES, classify_move
 from .product_template import tracks_serials_physically
+from .serial_count import current_count
 from .stock_lot import (
     QUIET_CONTEXT,
     format_lot_names,
@@ -233,6 +234,8 @@ class StockMove(models.Model):
         picking_of = {picking.id: picking for picking in pickings}
         move_of = {move.id: move for move in moves}
         subcontracted = moves._serial_subcontracting_facts()
+        # a count being applied names itself on the rows of the units it moves
+        counting = current_count()
         events, writes, first_receipts = [], defaultdict(set), set()
         # lines of one transfer share locations, documents and dates: worked out once
         classified, warranty_start, document_of = {}, {}, {}
@@ -282,6 +285,17 @@ class StockMove(models.Model):
                     "location_dest_id": destination,
                     "partner_id": partner.id,
                     "document": document,
+                }
+                if not counting
+                else {
+                    "lot": lot_id,
+                    "event_type": "COUNT",
+                    "date": date,
+                    "quantity": line.quantity,
+                    "location_id": source,
+                    "location_dest_id": destination,
+                    "document": counting[0],
+                    "note": counting[1].get(lot_id),
                 }
             )
         Lot = self.env["stock.lot"].sudo().with_context(**QUIET_CONTEXT)

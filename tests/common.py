@@ -166,6 +166,59 @@ class PhysicalModeCase(SerialTrackingCase):
         return lot.history_ids.sorted("id").mapped("event_type")
 
 
+class SerialCountCase(PhysicalModeCase):
+    """Counts by scanning: a second shelf, the inventory loss location, and
+    helpers that open a count's scanning dialog as a person would."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.other_shelf = cls.env["stock.location"].create(
+            {
+                "name": "Shelf 10",
+                "usage": "internal",
+                "location_id": cls.stock_location.id,
+            }
+        )
+        cls.loss_location = cls.product.with_company(
+            cls.company
+        ).property_stock_inventory
+
+    def new_count(self, location=None, user=None, **vals):
+        return (
+            self.env["serial.count"]
+            .with_user(user or self.env.user)
+            .create({"location_id": (location or self.shelf).id, **vals})
+        )
+
+    def scan(self, count, *names, confirm=True):
+        """Scan ``names`` into ``count`` through the entry dialog (Start or
+        Scan, paste, Add to List, then Confirm)."""
+        action = count.action_scan()
+        wizard = self.env["serial.entry.wizard"].with_user(count.env.user)
+        wizard = wizard.browse(action["res_id"])
+        wizard.paste_text = "\n".join(names)
+        wizard.action_add_pasted()
+        if confirm:
+            wizard.action_confirm()
+        return wizard
+
+    def quant_places(self, *names):
+        """{serial: [internal locations where it is on hand]}."""
+        quants = self.env["stock.quant"].search(
+            [
+                ("lot_id.name", "in", names),
+                ("product_id", "=", self.product.id),
+                ("quantity", ">", 0),
+                ("location_id.usage", "=", "internal"),
+            ]
+        )
+        places = {name: [] for name in names}
+        for quant in quants:
+            places[quant.lot_id.name].append(quant.location_id)
+        return places
+
+
 class ManufacturingCase(PhysicalModeCase):
     """A robot built from one board, both Track Serials physical products, for
     the tests of the database with Manufacturing (mrp), which the test command
@@ -671,6 +724,7 @@ __all__ = [
     "ManufacturingCase",
     "PhysicalModeCase",
     "PortalSerialsCase",
+    "SerialCountCase",
     "SerialFlowCase",
     "SerialTrackingCase",
     "committed_env",

@@ -250,3 +250,42 @@ class TestSerialTrackingTours(HttpCase):
             "serial_tracking_physical_history_tour",
             login="admin",
         )
+
+    def test_count_by_scanning_apply_and_open_a_units_history(self):
+        template = self.env["product.template"].create(
+            {
+                "name": "Tour Counted Router",
+                "type": "consu",
+                "serial_tracking_enabled": True,
+                "serial_tracking_mode": "physical",
+            }
+        )
+        stock = self.env.ref("stock.warehouse0").lot_stock_id
+        shelf, other = self.env["stock.location"].create(
+            [
+                {
+                    "name": "Tour Count Shelf",
+                    "usage": "internal",
+                    "location_id": stock.id,
+                },
+                {
+                    "name": "Tour Other Shelf",
+                    "usage": "internal",
+                    "location_id": stock.id,
+                },
+            ]
+        )
+        Lot = self.env["stock.lot"]
+        product = template.product_variant_id
+        Lot._serial_add_to_stock(product, ["TC-1", "TC-2", "TC-3"], shelf)
+        Lot._serial_add_to_stock(product, ["TC-9"], other)
+        count = self.env["serial.count"].create({"location_id": shelf.id})
+        self.start_tour(
+            f"/odoo/action-serial_tracking.action_serial_counts/{count.id}",
+            "serial_tracking_count_tour",
+            login="admin",
+        )
+        self.assertEqual(count.state, "applied")
+        unexpected = template.serial_ids.filtered(lambda lot: lot.name == "TC-9")
+        self.assertEqual(unexpected.location_id, shelf)
+        self.assertEqual(unexpected.history_ids[:1].event_type, "COUNT")

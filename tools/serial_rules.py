@@ -67,6 +67,7 @@ HISTORY_EVENT_TYPES = [
     ("VENDOR_CREDIT_NOTE", "Vendor Credit Note"),
     ("REVERSAL", "Reversal"),
     ("CLAIM", "Warranty Claim"),
+    ("COUNT", "Count by Scanning"),
 ]
 
 # Warranty claims: New, then Accepted or Refused; an accepted claim ends Done.
@@ -169,6 +170,7 @@ EVENT_TRACE_DIRECTION = {
     "ADJUST": "internal",
     "MOVE": "internal",
     "REVERSAL": "internal",
+    "COUNT": "internal",
 }
 
 # How a unit in a trace relates to the unit traced: itself, a component

@@ -61,7 +61,8 @@ class SerialEntryWizard(models.TransientModel):
     )
     target_model = fields.Char(required=True, readonly=True)
     target_id = fields.Many2oneReference(model_field="target_model", readonly=True)
-    product_id = fields.Many2one("product.product", required=True, readonly=True)
+    # empty for a target that takes serials of several products (a count)
+    product_id = fields.Many2one("product.product", readonly=True)
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
     )
@@ -73,6 +74,11 @@ class SerialEntryWizard(models.TransientModel):
     )
     required_count = fields.Integer(string="Quantity")
     count_fixed = fields.Boolean(readonly=True)
+    open_count = fields.Boolean(
+        readonly=True,
+        help="Technical: the entry takes as many serials as are read (a count), "
+        "with no quantity to reach.",
+    )
     purpose = fields.Char(
         readonly=True, help="Technical: what the target does with the serials."
     )
@@ -138,15 +144,18 @@ class SerialEntryWizard(models.TransientModel):
                 names = wizard._entered_serials()
                 label = self.env._("Serial numbers")
             wizard.entered_count = len(names)
-            wizard.count_label = f"{label} ({len(names)} / {wizard.required_count})"
+            wizard.count_label = (
+                f"{label} ({len(names)})"
+                if wizard.open_count
+                else f"{label} ({len(names)} / {wizard.required_count})"
+            )
             if wizard.show_all and len(names) <= SHOW_ALL_LIMIT:
                 wizard.serials_display = "\n".join(names)
             else:
                 wizard.serials_display = format_serials(self.env, names, limit=200)
-            wizard.can_confirm = (
-                bool(names)
-                and len(names) == wizard.required_count
-                and not wizard.problem
+            wizard.can_confirm = not wizard.problem and (
+                wizard.open_count
+                or (bool(names) and len(names) == wizard.required_count)
             )
 
     def write(self, vals):
@@ -179,12 +188,15 @@ class SerialEntryWizard(models.TransientModel):
         purpose=False,
         names=(),
         lots=None,
+        open_count=False,
     ):
         """The dialog for ``target`` (a ``serial.entry.target``), as an action.
 
         It starts with the serials the target already holds: ``names`` in add
         mode (otherwise, for a product with auto-numbering and a known quantity,
-        the next serials of its format), ``lots`` in remove mode."""
+        the next serials of its format), ``lots`` in remove mode. With
+        ``open_count`` there is no quantity to reach and no product required:
+        each batch read is handed to the target at once (``_serial_entry_added``)."""
         if not isinstance(target, self.env.registry["serial.entry.target"]):
             raise TypeError(f"{target._name} is not a serial.entry.target")
         vals = {
@@ -196,6 +208,7 @@ class SerialEntryWizard(models.TransientModel):
             "count_fixed": count_fixed,
             "location_id": location and location.id,
             "purpose": purpose,
+            "open_count": open_count,
         }
         if mode == "remove" and lots:
             vals["selected_lot_ids"] = [fields.Command.set(lots.ids)]
@@ -213,8 +226,12 @@ class SerialEntryWizard(models.TransientModel):
         return {
             "type": "ir.actions.act_window",
             "name": title
-            or self.env._(
-                "Serial Numbers: %(product)s", product=self.product_id.display_name
+            or (
+                self.env._(
+                    "Serial Numbers: %(product)s", product=self.product_id.display_name
+                )
+                if self.product_id
+                else self.env._("Serial Numbers")
             ),
             "res_model": self._name,
             "res_id": self.id,
@@ -258,6 +275,9 @@ class SerialEntryWizard(models.TransientModel):
                 )
             )
         messages = [self.env._("%(count)s serial numbers added.", count=len(added))]
+        taken = self._target()._serial_entry_added(self, added)
+        if taken:
+            messages.append(taken)
         if repeated:
             messages.append(
                 self.env._(
@@ -566,6 +586,8 @@ class SerialEntryWizard(models.TransientModel):
             self._check_existing()
             if self.problem:
                 raise UserError(self.problem)
+        if self.open_count:
+            return
         if self.required_count <= 0:
             raise UserError(self.env._("Enter the quantity of units first."))
         if self.entered_count != self.required_count:

@@ -1,0 +1,372 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import time
+
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import BaseCase, new_test_user
+
+from odoo.addons.serial_tracking.tools.serial_count import (
+    ExpectedUnit,
+    KnownSerial,
+    compare_count,
+    count_summary,
+    where_is,
+)
+
+from .common import SerialCountCase, committed_env, run_concurrently
+
+SHELF, SUB_SHELF, OTHER = 10, 11, 20
+WIDGET, GADGET = 1, 2
+
+
+class TestCountRules(BaseCase):
+    """The comparison, in plain Python."""
+
+    def test_each_result_and_where_the_system_thinks_a_unit_is(self):
+        expected = [
+            ExpectedUnit(101, "A-1", WIDGET, SHELF),
+            ExpectedUnit(102, "A-2", WIDGET, SUB_SHELF),
+            ExpectedUnit(103, "A-3", GADGET, SHELF),
+        ]
+        known = [
+            KnownSerial(101, "A-1", WIDGET, "in_stock", SHELF),
+            KnownSerial(104, "B-1", WIDGET, "in_stock", OTHER),
+            KnownSerial(105, "B-2", GADGET, "sold", None),
+            KnownSerial(106, "B-3", GADGET, "scrapped", None),
+        ]
+        rows = compare_count(
+            ["A-1", "B-1", "B-2", "B-3", "NEW-1"], expected, known, {SHELF, SUB_SHELF}
+        )
+        self.assertEqual(
+            [(row.name, row.result, row.elsewhere, row.location_id) for row in rows],
+            [
+                ("A-1", "counted", None, SHELF),
+                ("B-1", "unexpected", "location", OTHER),
+                ("B-2", "unexpected", "customer", None),
+                ("B-3", "unexpected", "scrapped", None),
+                ("NEW-1", "unknown", None, None),
+                ("A-3", "missing", None, SHELF),
+                ("A-2", "missing", None, SUB_SHELF),
+            ],
+        )
+        self.assertEqual(
+            count_summary(rows),
+            {
+                WIDGET: {"counted": 1, "unexpected": 1, "missing": 1},
+                GADGET: {"unexpected": 2, "missing": 1},
+                None: {"unknown": 1},
+            },
+        )
+
+    def test_a_unit_on_hand_here_outside_the_scope_is_counted(self):
+        known = [KnownSerial(7, "X-1", GADGET, "in_stock", SUB_SHELF)]
+        rows = compare_count(["X-1"], [], known, {SHELF, SUB_SHELF})
+        self.assertEqual(rows[0].result, "counted")
+
+    def test_same_name_for_two_products_prefers_the_unit_expected_here(self):
+        expected = [ExpectedUnit(9, "S-1", GADGET, SHELF)]
+        known = [
+            KnownSerial(8, "S-1", WIDGET, "in_stock", OTHER),
+            KnownSerial(9, "S-1", GADGET, "in_stock", SHELF),
+        ]
+        rows = compare_count(["S-1"], expected, known, {SHELF})
+        self.assertEqual([(row.lot_id, row.result) for row in rows], [(9, "counted")])
+
+    def test_where_is(self):
+        self.assertEqual(where_is("in_stock", OTHER), "location")
+        self.assertEqual(where_is("returned_vendor", None), "vendor")
+        self.assertEqual(where_is("consumed", None), "consumed")
+        self.assertEqual(where_is("in_stock", None), "nowhere")
+
+
+class TestSerialCount(SerialCountCase):
+    def setUp(self):
+        super().setUp()
+        self.add_serials(
+            self.physical_product, ["C-1", "C-2", "C-3", "C-4"], self.shelf
+        )
+        self.add_serials(self.physical_product, ["E-1"], self.other_shelf)
+        self.add_serials(self.physical_product, ["S-1"])
+        self.deliver("S-1")
+
+    def results(self, count):
+        return {line.name: line.result for line in count.line_ids}
+
+    def test_counted_missing_unexpected_unknown_each_applied(self):
+        count = self.new_count(user=self.stock_admin, add_unknown=True)
+        self.scan(count, "C-1", "C-2", "E-1", "S-1", "NEW-1")
+        self.assertEqual(count.state, "in_progress")
+        self.assertEqual(
+            self.results(count),
+            {
+                "C-1": "counted",
+                "C-2": "counted",
+                "C-3": "missing",
+                "C-4": "missing",
+                "E-1": "unexpected",
+                "S-1": "unexpected",
+                "NEW-1": "unknown",
+            },
+        )
+        self.assertEqual(
+            (
+                count.counted_count,
+                count.missing_count,
+                count.unexpected_count,
+                count.unknown_count,
+                count.scanned_count,
+            ),
+            (2, 2, 2, 1, 5),
+        )
+        elsewhere = {line.name: line.elsewhere for line in count.line_ids}
+        self.assertEqual(elsewhere["E-1"], "location")
+        self.assertEqual(elsewhere["S-1"], "customer")
+        new_line = count.line_ids.filtered(lambda line: line.name == "NEW-1")
+        new_line.product_id = self.product
+
+        count.action_apply()
+
+        self.assertEqual(count.state, "applied")
+        self.assertEqual(count.applied_by_id, self.stock_admin)
+        places = self.quant_places("C-1", "C-2", "C-3", "C-4", "E-1", "S-1", "NEW-1")
+        self.assertEqual(places["C-1"], [self.shelf])
+        # missing units left for the inventory loss location: no longer on hand
+        self.assertEqual(places["C-3"], [])
+        self.assertEqual(places["C-4"], [])
+        self.assertEqual(places["E-1"], [self.shelf])
+        self.assertEqual(places["S-1"], [self.shelf])
+        self.assertEqual(places["NEW-1"], [self.shelf])
+        self.assertEqual(self.lot("C-3").serial_status, "scrapped")
+        self.assertEqual(self.lot("S-1").serial_status, "in_stock")
+        self.assertEqual(self.lot("NEW-1").serial_status, "in_stock")
+        # one COUNT row per unit changed, naming the count
+        rows = self.env["stock.lot.history"].search(
+            [("res_model", "=", "serial.count"), ("res_id", "=", count.id)]
+        )
+        self.assertEqual(
+            sorted(rows.lot_id.mapped("name")), ["C-3", "C-4", "E-1", "NEW-1", "S-1"]
+        )
+        self.assertEqual(set(rows.mapped("event_type")), {"COUNT"})
+        self.assertEqual(set(rows.mapped("document_name")), {count.name})
+        to = {row.lot_id.name: row.location_dest_id for row in rows}
+        self.assertEqual(to["C-3"], self.loss_location)
+        self.assertEqual(to["E-1"], self.shelf)
+        self.assertEqual(to["NEW-1"], self.shelf)
+        self.assertEqual(
+            rows.filtered(lambda row: row.lot_id.name == "S-1").note,
+            "Unexpected (At a Customer)",
+        )
+        self.assertFalse(
+            self.lot("C-1").history_ids.filtered(lambda row: row.event_type == "COUNT")
+        )
+        self.assertEqual(
+            sorted(count.line_ids.filtered("applied").mapped("name")),
+            ["C-3", "C-4", "E-1", "NEW-1", "S-1"],
+        )
+
+    def test_unknown_serials_are_only_reported_without_the_option(self):
+        count = self.new_count(user=self.stock_admin)
+        self.scan(count, "C-1", "C-2", "C-3", "C-4", "NEW-2")
+        count.action_apply()
+        self.assertFalse(self.lot("NEW-2"))
+        self.assertEqual(self.results(count)["NEW-2"], "unknown")
+
+    def test_resuming_a_count_by_another_user(self):
+        count = self.new_count(user=self.stock_user)
+        self.scan(count, "C-1", "C-2", confirm=False)  # dialog closed: kept
+        self.assertEqual(sorted(count.line_ids.mapped("name")), ["C-1", "C-2"])
+        other = count.with_user(self.stock_admin)
+        wizard = self.scan(other, "C-2", "C-3")
+        self.assertIn("1 were scanned in this count before", wizard.last_message)
+        self.assertEqual(
+            self.results(count),
+            {"C-1": "counted", "C-2": "counted", "C-3": "counted", "C-4": "missing"},
+        )
+        self.assertEqual(count.counted_by_ids, self.stock_user | self.stock_admin)
+        by = {line.name: line.user_id for line in count.line_ids if line.scanned}
+        self.assertEqual(by["C-1"], self.stock_user)
+        self.assertEqual(by["C-3"], self.stock_admin)
+
+    def test_refused_location_without_track_serials_products(self):
+        empty = self.env["stock.location"].create(
+            {
+                "name": "Empty Bay",
+                "usage": "internal",
+                "location_id": self.stock_location.id,
+            }
+        )
+        count = self.new_count(location=empty, user=self.stock_user)
+        with self.assertRaisesRegex(
+            UserError, "Empty Bay holds no units of products with Track Serials"
+        ):
+            count.action_start()
+        self.assertEqual(count.state, "draft")
+        self.assertFalse(count.line_ids)
+
+    def test_refused_serial_of_an_accounting_product_is_named(self):
+        self.add_serials(self.accounting_product, ["ACC-1"])
+        count = self.new_count(user=self.stock_user)
+        with self.assertRaisesRegex(UserError, r"ACC-1 \(Tracked Laptop\)"):
+            self.scan(count, "C-1", "ACC-1")
+        self.assertFalse(
+            self.env["serial.count.line"].search([("count_id", "=", count.id)])
+        )
+
+    def test_refused_applying_twice(self):
+        count = self.new_count(user=self.stock_admin)
+        self.scan(count, "C-1", "C-2", "C-3")
+        count.action_apply()
+        history = self.env["stock.lot.history"].search_count([])
+        with self.assertRaisesRegex(
+            UserError, "applied already.*cannot be applied twice"
+        ):
+            count.action_apply()
+        self.assertEqual(self.env["stock.lot.history"].search_count([]), history)
+        self.assertEqual(self.quant_places("C-4")["C-4"], [])
+        with self.assertRaisesRegex(UserError, "is applied: start a new count"):
+            count.action_scan()
+
+    def test_refused_apply_without_the_inventory_adjustment_right(self):
+        count = self.new_count(user=self.stock_user)
+        self.scan(count, "C-1")
+        with self.assertRaisesRegex(AccessError, "only inventory administrators"):
+            count.action_apply()
+        self.assertEqual(count.state, "in_progress")
+        self.assertEqual(self.quant_places("C-2")["C-2"], [self.shelf])
+        self.assertFalse(
+            self.env["stock.lot.history"].search([("res_model", "=", "serial.count")])
+        )
+
+    def test_refused_to_a_user_without_inventory_rights(self):
+        count = self.new_count(user=self.stock_user)
+        with self.assertRaises(AccessError):
+            count.with_user(self.billing_user).read(["name"])
+        with self.assertRaises(AccessError):
+            self.env["serial.count"].with_user(self.billing_user).create(
+                {"location_id": self.shelf.id}
+            )
+
+    def test_counts_and_their_lines_are_isolated_per_company(self):
+        count = self.new_count(user=self.stock_user)
+        self.scan(count, "C-1")
+        other_company = self.env["res.company"].create({"name": "Other Count Co"})
+        outsider = new_test_user(
+            self.env,
+            login="st_count_other_company",
+            groups="stock.group_stock_manager",
+            company_id=other_company.id,
+            company_ids=[other_company.id],
+        )
+        self.assertFalse(self.env["serial.count"].with_user(outsider).search([]))
+        self.assertFalse(self.env["serial.count.line"].with_user(outsider).search([]))
+        with self.assertRaises(AccessError):
+            count.with_user(outsider).action_scan()
+        self.assertEqual(count.line_ids.filtered("scanned").mapped("name"), ["C-1"])
+
+    def test_refused_unknown_serial_without_a_tracked_product(self):
+        count = self.new_count(user=self.stock_admin, add_unknown=True)
+        self.scan(count, "C-1", "NEW-3")
+        with self.assertRaisesRegex(UserError, "give each one a product.*NEW-3"):
+            count.action_apply()
+        self.assertEqual(count.state, "in_progress")
+        self.assertFalse(self.lot("NEW-3"))
+        self.assertEqual(self.quant_places("C-2")["C-2"], [self.shelf])
+
+    def test_refused_while_a_unit_is_reserved_unless_freed(self):
+        cage = self.env["stock.location"].create(
+            {"name": "Cage", "usage": "internal", "location_id": self.stock_location.id}
+        )
+        self.add_serials(self.physical_product, ["R-1", "R-2"], cage)
+        delivery = self.picking(
+            self.warehouse.out_type_id, cage, self.customer_location, 1, self.customer
+        )
+        reserved = delivery.move_ids.move_line_ids.lot_id
+        self.assertEqual(len(reserved), 1)
+        count = self.new_count(location=cage, user=self.stock_admin)
+        self.scan(count, *({"R-1", "R-2"} - {reserved.name}))
+        with self.assertRaisesRegex(
+            UserError, f"{reserved.name} \\({delivery.name}\\).*Free Reservations"
+        ):
+            count.action_apply()
+        self.assertEqual(count.state, "in_progress")
+        self.assertEqual(self.quant_places(reserved.name)[reserved.name], [cage])
+        self.assertEqual(delivery.move_ids.move_line_ids.lot_id, reserved)
+
+        count.free_reservations = True
+        count.action_apply()
+        self.assertEqual(count.state, "applied")
+        self.assertEqual(self.quant_places(reserved.name)[reserved.name], [])
+        self.assertEqual(reserved.history_ids[:1].location_dest_id, self.loss_location)
+        self.assertFalse(delivery.move_ids.move_line_ids.filtered("lot_id"))
+
+    def test_scope_is_fixed_once_scanning_starts(self):
+        count = self.new_count(user=self.stock_user)
+        count.action_start()
+        with self.assertRaisesRegex(UserError, "fixed once scanning starts"):
+            count.location_id = self.other_shelf
+
+    def test_the_count_prints(self):
+        count = self.new_count(user=self.stock_admin)
+        self.scan(count, "C-1", "E-1")
+        html, _kind = self.env["ir.actions.report"]._render_qweb_html(
+            "serial_tracking.action_report_serial_count", count.ids
+        )
+        self.assertIn(count.name, html.decode())
+        self.assertIn("E-1", html.decode())
+        summary = count._report_summary()
+        self.assertEqual(
+            summary,
+            [
+                {
+                    "product": self.product.display_name,
+                    "counted": 1,
+                    "missing": 3,
+                    "unexpected": 1,
+                    "unknown": 0,
+                }
+            ],
+        )
+
+    def test_location_and_product_open_a_count(self):
+        action = self.env.ref("serial_tracking.action_serial_count_location")
+        self.assertEqual(action.binding_model_id.model, "stock.location")
+        action = self.physical_product.action_serial_count()
+        self.assertEqual(action["context"]["default_product_id"], self.product.id)
+
+
+class TestSerialCountConcurrency(SerialCountCase):
+    def test_two_users_scanning_the_same_count_at_once_no_duplicates(self):
+        with committed_env(self) as env:
+            count = env["serial.count"].create(
+                {"location_id": self.stock_location.id, "state": "in_progress"}
+            )
+        self.addCleanup(self._drop_count, count.id)
+
+        def scan(env, index):
+            names = [["RACE-1", "RACE-2", "RACE-3"], ["RACE-2", "RACE-3", "RACE-4"]][
+                index
+            ]
+            action = env["serial.count"].browse(count.id).action_scan()
+            wizard = env["serial.entry.wizard"].browse(action["res_id"])
+            wizard.paste_text = "\n".join(names)
+            wizard.action_add_pasted()
+            env.flush_all()
+            time.sleep(0.5)  # keep the transaction open while the other inserts
+            return "scanned"
+
+        # the second insert meets the first one's rows: PostgreSQL refuses it
+        # (serialization failure) and Odoo's request layer runs it again, when
+        # it finds them and adds only its new serial
+        outcomes = run_concurrently(self, scan, retries=3)
+        self.assertEqual(list(outcomes.values()), ["scanned", "scanned"], outcomes)
+        with committed_env(self) as env:
+            env.cr.execute(
+                "SELECT name FROM serial_count_line WHERE count_id = %s ORDER BY name",
+                [count.id],
+            )
+            names = [name for (name,) in env.cr.fetchall()]
+        self.assertEqual(names, ["RACE-1", "RACE-2", "RACE-3", "RACE-4"])
+
+    def _drop_count(self, count_id):
+        with committed_env(self) as env:
+            env["serial.count"].browse(count_id).unlink()
