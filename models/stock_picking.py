@@ -394,6 +394,7 @@ class StockPicking(models.Model):
                     "sticky": kind == "danger",
                 },
             )
+
     def action_export_epcis(self):
         """The EPCIS document of the serial events of these transfers."""
         name = self[:1].name if len(self) == 1 else self.env._("Transfers")
