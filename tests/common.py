@@ -132,7 +132,8 @@ class PhysicalModeCase(SerialTrackingCase):
         wizard.action_confirm()
         return wizard
 
-    def receive(self, *names):
+    def receipt(self, *names):
+        """A receipt from the vendor with these serials entered, not validated."""
         receipt = self.picking(
             self.warehouse.in_type_id,
             self.supplier_location,
@@ -141,6 +142,10 @@ class PhysicalModeCase(SerialTrackingCase):
             self.vendor,
         )
         self.enter(receipt.move_ids, ", ".join(names))
+        return receipt
+
+    def receive(self, *names):
+        receipt = self.receipt(*names)
         receipt.button_validate()
         return receipt
 

@@ -19,17 +19,6 @@ class TestBackgroundValidation(PhysicalModeCase):
         cls.company.serial_background_validation_threshold = 3
         cls.cron = cls.env.ref("serial_tracking.ir_cron_serial_background_validation")
 
-    def receipt(self, *names):
-        receipt = self.picking(
-            self.warehouse.in_type_id,
-            self.supplier_location,
-            self.stock_location,
-            len(names),
-            self.vendor,
-        )
-        self.enter(receipt.move_ids, ", ".join(names))
-        return receipt
-
     def in_stock(self, *names):
         return self.env["stock.quant"].search_count(
             [
