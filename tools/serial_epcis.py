@@ -34,6 +34,7 @@ EPCIS_EVENT_MAPPING = {
     "VENDOR_CREDIT_NOTE": ("OBSERVE", "shipping", "returned"),
     "MOVE": ("OBSERVE", "storing", "sellable_not_accessible"),
     "ADJUST": ("OBSERVE", "cycle_counting", "sellable_not_accessible"),
+    "COUNT": ("OBSERVE", "cycle_counting", "sellable_not_accessible"),
     "ADJUST_OUT": ("DELETE", "decommissioning", "inactive"),
     "BUILD": ("ADD", "commissioning", "active"),
     "CONSUME": ("OBSERVE", "assembling", "inactive"),
