@@ -136,10 +136,7 @@ else
     run_phase sale serial_tracking,sale_stock "serial_tracking_sale"
     run_phase mrp serial_tracking,mrp "serial_tracking_mrp"
     run_phase repair serial_tracking,repair "serial_tracking_repair"
-    # Off until two of its tests (history order of consumed components, mass receipt)
-    # pass again on the merged code: TEST_MODULES=serial_tracking,mrp_subcontracting
-    # TEST_TAGS=serial_tracking_subcontracting make test runs them.
-    # run_phase subcontracting serial_tracking,mrp_subcontracting "serial_tracking_subcontracting"
+    run_phase subcontracting serial_tracking,mrp_subcontracting "serial_tracking_subcontracting"
 fi
 echo "$total_passed passed, $total_failed failed"
 [ "$total_failed" -eq 0 ]
