@@ -594,6 +594,9 @@ def portal_customer(env, units=10_000):
     """A customer with ``units`` units sold on one invoice, with their SHIP and
     INVOICE history rows, written with plain SQL; what the customer's My Serials
     pages cost, read the way the portal controller reads them."""
+    # imported here: the addon is importable once main() has set the addons path
+    from odoo.addons.serial_tracking.controllers.portal import SerialPortal
+
     template = env["product.template"].create(
         {
             "name": "Bench Portal Unit",
@@ -655,7 +658,7 @@ def portal_customer(env, units=10_000):
                 limit=20,
                 offset=offset,
             )
-            return total, lots._serial_portal_rows(customer)
+            return total, SerialPortal()._prepare_serial_rows(lots, customer)
 
         return read
 
@@ -678,7 +681,7 @@ def portal_customer(env, units=10_000):
     def lookup():
         env.invalidate_all()
         lots = Lot.search(domain & Domain("name", "=", f"PRT-{units // 2:06d}"))
-        return lots._serial_portal_rows(customer)
+        return SerialPortal()._prepare_serial_rows(lots, customer)
 
     results["lookup"], found = timed(env, "warranty lookup", lookup)
     assert len(found) == 1, found

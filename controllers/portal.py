@@ -58,6 +58,77 @@ class SerialPortal(CustomerPortal):
             .search(domain & Domain("id", "=", lot_id), limit=1)
         )
 
+    def _prepare_serial_rows(self, lots, partner):
+        """What the portal lists of each of ``lots`` (read as superuser) for
+        ``partner``, read for the whole page at once: no query per unit."""
+        customer = partner.commercial_partner_id
+        sale_rows = lots._serial_sale_rows()
+        statuses = dict(lots._fields["serial_status"]._description_selection(lots.env))
+        warranty = dict(
+            lots._fields["warranty_status"]._description_selection(lots.env)
+        )
+        documents = lots.env["stock.lot.history"].browse(
+            row.id for row in sale_rows.values()
+        )
+        # one read of the rows and their partners, one of the invoices
+        documents.mapped("partner_id.commercial_partner_id")
+        invoices = lots.env["account.move"].browse(
+            row.res_id
+            for row in documents
+            if row.res_model == "account.move"
+            and row.partner_id.commercial_partner_id == customer
+        )
+        # the customer's own invoices: Odoo's portal rules let them open these
+        invoice_urls = {invoice.id: invoice.access_url for invoice in invoices}
+        rows = []
+        for lot in lots:
+            row = sale_rows.get(lot.id)
+            mine = row and row.partner_id.commercial_partner_id == customer
+            # a unit the customer gave back is "Returned" to them, whatever
+            # became of it since, and its warranty is no longer theirs
+            held = lot.holder_partner_id.commercial_partner_id == customer
+            rows.append(
+                {
+                    "lot": lot,
+                    "name": lot.name,
+                    "product": lot.product_id.display_name,
+                    "held": held,
+                    "date_sold": lot.warranty_date_start,
+                    "warranty_date_end": held and lot.warranty_date_end,
+                    "warranty_status": held and lot.warranty_status,
+                    "warranty_label": warranty.get(lot.warranty_status, "")
+                    if held
+                    else "",
+                    "status": statuses.get(
+                        lot.serial_status if held else "returned", ""
+                    ),
+                    "document": row.document_name if mine else "",
+                    "document_url": invoice_urls.get(row.res_id)
+                    if mine and row.res_model == "account.move"
+                    else "",
+                }
+            )
+        return rows
+
+    def _serial_unit_history(self, lot, partner):
+        """The unit's history rows that concern ``partner``'s company, never
+        another customer's."""
+        lot.ensure_one()
+        return (
+            lot.env["stock.lot.history"]
+            .sudo()
+            .search(
+                [
+                    ("lot_id", "=", lot.id),
+                    (
+                        "partner_id.commercial_partner_id",
+                        "=",
+                        partner.commercial_partner_id.id,
+                    ),
+                ]
+            )
+        )
+
     def _serial_searchbar_sortings(self):
         env = request.env
         return {
@@ -159,7 +230,7 @@ class SerialPortal(CustomerPortal):
             {
                 "page_name": "serials",
                 "default_url": "/my/serials",
-                "serial_rows": lots._serial_portal_rows(self._serial_partner()),
+                "serial_rows": self._prepare_serial_rows(lots, self._serial_partner()),
                 "serial_total": total,
                 "pager": pager,
                 "searchbar_sortings": sortings,
@@ -193,9 +264,9 @@ class SerialPortal(CustomerPortal):
         values.update(
             {
                 "page_name": "serial",
-                "serial": lot._serial_portal_rows(partner)[0],
+                "serial": self._prepare_serial_rows(lot, partner)[0],
                 "lot": lot,
-                "history": lot._serial_portal_history(partner),
+                "history": self._serial_unit_history(lot, partner),
                 "claims": claims,
                 "can_claim": lot._serial_is_held_by(partner)
                 and not claims.filtered(lambda c: c.state in ("new", "accepted")),
@@ -298,7 +369,7 @@ class SerialPortal(CustomerPortal):
                 "page_name": "serial_lookup",
                 "serial": serial or "",
                 "searched": bool(serial),
-                "results": lots._serial_portal_rows(self._serial_partner()),
+                "results": self._prepare_serial_rows(lots, self._serial_partner()),
             }
         )
         return request.render("serial_tracking.portal_serial_lookup", values)

@@ -6,13 +6,10 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_is_zero
 
+from ..tools.serial_flow import QUIET_CONTEXT, trusted_serial_flow
 from ..tools.serial_rules import AVAILABLE_STATUSES
 from .account_move_line import SERIAL_MOVE_TYPES
-from .stock_lot import (
-    QUIET_CONTEXT,
-    format_serials,
-    trusted_serial_flow,
-)
+from .serial_bulk import format_serials
 
 # What a unit was before a document changed it, so a reversal can restore it.
 RESTORABLE_FIELDS = (

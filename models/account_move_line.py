@@ -4,9 +4,10 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from .product_template import tracks_serials_physically
-from .stock_lot import format_serials
+from .serial_bulk import format_serials
 
-# Move type -> (entry mode, history event); see account.move._serial_post
+# Move type -> (entry mode, history event); applied by account.move._post
+# (_serial_check_and_plan, _serial_apply) and undone by _serial_reverse
 SERIAL_MOVE_TYPES = {
     "in_invoice": ("add", "BILL"),
     "out_refund": ("add", "CREDIT_NOTE"),

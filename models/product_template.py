@@ -83,7 +83,7 @@ class ProductTemplate(models.Model):
         help="The next three serial numbers the format gives; nothing is consumed.",
     )
     # No domain on purpose: with one, every new lot is tested against it one
-    # by one to keep the cached list current (a second per 10,000 serials).
+    # by one to keep the cached list current, which slows large receipts.
     serial_ids = fields.One2many(
         "stock.lot",
         "product_tmpl_id",
@@ -91,7 +91,7 @@ class ProductTemplate(models.Model):
         readonly=True,
     )
     # What the Serials tab shows. Reading ``serial_ids`` builds a record per
-    # serial to group them by product (about a second at 100,000 serials);
+    # serial to group them by product, which grows with the product's serials;
     # one search of ids is all the tab needs, its first page is read after.
     serial_tab_ids = fields.One2many(
         "stock.lot", string="Serials List", compute="_compute_serial_tab_ids"

@@ -13,8 +13,9 @@ from ..tools.serial_count import (
     KnownSerial,
     compare_count,
 )
+from ..tools.serial_flow import QUIET_CONTEXT, trusted_serial_flow
 from ..tools.serial_rules import INTERNAL_USAGES
-from .stock_lot import QUIET_CONTEXT, format_serials, trusted_serial_flow
+from .serial_bulk import format_serials
 
 ADJUST_GROUP = "stock.group_stock_manager"
 # Rows of one INSERT or UPDATE of count lines.

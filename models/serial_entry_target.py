@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import models
 
+from .serial_bulk import format_serials
+
 
 class SerialEntryTarget(models.AbstractModel):
     """A record the bulk entry dialog works for (an invoice line, a stock move,
@@ -19,9 +21,6 @@ class SerialEntryTarget(models.AbstractModel):
     def _serial_entry_check(self, wizard, names):
         """The problem to show in the dialog for the serials ``names`` entered
         in add mode, or False. By default a serial that already exists is one."""
-        # imported here: stock_lot's imports load the models inheriting this one
-        from .stock_lot import format_serials
-
         existing = self.env["stock.lot"]._serial_find_existing(
             wizard.product_id, names, wizard.company_id
         )

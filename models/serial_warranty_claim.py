@@ -1,9 +1,12 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from dateutil.relativedelta import relativedelta
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import plaintext2html
 
+from ..tools.serial_flow import QUIET_CONTEXT, trusted_serial_flow
 from ..tools.serial_rules import (
     CLAIM_STATE_TRANSITIONS,
     CLAIM_STATES,
@@ -544,3 +547,47 @@ class SerialWarrantyClaim(models.Model):
     def action_open_document(self):
         self.ensure_one()
         return self._action_open_created_document()
+
+    # ------------------------------------------------------------------
+    # Warranty reminders: the scheduled action that heads off claims
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_warranty_reminders(self):
+        """Email the customer who holds each unit whose warranty ends within
+        its company's reminder days, once per warranty end (the mail template
+        and ``warranty_reminder_sent_for`` are the unit's, ``stock.lot``)."""
+        template = self.env.ref(
+            "serial_tracking.mail_template_warranty_reminder", raise_if_not_found=False
+        )
+        if not template:
+            return
+        Lot = self.env["stock.lot"]
+        today = fields.Date.context_today(self)
+        companies = self.env["res.company"].search(
+            [("serial_warranty_reminder_days", ">", 0)]
+        )
+        for company in companies:
+            lots = Lot.search(
+                [
+                    ("is_serial", "=", True),
+                    ("company_id", "=", company.id),
+                    ("holder_partner_id", "!=", False),
+                    ("warranty_date_end", ">=", today),
+                    (
+                        "warranty_date_end",
+                        "<=",
+                        today
+                        + relativedelta(days=company.serial_warranty_reminder_days),
+                    ),
+                ]
+            ).filtered(
+                lambda lot: lot.warranty_reminder_sent_for != lot.warranty_date_end
+            )
+            if not lots:
+                continue
+            template.with_company(company).send_mail_batch(lots.ids)
+            with trusted_serial_flow():
+                for end, group in lots.grouped("warranty_date_end").items():
+                    group.with_context(**QUIET_CONTEXT).write(
+                        {"warranty_reminder_sent_for": end}
+                    )

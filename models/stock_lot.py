@@ -1,11 +1,9 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import Counter
-from contextlib import contextmanager
 from contextvars import ContextVar
 
 import psycopg2
-from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -13,6 +11,12 @@ from odoo.tools import escape_psql
 
 from ..tools.serial_digital_link import build_digital_link, normalize_gtin
 from ..tools.serial_errors import SerialInputError
+from ..tools.serial_flow import (
+    QUIET_CONTEXT,
+    formatted_lot_names,
+    in_trusted_serial_flow,
+    trusted_serial_flow,
+)
 from ..tools.serial_format import counter_pattern
 from ..tools.serial_rules import (
     SALE_EVENT_TYPES,
@@ -23,97 +27,12 @@ from ..tools.serial_rules import (
     serial_key_of,
     warranty_status_on,
 )
-from ..tools.serial_text import format_collapsed, normalize_serial
+from ..tools.serial_text import normalize_serial
 from .product_template import MANAGE_SERIALS_GROUP
+from .serial_bulk import check_company_in_bulk
 
-_trusted_serial_flow = ContextVar("serial_tracking_trusted_flow", default=False)
 # Defaults computed once per batch of serials; see StockLot.create.
 _batch_defaults = ContextVar("serial_tracking_batch_defaults", default=None)
-# The serials Odoo's Generate Serials dialog gets for a product that follows
-# its format, handed to Odoo's own generate_lot_names (see stock.move)
-_format_lot_names = ContextVar("serial_tracking_format_lot_names", default=None)
-
-
-@contextmanager
-def format_lot_names(names):
-    """Within the block, ``stock.lot.generate_lot_names`` gives ``names``."""
-    token = _format_lot_names.set(names)
-    try:
-        yield
-    finally:
-        _format_lot_names.reset(token)
-
-
-# Bulk serial work keeps the chatter quiet: the serial history is the audit trail,
-# and one message per unit would cost more than the work itself.
-QUIET_CONTEXT = {
-    "tracking_disable": True,
-    "mail_create_nolog": True,
-    "mail_create_nosubscribe": True,
-    "mail_notrack": True,
-}
-
-
-@contextmanager
-def trusted_serial_flow():
-    """Let a document flow (a receipt, a bill...) create and update serials for a
-    user who may edit the document but not serial records themselves.
-
-    A Python context variable, unlike the ORM context, cannot be set through RPC.
-    """
-    token = _trusted_serial_flow.set(True)
-    try:
-        yield
-    finally:
-        _trusted_serial_flow.reset(token)
-
-
-def format_serials(env, names, limit=None):
-    """:func:`format_collapsed` with its "(+N more)" tail in the user's language."""
-    return format_collapsed(names, limit=limit, more=env._("… (+%(count)s more)"))
-
-
-def check_company_in_bulk(records, serials, fnames, odoo_check):
-    """``records._check_company(fnames)`` where ``serials`` (a part of
-    ``records``, created or moved by the thousand) are checked per company
-    and field on all their linked records at once, not one record at a time.
-    ``odoo_check(some_records)`` runs Odoo's own check: on the other records,
-    and on the serials when a mismatch needs its wording (or a case the
-    shortcut leaves to Odoo: company-dependent fields)."""
-    if len(serials) < 2:
-        return odoo_check(records)
-    if records - serials:
-        odoo_check(records - serials)
-    if fnames is None or {"company_id", "company_ids"} & set(fnames):
-        fnames = records._fields
-    fields_to_check = [records._fields[name] for name in fnames]
-    fields_to_check = [
-        field for field in fields_to_check if field.relational and field.check_company
-    ]
-    if "company_id" not in records._fields or any(
-        field.company_dependent for field in fields_to_check
-    ):
-        return odoo_check(serials)
-    for company, group in serials.grouped("company_id").items():
-        for field in fields_to_check:
-            linked = group.sudo()[field.name]
-            if not linked:
-                continue
-            domain = linked._check_company_domain(company)
-            if domain and linked != linked.with_context(
-                active_test=False
-            ).filtered_domain(domain):
-                return odoo_check(serials)
-    return None
-
-
-def _serial_key_violation_message(env, diagnostics):
-    return env._(
-        "This serial number already exists. Serial numbers are unique per product or "
-        "across all products, as set in Inventory > Configuration > Settings. "
-        "(%(detail)s)",
-        detail=getattr(diagnostics, "message_detail", "") or "",
-    )
 
 
 class StockLot(models.Model):
@@ -128,7 +47,7 @@ class StockLot(models.Model):
     )
     # product_tmpl_id, serial_key and the company they depend on are computed
     # before the INSERT: computed after it, they cost a second UPDATE of every
-    # new serial (a quarter of posting a 10,000-serial bill)
+    # new serial, a large part of posting a bill of many serials
     product_tmpl_id = fields.Many2one(
         related="product_id.product_tmpl_id",
         store=True,
@@ -170,7 +89,7 @@ class StockLot(models.Model):
         "after it came back. Who has it now is Held By.",
     )
     # stored and indexed: recall, the portal and the reminders search units
-    # by it, by the hundred thousand
+    # by it, over every serial of the database
     holder_partner_id = fields.Many2one(
         "res.partner",
         string="Held By",
@@ -215,7 +134,12 @@ class StockLot(models.Model):
 
     _serial_key_unique = models.UniqueIndex(
         "(COALESCE(company_id, 0), serial_key) WHERE serial_key IS NOT NULL",
-        _serial_key_violation_message,
+        lambda env, diagnostics: env._(
+            "This serial number already exists. Serial numbers are unique per product "
+            "or across all products, as set in Inventory > Configuration > Settings. "
+            "(%(detail)s)",
+            detail=getattr(diagnostics, "message_detail", "") or "",
+        ),
     )
 
     @api.depends("is_serial", "name", "product_id", "company_id.serial_uniqueness")
@@ -293,7 +217,7 @@ class StockLot(models.Model):
 
     @api.model
     def generate_lot_names(self, first_lot, count):
-        names = _format_lot_names.get()
+        names = formatted_lot_names()
         if names is not None and len(names) == count:
             return [{"lot_name": name} for name in names]
         return super().generate_lot_names(first_lot, count)
@@ -341,7 +265,7 @@ class StockLot(models.Model):
     def _serial_check_direct_edit(self, product_ids=None):
         if (
             self.env.su
-            or _trusted_serial_flow.get()
+            or in_trusted_serial_flow()
             or self.env.user.has_group(MANAGE_SERIALS_GROUP)
             or (product_ids and self._serial_subcontractor_may_create(product_ids))
         ):
@@ -438,9 +362,9 @@ class StockLot(models.Model):
     def _serial_create(self, vals_list):
         if len(vals_list) < 2:
             return super().create(vals_list)
-        # Odoo asks default_get once per record (a third of creating a
-        # 10,000-serial bill's units); the answer depends only on the context
-        # and the fields asked, the same for every record of one create.
+        # Odoo asks default_get once per record (a large part of creating a
+        # bill's units); the answer depends only on the context and the
+        # fields asked, the same for every record of one create.
         token = _batch_defaults.set({})
         try:
             return super().create(vals_list)
@@ -520,7 +444,7 @@ class StockLot(models.Model):
     @api.model
     def _add_precomputed_values(self, vals_list):
         # Odoo computes these on one new record per serial, which costs more
-        # than the INSERT itself for 10,000 serials; for serials given their
+        # than the INSERT itself; for serials given their
         # name and product they are computed here for the batch. What is still
         # missing afterwards is left to Odoo.
         bulk = [
@@ -1048,116 +972,3 @@ class StockLot(models.Model):
             }
             for lot in lots
         ]
-
-    def _serial_portal_rows(self, partner):
-        """What the portal lists of each unit, read for the whole page at once:
-        no query per unit."""
-        customer = partner.commercial_partner_id
-        sale_rows = self._serial_sale_rows()
-        statuses = dict(self._fields["serial_status"]._description_selection(self.env))
-        warranty = dict(
-            self._fields["warranty_status"]._description_selection(self.env)
-        )
-        documents = self.env["stock.lot.history"].browse(
-            row.id for row in sale_rows.values()
-        )
-        # one read of the rows and their partners, one of the invoices
-        documents.mapped("partner_id.commercial_partner_id")
-        invoices = self.env["account.move"].browse(
-            row.res_id
-            for row in documents
-            if row.res_model == "account.move"
-            and row.partner_id.commercial_partner_id == customer
-        )
-        # the customer's own invoices: Odoo's portal rules let them open these
-        invoice_urls = {invoice.id: invoice.access_url for invoice in invoices}
-        rows = []
-        for lot in self:
-            row = sale_rows.get(lot.id)
-            mine = row and row.partner_id.commercial_partner_id == customer
-            # a unit the customer gave back is "Returned" to them, whatever
-            # became of it since, and its warranty is no longer theirs
-            held = lot.holder_partner_id.commercial_partner_id == customer
-            rows.append(
-                {
-                    "lot": lot,
-                    "name": lot.name,
-                    "product": lot.product_id.display_name,
-                    "held": held,
-                    "date_sold": lot.warranty_date_start,
-                    "warranty_date_end": held and lot.warranty_date_end,
-                    "warranty_status": held and lot.warranty_status,
-                    "warranty_label": warranty.get(lot.warranty_status, "")
-                    if held
-                    else "",
-                    "status": statuses.get(
-                        lot.serial_status if held else "returned", ""
-                    ),
-                    "document": row.document_name if mine else "",
-                    "document_url": invoice_urls.get(row.res_id)
-                    if mine and row.res_model == "account.move"
-                    else "",
-                }
-            )
-        return rows
-
-    def _serial_portal_history(self, partner):
-        """The unit's history rows that concern ``partner``'s company, never
-        another customer's."""
-        self.ensure_one()
-        return (
-            self.env["stock.lot.history"]
-            .sudo()
-            .search(
-                [
-                    ("lot_id", "=", self.id),
-                    (
-                        "partner_id.commercial_partner_id",
-                        "=",
-                        partner.commercial_partner_id.id,
-                    ),
-                ]
-            )
-        )
-
-    # ------------------------------------------------------------------
-    # Warranty reminders
-    # ------------------------------------------------------------------
-    @api.model
-    def _cron_warranty_reminders(self):
-        """Email the customer who holds each unit whose warranty ends within
-        its company's reminder days, once per warranty end."""
-        template = self.env.ref(
-            "serial_tracking.mail_template_warranty_reminder", raise_if_not_found=False
-        )
-        if not template:
-            return
-        today = fields.Date.context_today(self)
-        companies = self.env["res.company"].search(
-            [("serial_warranty_reminder_days", ">", 0)]
-        )
-        for company in companies:
-            lots = self.search(
-                [
-                    ("is_serial", "=", True),
-                    ("company_id", "=", company.id),
-                    ("holder_partner_id", "!=", False),
-                    ("warranty_date_end", ">=", today),
-                    (
-                        "warranty_date_end",
-                        "<=",
-                        today
-                        + relativedelta(days=company.serial_warranty_reminder_days),
-                    ),
-                ]
-            ).filtered(
-                lambda lot: lot.warranty_reminder_sent_for != lot.warranty_date_end
-            )
-            if not lots:
-                continue
-            template.with_company(company).send_mail_batch(lots.ids)
-            with trusted_serial_flow():
-                for end, group in lots.grouped("warranty_date_end").items():
-                    group.with_context(**QUIET_CONTEXT).write(
-                        {"warranty_reminder_sent_for": end}
-                    )

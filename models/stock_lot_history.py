@@ -26,7 +26,7 @@ class StockLotHistory(models.Model):
     _order = "date desc, id desc"
     _rec_name = "lot_id"
     # date and user_id say when and by whom; the log columns would only add
-    # two foreign-key checks to every row of a 10,000-serial document
+    # two foreign-key checks to every row of a document's history
     _log_access = False
 
     lot_id = fields.Many2one(
@@ -230,8 +230,8 @@ class StockLotHistory(models.Model):
                 )
             )
         # Rows are append-only and have no computed or related fields: written
-        # with plain INSERTs, 1,000 rows each, instead of the ORM's per-record
-        # create (which took a third of posting a 10,000-serial bill). Every
+        # with plain multi-row INSERTs instead of the ORM's per-record create
+        # (a large part of posting a bill of many serials). Every
         # record they point to already has its row (the ORM inserts on create).
         ids = []
         for start in range(0, len(rows), 1000):

@@ -7,15 +7,11 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..tools.serial_flow import QUIET_CONTEXT, format_lot_names, trusted_serial_flow
 from ..tools.serial_rules import AVAILABLE_STATUSES, INTERNAL_USAGES, classify_move
 from .product_template import tracks_serials_physically
+from .serial_bulk import format_serials
 from .serial_count import current_count
-from .stock_lot import (
-    QUIET_CONTEXT,
-    format_lot_names,
-    format_serials,
-    trusted_serial_flow,
-)
 from .stock_speed_path import out_move_lines, reserve_units, speed_path_applies
 
 SERIAL_FACT_FIELDS = (
@@ -49,8 +45,8 @@ SerialLineFact = namedtuple(
 
 def serial_line_facts(env, where):
     """Facts about move lines of Track Serials products in physical mode that
-    the stock rules and the history need, read with one query (tens of
-    thousands of lines would otherwise be read field by field): line,
+    the stock rules and the history need, read with one query (a large
+    transfer's lines would otherwise be read field by field): line,
     product, serial id and name, locations, quantity, transfer, move, the
     serial's date received and the line's company; ``where`` is a condition
     on ``ml`` (the line) and ``lot`` (its serial). Only fields with no

@@ -6,9 +6,10 @@ from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from ..tools.serial_flow import QUIET_CONTEXT, trusted_serial_flow
 from ..tools.serial_rules import INTERNAL_USAGES
 from .product_template import tracks_serials_physically
-from .stock_lot import QUIET_CONTEXT, check_company_in_bulk, trusted_serial_flow
+from .serial_bulk import check_company_in_bulk
 from .stock_move import serial_line_facts
 from .stock_speed_path import (
     PUTAWAY_METHODS,
@@ -293,9 +294,9 @@ class StockMoveLine(models.Model):
         return on_hand, owed
 
     def _apply_putaway_strategy(self):
-        # Odoo asks each line's destination where to put the unit (a second
-        # for 10,000 serials); a destination without putaway rules answers
-        # itself, which the lines of a Track Serials move already go to.
+        # Odoo asks each line's destination where to put the unit, line by
+        # line; a destination without putaway rules answers itself, which the
+        # lines of a Track Serials move already go to.
         if (
             self
             and not self.env.context.get("avoid_putaway_rules")

@@ -1,7 +1,7 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The stock speed path: where the addon runs Odoo's own stock rules on values
-read once, for transfers of thousands of Track Serials units.
+read once, for large transfers of Track Serials units.
 
 Odoo moves stock one unit at a time, through the ORM, several queries per
 serial. For Track Serials products in physical mode the addon batches that
@@ -665,8 +665,8 @@ def serial_quant_batch(records, candidate_keys, leaving_keys=None):
 def reserve_quantity(Quant, product_id, location_id, quantity, uom_id):
     """Odoo's ``_get_reserve_quantity`` for a reservation of serial units
     (not strict, any lot, package or owner), on values read with one query:
-    Odoo reads each quant through the ORM several times, which for 10,000
-    serials costs two seconds. Same quants, same order, same quantities."""
+    Odoo reads each quant through the ORM several times, per unit. Same
+    quants, same order, same quantities."""
     digits = quant_digits(Quant.env)
 
     def compare(value1, value2):
@@ -758,7 +758,7 @@ def quant_digits(env):
 
 def create_quants(Quant, vals_list):
     """Quants as ``create`` makes them outside inventory mode, in one
-    INSERT: Odoo's ``create`` makes them one at a time (about 1 ms each).
+    INSERT: Odoo's ``create`` makes them one at a time.
     Only the quant fields of Odoo's stock and stock_account are known
     here; when another module stores more, ``create`` does the work."""
     if (
@@ -874,7 +874,7 @@ def stored_quant_fields(Quant):
 def reserve_units(move, need, location_id):
     """Odoo's ``_update_reserved_quantity_vals`` for serial units: one line
     per unit, the line values built once for the move (Odoo builds them
-    per unit, a second for 10,000). Odoo's ``_prepare_move_line_vals``
+    per unit). Odoo's ``_prepare_move_line_vals``
     takes only the location, serial, package and owner from the quant;
     those are set per unit."""
     move.ensure_one()
@@ -935,8 +935,8 @@ def action_done_batched(lines, batch, known_rows):
     """Odoo's ``_action_done`` for lines that each move one serial unit of a
     Track Serials product, without package or owner, between places the
     batch holds: the same checks and the same three quant updates per
-    line, on values read once instead of through the ORM per line (two
-    seconds for 10,000 serials); ``known_rows`` gets the lines' values
+    line, on values read once instead of through the ORM per line;
+    ``known_rows`` gets the lines' values
     when they qualify. Returns False, having changed nothing, for any
     other set of lines: Odoo's code then does the work."""
     if not lines:
@@ -1140,8 +1140,7 @@ def assign_lots_first(lines):
 
 def out_move_lines(moves, lot=None):
     """Odoo's ``_get_out_move_lines``, collected in an ordered set: Odoo grows
-    a recordset line by line, which is quadratic (a minute for 10,000
-    serials)."""
+    a recordset line by line, which is quadratic in the number of lines."""
     line_ids = OrderedSet()
     valued = {}
     for move_line in moves.move_line_ids:

@@ -165,7 +165,7 @@ class TestPortalSerials(PortalSerialsCase):
             self.assertEqual(len(lots), count)
             self.env.invalidate_all()
             start = self.cr.sql_log_count
-            rows = lots._serial_portal_rows(self.alpha_ann)
+            rows = SerialPortal()._prepare_serial_rows(lots, self.alpha_ann)
             self.assertEqual(len(rows), count)
             return self.cr.sql_log_count - start
 

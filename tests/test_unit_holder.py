@@ -278,7 +278,7 @@ class TestUnitHolder(PortalSerialsCase):
     # reminders -----------------------------------------------------------
     def test_reminders_go_to_the_customer_who_holds_the_unit(self):
         self.env.company.serial_warranty_reminder_days = 400
-        self.env["stock.lot"]._cron_warranty_reminders()
+        self.env["serial.warranty.claim"]._cron_warranty_reminders()
         mails = self.env["mail.mail"].search(
             [
                 ("model", "=", "stock.lot"),

@@ -29,8 +29,9 @@ class TestWarrantyReminders(SerialFlowCase):
         cls.cron = cls.env.ref("serial_tracking.ir_cron_warranty_reminders")
 
     def run_cron(self):
+        self.assertEqual(self.cron.model_id.model, "serial.warranty.claim")
         self.assertEqual(self.cron.code, "model._cron_warranty_reminders()")
-        self.env["stock.lot"]._cron_warranty_reminders()
+        self.env["serial.warranty.claim"]._cron_warranty_reminders()
 
     def reminders(self):
         return self.env["mail.mail"].search(

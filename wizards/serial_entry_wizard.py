@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import formatLang
 
-from ..models.stock_lot import format_serials
+from ..models.serial_bulk import format_serials
 from ..tools.serial_digital_link import (
     DigitalLinkError,
     looks_like_digital_link,

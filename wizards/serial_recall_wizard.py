@@ -15,7 +15,7 @@ class SerialRecallWizard(models.TransientModel):
 
     The units are a domain over stock.lot, not a list of ids: the list it
     opens stays live, is grouped and exported by Odoo itself, and a recall of
-    100,000 units is one query (the history is searched as a subquery)."""
+    any size is one query (the history is searched as a subquery)."""
 
     _name = "serial.recall.wizard"
     _description = "Recall by Serial"
@@ -170,7 +170,7 @@ class SerialRecallWizard(models.TransientModel):
         template = self.env.ref("serial_tracking.mail_template_serial_recall")
         for customer, lot_ids in groups:
             # one line per product, its serials in order: a customer with
-            # hundreds of units reads a list per product, not one per unit
+            # many units reads a list per product, not one per unit
             lines = [
                 (product.display_name, sorted(lots.mapped("name")))
                 for product, lots in Lot.browse(lot_ids).grouped("product_id").items()

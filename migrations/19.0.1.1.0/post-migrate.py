@@ -1,6 +1,6 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Serial history rows are written by the ten thousand: indexes and log
+"""Serial history rows are written in large batches: indexes and log
 columns that no lookup uses go, so that writing a row costs less.
 Odoo keeps an index or column that a model no longer declares."""
 

@@ -1,0 +1,57 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""What a document flow (a receipt, a bill, a count...) sets around the serials
+it writes, in plain Python: the quiet context of bulk serial work, the trusted
+flow the serial access check lets through, and the serials handed to Odoo's
+Generate Serials dialog. ``stock.lot`` reads the last two."""
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+_trusted_serial_flow = ContextVar("serial_tracking_trusted_flow", default=False)
+# The serials Odoo's Generate Serials dialog gets for a product that follows
+# its format, handed to Odoo's own generate_lot_names (see stock.move)
+_format_lot_names = ContextVar("serial_tracking_format_lot_names", default=None)
+
+# Bulk serial work keeps the chatter quiet: the serial history is the audit trail,
+# and one message per unit would cost more than the work itself.
+QUIET_CONTEXT = {
+    "tracking_disable": True,
+    "mail_create_nolog": True,
+    "mail_create_nosubscribe": True,
+    "mail_notrack": True,
+}
+
+
+@contextmanager
+def trusted_serial_flow():
+    """Let a document flow (a receipt, a bill...) create and update serials for a
+    user who may edit the document but not serial records themselves.
+
+    A Python context variable, unlike the ORM context, cannot be set through RPC.
+    """
+    token = _trusted_serial_flow.set(True)
+    try:
+        yield
+    finally:
+        _trusted_serial_flow.reset(token)
+
+
+def in_trusted_serial_flow():
+    """Whether the code runs inside :func:`trusted_serial_flow`."""
+    return _trusted_serial_flow.get()
+
+
+@contextmanager
+def format_lot_names(names):
+    """Within the block, ``stock.lot.generate_lot_names`` gives ``names``."""
+    token = _format_lot_names.set(names)
+    try:
+        yield
+    finally:
+        _format_lot_names.reset(token)
+
+
+def formatted_lot_names():
+    """The serials :func:`format_lot_names` hands over, or None outside it."""
+    return _format_lot_names.get()
