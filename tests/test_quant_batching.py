@@ -72,7 +72,7 @@ class TestQuantBatching(SerialTrackingCase):
         picking.action_confirm()
         return picking
 
-    def transfer(
+    def direct_transfer(
         self,
         product,
         source,
@@ -129,15 +129,9 @@ class TestQuantBatching(SerialTrackingCase):
         ).button_validate()
         return picking
 
-    def lots(self, product, *names):
-        lots = self.env["stock.lot"].search(
-            [("product_id", "=", product.id), ("name", "in", names)]
-        )
-        return lots.sorted(lambda lot: names.index(lot.name))
-
     def run_flow(self, product):
         with freeze_time("2026-01-05 09:00:00"):
-            self.transfer(
+            self.direct_transfer(
                 product,
                 self.suppliers,
                 self.stock_location,
@@ -146,7 +140,7 @@ class TestQuantBatching(SerialTrackingCase):
                 names=[f"P-{n}" for n in range(1, 7)],
             )
         with freeze_time("2026-01-06 09:00:00"):
-            self.transfer(
+            self.direct_transfer(
                 product,
                 self.suppliers,
                 self.shelf,
@@ -156,7 +150,7 @@ class TestQuantBatching(SerialTrackingCase):
             )
         with freeze_time("2026-01-07 09:00:00"):
             # reserved by Odoo (oldest first), validated
-            self.transfer(
+            self.direct_transfer(
                 product,
                 self.stock_location,
                 self.customers,
@@ -165,35 +159,35 @@ class TestQuantBatching(SerialTrackingCase):
             )
         with freeze_time("2026-01-08 09:00:00"):
             # chosen units, one of them from the shelf
-            self.transfer(
+            self.direct_transfer(
                 product,
                 self.stock_location,
                 self.customers,
                 2,
                 self.warehouse.out_type_id,
-                lots=self.lots(product, "P-6", "P-8"),
+                lots=self.lots("P-6", "P-8", product=product),
             )
         with freeze_time("2026-01-09 09:00:00"):
             # a unit comes back from the customer, another moves to the shelf
-            self.transfer(
+            self.direct_transfer(
                 product,
                 self.customers,
                 self.stock_location,
                 1,
                 self.warehouse.in_type_id,
-                lots=self.lots(product, "P-1"),
+                lots=self.lots("P-1", product=product),
             )
-            self.transfer(
+            self.direct_transfer(
                 product,
                 self.stock_location,
                 self.shelf,
                 1,
-                lots=self.lots(product, "P-5"),
+                lots=self.lots("P-5", product=product),
             )
         with freeze_time("2026-01-10 09:00:00"):
             # reserved for three, only one shipped (the rest cancelled), one left
             # reserved elsewhere
-            self.transfer(
+            self.direct_transfer(
                 product,
                 self.stock_location,
                 self.customers,
@@ -335,7 +329,7 @@ class TestQuantBatching(SerialTrackingCase):
             wizard.action_confirm()
             receipt.button_validate()
         with freeze_time("2026-05-05 09:00:00"):
-            second = self.transfer(
+            second = self.direct_transfer(
                 product,
                 self.suppliers,
                 self.shelf,
@@ -424,7 +418,7 @@ class TestQuantBatching(SerialTrackingCase):
 
         names = ["NEW-1", "NEW-2", "NEW-3"]
         with patch.object(stock_move_line, "action_done_batched", recorded):
-            receipt = self.transfer(
+            receipt = self.direct_transfer(
                 self.tracked,
                 self.suppliers,
                 self.stock_location,
@@ -457,7 +451,7 @@ class TestQuantBatching(SerialTrackingCase):
         firsts = {}
         for product in (self.native, self.tracked):
             with freeze_time("2026-04-01 09:00:00"):
-                self.transfer(
+                self.direct_transfer(
                     product,
                     self.suppliers,
                     self.stock_location,
@@ -474,13 +468,13 @@ class TestQuantBatching(SerialTrackingCase):
                     self.warehouse.out_type_id,
                 )
                 first.action_assign()
-                self.transfer(
+                self.direct_transfer(
                     product,
                     self.stock_location,
                     self.customers,
                     1,
                     self.warehouse.out_type_id,
-                    lots=self.lots(product, "S-2"),
+                    lots=self.lots("S-2", product=product),
                 )
             firsts[product] = first
         self.maxDiff = None
@@ -568,7 +562,7 @@ class TestQuantBatching(SerialTrackingCase):
                 with freeze_time(
                     "2026-02-01 09:00:00" if step == "receipt" else "2026-02-02"
                 ):
-                    self.transfer(
+                    self.direct_transfer(
                         product, *args, names=names if step == "receipt" else None
                     )
                 counts[product, step] = self.env.cr.sql_log_count - before
