@@ -90,6 +90,43 @@ class SerialTrackingCase(TransactionCase):
         return lots.sorted(lambda lot: names.index(lot.name))
 
     @classmethod
+    def make_move(
+        cls,
+        move_type,
+        partner,
+        quantity,
+        serials=None,
+        user=None,
+        invoice_date=date(2025, 3, 1),
+        product=None,
+    ):
+        """A draft bill, invoice or credit note of ``quantity`` units of
+        ``product`` (by default the class's ``product``), with the units
+        ``serials`` on its line when given."""
+        Move = (
+            cls.env["account.move"].with_user(user) if user else cls.env["account.move"]
+        )
+        move = Move.create(
+            {
+                "move_type": move_type,
+                "partner_id": partner.id,
+                "invoice_date": invoice_date,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": (product or cls.product).id,
+                            "quantity": quantity,
+                            "price_unit": 100.0,
+                        }
+                    )
+                ],
+            }
+        )
+        if serials is not None:
+            cls.set_serials(move.invoice_line_ids, serials)
+        return move
+
+    @classmethod
     def set_serials(cls, line, serials):
         """The units ``serials`` on an invoice line: new serials typed in, or
         existing units picked."""
@@ -108,10 +145,19 @@ class SerialTrackingCase(TransactionCase):
 
     @classmethod
     def picking(
-        cls, picking_type, source, destination, quantity, partner=None, product=None
+        cls,
+        picking_type,
+        source,
+        destination,
+        quantity,
+        partner=None,
+        product=None,
+        assign=True,
+        **values,
     ):
         """A transfer of ``quantity`` units of ``product`` (by default the
-        physical product), confirmed and reserved, no serial entered."""
+        physical product) with the transfer's other ``values``, confirmed and,
+        unless ``assign`` is False, reserved; no serial entered."""
         picking = cls.env["stock.picking"].create(
             {
                 "picking_type_id": picking_type.id,
@@ -130,10 +176,12 @@ class SerialTrackingCase(TransactionCase):
                         }
                     )
                 ],
+                **values,
             }
         )
         picking.action_confirm()
-        picking.action_assign()
+        if assign:
+            picking.action_assign()
         return picking
 
     @classmethod
@@ -221,40 +269,6 @@ class AccountingModeCase(SerialTrackingCase):
         cls.accounting_product.write(
             {"serial_warranty_duration": 12, "serial_warranty_unit": "month"}
         )
-
-    def make_move(
-        self,
-        move_type,
-        partner,
-        quantity,
-        serials=None,
-        user=None,
-        invoice_date=date(2025, 3, 1),
-    ):
-        Move = (
-            self.env["account.move"].with_user(user)
-            if user
-            else self.env["account.move"]
-        )
-        move = Move.create(
-            {
-                "move_type": move_type,
-                "partner_id": partner.id,
-                "invoice_date": invoice_date,
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "product_id": self.product.id,
-                            "quantity": quantity,
-                            "price_unit": 100.0,
-                        }
-                    )
-                ],
-            }
-        )
-        if serials is not None:
-            self.set_serials(move.invoice_line_ids, serials)
-        return move
 
     def bill(self, *names):
         bill = self.make_move("in_invoice", self.vendor, len(names), list(names))
@@ -494,25 +508,15 @@ class SubcontractingCase(PhysicalModeCase):
     def subcontracted_receipt(self, product, quantity):
         """A confirmed receipt from the subcontractor: Odoo turns its move into
         a subcontracted one and opens the production at the subcontractor."""
-        receipt = self.env["stock.picking"].create(
-            {
-                "picking_type_id": self.warehouse.in_type_id.id,
-                "partner_id": self.subcontractor.id,
-                "location_id": self.supplier_location.id,
-                "location_dest_id": self.stock_location.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "product_id": product.id,
-                            "product_uom_qty": quantity,
-                            "location_id": self.supplier_location.id,
-                            "location_dest_id": self.stock_location.id,
-                        }
-                    )
-                ],
-            }
+        receipt = self.picking(
+            self.warehouse.in_type_id,
+            self.supplier_location,
+            self.stock_location,
+            quantity,
+            self.subcontractor,
+            product=product,
+            assign=False,
         )
-        receipt.action_confirm()
         self.assertTrue(receipt.move_ids.is_subcontract)
         return receipt
 
@@ -583,24 +587,14 @@ class SerialFlowCase(SerialTrackingCase):
     @classmethod
     def invoice(cls, move_type, partner, names, invoice_date=None, post=True):
         """A bill, invoice or credit note of the accounting product's ``names``."""
-        product = cls.accounting_product.product_variant_id
-        move = cls.env["account.move"].create(
-            {
-                "move_type": move_type,
-                "partner_id": partner.id,
-                "invoice_date": invoice_date or fields.Date.context_today(cls.env.user),
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "product_id": product.id,
-                            "quantity": len(names),
-                            "price_unit": 100.0,
-                        }
-                    )
-                ],
-            }
+        move = cls.make_move(
+            move_type,
+            partner,
+            len(names),
+            names,
+            invoice_date=invoice_date or fields.Date.context_today(cls.env.user),
+            product=cls.accounting_product.product_variant_id,
         )
-        cls.set_serials(move.invoice_line_ids, names)
         if post:
             move.action_post()
         return move
@@ -728,6 +722,30 @@ def committed_env(test_case):
         yield cursor_env(test_case.registry, cr)
 
 
+def drop_committed_template(test_case, template_id):
+    """Remove a product committed by a concurrency test, its serials, their
+    moves and its counter."""
+    with committed_env(test_case) as env:
+        template = env["product.template"].browse(template_id)
+        products = template.with_context(active_test=False).product_variant_ids
+        if "mrp.production" in env:
+            productions = env["mrp.production"].search(
+                [("product_id", "in", products.ids)]
+            )
+            productions.action_cancel()
+            productions.unlink()
+        env.cr.execute(
+            "DELETE FROM stock_lot WHERE product_id IN %s", [tuple(products.ids)]
+        )
+        env.cr.execute(
+            "DELETE FROM serial_tracking_counter WHERE product_tmpl_id = %s",
+            [template_id],
+        )
+        env.invalidate_all()
+        products.unlink()
+        template.unlink()
+
+
 def cursor_env(registry, cr):
     """A superuser environment on ``cr``, safe to build in another thread: the
     test runner holds the registry lock that ``Environment`` would otherwise
@@ -785,6 +803,7 @@ __all__ = [
     "SerialTrackingCase",
     "committed_env",
     "cursor_env",
+    "drop_committed_template",
     "listed",
     "recall",
     "run_concurrently",

@@ -71,30 +71,6 @@ class TestStockFlows(SerialTrackingCase):
         picking.action_confirm()
         return picking
 
-    def reserved_delivery(self, quantity, **values):
-        """A delivery from stock of ``quantity`` units, reserved by Odoo."""
-        delivery = self.env["stock.picking"].create(
-            {
-                "picking_type_id": self.warehouse.out_type_id.id,
-                "location_id": self.stock_location.id,
-                "location_dest_id": self.customer_location.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "product_id": self.product.id,
-                            "product_uom_qty": quantity,
-                            "location_id": self.stock_location.id,
-                            "location_dest_id": self.customer_location.id,
-                        }
-                    )
-                ],
-                **values,
-            }
-        )
-        delivery.action_confirm()
-        delivery.action_assign()
-        return delivery
-
     def on_hand(self, lot):
         return {
             (quant.location_id, quant.quantity)
@@ -351,7 +327,13 @@ class TestStockFlows(SerialTrackingCase):
         self.assertEqual(owned.quant_ids.filtered("quantity").owner_id, owner)
         shipped = self.env["stock.lot"]
         for owner_id in (owner.id, False):
-            delivery = self.reserved_delivery(1, owner_id=owner_id)
+            delivery = self.picking(
+                self.warehouse.out_type_id,
+                self.stock_location,
+                self.customer_location,
+                1,
+                owner_id=owner_id,
+            )
             lot = delivery.move_ids.move_line_ids.lot_id
             self.assertEqual(len(lot), 1)
             delivery.move_ids.picked = True
@@ -397,7 +379,12 @@ class TestStockFlows(SerialTrackingCase):
             "SELECT quantity FROM stock_quant WHERE lot_id = %s", [ghost.id]
         )
         self.assertEqual(self.env.cr.fetchall(), [(None,)])
-        delivery = self.reserved_delivery(2)
+        delivery = self.picking(
+            self.warehouse.out_type_id,
+            self.stock_location,
+            self.customer_location,
+            2,
+        )
         self.assertEqual(delivery.move_ids.move_line_ids.lot_id, lots)
 
     def test_out_move_lines_of_several_products(self):
