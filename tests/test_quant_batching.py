@@ -45,7 +45,7 @@ class TestQuantBatching(SerialTrackingCase):
         )
         cls.partner = cls.env["res.partner"].create({"name": "Batch Partner"})
 
-    def direct_transfer(
+    def validated_transfer(
         self,
         product,
         source,
@@ -57,7 +57,9 @@ class TestQuantBatching(SerialTrackingCase):
         picked_count=None,
     ):
         """A confirmed transfer; serials given by name (new), by lot, or left
-        to Odoo's reservation. Validated; returns the picking."""
+        to Odoo's reservation, written on the move lines as for Odoo's own
+        serial products (not the entry dialog of ``transfer``), so both run
+        the same operations. Validated; returns the picking."""
         picking = self.picking(
             picking_type or self.warehouse.int_type_id,
             source,
@@ -105,7 +107,7 @@ class TestQuantBatching(SerialTrackingCase):
 
     def run_flow(self, product):
         with freeze_time("2026-01-05 09:00:00"):
-            self.direct_transfer(
+            self.validated_transfer(
                 product,
                 self.supplier_location,
                 self.stock_location,
@@ -114,7 +116,7 @@ class TestQuantBatching(SerialTrackingCase):
                 names=[f"P-{n}" for n in range(1, 7)],
             )
         with freeze_time("2026-01-06 09:00:00"):
-            self.direct_transfer(
+            self.validated_transfer(
                 product,
                 self.supplier_location,
                 self.shelf,
@@ -124,7 +126,7 @@ class TestQuantBatching(SerialTrackingCase):
             )
         with freeze_time("2026-01-07 09:00:00"):
             # reserved by Odoo (oldest first), validated
-            self.direct_transfer(
+            self.validated_transfer(
                 product,
                 self.stock_location,
                 self.customer_location,
@@ -133,7 +135,7 @@ class TestQuantBatching(SerialTrackingCase):
             )
         with freeze_time("2026-01-08 09:00:00"):
             # chosen units, one of them from the shelf
-            self.direct_transfer(
+            self.validated_transfer(
                 product,
                 self.stock_location,
                 self.customer_location,
@@ -143,7 +145,7 @@ class TestQuantBatching(SerialTrackingCase):
             )
         with freeze_time("2026-01-09 09:00:00"):
             # a unit comes back from the customer, another moves to the shelf
-            self.direct_transfer(
+            self.validated_transfer(
                 product,
                 self.customer_location,
                 self.stock_location,
@@ -151,7 +153,7 @@ class TestQuantBatching(SerialTrackingCase):
                 self.warehouse.in_type_id,
                 lots=self.lots("P-1", product=product),
             )
-            self.direct_transfer(
+            self.validated_transfer(
                 product,
                 self.stock_location,
                 self.shelf,
@@ -161,7 +163,7 @@ class TestQuantBatching(SerialTrackingCase):
         with freeze_time("2026-01-10 09:00:00"):
             # reserved for three, only one shipped (the rest cancelled), one left
             # reserved elsewhere
-            self.direct_transfer(
+            self.validated_transfer(
                 product,
                 self.stock_location,
                 self.customer_location,
@@ -305,7 +307,7 @@ class TestQuantBatching(SerialTrackingCase):
             wizard.action_confirm()
             receipt.button_validate()
         with freeze_time("2026-05-05 09:00:00"):
-            second = self.direct_transfer(
+            second = self.validated_transfer(
                 product,
                 self.supplier_location,
                 self.shelf,
@@ -394,7 +396,7 @@ class TestQuantBatching(SerialTrackingCase):
 
         names = ["NEW-1", "NEW-2", "NEW-3"]
         with patch.object(stock_move_line, "action_done_batched", recorded):
-            receipt = self.direct_transfer(
+            receipt = self.validated_transfer(
                 self.tracked,
                 self.supplier_location,
                 self.stock_location,
@@ -427,7 +429,7 @@ class TestQuantBatching(SerialTrackingCase):
         firsts = {}
         for product in (self.native, self.tracked):
             with freeze_time("2026-04-01 09:00:00"):
-                self.direct_transfer(
+                self.validated_transfer(
                     product,
                     self.supplier_location,
                     self.stock_location,
@@ -445,7 +447,7 @@ class TestQuantBatching(SerialTrackingCase):
                     assign=False,
                 )
                 first.action_assign()
-                self.direct_transfer(
+                self.validated_transfer(
                     product,
                     self.stock_location,
                     self.customer_location,
@@ -541,7 +543,7 @@ class TestQuantBatching(SerialTrackingCase):
                 with freeze_time(
                     "2026-02-01 09:00:00" if step == "receipt" else "2026-02-02"
                 ):
-                    self.direct_transfer(
+                    self.validated_transfer(
                         product, *args, names=names if step == "receipt" else None
                     )
                 counts[product, step] = self.env.cr.sql_log_count - before

@@ -16,7 +16,7 @@ class TestStockFlows(SerialTrackingCase):
         super().setUpClass()
         cls.product = cls.physical_product.product_variant_id
 
-    def direct_transfer(
+    def lined_transfer(
         self,
         picking_type,
         source,
@@ -27,8 +27,10 @@ class TestStockFlows(SerialTrackingCase):
         product=None,
         company=None,
     ):
-        """A transfer of one move whose lines carry ``names`` (new serials) or
-        ``lots``, one unit each; validated by the caller."""
+        """A transfer of one move created with its lines, which carry
+        ``names`` (new serials) or ``lots``, one unit each, as Odoo's own API
+        takes them (not the entry dialog of ``transfer``); validated by the
+        caller."""
         product = product or self.product
         env = self.env(
             context=dict(
@@ -85,11 +87,11 @@ class TestStockFlows(SerialTrackingCase):
         )
         transit = self.company.internal_transit_location_id
         self.assertEqual(transit.usage, "transit")
-        out = self.direct_transfer(
+        out = self.lined_transfer(
             self.warehouse.int_type_id, self.stock_location, transit, lots=lot
         )
         out.button_validate()
-        incoming = self.direct_transfer(
+        incoming = self.lined_transfer(
             second.int_type_id, transit, second.lot_stock_id, lots=lot
         )
         incoming.button_validate()
@@ -107,13 +109,13 @@ class TestStockFlows(SerialTrackingCase):
         )
         transit = self.env.ref("stock.stock_location_inter_company")
         lot = self.add_serials(self.physical_product, ["IC-1"])
-        self.direct_transfer(
+        self.lined_transfer(
             self.warehouse.out_type_id, self.stock_location, transit, lots=lot
         ).button_validate()
         other_in = self.env["stock.picking.type"].search(
             [("company_id", "=", other.id), ("code", "=", "incoming")], limit=1
         )
-        receipt = self.direct_transfer(
+        receipt = self.lined_transfer(
             other_in, transit, other_stock, names=["IC-1"], company=other
         )
         receipt.button_validate()
@@ -129,7 +131,7 @@ class TestStockFlows(SerialTrackingCase):
         other_warehouse = self.env["stock.warehouse"].search(
             [("company_id", "=", other.id)], limit=1
         )
-        receipt = self.direct_transfer(
+        receipt = self.lined_transfer(
             other_warehouse.in_type_id,
             self.supplier_location,
             other_warehouse.lot_stock_id,
@@ -144,13 +146,13 @@ class TestStockFlows(SerialTrackingCase):
         self.assertEqual(self.on_hand(theirs), {(other_warehouse.lot_stock_id, 1.0)})
 
     def test_two_receipts_naming_one_new_serial(self):
-        receipts = self.direct_transfer(
+        receipts = self.lined_transfer(
             self.warehouse.in_type_id,
             self.supplier_location,
             self.stock_location,
             names=["DUP-1", "DUP-2"],
         )
-        receipts |= self.direct_transfer(
+        receipts |= self.lined_transfer(
             self.warehouse.in_type_id,
             self.supplier_location,
             self.stock_location,
@@ -196,7 +198,7 @@ class TestStockFlows(SerialTrackingCase):
         self.env["stock.quant"]._update_available_quantity(
             self.product, self.stock_location, 2
         )
-        delivery = self.direct_transfer(
+        delivery = self.lined_transfer(
             self.warehouse.out_type_id,
             self.stock_location,
             self.customer_location,
@@ -220,7 +222,7 @@ class TestStockFlows(SerialTrackingCase):
                 "location_id": self.warehouse.view_location_id.id,
             }
         )
-        delivery = self.direct_transfer(
+        delivery = self.lined_transfer(
             self.warehouse.out_type_id, shelf, self.customer_location, lots=lot
         )
         with self.assertRaisesRegex(
@@ -239,10 +241,10 @@ class TestStockFlows(SerialTrackingCase):
                 "location_id": self.warehouse.view_location_id.id,
             }
         )
-        pick = self.direct_transfer(
+        pick = self.lined_transfer(
             self.warehouse.int_type_id, self.stock_location, output, lots=lot
         )
-        ship = self.direct_transfer(
+        ship = self.lined_transfer(
             self.warehouse.out_type_id, output, self.customer_location, lots=lot
         )
         (ship | pick).button_validate()
@@ -255,7 +257,7 @@ class TestStockFlows(SerialTrackingCase):
         gone = self.env["stock.lot"].create(
             {"name": "UP-2", "product_id": self.product.id}
         )
-        delivery = self.direct_transfer(
+        delivery = self.lined_transfer(
             self.warehouse.out_type_id,
             self.stock_location,
             self.customer_location,
@@ -281,7 +283,7 @@ class TestStockFlows(SerialTrackingCase):
         )
         scrap.action_validate()
         self.assertEqual(lots[0].serial_status, "scrapped")
-        delivery = self.direct_transfer(
+        delivery = self.lined_transfer(
             self.warehouse.out_type_id,
             self.stock_location,
             self.customer_location,
@@ -312,7 +314,7 @@ class TestStockFlows(SerialTrackingCase):
         )
         owner = self.env["res.partner"].create({"name": "Consignor"})
         package = self.env["stock.package"].create({"name": "PACK-1"})
-        receipt = self.direct_transfer(
+        receipt = self.lined_transfer(
             self.warehouse.in_type_id,
             self.supplier_location,
             shelf,
@@ -396,7 +398,7 @@ class TestStockFlows(SerialTrackingCase):
             self.env["stock.lot"]._serial_add_to_stock(
                 product, [name], self.stock_location
             )
-            delivery = self.direct_transfer(
+            delivery = self.lined_transfer(
                 self.warehouse.out_type_id,
                 self.stock_location,
                 self.customer_location,
@@ -417,7 +419,7 @@ class TestStockFlows(SerialTrackingCase):
             lots = self.add_serials(
                 self.physical_product, [f"SW{switch}-{n}" for n in range(20)]
             )
-            delivery = self.direct_transfer(
+            delivery = self.lined_transfer(
                 self.warehouse.out_type_id,
                 self.stock_location,
                 self.customer_location,
@@ -440,7 +442,7 @@ class TestStockFlows(SerialTrackingCase):
     def test_units_chosen_in_the_dialog_leave_their_package_and_owner(self):
         owner = self.env["res.partner"].create({"name": "Dialog Consignor"})
         package = self.env["stock.package"].create({"name": "PACK-D"})
-        receipt = self.direct_transfer(
+        receipt = self.lined_transfer(
             self.warehouse.in_type_id,
             self.supplier_location,
             self.stock_location,
@@ -453,7 +455,7 @@ class TestStockFlows(SerialTrackingCase):
         owned_line.owner_id = owner
         receipt.button_validate()
         lots = self.lots("DP-1") | self.lots("DO-1")
-        delivery = self.direct_transfer(
+        delivery = self.lined_transfer(
             self.warehouse.out_type_id,
             self.stock_location,
             self.customer_location,
