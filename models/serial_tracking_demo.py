@@ -122,27 +122,9 @@ class SerialTrackingDemo(models.AbstractModel):
     def _demo_transfer(
         self, picking_type, source, destination, partner, product, names
     ):
-        picking = self.env["stock.picking"].create(
-            {
-                "picking_type_id": picking_type.id,
-                "location_id": source.id,
-                "location_dest_id": destination.id,
-                "partner_id": partner.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "product_id": product.id,
-                            "product_uom_qty": len(names),
-                            "location_id": source.id,
-                            "location_dest_id": destination.id,
-                        }
-                    )
-                ],
-            }
+        picking = self.env["stock.picking"]._serial_create_transfer(
+            picking_type, source, destination, partner, product, names
         )
-        picking.action_confirm()
-        picking.action_assign()
-        self._demo_enter_serials(picking, names)
         self._demo_validate(picking)
         return picking
 
@@ -150,19 +132,6 @@ class SerialTrackingDemo(models.AbstractModel):
     def _demo_validate(picking):
         # no text message to the demo customers (stock_sms asks first)
         picking.with_context(skip_sms=True).button_validate()
-
-    def _demo_enter_serials(self, picking, names):
-        """The serials of a transfer, entered as a user does: the entry dialog."""
-        wizard = self.env["serial.entry.wizard"].browse(
-            picking.move_ids.action_open_serial_entry()["res_id"]
-        )
-        wizard.action_clear()
-        wizard.paste_text = "\n".join(names)
-        if wizard.mode == "add":
-            wizard.action_add_pasted()
-        else:
-            wizard.action_select_pasted()
-        wizard.action_confirm()
 
     def _demo_physical(self, template, partners):
         """Received on one receipt, delivered to customers, one unit returned
@@ -194,18 +163,7 @@ class SerialTrackingDemo(models.AbstractModel):
                 product,
                 sold,
             )
-        wizard = (
-            self.env["stock.return.picking"]
-            .with_context(
-                active_id=delivery.id,
-                active_ids=delivery.ids,
-                active_model="stock.picking",
-            )
-            .create({"picking_id": delivery.id})
-        )
-        wizard.product_return_moves.quantity = 1
-        returned = wizard._create_return()
-        self._demo_enter_serials(returned, names[3:4])
+        returned = delivery._serial_create_return(delivery.move_line_ids.lot_id)
         self._demo_validate(returned)
 
     def _demo_claims(self, templates, portal_customer):

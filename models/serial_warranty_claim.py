@@ -392,36 +392,7 @@ class SerialWarrantyClaim(models.Model):
         delivery = self.env["stock.picking"].browse(
             self._sale_row("SHIP", "stock.picking").res_id
         )
-        shipped = delivery.move_ids.filtered(
-            lambda move: lot in move.move_line_ids.lot_id
-        )[:1]
-        wizard = (
-            self.env["stock.return.picking"]
-            .with_context(
-                active_id=delivery.id,
-                active_ids=delivery.ids,
-                active_model="stock.picking",
-            )
-            .create({"picking_id": delivery.id})
-        )
-        for line in wizard.product_return_moves:
-            line.quantity = 1 if line.move_id == shipped else 0
-        returned = wizard._create_return()
-        move = returned.move_ids.filtered(
-            lambda move: move.product_id == lot.product_id
-        )
-        move.move_line_ids.unlink()
-        self.env["stock.move.line"].create(
-            {
-                "move_id": move.id,
-                "picking_id": returned.id,
-                "product_id": lot.product_id.id,
-                "lot_id": lot.id,
-                "quantity": 1,
-                "location_id": move.location_id.id,
-                "location_dest_id": move.location_dest_id.id,
-            }
-        )
+        returned = delivery._serial_create_return(lot)
         returned.origin = self.env._(
             "%(claim)s: return of %(delivery)s",
             claim=self.name,

@@ -4,7 +4,7 @@ import json
 import logging
 from contextlib import contextmanager
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import LockError, UserError
 from odoo.tools import config
 
@@ -122,6 +122,85 @@ class StockPicking(models.Model):
     def action_print_serial_labels(self):
         """Labels of the serials this transfer moved (or will move)."""
         return self.move_line_ids.lot_id._serial_print_labels()
+
+    # ------------------------------------------------------------------
+    # Transfers and returns built in code (demo data, warranty claims)
+    # ------------------------------------------------------------------
+    @api.model
+    def _serial_create_transfer(
+        self, picking_type, source, destination, partner, product, names
+    ):
+        """A transfer of ``product``'s units ``names``, confirmed and reserved,
+        with the serials entered as a user enters them (the entry dialog);
+        not validated."""
+        picking = self.create(
+            {
+                "picking_type_id": picking_type.id,
+                "location_id": source.id,
+                "location_dest_id": destination.id,
+                "partner_id": partner.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "product_uom_qty": len(names),
+                            "location_id": source.id,
+                            "location_dest_id": destination.id,
+                        }
+                    )
+                ],
+            }
+        )
+        picking.action_confirm()
+        picking.action_assign()
+        wizard = self.env["serial.entry.wizard"].browse(
+            picking.move_ids.action_open_serial_entry()["res_id"]
+        )
+        wizard.action_clear()  # drop what Odoo reserved; take the named units
+        wizard.paste_text = "\n".join(names)
+        if wizard.mode == "add":
+            wizard.action_add_pasted()
+        else:
+            wizard.action_select_pasted()
+        wizard.action_confirm()
+        return picking
+
+    def _serial_create_return(self, lots):
+        """Odoo's return of this transfer (its Return button) for the units
+        ``lots`` only, one move line per unit; not validated."""
+        self.ensure_one()
+        wizard = (
+            self.env["stock.return.picking"]
+            .with_context(
+                active_id=self.id,
+                active_ids=self.ids,
+                active_model="stock.picking",
+            )
+            .create({"picking_id": self.id})
+        )
+        for line in wizard.product_return_moves:
+            line.quantity = len(lots & line.move_id.move_line_ids.lot_id)
+        returned = wizard._create_return()
+        for move in returned.move_ids:
+            units = lots.filtered(
+                lambda lot, move=move: lot.product_id == move.product_id
+            )
+            move.move_line_ids.unlink()
+            self.env["stock.move.line"].create(
+                [
+                    {
+                        "move_id": move.id,
+                        "picking_id": returned.id,
+                        "product_id": move.product_id.id,
+                        "lot_id": lot.id,
+                        "quantity": 1,
+                        "location_id": move.location_id.id,
+                        "location_dest_id": move.location_dest_id.id,
+                    }
+                    for lot in units
+                ]
+            )
+        return returned
 
     # ------------------------------------------------------------------
     # Background validation

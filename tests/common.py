@@ -4,7 +4,7 @@ import re
 import threading
 import unittest
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import date, timedelta
 
 import psycopg2
 
@@ -51,6 +51,8 @@ class SerialTrackingCase(TransactionCase):
             "Tracked Laptop", "accounting"
         )
         cls.physical_product = cls.create_tracked_product("Tracked Scanner", "physical")
+        cls.supplier_location = cls.env.ref("stock.stock_location_suppliers")
+        cls.customer_location = cls.env.ref("stock.stock_location_customers")
 
     @classmethod
     def create_tracked_product(cls, name, mode, **vals):
@@ -70,6 +72,209 @@ class SerialTrackingCase(TransactionCase):
             template.product_variant_id, names, location or cls.stock_location
         )
 
+    @classmethod
+    def lots(cls, *names, product=None, company=None):
+        """The units ``names`` of ``product`` (a product or its template; by
+        default the class's ``product``) in ``company`` (by default the
+        class's), in the order of ``names``."""
+        product = product if product is not None else cls.product
+        if product._name == "product.template":
+            product = product.product_variant_id
+        lots = cls.env["stock.lot"].search(
+            [
+                ("product_id", "=", product.id),
+                ("name", "in", names),
+                ("company_id", "in", [(company or cls.company).id, False]),
+            ]
+        )
+        return lots.sorted(lambda lot: names.index(lot.name))
+
+    @classmethod
+    def make_move(
+        cls,
+        move_type,
+        partner,
+        quantity,
+        serials=None,
+        user=None,
+        invoice_date=date(2025, 3, 1),
+        product=None,
+    ):
+        """A draft bill, invoice or credit note of ``quantity`` units of
+        ``product`` (by default the class's ``product``), with the units
+        ``serials`` on its line when given."""
+        Move = (
+            cls.env["account.move"].with_user(user) if user else cls.env["account.move"]
+        )
+        move = Move.create(
+            {
+                "move_type": move_type,
+                "partner_id": partner.id,
+                "invoice_date": invoice_date,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": (product or cls.product).id,
+                            "quantity": quantity,
+                            "price_unit": 100.0,
+                        }
+                    )
+                ],
+            }
+        )
+        if serials is not None:
+            cls.set_serials(move.invoice_line_ids, serials)
+        return move
+
+    @classmethod
+    def set_serials(cls, line, serials):
+        """The units ``serials`` on an invoice line: new serials typed in, or
+        existing units picked."""
+        if line._serial_mode() == "add":
+            line.serial_names = "\n".join(serials)
+        else:
+            lots = cls.env["stock.lot"].search(
+                [("product_id", "=", line.product_id.id), ("name", "in", serials)]
+            )
+            line.serial_lot_ids = [Command.set(lots.ids)]
+
+    @staticmethod
+    def events(lot):
+        """The unit's history, oldest first."""
+        return lot.history_ids.sorted("id").mapped("event_type")
+
+    @classmethod
+    def picking(
+        cls,
+        picking_type,
+        source,
+        destination,
+        quantity,
+        partner=None,
+        product=None,
+        assign=True,
+        **values,
+    ):
+        """A transfer of ``quantity`` units of ``product`` (by default the
+        physical product) with the transfer's other ``values``, confirmed and,
+        unless ``assign`` is False, reserved; no serial entered."""
+        picking = cls.env["stock.picking"].create(
+            {
+                "picking_type_id": picking_type.id,
+                "location_id": source.id,
+                "location_dest_id": destination.id,
+                "partner_id": partner and partner.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "product_id": (
+                                product or cls.physical_product.product_variant_id
+                            ).id,
+                            "product_uom_qty": quantity,
+                            "location_id": source.id,
+                            "location_dest_id": destination.id,
+                        }
+                    )
+                ],
+                **values,
+            }
+        )
+        picking.action_confirm()
+        if assign:
+            picking.action_assign()
+        return picking
+
+    @classmethod
+    def transfer(
+        cls,
+        picking_type,
+        source,
+        destination,
+        names,
+        partner=None,
+        product=None,
+        validate=True,
+    ):
+        """A transfer of ``product``'s (by default the physical product's)
+        units ``names`` entered through the entry dialog, as the demo data and
+        the warranty claims build one; validated unless ``validate`` is
+        False."""
+        picking = cls.env["stock.picking"]._serial_create_transfer(
+            picking_type,
+            source,
+            destination,
+            partner or cls.env["res.partner"],
+            product or cls.physical_product.product_variant_id,
+            names,
+        )
+        if validate:
+            picking.button_validate()
+        return picking
+
+    @classmethod
+    def receipt(cls, *names):
+        """A receipt of ``names`` from the class's ``vendor``, not validated."""
+        return cls.transfer(
+            cls.warehouse.in_type_id,
+            cls.supplier_location,
+            cls.stock_location,
+            names,
+            cls.vendor,
+            validate=False,
+        )
+
+    @classmethod
+    def receive(cls, *names):
+        """A validated receipt of ``names`` from the class's ``vendor``."""
+        receipt = cls.receipt(*names)
+        receipt.button_validate()
+        return receipt
+
+    @classmethod
+    def deliver(cls, *names, partner=None):
+        """A validated delivery of ``names`` to ``partner`` (by default the
+        class's ``customer``)."""
+        return cls.transfer(
+            cls.warehouse.out_type_id,
+            cls.stock_location,
+            cls.customer_location,
+            names,
+            partner or cls.customer,
+        )
+
+    @classmethod
+    def return_picking(cls, picking, *names):
+        """Odoo's Return of ``picking`` (a delivery: back from the customer; a
+        receipt: back to the vendor) for the physical product's units
+        ``names``, validated."""
+        returned = picking._serial_create_return(
+            cls.lots(*names, product=cls.physical_product)
+        )
+        returned.move_ids.picked = True
+        returned.button_validate()
+        return returned
+
+
+class AccountingModeCase(SerialTrackingCase):
+    """The accounting-mode product, a vendor, two customers, and bills and
+    invoices built line by line."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.vendor = cls.env["res.partner"].create({"name": "Serial Vendor"})
+        cls.customer = cls.env["res.partner"].create({"name": "Serial Customer"})
+        cls.other_customer = cls.env["res.partner"].create({"name": "Other Customer"})
+        cls.product = cls.accounting_product.product_variant_id
+        cls.accounting_product.write(
+            {"serial_warranty_duration": 12, "serial_warranty_unit": "month"}
+        )
+
+    def bill(self, *names):
+        bill = self.make_move("in_invoice", self.vendor, len(names), list(names))
+        bill.action_post()
+        return bill
+
 
 class PhysicalModeCase(SerialTrackingCase):
     """A physical-mode product, a vendor, a customer, and receipts and
@@ -81,8 +286,6 @@ class PhysicalModeCase(SerialTrackingCase):
         cls.product = cls.physical_product.product_variant_id
         cls.vendor = cls.env["res.partner"].create({"name": "Physical Vendor"})
         cls.customer = cls.env["res.partner"].create({"name": "Physical Customer"})
-        cls.supplier_location = cls.env.ref("stock.stock_location_suppliers")
-        cls.customer_location = cls.env.ref("stock.stock_location_customers")
         cls.shelf = cls.env["stock.location"].create(
             {
                 "name": "Shelf 9",
@@ -90,31 +293,6 @@ class PhysicalModeCase(SerialTrackingCase):
                 "location_id": cls.stock_location.id,
             }
         )
-
-    def picking(
-        self, picking_type, source, destination, quantity, partner=None, product=None
-    ):
-        picking = self.env["stock.picking"].create(
-            {
-                "picking_type_id": picking_type.id,
-                "location_id": source.id,
-                "location_dest_id": destination.id,
-                "partner_id": partner and partner.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "product_id": (product or self.product).id,
-                            "product_uom_qty": quantity,
-                            "location_id": source.id,
-                            "location_dest_id": destination.id,
-                        }
-                    )
-                ],
-            }
-        )
-        picking.action_confirm()
-        picking.action_assign()
-        return picking
 
     def enter(self, move, text=None, auto_select=False):
         action = move.action_open_serial_entry()
@@ -132,43 +310,44 @@ class PhysicalModeCase(SerialTrackingCase):
         wizard.action_confirm()
         return wizard
 
-    def receipt(self, *names):
-        """A receipt from the vendor with these serials entered, not validated."""
+
+class Gs1EntryCase(PhysicalModeCase):
+    """Receipts and deliveries whose units are entered by scanning GS1 codes
+    or Digital Links."""
+
+    def receipt_wizard(self, count=3):
         receipt = self.picking(
             self.warehouse.in_type_id,
             self.supplier_location,
             self.stock_location,
-            len(names),
+            count,
             self.vendor,
         )
-        self.enter(receipt.move_ids, ", ".join(names))
-        return receipt
+        action = receipt.move_ids.action_open_serial_entry()
+        return receipt, self.env["serial.entry.wizard"].browse(action["res_id"])
 
-    def receive(self, *names):
-        receipt = self.receipt(*names)
+    def receive_scans_then_select(self, scans, delivery_scan):
+        """Scans ``scans`` into a receipt of as many units, confirms and
+        validates it, then scans ``delivery_scan`` into a delivery of one
+        unit: the receipt's entry dialog and the delivery's, left open."""
+        receipt, received = self.receipt_wizard(count=len(scans))
+        received.paste_text = "\n".join(scans)
+        received.action_add_pasted()
+        received.action_confirm()
         receipt.button_validate()
-        return receipt
-
-    def deliver(self, *names, partner=None):
         delivery = self.picking(
             self.warehouse.out_type_id,
             self.stock_location,
             self.customer_location,
-            len(names),
-            partner or self.customer,
+            1,
+            self.customer,
         )
-        self.enter(delivery.move_ids, ", ".join(names))
-        delivery.button_validate()
-        return delivery
-
-    def lot(self, name):
-        return self.env["stock.lot"].search(
-            [("product_id", "=", self.product.id), ("name", "=", name)]
-        )
-
-    @staticmethod
-    def events(lot):
-        return lot.history_ids.sorted("id").mapped("event_type")
+        action = delivery.move_ids.action_open_serial_entry()
+        selecting = self.env["serial.entry.wizard"].browse(action["res_id"])
+        selecting.action_clear()
+        selecting.paste_text = delivery_scan
+        selecting.action_select_pasted()
+        return received, selecting
 
 
 class SerialCountCase(PhysicalModeCase):
@@ -329,25 +508,15 @@ class SubcontractingCase(PhysicalModeCase):
     def subcontracted_receipt(self, product, quantity):
         """A confirmed receipt from the subcontractor: Odoo turns its move into
         a subcontracted one and opens the production at the subcontractor."""
-        receipt = self.env["stock.picking"].create(
-            {
-                "picking_type_id": self.warehouse.in_type_id.id,
-                "partner_id": self.subcontractor.id,
-                "location_id": self.supplier_location.id,
-                "location_dest_id": self.stock_location.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "product_id": product.id,
-                            "product_uom_qty": quantity,
-                            "location_id": self.supplier_location.id,
-                            "location_dest_id": self.stock_location.id,
-                        }
-                    )
-                ],
-            }
+        receipt = self.picking(
+            self.warehouse.in_type_id,
+            self.supplier_location,
+            self.stock_location,
+            quantity,
+            self.subcontractor,
+            product=product,
+            assign=False,
         )
-        receipt.action_confirm()
         self.assertTrue(receipt.move_ids.is_subcontract)
         return receipt
 
@@ -410,8 +579,6 @@ class SerialFlowCase(SerialTrackingCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.vendor = cls.env["res.partner"].create({"name": "Flow Vendor"})
-        cls.customer_location = cls.env.ref("stock.stock_location_customers")
-        cls.supplier_location = cls.env.ref("stock.stock_location_suppliers")
         for template in (cls.accounting_product, cls.physical_product):
             template.write(
                 {"serial_warranty_duration": 12, "serial_warranty_unit": "month"}
@@ -420,135 +587,17 @@ class SerialFlowCase(SerialTrackingCase):
     @classmethod
     def invoice(cls, move_type, partner, names, invoice_date=None, post=True):
         """A bill, invoice or credit note of the accounting product's ``names``."""
-        product = cls.accounting_product.product_variant_id
-        move = cls.env["account.move"].create(
-            {
-                "move_type": move_type,
-                "partner_id": partner.id,
-                "invoice_date": invoice_date or fields.Date.context_today(cls.env.user),
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "product_id": product.id,
-                            "quantity": len(names),
-                            "price_unit": 100.0,
-                        }
-                    )
-                ],
-            }
+        move = cls.make_move(
+            move_type,
+            partner,
+            len(names),
+            names,
+            invoice_date=invoice_date or fields.Date.context_today(cls.env.user),
+            product=cls.accounting_product.product_variant_id,
         )
-        line = move.invoice_line_ids
-        if line._serial_mode() == "add":
-            line.serial_names = "\n".join(names)
-        else:
-            line.serial_lot_ids = [
-                Command.set(
-                    cls.env["stock.lot"]
-                    .search([("product_id", "=", product.id), ("name", "in", names)])
-                    .ids
-                )
-            ]
         if post:
             move.action_post()
         return move
-
-    @classmethod
-    def transfer(cls, picking_type, source, destination, partner, names):
-        """A validated transfer of the physical product's ``names``."""
-        product = cls.physical_product.product_variant_id
-        picking = cls.env["stock.picking"].create(
-            {
-                "picking_type_id": picking_type.id,
-                "location_id": source.id,
-                "location_dest_id": destination.id,
-                "partner_id": partner.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "product_id": product.id,
-                            "product_uom_qty": len(names),
-                            "location_id": source.id,
-                            "location_dest_id": destination.id,
-                        }
-                    )
-                ],
-            }
-        )
-        picking.action_confirm()
-        picking.action_assign()
-        wizard = cls.env["serial.entry.wizard"].browse(
-            picking.move_ids.action_open_serial_entry()["res_id"]
-        )
-        wizard.action_clear()
-        wizard.paste_text = ", ".join(names)
-        if wizard.mode == "add":
-            wizard.action_add_pasted()
-        else:
-            wizard.action_select_pasted()
-        wizard.action_confirm()
-        picking.button_validate()
-        return picking
-
-    @classmethod
-    def receive(cls, *names):
-        return cls.transfer(
-            cls.warehouse.in_type_id,
-            cls.supplier_location,
-            cls.stock_location,
-            cls.vendor,
-            names,
-        )
-
-    @classmethod
-    def deliver(cls, partner, *names):
-        return cls.transfer(
-            cls.warehouse.out_type_id,
-            cls.stock_location,
-            cls.customer_location,
-            partner,
-            names,
-        )
-
-    @classmethod
-    def return_picking(cls, picking, *names):
-        """Odoo's Return of ``picking`` (a delivery: back from the customer; a
-        receipt: back to the vendor) for the physical product's units
-        ``names``, validated."""
-        product = cls.physical_product.product_variant_id
-        wizard = (
-            cls.env["stock.return.picking"]
-            .with_context(
-                active_id=picking.id,
-                active_ids=picking.ids,
-                active_model="stock.picking",
-            )
-            .create({})
-        )
-        for line in wizard.product_return_moves:
-            line.quantity = len(names) if line.product_id == product else 0
-        returned = wizard._create_return()
-        move = returned.move_ids.filtered(lambda move: move.product_id == product)
-        move.move_line_ids.unlink()
-        lots = cls.env["stock.lot"].search(
-            [("product_id", "=", product.id), ("name", "in", list(names))]
-        )
-        cls.env["stock.move.line"].create(
-            [
-                {
-                    "move_id": move.id,
-                    "picking_id": returned.id,
-                    "product_id": product.id,
-                    "lot_id": lot.id,
-                    "quantity": 1,
-                    "location_id": move.location_id.id,
-                    "location_dest_id": move.location_dest_id.id,
-                }
-                for lot in lots
-            ]
-        )
-        move.picked = True
-        returned.button_validate()
-        return returned
 
     @classmethod
     def scrap(cls, name):
@@ -556,19 +605,13 @@ class SerialFlowCase(SerialTrackingCase):
         scrap = cls.env["stock.scrap"].create(
             {
                 "product_id": cls.physical_product.product_variant_id.id,
-                "lot_id": cls.serial(cls.physical_product, name).id,
+                "lot_id": cls.lots(name, product=cls.physical_product).id,
                 "scrap_qty": 1,
                 "location_id": cls.stock_location.id,
             }
         )
         scrap.action_validate()
         return scrap
-
-    @classmethod
-    def serial(cls, template, name):
-        return cls.env["stock.lot"].search(
-            [("product_id", "=", template.product_variant_id.id), ("name", "=", name)]
-        )
 
 
 class PortalSerialsCase(HttpCase, SerialFlowCase):
@@ -603,13 +646,13 @@ class PortalSerialsCase(HttpCase, SerialFlowCase):
         )
         cls.invoice("out_invoice", cls.beta, ["PB-1"])
         cls.receive("PP-1", "PP-2")
-        cls.alpha_delivery = cls.deliver(cls.alpha_bob, "PP-1")
-        cls.deliver(cls.beta_cy, "PP-2")
-        cls.pa1 = cls.serial(cls.accounting_product, "PA-1")
-        cls.pa3 = cls.serial(cls.accounting_product, "PA-3")
-        cls.pb1 = cls.serial(cls.accounting_product, "PB-1")
-        cls.pp1 = cls.serial(cls.physical_product, "PP-1")
-        cls.pp2 = cls.serial(cls.physical_product, "PP-2")
+        cls.alpha_delivery = cls.deliver("PP-1", partner=cls.alpha_bob)
+        cls.deliver("PP-2", partner=cls.beta_cy)
+        cls.pa1 = cls.lots("PA-1", product=cls.accounting_product)
+        cls.pa3 = cls.lots("PA-3", product=cls.accounting_product)
+        cls.pb1 = cls.lots("PB-1", product=cls.accounting_product)
+        cls.pp1 = cls.lots("PP-1", product=cls.physical_product)
+        cls.pp2 = cls.lots("PP-2", product=cls.physical_product)
 
     @classmethod
     def portal_user(cls, login, partner):
@@ -679,6 +722,30 @@ def committed_env(test_case):
         yield cursor_env(test_case.registry, cr)
 
 
+def drop_committed_template(test_case, template_id):
+    """Remove a product committed by a concurrency test, its serials, their
+    moves and its counter."""
+    with committed_env(test_case) as env:
+        template = env["product.template"].browse(template_id)
+        products = template.with_context(active_test=False).product_variant_ids
+        if "mrp.production" in env:
+            productions = env["mrp.production"].search(
+                [("product_id", "in", products.ids)]
+            )
+            productions.action_cancel()
+            productions.unlink()
+        env.cr.execute(
+            "DELETE FROM stock_lot WHERE product_id IN %s", [tuple(products.ids)]
+        )
+        env.cr.execute(
+            "DELETE FROM serial_tracking_counter WHERE product_tmpl_id = %s",
+            [template_id],
+        )
+        env.invalidate_all()
+        products.unlink()
+        template.unlink()
+
+
 def cursor_env(registry, cr):
     """A superuser environment on ``cr``, safe to build in another thread: the
     test runner holds the registry lock that ``Environment`` would otherwise
@@ -725,7 +792,9 @@ def run_concurrently(test_case, work, count=2, retries=0):
 
 
 __all__ = [
+    "AccountingModeCase",
     "Command",
+    "Gs1EntryCase",
     "ManufacturingCase",
     "PhysicalModeCase",
     "PortalSerialsCase",
@@ -734,6 +803,7 @@ __all__ = [
     "SerialTrackingCase",
     "committed_env",
     "cursor_env",
+    "drop_committed_template",
     "listed",
     "recall",
     "run_concurrently",

@@ -7,78 +7,7 @@ import psycopg2
 from odoo import Command
 from odoo.exceptions import UserError
 
-from .common import SerialTrackingCase, committed_env, run_concurrently
-
-
-class AccountingModeCase(SerialTrackingCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.vendor = cls.env["res.partner"].create({"name": "Serial Vendor"})
-        cls.customer = cls.env["res.partner"].create({"name": "Serial Customer"})
-        cls.other_customer = cls.env["res.partner"].create({"name": "Other Customer"})
-        cls.product = cls.accounting_product.product_variant_id
-        cls.accounting_product.write(
-            {"serial_warranty_duration": 12, "serial_warranty_unit": "month"}
-        )
-
-    def make_move(
-        self,
-        move_type,
-        partner,
-        quantity,
-        serials=None,
-        user=None,
-        invoice_date=date(2025, 3, 1),
-    ):
-        Move = (
-            self.env["account.move"].with_user(user)
-            if user
-            else self.env["account.move"]
-        )
-        move = Move.create(
-            {
-                "move_type": move_type,
-                "partner_id": partner.id,
-                "invoice_date": invoice_date,
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "product_id": self.product.id,
-                            "quantity": quantity,
-                            "price_unit": 100.0,
-                        }
-                    )
-                ],
-            }
-        )
-        if serials is not None:
-            self.set_serials(move.invoice_line_ids, serials)
-        return move
-
-    def set_serials(self, line, serials):
-        if line._serial_mode() == "add":
-            line.serial_names = "\n".join(serials)
-        else:
-            lots = self.env["stock.lot"].search(
-                [("product_id", "=", line.product_id.id), ("name", "in", serials)]
-            )
-            line.serial_lot_ids = [Command.set(lots.ids)]
-
-    def lots(self, *names):
-        return self.env["stock.lot"].search(
-            [("product_id", "=", self.product.id), ("name", "in", names)], order="name"
-        )
-
-    @staticmethod
-    def events(lot):
-        """The unit's history, oldest first."""
-        return lot.history_ids.sorted("id").mapped("event_type")
-
-    def bill(self, *names):
-        bill = self.make_move("in_invoice", self.vendor, len(names), list(names))
-        bill.action_post()
-        return bill
+from .common import AccountingModeCase, committed_env, run_concurrently
 
 
 class TestAccountingPosting(AccountingModeCase):

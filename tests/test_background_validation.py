@@ -60,7 +60,7 @@ class TestBackgroundValidation(PhysicalModeCase):
         # the scheduled action is triggered, not run in the request
         self.assertEqual(self.triggers(), triggers + 1)
         self.assertEqual(self.in_stock("BG-1", "BG-2", "BG-3"), 0)
-        self.assertFalse(self.lot("BG-1"))
+        self.assertFalse(self.lots("BG-1"))
 
     def test_small_transfer_is_validated_at_once(self):
         receipt = self.receipt("BG-S1", "BG-S2")
@@ -92,7 +92,7 @@ class TestBackgroundValidation(PhysicalModeCase):
         self.assertFalse(receipt.serial_background_state)
         self.assertEqual(self.in_stock("BG-7", "BG-8", "BG-9"), 3)
         self.assertEqual(receipt.move_ids.write_uid, self.stock_user)
-        self.assertEqual(self.events(self.lot("BG-7")), ["RECEIVE"])
+        self.assertEqual(self.events(self.lots("BG-7")), ["RECEIVE"])
         message = receipt.message_ids.filtered(
             lambda m: "validated in the background" in (m.body or "")
         )
@@ -112,7 +112,7 @@ class TestBackgroundValidation(PhysicalModeCase):
         self.assertEqual(receipt.serial_background_state, "failed")
         self.assertIn("BG-11 cannot be received", receipt.serial_background_error)
         self.assertEqual(self.in_stock("BG-10", "BG-12"), 0)
-        self.assertFalse(self.lot("BG-10"))
+        self.assertFalse(self.lots("BG-10"))
         self.assertEqual(self.in_stock("BG-11"), 1)
         self.assertEqual(self.env["stock.lot.history"].search_count([]), history_before)
         self.assertEqual(

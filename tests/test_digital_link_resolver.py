@@ -139,7 +139,7 @@ class TestDigitalLinkResolver(PortalSerialsCase):
 
     def test_encoded_serial(self):
         self.invoice("in_invoice", self.vendor, ["PA/9"])
-        unit = self.serial(self.accounting_product, "PA/9")
+        unit = self.lots("PA/9", product=self.accounting_product)
         self.assertEqual(
             unit._serial_digital_link("https://x"), f"https://x/01/{GTIN}/21/PA%2F9"
         )

@@ -59,7 +59,8 @@ class TestEpcisSchema(EpcisCase):
         # the validation of the other tests would catch these
         self.invoice("in_invoice", self.vendor, ["EP-0"])
         document = exported(
-            self.env, self.serial(self.accounting_product, "EP-0").action_export_epcis()
+            self.env,
+            self.lots("EP-0", product=self.accounting_product).action_export_epcis(),
         )
         validate(document)
         for broken in (
@@ -80,7 +81,7 @@ class TestEpcisExport(EpcisCase):
         bill = self.invoice("in_invoice", self.vendor, ["EA-1"])
         invoice = self.invoice("out_invoice", self.customer, ["EA-1"])
         credit = self.invoice("out_refund", self.customer, ["EA-1"])
-        unit = self.serial(self.accounting_product, "EA-1")
+        unit = self.lots("EA-1", product=self.accounting_product)
         document = exported(self.env, unit.action_export_epcis())
         validate(document)
         self.assertEqual(document["schemaVersion"], "2.0")
@@ -143,15 +144,15 @@ class TestEpcisExport(EpcisCase):
 
     def test_physical_unit_whole_life(self):
         receipt = self.receive("EP-1", "EP-2")
-        delivery = self.deliver(self.customer, "EP-1")
+        delivery = self.deliver("EP-1", partner=self.customer)
         back = self.transfer(
             self.warehouse.in_type_id,
             self.customer_location,
             self.stock_location,
-            self.customer,
             ["EP-1"],
+            self.customer,
         )
-        unit = self.serial(self.physical_product, "EP-1")
+        unit = self.lots("EP-1", product=self.physical_product)
         document = exported(self.env, unit.action_export_epcis())
         validate(document)
         events = events_of(document)
@@ -193,7 +194,7 @@ class TestEpcisExport(EpcisCase):
     def test_read_in_batches(self):
         self.receive(*[f"EB-{n}" for n in range(5)])
         lots = self.env["stock.lot"].search([("name", "like", "EB-")])
-        self.deliver(self.customer, "EB-0", "EB-1")
+        self.deliver("EB-0", "EB-1", partner=self.customer)
         whole = exported(self.env, lots.action_export_epcis())
         with patch.object(serial_epcis_export, "EPCIS_BATCH_SIZE", 2):
             batched = exported(self.env, lots.action_export_epcis())
@@ -211,7 +212,7 @@ class TestEpcisExport(EpcisCase):
             company_id=stranger.id,
             company_ids=[Command.set(stranger.ids)],
         )
-        unit = self.serial(self.physical_product, "EN-1")
+        unit = self.lots("EN-1", product=self.physical_product)
         Export = self.env["serial.epcis.export"]
         exports = Export.search_count([])
         # the user of another company reads none of the unit's history
@@ -231,7 +232,7 @@ class TestEpcisDownload(HttpCase, EpcisCase):
         self.receive("ED-1")
         self.stock_user.password = "st-stock-pass"
         action = (
-            self.serial(self.physical_product, "ED-1")
+            self.lots("ED-1", product=self.physical_product)
             .with_user(self.stock_user)
             .action_export_epcis()
         )

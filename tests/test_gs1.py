@@ -4,7 +4,7 @@ from odoo.exceptions import UserError
 from odoo.tests import BaseCase
 
 from ..tools.serial_gs1 import gs1_raw_form, looks_like_gs1, same_gtin
-from .common import PhysicalModeCase
+from .common import Gs1EntryCase
 
 GTIN = "09506000134352"  # a valid GTIN-14 (check digit 2)
 GS = "\x1d"
@@ -40,19 +40,6 @@ class TestGs1Text(BaseCase):
         self.assertFalse(same_gtin(GTIN, "ABC"))
 
 
-class Gs1EntryCase(PhysicalModeCase):
-    def receipt_wizard(self, count=3):
-        receipt = self.picking(
-            self.warehouse.in_type_id,
-            self.supplier_location,
-            self.stock_location,
-            count,
-            self.vendor,
-        )
-        action = receipt.move_ids.action_open_serial_entry()
-        return receipt, self.env["serial.entry.wizard"].browse(action["res_id"])
-
-
 class TestGs1Entry(Gs1EntryCase):
     """Odoo's GS1 nomenclature (barcodes_gs1_nomenclature, a dependency of
     stock) decomposes the codes."""
@@ -73,37 +60,21 @@ class TestGs1Entry(Gs1EntryCase):
         self.assertEqual(wizard._entered_serials(), ["SN-0001"])
 
     def test_scanned_codes_give_their_serials(self):
-        receipt, wizard = self.receipt_wizard(count=4)
-        wizard.paste_text = "\n".join(
+        received, selecting = self.receive_scans_then_select(
             [
                 f"(01){GTIN}(21)SN-0001",
                 f"]d201{GTIN}21SN-0002{GS}10LOT7",
                 f"01{GTIN}21SN-0005",  # raw, as a scanner without FNC1 sends it
                 "SN-0003",
-            ]
+            ],
+            # a scan selects the unit in a delivery too
+            f"(01){GTIN}(21)SN-0002",
         )
-        wizard.action_add_pasted()
         self.assertEqual(
-            wizard._entered_serials(), ["SN-0001", "SN-0002", "SN-0005", "SN-0003"]
+            received._entered_serials(), ["SN-0001", "SN-0002", "SN-0005", "SN-0003"]
         )
-        wizard.action_confirm()
-        receipt.button_validate()
-        self.assertEqual(self.lot("SN-0002").serial_status, "in_stock")
-
-        # a scan selects the unit in a delivery too
-        delivery = self.picking(
-            self.warehouse.out_type_id,
-            self.stock_location,
-            self.customer_location,
-            1,
-            self.customer,
-        )
-        action = delivery.move_ids.action_open_serial_entry()
-        wizard = self.env["serial.entry.wizard"].browse(action["res_id"])
-        wizard.action_clear()
-        wizard.paste_text = f"(01){GTIN}(21)SN-0002"
-        wizard.action_select_pasted()
-        self.assertEqual(wizard.selected_lot_ids, self.lot("SN-0002"))
+        self.assertEqual(self.lots("SN-0002").serial_status, "in_stock")
+        self.assertEqual(selecting.selected_lot_ids, self.lots("SN-0002"))
 
     def test_codes_of_another_product_or_without_serial_are_refused(self):
         _receipt, wizard = self.receipt_wizard()

@@ -9,7 +9,8 @@ from PIL import Image
 
 from odoo.exceptions import UserError
 
-from .test_gs1 import GTIN, Gs1EntryCase
+from .common import Gs1EntryCase
+from .test_gs1 import GTIN
 
 REPORT = "serial_tracking.action_report_serial_label"
 
@@ -44,7 +45,7 @@ class TestDigitalLinkLabels(Gs1EntryCase):
 
     def test_label_qr_holds_the_digital_link_when_the_company_prints_it(self):
         self.receive("DL-1", "DL/2 é")
-        lots = self.lot("DL-1") | self.lot("DL/2 é")
+        lots = self.lots("DL-1") | self.lots("DL/2 é")
         self.assertFalse(self.env.company.serial_digital_link_labels)  # off by default
         self.assertFalse("/01/" in label_html(self.env, lots))
 
@@ -83,7 +84,7 @@ class TestDigitalLinkLabels(Gs1EntryCase):
             action["params"]["next"]["report_name"],
             "serial_tracking.report_serial_label",
         )
-        html = label_html(self.env, self.lot("DL-7"))
+        html = label_html(self.env, self.lots("DL-7"))
         self.assertFalse("/01/" in html)
         self.assertTrue('alt="Barcode DL-7"' in html)
 
@@ -101,37 +102,21 @@ class TestDigitalLinkEntry(Gs1EntryCase):
         cls.product.barcode = "9506000134352"
 
     def test_scanned_digital_links_of_any_domain_give_their_serials(self):
-        receipt, wizard = self.receipt_wizard(count=4)
-        wizard.paste_text = "\n".join(
+        received, selecting = self.receive_scans_then_select(
             [
                 f"https://id.gs1.org/01/{GTIN}/21/DL-0001",
                 "https://brand.example/p/01/9506000134352/10/LOT7/21/DL%2F2?x=1",
                 f"(01){GTIN}(21)DL-0003",
                 "DL-0004",
-            ]
+            ],
+            # a scanned link selects the unit in a delivery too
+            f"https://serials.example.com/01/{GTIN}/21/DL%2F2",
         )
-        wizard.action_add_pasted()
         self.assertEqual(
-            wizard._entered_serials(), ["DL-0001", "DL/2", "DL-0003", "DL-0004"]
+            received._entered_serials(), ["DL-0001", "DL/2", "DL-0003", "DL-0004"]
         )
-        wizard.action_confirm()
-        receipt.button_validate()
-        self.assertEqual(self.lot("DL/2").serial_status, "in_stock")
-
-        # a scanned link selects the unit in a delivery too
-        delivery = self.picking(
-            self.warehouse.out_type_id,
-            self.stock_location,
-            self.customer_location,
-            1,
-            self.customer,
-        )
-        action = delivery.move_ids.action_open_serial_entry()
-        wizard = self.env["serial.entry.wizard"].browse(action["res_id"])
-        wizard.action_clear()
-        wizard.paste_text = f"https://serials.example.com/01/{GTIN}/21/DL%2F2"
-        wizard.action_select_pasted()
-        self.assertEqual(wizard.selected_lot_ids, self.lot("DL/2"))
+        self.assertEqual(self.lots("DL/2").serial_status, "in_stock")
+        self.assertEqual(selecting.selected_lot_ids, self.lots("DL/2"))
 
     def test_links_of_another_product_bad_gtin_or_without_serial_are_refused(self):
         _receipt, wizard = self.receipt_wizard()

@@ -10,6 +10,7 @@ from .common import (
     ManufacturingCase,
     PhysicalModeCase,
     committed_env,
+    drop_committed_template,
     run_concurrently,
 )
 
@@ -346,30 +347,6 @@ class TestOdooSerialGenerators(OdooGeneratorsMixin, PhysicalModeCase):
         self.assertEqual(len(results), 2, results)
         names = results[0] + results[1]
         self.assertEqual(sorted(names), [f"RL-{n:04d}" for n in range(1, 7)], results)
-
-
-def drop_committed_template(test_case, template_id):
-    """Remove a product committed by a concurrency test, its serials, their
-    moves and its counter."""
-    with committed_env(test_case) as env:
-        template = env["product.template"].browse(template_id)
-        products = template.with_context(active_test=False).product_variant_ids
-        if "mrp.production" in env:
-            productions = env["mrp.production"].search(
-                [("product_id", "in", products.ids)]
-            )
-            productions.action_cancel()
-            productions.unlink()
-        env.cr.execute(
-            "DELETE FROM stock_lot WHERE product_id IN %s", [tuple(products.ids)]
-        )
-        env.cr.execute(
-            "DELETE FROM serial_tracking_counter WHERE product_tmpl_id = %s",
-            [template_id],
-        )
-        env.invalidate_all()
-        products.unlink()
-        template.unlink()
 
 
 @tagged("post_install", "-at_install", "serial_tracking_mrp")

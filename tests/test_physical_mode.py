@@ -22,7 +22,7 @@ class TestPhysicalMode(PhysicalModeCase):
         )
         receipt.button_validate()
         self.assertEqual(receipt.state, "done")
-        lot = self.lot("P-2")
+        lot = self.lots("P-2")
         self.assertEqual(lot.serial_status, "in_stock")
         self.assertEqual(lot.location_id, self.stock_location)
         self.assertTrue(lot.date_received)
@@ -48,14 +48,14 @@ class TestPhysicalMode(PhysicalModeCase):
         )
         wizard = self.enter(delivery.move_ids, auto_select=True)
         self.assertEqual(wizard.mode, "remove")
-        self.assertEqual(delivery.move_ids.move_line_ids.lot_id, self.lot("Q-1"))
+        self.assertEqual(delivery.move_ids.move_line_ids.lot_id, self.lots("Q-1"))
         delivery.button_validate()
-        lot = self.lot("Q-1")
+        lot = self.lots("Q-1")
         self.assertEqual(lot.serial_status, "sold")
         self.assertEqual(lot.holder_partner_id, self.customer)
         self.assertTrue(lot.warranty_date_start)
         self.assertEqual(self.events(lot), ["RECEIVE", "SHIP"])
-        self.assertEqual(self.lot("Q-2").serial_status, "in_stock")
+        self.assertEqual(self.lots("Q-2").serial_status, "in_stock")
 
     def test_return_brings_the_same_serial_back(self):
         self.receive("R-1")
@@ -72,21 +72,19 @@ class TestPhysicalMode(PhysicalModeCase):
         wizard.product_return_moves.quantity = 1
         action = wizard.action_create_returns()
         returned = self.env["stock.picking"].browse(action["res_id"])
-        returned.move_ids.move_line_ids.lot_id = self.lot("R-1")
+        returned.move_ids.move_line_ids.lot_id = self.lots("R-1")
         returned.move_ids.picked = True
         returned.button_validate()
-        lot = self.lot("R-1")
+        lot = self.lots("R-1")
         self.assertEqual(lot.serial_status, "returned")
         self.assertEqual(self.events(lot), ["RECEIVE", "SHIP", "RETURN"])
 
     def test_internal_transfer_and_single_serial_move(self):
         self.receive("M-1", "M-2")
-        transfer = self.picking(
-            self.warehouse.int_type_id, self.stock_location, self.shelf, 1
+        self.transfer(
+            self.warehouse.int_type_id, self.stock_location, self.shelf, ["M-1"]
         )
-        self.enter(transfer.move_ids, "M-1")
-        transfer.button_validate()
-        lot = self.lot("M-1")
+        lot = self.lots("M-1")
         self.assertEqual(self.events(lot), ["RECEIVE", "MOVE"])
         move_row = lot.history_ids.sorted("id")[-1]
         self.assertEqual(
@@ -96,7 +94,7 @@ class TestPhysicalMode(PhysicalModeCase):
         self.assertEqual(lot.location_id, self.shelf)
         self.assertEqual(lot.serial_status, "in_stock")
         # moving one serial from its form
-        other = self.lot("M-2")
+        other = self.lots("M-2")
         other.with_user(self.serial_manager).location_id = self.shelf
         self.assertEqual(self.events(other), ["RECEIVE", "MOVE"])
         self.assertEqual(other.location_id, self.shelf)
@@ -106,13 +104,13 @@ class TestPhysicalMode(PhysicalModeCase):
         scrap = self.env["stock.scrap"].create(
             {
                 "product_id": self.product.id,
-                "lot_id": self.lot("S-1").id,
+                "lot_id": self.lots("S-1").id,
                 "scrap_qty": 1,
                 "location_id": self.stock_location.id,
             }
         )
         scrap.action_validate()
-        lot = self.lot("S-1")
+        lot = self.lots("S-1")
         self.assertEqual(lot.serial_status, "scrapped")
         self.assertEqual(self.events(lot), ["RECEIVE", "ADJUST"])
         self.assertEqual(lot.history_ids.sorted("id")[-1].document_ref, scrap)
@@ -175,11 +173,9 @@ class TestPhysicalMode(PhysicalModeCase):
     def test_entry_refuses_serials_in_stock_or_elsewhere(self):
         self.receive("X-1")
         self.receive("Y-1")
-        transfer = self.picking(
-            self.warehouse.int_type_id, self.stock_location, self.shelf, 1
+        self.transfer(
+            self.warehouse.int_type_id, self.stock_location, self.shelf, ["Y-1"]
         )
-        self.enter(transfer.move_ids, "Y-1")
-        transfer.button_validate()
         receipt = self.picking(
             self.warehouse.in_type_id,
             self.supplier_location,
@@ -231,7 +227,7 @@ class TestPhysicalMode(PhysicalModeCase):
         wizard.action_add_pasted()
         wizard.action_confirm()
         receipt.with_user(self.stock_user).button_validate()
-        self.assertEqual(self.lot("USER-1").serial_status, "in_stock")
+        self.assertEqual(self.lots("USER-1").serial_status, "in_stock")
 
     def test_server_refuses_receiving_a_serial_in_stock(self):
         self.receive("DUP-1")
@@ -248,15 +244,13 @@ class TestPhysicalMode(PhysicalModeCase):
         ):
             receipt.button_validate()
         self.assertEqual(receipt.state, "assigned")
-        self.assertEqual(self.events(self.lot("DUP-1")), ["RECEIVE"])
+        self.assertEqual(self.events(self.lots("DUP-1")), ["RECEIVE"])
 
     def test_server_refuses_a_unit_leaving_where_it_is_not(self):
         self.receive("AWAY-1")
-        transfer = self.picking(
-            self.warehouse.int_type_id, self.stock_location, self.shelf, 1
+        self.transfer(
+            self.warehouse.int_type_id, self.stock_location, self.shelf, ["AWAY-1"]
         )
-        self.enter(transfer.move_ids, "AWAY-1")
-        transfer.button_validate()
         delivery = self.picking(
             self.warehouse.out_type_id,
             self.stock_location,
@@ -264,7 +258,7 @@ class TestPhysicalMode(PhysicalModeCase):
             1,
             self.customer,
         )
-        delivery.move_ids._serial_set_move_lines(lots=self.lot("AWAY-1"))
+        delivery.move_ids._serial_set_move_lines(lots=self.lots("AWAY-1"))
         other_shelf = self.env["stock.location"].create(
             {
                 "name": "Shelf 10",
@@ -277,7 +271,7 @@ class TestPhysicalMode(PhysicalModeCase):
             UserError, "AWAY-1 cannot leave .*Shelf 10: it is not there"
         ):
             delivery.button_validate()
-        self.assertEqual(self.lot("AWAY-1").serial_status, "in_stock")
+        self.assertEqual(self.lots("AWAY-1").serial_status, "in_stock")
 
     def test_classification_of_moves(self):
         from ..tools.serial_rules import classify_move

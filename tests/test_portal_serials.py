@@ -131,7 +131,7 @@ class TestPortalSerials(PortalSerialsCase):
         self.assertNotIn("File a warranty claim", response.text)
         # a unit already back cannot be claimed: the page says why
         self.invoice("out_refund", self.alpha, ["PA-2"])
-        lot = self.serial(self.accounting_product, "PA-2")
+        lot = self.lots("PA-2", product=self.accounting_product)
         html = self.page(f"/my/serials/{lot.id}")
         self.assertNotIn("File a warranty claim", html)
         response = self.url_open(

@@ -36,8 +36,6 @@ class TestQuantBatching(SerialTrackingCase):
         )
         cls.tracked = cls.physical_product.product_variant_id
         cls.tracked.standard_price = 10.0
-        cls.suppliers = cls.env.ref("stock.stock_location_suppliers")
-        cls.customers = cls.env.ref("stock.stock_location_customers")
         cls.shelf = cls.env["stock.location"].create(
             {
                 "name": "Shelf B",
@@ -47,32 +45,7 @@ class TestQuantBatching(SerialTrackingCase):
         )
         cls.partner = cls.env["res.partner"].create({"name": "Batch Partner"})
 
-    def confirmed_picking(
-        self, product, source, destination, quantity, picking_type, **values
-    ):
-        """A transfer of ``quantity`` units, confirmed (Odoo reserves a delivery)."""
-        picking = self.env["stock.picking"].create(
-            {
-                "picking_type_id": picking_type.id,
-                "location_id": source.id,
-                "location_dest_id": destination.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "product_id": product.id,
-                            "product_uom_qty": quantity,
-                            "location_id": source.id,
-                            "location_dest_id": destination.id,
-                        }
-                    )
-                ],
-                **values,
-            }
-        )
-        picking.action_confirm()
-        return picking
-
-    def transfer(
+    def validated_transfer(
         self,
         product,
         source,
@@ -84,14 +57,17 @@ class TestQuantBatching(SerialTrackingCase):
         picked_count=None,
     ):
         """A confirmed transfer; serials given by name (new), by lot, or left
-        to Odoo's reservation. Validated; returns the picking."""
-        picking = self.confirmed_picking(
-            product,
+        to Odoo's reservation, written on the move lines as for Odoo's own
+        serial products (not the entry dialog of ``transfer``), so both run
+        the same operations. Validated; returns the picking."""
+        picking = self.picking(
+            picking_type or self.warehouse.int_type_id,
             source,
             destination,
             quantity,
-            picking_type or self.warehouse.int_type_id,
-            partner_id=self.partner.id,
+            self.partner,
+            product=product,
+            assign=False,
         )
         move = picking.move_ids
         if names or lots:
@@ -129,26 +105,20 @@ class TestQuantBatching(SerialTrackingCase):
         ).button_validate()
         return picking
 
-    def lots(self, product, *names):
-        lots = self.env["stock.lot"].search(
-            [("product_id", "=", product.id), ("name", "in", names)]
-        )
-        return lots.sorted(lambda lot: names.index(lot.name))
-
     def run_flow(self, product):
         with freeze_time("2026-01-05 09:00:00"):
-            self.transfer(
+            self.validated_transfer(
                 product,
-                self.suppliers,
+                self.supplier_location,
                 self.stock_location,
                 6,
                 self.warehouse.in_type_id,
                 names=[f"P-{n}" for n in range(1, 7)],
             )
         with freeze_time("2026-01-06 09:00:00"):
-            self.transfer(
+            self.validated_transfer(
                 product,
-                self.suppliers,
+                self.supplier_location,
                 self.shelf,
                 2,
                 self.warehouse.in_type_id,
@@ -156,57 +126,58 @@ class TestQuantBatching(SerialTrackingCase):
             )
         with freeze_time("2026-01-07 09:00:00"):
             # reserved by Odoo (oldest first), validated
-            self.transfer(
+            self.validated_transfer(
                 product,
                 self.stock_location,
-                self.customers,
+                self.customer_location,
                 4,
                 self.warehouse.out_type_id,
             )
         with freeze_time("2026-01-08 09:00:00"):
             # chosen units, one of them from the shelf
-            self.transfer(
+            self.validated_transfer(
                 product,
                 self.stock_location,
-                self.customers,
+                self.customer_location,
                 2,
                 self.warehouse.out_type_id,
-                lots=self.lots(product, "P-6", "P-8"),
+                lots=self.lots("P-6", "P-8", product=product),
             )
         with freeze_time("2026-01-09 09:00:00"):
             # a unit comes back from the customer, another moves to the shelf
-            self.transfer(
+            self.validated_transfer(
                 product,
-                self.customers,
+                self.customer_location,
                 self.stock_location,
                 1,
                 self.warehouse.in_type_id,
-                lots=self.lots(product, "P-1"),
+                lots=self.lots("P-1", product=product),
             )
-            self.transfer(
+            self.validated_transfer(
                 product,
                 self.stock_location,
                 self.shelf,
                 1,
-                lots=self.lots(product, "P-5"),
+                lots=self.lots("P-5", product=product),
             )
         with freeze_time("2026-01-10 09:00:00"):
             # reserved for three, only one shipped (the rest cancelled), one left
             # reserved elsewhere
-            self.transfer(
+            self.validated_transfer(
                 product,
                 self.stock_location,
-                self.customers,
+                self.customer_location,
                 3,
                 self.warehouse.out_type_id,
                 picked_count=1,
             )
-            waiting = self.confirmed_picking(
-                product,
-                self.stock_location,
-                self.customers,
-                1,
+            waiting = self.picking(
                 self.warehouse.out_type_id,
+                self.stock_location,
+                self.customer_location,
+                1,
+                product=product,
+                assign=False,
             )
             waiting.action_assign()
 
@@ -317,13 +288,14 @@ class TestQuantBatching(SerialTrackingCase):
         ).product_variant_id
         prefix = f"RC{switch}-"
         with freeze_time("2026-05-04 09:00:00"):
-            receipt = self.confirmed_picking(
-                product,
-                self.suppliers,
+            receipt = self.picking(
+                self.warehouse.in_type_id,
+                self.supplier_location,
                 self.stock_location,
                 5,
-                self.warehouse.in_type_id,
-                partner_id=self.partner.id,
+                self.partner,
+                product=product,
+                assign=False,
             )
             wizard = self.env["serial.entry.wizard"].browse(
                 receipt.move_ids.action_open_serial_entry()["res_id"]
@@ -335,9 +307,9 @@ class TestQuantBatching(SerialTrackingCase):
             wizard.action_confirm()
             receipt.button_validate()
         with freeze_time("2026-05-05 09:00:00"):
-            second = self.transfer(
+            second = self.validated_transfer(
                 product,
-                self.suppliers,
+                self.supplier_location,
                 self.shelf,
                 3,
                 self.warehouse.in_type_id,
@@ -424,9 +396,9 @@ class TestQuantBatching(SerialTrackingCase):
 
         names = ["NEW-1", "NEW-2", "NEW-3"]
         with patch.object(stock_move_line, "action_done_batched", recorded):
-            receipt = self.transfer(
+            receipt = self.validated_transfer(
                 self.tracked,
-                self.suppliers,
+                self.supplier_location,
                 self.stock_location,
                 3,
                 self.warehouse.in_type_id,
@@ -457,30 +429,31 @@ class TestQuantBatching(SerialTrackingCase):
         firsts = {}
         for product in (self.native, self.tracked):
             with freeze_time("2026-04-01 09:00:00"):
-                self.transfer(
+                self.validated_transfer(
                     product,
-                    self.suppliers,
+                    self.supplier_location,
                     self.stock_location,
                     3,
                     self.warehouse.in_type_id,
                     names=["S-1", "S-2", "S-3"],
                 )
             with freeze_time("2026-04-02 09:00:00"):
-                first = self.confirmed_picking(
-                    product,
-                    self.stock_location,
-                    self.customers,
-                    3,
+                first = self.picking(
                     self.warehouse.out_type_id,
+                    self.stock_location,
+                    self.customer_location,
+                    3,
+                    product=product,
+                    assign=False,
                 )
                 first.action_assign()
-                self.transfer(
+                self.validated_transfer(
                     product,
                     self.stock_location,
-                    self.customers,
+                    self.customer_location,
                     1,
                     self.warehouse.out_type_id,
-                    lots=self.lots(product, "S-2"),
+                    lots=self.lots("S-2", product=product),
                 )
             firsts[product] = first
         self.maxDiff = None
@@ -508,12 +481,13 @@ class TestQuantBatching(SerialTrackingCase):
         )
         destinations = {}
         for product in (self.native, self.tracked):
-            receipt = self.confirmed_picking(
-                product,
-                self.suppliers,
+            receipt = self.picking(
+                self.warehouse.in_type_id,
+                self.supplier_location,
                 self.stock_location,
                 2,
-                self.warehouse.in_type_id,
+                product=product,
+                assign=False,
             )
             self.env["stock.quant"]._update_available_quantity(
                 product,
@@ -523,12 +497,13 @@ class TestQuantBatching(SerialTrackingCase):
                     {"name": "T-1", "product_id": product.id}
                 ),
             )
-            delivery = self.confirmed_picking(
-                product,
-                self.stock_location,
-                self.customers,
-                1,
+            delivery = self.picking(
                 self.warehouse.out_type_id,
+                self.stock_location,
+                self.customer_location,
+                1,
+                product=product,
+                assign=False,
             )
             destinations[product] = [
                 line.location_dest_id
@@ -536,7 +511,7 @@ class TestQuantBatching(SerialTrackingCase):
             ]
         self.assertEqual(destinations[self.tracked], destinations[self.native])
         self.assertEqual(
-            destinations[self.native], [self.shelf, self.shelf, self.customers]
+            destinations[self.native], [self.shelf, self.shelf, self.customer_location]
         )
 
     def test_batched_transfers_take_far_fewer_queries(self):
@@ -547,7 +522,7 @@ class TestQuantBatching(SerialTrackingCase):
                 (
                     "receipt",
                     (
-                        self.suppliers,
+                        self.supplier_location,
                         self.stock_location,
                         40,
                         self.warehouse.in_type_id,
@@ -557,7 +532,7 @@ class TestQuantBatching(SerialTrackingCase):
                     "delivery",
                     (
                         self.stock_location,
-                        self.customers,
+                        self.customer_location,
                         40,
                         self.warehouse.out_type_id,
                     ),
@@ -568,7 +543,7 @@ class TestQuantBatching(SerialTrackingCase):
                 with freeze_time(
                     "2026-02-01 09:00:00" if step == "receipt" else "2026-02-02"
                 ):
-                    self.transfer(
+                    self.validated_transfer(
                         product, *args, names=names if step == "receipt" else None
                     )
                 counts[product, step] = self.env.cr.sql_log_count - before
@@ -634,12 +609,13 @@ class TestQuantBatching(SerialTrackingCase):
         when a delivery is confirmed; what was reserved, line by line."""
         pickings = self.env["stock.picking"]
         for quantity in (1, 9):
-            picking = self.confirmed_picking(
-                product,
-                self.stock_location,
-                self.customers,
-                quantity,
+            picking = self.picking(
                 self.warehouse.out_type_id,
+                self.stock_location,
+                self.customer_location,
+                quantity,
+                product=product,
+                assign=False,
             )
             picking.action_assign()
             pickings |= picking
@@ -742,14 +718,14 @@ class TestQuantBatching(SerialTrackingCase):
         picking = self.env["stock.picking"].create(
             {
                 "picking_type_id": self.warehouse.in_type_id.id,
-                "location_id": self.suppliers.id,
+                "location_id": self.supplier_location.id,
                 "location_dest_id": self.stock_location.id,
                 "move_ids": [
                     Command.create(
                         {
                             "product_id": self.tracked.id,
                             "product_uom_qty": 2,
-                            "location_id": self.suppliers.id,
+                            "location_id": self.supplier_location.id,
                             "location_dest_id": self.stock_location.id,
                         }
                     )
@@ -762,7 +738,7 @@ class TestQuantBatching(SerialTrackingCase):
                     "move_id": picking.move_ids.id,
                     "product_id": self.tracked.id,
                     "lot_id": lot.id,
-                    "location_id": self.suppliers.id,
+                    "location_id": self.supplier_location.id,
                     "location_dest_id": self.stock_location.id,
                     "quantity": 1,
                 }
@@ -800,12 +776,13 @@ class TestQuantBatching(SerialTrackingCase):
             lot = self.env["stock.lot"].create(
                 {"name": f"GHOST-{product.id}", "product_id": product.id}
             )
-            picking = self.confirmed_picking(
-                product,
-                self.stock_location,
-                self.customers,
-                1,
+            picking = self.picking(
                 self.warehouse.out_type_id,
+                self.stock_location,
+                self.customer_location,
+                1,
+                product=product,
+                assign=False,
             )
             picking.move_ids.move_line_ids = [
                 Command.create(
@@ -814,7 +791,7 @@ class TestQuantBatching(SerialTrackingCase):
                         "lot_id": lot.id,
                         "quantity": 1,
                         "location_id": self.stock_location.id,
-                        "location_dest_id": self.customers.id,
+                        "location_dest_id": self.customer_location.id,
                     }
                 )
             ]

@@ -8,8 +8,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user
 
-from .common import PhysicalModeCase, listed, recall
-from .test_accounting_mode import AccountingModeCase
+from .common import AccountingModeCase, PhysicalModeCase, listed, recall
 
 
 class TestRecallAccounting(AccountingModeCase):

@@ -43,8 +43,8 @@ class TestRepairClaims(SerialFlowCase):
 
     def test_claim_under_warranty_becomes_a_repair_under_warranty(self):
         self.receive("RP-1")
-        self.deliver(self.customer, "RP-1")
-        lot = self.serial(self.physical_product, "RP-1")
+        self.deliver("RP-1", partner=self.customer)
+        lot = self.lots("RP-1", product=self.physical_product)
         claim = self.claim(lot)
         self.assertEqual(claim.warranty_status, "under")
         action = claim.action_accept()
@@ -63,7 +63,7 @@ class TestRepairClaims(SerialFlowCase):
         self.invoice("in_invoice", self.vendor, ["RA-1"])
         sold_on = fields.Date.today() - timedelta(days=400)
         self.invoice("out_invoice", self.customer, ["RA-1"], invoice_date=sold_on)
-        lot = self.serial(self.accounting_product, "RA-1")
+        lot = self.lots("RA-1", product=self.accounting_product)
         claim = self.claim(lot)
         self.assertEqual(claim.warranty_status, "expired")
         claim.action_accept()

@@ -136,9 +136,9 @@ class TestSerialCount(SerialCountCase):
         self.assertEqual(places["E-1"], [self.shelf])
         self.assertEqual(places["S-1"], [self.shelf])
         self.assertEqual(places["NEW-1"], [self.shelf])
-        self.assertEqual(self.lot("C-3").serial_status, "scrapped")
-        self.assertEqual(self.lot("S-1").serial_status, "in_stock")
-        self.assertEqual(self.lot("NEW-1").serial_status, "in_stock")
+        self.assertEqual(self.lots("C-3").serial_status, "scrapped")
+        self.assertEqual(self.lots("S-1").serial_status, "in_stock")
+        self.assertEqual(self.lots("NEW-1").serial_status, "in_stock")
         # one COUNT row per unit changed, naming the count
         rows = self.env["stock.lot.history"].search(
             [("res_model", "=", "serial.count"), ("res_id", "=", count.id)]
@@ -157,7 +157,7 @@ class TestSerialCount(SerialCountCase):
             "Unexpected (At a Customer)",
         )
         self.assertFalse(
-            self.lot("C-1").history_ids.filtered(lambda row: row.event_type == "COUNT")
+            self.lots("C-1").history_ids.filtered(lambda row: row.event_type == "COUNT")
         )
         self.assertEqual(
             sorted(count.line_ids.filtered("applied").mapped("name")),
@@ -168,7 +168,7 @@ class TestSerialCount(SerialCountCase):
         count = self.new_count(user=self.stock_admin)
         self.scan(count, "C-1", "C-2", "C-3", "C-4", "NEW-2")
         count.action_apply()
-        self.assertFalse(self.lot("NEW-2"))
+        self.assertFalse(self.lots("NEW-2"))
         self.assertEqual(self.results(count)["NEW-2"], "unknown")
 
     def test_resuming_a_count_by_another_user(self):
@@ -269,7 +269,7 @@ class TestSerialCount(SerialCountCase):
         with self.assertRaisesRegex(UserError, "give each one a product.*NEW-3"):
             count.action_apply()
         self.assertEqual(count.state, "in_progress")
-        self.assertFalse(self.lot("NEW-3"))
+        self.assertFalse(self.lots("NEW-3"))
         self.assertEqual(self.quant_places("C-2")["C-2"], [self.shelf])
 
     def test_refused_while_a_unit_is_reserved_unless_freed(self):

@@ -6,8 +6,7 @@ from datetime import date
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext, mute_logger
 
-from .common import PhysicalModeCase
-from .test_accounting_mode import AccountingModeCase
+from .common import AccountingModeCase, PhysicalModeCase
 
 REPORT = "serial_tracking.action_report_serial_label"
 
@@ -77,7 +76,7 @@ class TestSerialLabelsPhysical(PhysicalModeCase):
             .mapped("name"),
             ["LR-1", "LR-2", "LR-3"],
         )
-        _html, text = label_text(self.env, self.lot("LR-2"))
+        _html, text = label_text(self.env, self.lots("LR-2"))
         self.assertIn("Tracked Scanner", text)
         self.assertIn("LR-2", text)
         self.assertNotIn("Warranty", text)

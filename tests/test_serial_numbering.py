@@ -5,7 +5,12 @@ from freezegun import freeze_time
 from odoo.exceptions import ValidationError
 from odoo.tests import Form
 
-from .common import SerialTrackingCase, committed_env, run_concurrently
+from .common import (
+    SerialTrackingCase,
+    committed_env,
+    drop_committed_template,
+    run_concurrently,
+)
 
 
 class TestSerialNumbering(SerialTrackingCase):
@@ -124,7 +129,7 @@ class TestSerialNumbering(SerialTrackingCase):
                     "serial_number_format": "R-[[INCNUM,NONE,4]]",
                 }
             )
-        self.addCleanup(self._drop_committed_template, template.id)
+        self.addCleanup(drop_committed_template, self, template.id)
         results = run_concurrently(
             self,
             lambda env, _index: env["product.template"]
@@ -138,13 +143,3 @@ class TestSerialNumbering(SerialTrackingCase):
         self.assertEqual(len(second), 50)
         self.assertFalse(set(first) & set(second))
         self.assertEqual(sorted(first + second), [f"R-{n:04d}" for n in range(1, 101)])
-
-    def _drop_committed_template(self, template_id):
-        with committed_env(self) as env:
-            template = env["product.template"].browse(template_id)
-            env.cr.execute(
-                "DELETE FROM serial_tracking_counter WHERE product_tmpl_id = %s",
-                [template_id],
-            )
-            template.product_variant_ids.unlink()
-            template.unlink()

@@ -15,10 +15,8 @@ class TestStockFlows(SerialTrackingCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.product = cls.physical_product.product_variant_id
-        cls.supplier_location = cls.env.ref("stock.stock_location_suppliers")
-        cls.customer_location = cls.env.ref("stock.stock_location_customers")
 
-    def transfer(
+    def lined_transfer(
         self,
         picking_type,
         source,
@@ -29,8 +27,10 @@ class TestStockFlows(SerialTrackingCase):
         product=None,
         company=None,
     ):
-        """A transfer of one move whose lines carry ``names`` (new serials) or
-        ``lots``, one unit each; validated by the caller."""
+        """A transfer of one move created with its lines, which carry
+        ``names`` (new serials) or ``lots``, one unit each, as Odoo's own API
+        takes them (not the entry dialog of ``transfer``); validated by the
+        caller."""
         product = product or self.product
         env = self.env(
             context=dict(
@@ -73,39 +73,6 @@ class TestStockFlows(SerialTrackingCase):
         picking.action_confirm()
         return picking
 
-    def reserved_delivery(self, quantity, **values):
-        """A delivery from stock of ``quantity`` units, reserved by Odoo."""
-        delivery = self.env["stock.picking"].create(
-            {
-                "picking_type_id": self.warehouse.out_type_id.id,
-                "location_id": self.stock_location.id,
-                "location_dest_id": self.customer_location.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "product_id": self.product.id,
-                            "product_uom_qty": quantity,
-                            "location_id": self.stock_location.id,
-                            "location_dest_id": self.customer_location.id,
-                        }
-                    )
-                ],
-                **values,
-            }
-        )
-        delivery.action_confirm()
-        delivery.action_assign()
-        return delivery
-
-    def lot(self, name, company=None):
-        return self.env["stock.lot"].search(
-            [
-                ("product_id", "=", self.product.id),
-                ("name", "=", name),
-                ("company_id", "=", (company or self.company).id),
-            ]
-        )
-
     def on_hand(self, lot):
         return {
             (quant.location_id, quant.quantity)
@@ -120,11 +87,11 @@ class TestStockFlows(SerialTrackingCase):
         )
         transit = self.company.internal_transit_location_id
         self.assertEqual(transit.usage, "transit")
-        out = self.transfer(
+        out = self.lined_transfer(
             self.warehouse.int_type_id, self.stock_location, transit, lots=lot
         )
         out.button_validate()
-        incoming = self.transfer(
+        incoming = self.lined_transfer(
             second.int_type_id, transit, second.lot_stock_id, lots=lot
         )
         incoming.button_validate()
@@ -142,18 +109,18 @@ class TestStockFlows(SerialTrackingCase):
         )
         transit = self.env.ref("stock.stock_location_inter_company")
         lot = self.add_serials(self.physical_product, ["IC-1"])
-        self.transfer(
+        self.lined_transfer(
             self.warehouse.out_type_id, self.stock_location, transit, lots=lot
         ).button_validate()
         other_in = self.env["stock.picking.type"].search(
             [("company_id", "=", other.id), ("code", "=", "incoming")], limit=1
         )
-        receipt = self.transfer(
+        receipt = self.lined_transfer(
             other_in, transit, other_stock, names=["IC-1"], company=other
         )
         receipt.button_validate()
         self.assertEqual(receipt.state, "done")
-        received = self.lot("IC-1", other)
+        received = self.lots("IC-1", company=other)
         self.assertEqual(self.on_hand(received), {(other_stock, 1.0)})
         self.assertEqual(received.serial_status, "in_stock")
 
@@ -164,7 +131,7 @@ class TestStockFlows(SerialTrackingCase):
         other_warehouse = self.env["stock.warehouse"].search(
             [("company_id", "=", other.id)], limit=1
         )
-        receipt = self.transfer(
+        receipt = self.lined_transfer(
             other_warehouse.in_type_id,
             self.supplier_location,
             other_warehouse.lot_stock_id,
@@ -173,19 +140,19 @@ class TestStockFlows(SerialTrackingCase):
         )
         receipt.button_validate()
         self.assertEqual(receipt.state, "done")
-        mine, theirs = self.lot("MC-1"), self.lot("MC-1", other)
+        mine, theirs = self.lots("MC-1"), self.lots("MC-1", company=other)
         self.assertTrue(mine and theirs and mine != theirs)
         self.assertEqual(self.on_hand(mine), {(self.stock_location, 1.0)})
         self.assertEqual(self.on_hand(theirs), {(other_warehouse.lot_stock_id, 1.0)})
 
     def test_two_receipts_naming_one_new_serial(self):
-        receipts = self.transfer(
+        receipts = self.lined_transfer(
             self.warehouse.in_type_id,
             self.supplier_location,
             self.stock_location,
             names=["DUP-1", "DUP-2"],
         )
-        receipts |= self.transfer(
+        receipts |= self.lined_transfer(
             self.warehouse.in_type_id,
             self.supplier_location,
             self.stock_location,
@@ -231,7 +198,7 @@ class TestStockFlows(SerialTrackingCase):
         self.env["stock.quant"]._update_available_quantity(
             self.product, self.stock_location, 2
         )
-        delivery = self.transfer(
+        delivery = self.lined_transfer(
             self.warehouse.out_type_id,
             self.stock_location,
             self.customer_location,
@@ -255,7 +222,7 @@ class TestStockFlows(SerialTrackingCase):
                 "location_id": self.warehouse.view_location_id.id,
             }
         )
-        delivery = self.transfer(
+        delivery = self.lined_transfer(
             self.warehouse.out_type_id, shelf, self.customer_location, lots=lot
         )
         with self.assertRaisesRegex(
@@ -274,10 +241,10 @@ class TestStockFlows(SerialTrackingCase):
                 "location_id": self.warehouse.view_location_id.id,
             }
         )
-        pick = self.transfer(
+        pick = self.lined_transfer(
             self.warehouse.int_type_id, self.stock_location, output, lots=lot
         )
-        ship = self.transfer(
+        ship = self.lined_transfer(
             self.warehouse.out_type_id, output, self.customer_location, lots=lot
         )
         (ship | pick).button_validate()
@@ -290,7 +257,7 @@ class TestStockFlows(SerialTrackingCase):
         gone = self.env["stock.lot"].create(
             {"name": "UP-2", "product_id": self.product.id}
         )
-        delivery = self.transfer(
+        delivery = self.lined_transfer(
             self.warehouse.out_type_id,
             self.stock_location,
             self.customer_location,
@@ -316,7 +283,7 @@ class TestStockFlows(SerialTrackingCase):
         )
         scrap.action_validate()
         self.assertEqual(lots[0].serial_status, "scrapped")
-        delivery = self.transfer(
+        delivery = self.lined_transfer(
             self.warehouse.out_type_id,
             self.stock_location,
             self.customer_location,
@@ -347,7 +314,7 @@ class TestStockFlows(SerialTrackingCase):
         )
         owner = self.env["res.partner"].create({"name": "Consignor"})
         package = self.env["stock.package"].create({"name": "PACK-1"})
-        receipt = self.transfer(
+        receipt = self.lined_transfer(
             self.warehouse.in_type_id,
             self.supplier_location,
             shelf,
@@ -357,12 +324,18 @@ class TestStockFlows(SerialTrackingCase):
         second.result_package_id = package
         first.owner_id = owner
         receipt.button_validate()
-        packed, owned = self.lot("PK-1"), self.lot("OW-1")
+        packed, owned = self.lots("PK-1"), self.lots("OW-1")
         self.assertEqual(packed.quant_ids.filtered("quantity").package_id, package)
         self.assertEqual(owned.quant_ids.filtered("quantity").owner_id, owner)
         shipped = self.env["stock.lot"]
         for owner_id in (owner.id, False):
-            delivery = self.reserved_delivery(1, owner_id=owner_id)
+            delivery = self.picking(
+                self.warehouse.out_type_id,
+                self.stock_location,
+                self.customer_location,
+                1,
+                owner_id=owner_id,
+            )
             lot = delivery.move_ids.move_line_ids.lot_id
             self.assertEqual(len(lot), 1)
             delivery.move_ids.picked = True
@@ -408,7 +381,12 @@ class TestStockFlows(SerialTrackingCase):
             "SELECT quantity FROM stock_quant WHERE lot_id = %s", [ghost.id]
         )
         self.assertEqual(self.env.cr.fetchall(), [(None,)])
-        delivery = self.reserved_delivery(2)
+        delivery = self.picking(
+            self.warehouse.out_type_id,
+            self.stock_location,
+            self.customer_location,
+            2,
+        )
         self.assertEqual(delivery.move_ids.move_line_ids.lot_id, lots)
 
     def test_out_move_lines_of_several_products(self):
@@ -420,7 +398,7 @@ class TestStockFlows(SerialTrackingCase):
             self.env["stock.lot"]._serial_add_to_stock(
                 product, [name], self.stock_location
             )
-            delivery = self.transfer(
+            delivery = self.lined_transfer(
                 self.warehouse.out_type_id,
                 self.stock_location,
                 self.customer_location,
@@ -441,7 +419,7 @@ class TestStockFlows(SerialTrackingCase):
             lots = self.add_serials(
                 self.physical_product, [f"SW{switch}-{n}" for n in range(20)]
             )
-            delivery = self.transfer(
+            delivery = self.lined_transfer(
                 self.warehouse.out_type_id,
                 self.stock_location,
                 self.customer_location,
@@ -464,7 +442,7 @@ class TestStockFlows(SerialTrackingCase):
     def test_units_chosen_in_the_dialog_leave_their_package_and_owner(self):
         owner = self.env["res.partner"].create({"name": "Dialog Consignor"})
         package = self.env["stock.package"].create({"name": "PACK-D"})
-        receipt = self.transfer(
+        receipt = self.lined_transfer(
             self.warehouse.in_type_id,
             self.supplier_location,
             self.stock_location,
@@ -476,8 +454,8 @@ class TestStockFlows(SerialTrackingCase):
         packed_line.result_package_id = package
         owned_line.owner_id = owner
         receipt.button_validate()
-        lots = self.lot("DP-1") | self.lot("DO-1")
-        delivery = self.transfer(
+        lots = self.lots("DP-1") | self.lots("DO-1")
+        delivery = self.lined_transfer(
             self.warehouse.out_type_id,
             self.stock_location,
             self.customer_location,

@@ -3,8 +3,7 @@
 
 from odoo.tests import tagged
 
-from .common import ManufacturingCase, PhysicalModeCase
-from .test_accounting_mode import AccountingModeCase
+from .common import AccountingModeCase, ManufacturingCase, PhysicalModeCase
 
 
 def trace_rows(lot):
@@ -84,11 +83,11 @@ class TestTracePhysical(PhysicalModeCase):
         returned = self.env["stock.picking"].browse(
             wizard.action_create_returns()["res_id"]
         )
-        returned.move_ids.move_line_ids.lot_id = self.lot("TP-1")
+        returned.move_ids.move_line_ids.lot_id = self.lots("TP-1")
         returned.move_ids.picked = True
         returned.button_validate()
         self.assertEqual(
-            summary(trace_rows(self.lot("TP-1"))),
+            summary(trace_rows(self.lots("TP-1"))),
             [
                 ("unit", "TP-1", "upstream", "RECEIVE", "Physical Vendor", receipt),
                 ("unit", "TP-1", "downstream", "SHIP", "Physical Customer", delivery),
@@ -96,7 +95,7 @@ class TestTracePhysical(PhysicalModeCase):
             ],
         )
         self.assertEqual(
-            self.lot("TP-1").action_serial_trace()["display_name"], "Trace of TP-1"
+            self.lots("TP-1").action_serial_trace()["display_name"], "Trace of TP-1"
         )
 
 
@@ -106,7 +105,7 @@ class TestTraceManufacturing(ManufacturingCase):
 
     def test_trace_through_a_manufacturing_order(self):
         receipt = self.receive("TB-1")
-        production = self.build("TR-ROBOT-1", self.lot("TB-1"))
+        production = self.build("TR-ROBOT-1", self.lots("TB-1"))
         robot = production.lot_producing_ids
         delivery = self.picking(
             self.warehouse.out_type_id,
@@ -120,7 +119,7 @@ class TestTraceManufacturing(ManufacturingCase):
         delivery.button_validate()
 
         # from the component: the robot it went into, and that robot's customer
-        board_trace = trace_rows(self.lot("TB-1"))
+        board_trace = trace_rows(self.lots("TB-1"))
         self.assertEqual(
             [(r, name, event) for r, name, _d, event, _p, _doc in summary(board_trace)],
             [

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.exceptions import UserError
 
-from .test_accounting_mode import AccountingModeCase
+from .common import AccountingModeCase
 
 FRENCH = {
     ("stock.lot", "serial_status", "sold"): "Vendu",

@@ -68,18 +68,18 @@ class TestUnitHolder(PortalSerialsCase):
             cls.warehouse.in_type_id,
             cls.supplier_location,
             cls.stock_location,
-            cls.maker,
             PHYSICAL,
+            cls.maker,
         )
-        delivery = cls.deliver(cls.alpha, *PHYSICAL)
+        delivery = cls.deliver(*PHYSICAL, partner=cls.alpha)
         cls.return_picking(delivery, "PHY-RETN", "PHY-SCRP", "PHY-VEND", "PHY-RSLD")
         cls.scrap("PHY-SCRP")
         cls.return_picking(receipt, "PHY-VEND")
-        cls.deliver(cls.beta, "PHY-RSLD")
+        cls.deliver("PHY-RSLD", partner=cls.beta)
 
         cls.units = {
-            name: cls.serial(cls.accounting_product, name) for name in ACCOUNTING
-        } | {name: cls.serial(cls.physical_product, name) for name in PHYSICAL}
+            name: cls.lots(name, product=cls.accounting_product) for name in ACCOUNTING
+        } | {name: cls.lots(name, product=cls.physical_product) for name in PHYSICAL}
         cls.claim_user = new_test_user(
             cls.env,
             login="st_holder_claims",

@@ -44,7 +44,7 @@ class TestWarrantyClaims(SerialFlowCase):
     def test_accepted_claim_in_accounting_mode_becomes_a_credit_note(self):
         self.invoice("in_invoice", self.vendor, ["AC-1", "AC-2", "AC-3"])
         invoice = self.invoice("out_invoice", self.customer, ["AC-1", "AC-2"])
-        lot = self.serial(self.accounting_product, "AC-2")
+        lot = self.lots("AC-2", product=self.accounting_product)
         claim = self.file(lot, self.contact, notes="Screen stays black")
         self.assertRegex(claim.name, r"^WC/\d{4}/\d{5}$")
         self.assertEqual(claim.state, "new")
@@ -68,7 +68,7 @@ class TestWarrantyClaims(SerialFlowCase):
         credit_note.action_post()
         self.assertEqual(lot.serial_status, "returned")
         self.assertEqual(
-            self.serial(self.accounting_product, "AC-1").serial_status, "sold"
+            self.lots("AC-1", product=self.accounting_product).serial_status, "sold"
         )
         claim.with_user(self.claim_user).action_done()
         self.assertEqual(claim.state, "done")
@@ -80,7 +80,7 @@ class TestWarrantyClaims(SerialFlowCase):
     def test_refused_claim_needs_a_reason_and_is_recorded(self):
         self.invoice("in_invoice", self.vendor, ["AR-1"])
         self.invoice("out_invoice", self.customer, ["AR-1"])
-        lot = self.serial(self.accounting_product, "AR-1")
+        lot = self.lots("AR-1", product=self.accounting_product)
         claim = self.file(lot)
         with self.assertRaisesRegex(UserError, "reason for refusing claim"):
             claim.action_refuse()
@@ -99,7 +99,7 @@ class TestWarrantyClaims(SerialFlowCase):
         self.invoice("in_invoice", self.vendor, ["AW-1"])
         sold_on = fields.Date.today() - timedelta(days=500)
         self.invoice("out_invoice", self.customer, ["AW-1"], invoice_date=sold_on)
-        lot = self.serial(self.accounting_product, "AW-1")
+        lot = self.lots("AW-1", product=self.accounting_product)
         claim = self.file(lot)
         self.assertEqual(claim.warranty_date_end, lot.warranty_date_end)
         self.assertEqual(claim.warranty_status, "expired")
@@ -111,18 +111,20 @@ class TestWarrantyClaims(SerialFlowCase):
         with self.assertRaisesRegex(
             ValidationError, "AN-1 is not held by Someone Else"
         ):
-            self.file(self.serial(self.accounting_product, "AN-1"), self.other_customer)
+            self.file(
+                self.lots("AN-1", product=self.accounting_product), self.other_customer
+            )
         with self.assertRaisesRegex(ValidationError, "AN-2 is not held by"):
-            self.file(self.serial(self.accounting_product, "AN-2"))
-        lots = self.serial(self.accounting_product, "AN-1") | self.serial(
-            self.accounting_product, "AN-2"
+            self.file(self.lots("AN-2", product=self.accounting_product))
+        lots = self.lots("AN-1", product=self.accounting_product) | self.lots(
+            "AN-2", product=self.accounting_product
         )
         self.assertNotIn("CLAIM", lots.history_ids.mapped("event_type"))
 
     def test_claim_refused_for_a_unit_already_back(self):
         self.invoice("in_invoice", self.vendor, ["AB-1"])
         self.invoice("out_invoice", self.customer, ["AB-1"])
-        lot = self.serial(self.accounting_product, "AB-1")
+        lot = self.lots("AB-1", product=self.accounting_product)
         claim = self.file(lot)
         with self.assertRaisesRegex(ValidationError, "AB-1 already has an open claim"):
             self.file(lot)
@@ -141,7 +143,7 @@ class TestWarrantyClaims(SerialFlowCase):
     def test_claim_button_on_the_serial_form(self):
         self.invoice("in_invoice", self.vendor, ["AF-1"])
         self.invoice("out_invoice", self.customer, ["AF-1"])
-        lot = self.serial(self.accounting_product, "AF-1")
+        lot = self.lots("AF-1", product=self.accounting_product)
         action = lot.with_user(self.claim_user).action_new_claim()
         claim_form = Form(
             self.Claim.with_context(**action["context"]),
@@ -158,8 +160,8 @@ class TestWarrantyClaims(SerialFlowCase):
     # physical mode ------------------------------------------------------------
     def test_accepted_claim_in_physical_mode_becomes_the_return_of_its_delivery(self):
         self.receive("PC-1", "PC-2", "PC-3")
-        delivery = self.deliver(self.customer, "PC-1", "PC-2")
-        lot = self.serial(self.physical_product, "PC-2")
+        delivery = self.deliver("PC-1", "PC-2", partner=self.customer)
+        lot = self.lots("PC-2", product=self.physical_product)
         claim = self.file(lot)
         self.assertEqual(claim.resolution, "return")
         claim.action_accept()
@@ -175,7 +177,7 @@ class TestWarrantyClaims(SerialFlowCase):
         self.assertEqual(returned.state, "done")
         self.assertEqual(lot.serial_status, "returned")
         self.assertEqual(
-            self.serial(self.physical_product, "PC-1").serial_status, "sold"
+            self.lots("PC-1", product=self.physical_product).serial_status, "sold"
         )
         self.assertEqual(
             lot.history_ids.sorted("id").mapped("event_type"),
@@ -187,9 +189,9 @@ class TestWarrantyClaims(SerialFlowCase):
 
     def test_accepted_claim_with_a_replacement_delivery(self):
         self.receive("PR-1", "PR-2")
-        delivery = self.deliver(self.customer, "PR-1")
+        delivery = self.deliver("PR-1", partner=self.customer)
         claim = self.file(
-            self.serial(self.physical_product, "PR-1"), send_replacement=True
+            self.lots("PR-1", product=self.physical_product), send_replacement=True
         )
         claim.action_accept()
         replacement = claim.replacement_picking_id
@@ -204,11 +206,11 @@ class TestWarrantyClaims(SerialFlowCase):
 
     def test_physical_claim_refused_for_a_unit_delivered_to_someone_else(self):
         self.receive("PN-1")
-        self.deliver(self.other_customer, "PN-1")
+        self.deliver("PN-1", partner=self.other_customer)
         with self.assertRaisesRegex(
             ValidationError, "PN-1 is not held by Claiming Company"
         ):
-            self.file(self.serial(self.physical_product, "PN-1"))
+            self.file(self.lots("PN-1", product=self.physical_product))
 
     def test_repair_is_offered_only_with_repairs_installed(self):
         values = [
@@ -222,7 +224,7 @@ class TestWarrantyClaims(SerialFlowCase):
     def test_claims_stay_in_their_company(self):
         self.invoice("in_invoice", self.vendor, ["MC-1"])
         self.invoice("out_invoice", self.customer, ["MC-1"])
-        claim = self.file(self.serial(self.accounting_product, "MC-1"))
+        claim = self.file(self.lots("MC-1", product=self.accounting_product))
         self.assertEqual(claim.company_id, self.company)
         other_company = self.env["res.company"].create({"name": "Claims Other Co"})
         outsider = new_test_user(
@@ -240,7 +242,7 @@ class TestWarrantyClaims(SerialFlowCase):
     def test_a_resolution_without_its_document_is_refused_with_the_reason(self):
         self.invoice("in_invoice", self.vendor, ["AD-1"])
         self.invoice("out_invoice", self.customer, ["AD-1"])
-        claim = self.file(self.serial(self.accounting_product, "AD-1"))
+        claim = self.file(self.lots("AD-1", product=self.accounting_product))
         claim.resolution = "return"
         with self.assertRaisesRegex(
             UserError, "AD-1 has no Shipped to Claiming Company .* another resolution"
@@ -254,7 +256,7 @@ class TestWarrantyClaims(SerialFlowCase):
         the unique index refuses the second."""
         self.invoice("in_invoice", self.vendor, ["AU-1"])
         self.invoice("out_invoice", self.customer, ["AU-1"])
-        claim = self.file(self.serial(self.accounting_product, "AU-1"))
+        claim = self.file(self.lots("AU-1", product=self.accounting_product))
         self.env.flush_all()
         copy_claim = """
             INSERT INTO serial_warranty_claim
@@ -278,7 +280,7 @@ class TestWarrantyClaimTour(HttpCase, SerialFlowCase):
         customer = self.env["res.partner"].create({"name": "Tour Claim Customer"})
         self.invoice("in_invoice", self.vendor, ["TC-1", "TC-2"])
         invoice = self.invoice("out_invoice", customer, ["TC-1", "TC-2"])
-        lot = self.serial(self.accounting_product, "TC-2")
+        lot = self.lots("TC-2", product=self.accounting_product)
         self.start_tour(
             "/odoo/action-serial_tracking.action_serial_warranty_claims",
             "serial_tracking_claim_tour",

@@ -53,7 +53,7 @@ class TestWarrantyReminders(SerialFlowCase):
         self.run_cron()
         mail = self.reminders()
         self.assertEqual(len(mail), 1)
-        lot = self.serial(self.accounting_product, "WR-SOON")
+        lot = self.lots("WR-SOON", product=self.accounting_product)
         self.assertEqual(mail.res_id, lot.id)
         self.assertIn("WR-SOON", mail.subject)
         self.assertEqual(mail.recipient_ids, self.customer)
