@@ -2,10 +2,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The rules of a serial-numbered unit, in plain Python: its statuses and the
 changes between them, the history event and status each kind of document
-(invoice, bill, credit note, transfer) gives it,
-what must be unique about it, and when its warranty ends. The models read
-them from here; their labels are translated through the selection fields
-that use them."""
+(invoice, bill, credit note, transfer) gives it, what must be unique about
+it, and when its warranty ends. The models read them from here; their labels
+are translated through the selection fields that use them."""
 
 from collections import namedtuple
 
@@ -152,9 +151,10 @@ SERIAL_DOCUMENT_KINDS = {
     # the customer)
     "outside_move": SerialDocumentKind("physical", "add", "MOVE", None),
     # Odoo's subcontracting: the finished unit received from the
-    # subcontractor, though both places are the company's
+    # subcontractor, though both places are the company's (so its serials
+    # are entered as leaving the subcontractor's place)
     "subcontracted_receipt": SerialDocumentKind(
-        "physical", "add", "RECEIVE", "in_stock"
+        "physical", "remove", "RECEIVE", "in_stock"
     ),
     # a count by scanning names itself on the moves it makes; the status is
     # the one of the adjustment or scrap it makes
