@@ -1,14 +1,17 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from collections import defaultdict
 
 from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_is_zero
 
 from ..tools.serial_flow import QUIET_CONTEXT, trusted_serial_flow
-from ..tools.serial_rules import AVAILABLE_STATUSES
-from .account_move_line import SERIAL_MOVE_TYPES
+from ..tools.serial_rules import (
+    ACCOUNT_MOVE_KINDS,
+    AVAILABLE_STATUSES,
+    SERIAL_DOCUMENT_KINDS,
+    account_move_kind,
+)
 from .serial_bulk import format_serials
 
 # What a unit was before a document changed it, so a reversal can restore it.
@@ -61,7 +64,7 @@ class AccountMove(models.Model):
         remove-mode lines ``lots`` are the chosen units; for add-mode lines
         ``found`` is what :meth:`_serial_find_lots` gave, when already known."""
         self.ensure_one()
-        event = SERIAL_MOVE_TYPES[self.move_type][1]
+        event = account_move_kind(self.move_type).event
         labels = dict(
             self.env["stock.lot"]
             ._fields["serial_status"]
@@ -223,7 +226,7 @@ class AccountMove(models.Model):
     # ------------------------------------------------------------------
     def _post(self, soft=True):
         candidates = self.filtered(
-            lambda move: move.move_type in SERIAL_MOVE_TYPES
+            lambda move: move.move_type in ACCOUNT_MOVE_KINDS
             and not move.serial_applied
             and move._serial_lines()
         )
@@ -235,42 +238,41 @@ class AccountMove(models.Model):
             posted.filtered(lambda move: move in candidates).serial_applied = True
         return posted
 
-    def _serial_target_values(self, event, move):
+    def _serial_target_values(self, kind, move):
+        """What posting ``move``, of this kind, writes on its units: the
+        status of its kind, and where the unit is now."""
         partner_location = self.env.ref
-        if event == "BILL":
-            return {
-                "serial_status": "in_stock",
-                "location_id": move._serial_stock_location().id,
-                "date_received": move.invoice_date,
-            }
-        if event == "INVOICE":
-            return {
-                "serial_status": "sold",
-                "last_customer_id": move.partner_id.id,
-                "warranty_date_start": move.invoice_date,
-                "location_id": partner_location("stock.stock_location_customers").id,
-            }
-        if event == "CREDIT_NOTE":
-            return {
-                "serial_status": "returned",
-                "location_id": move._serial_stock_location().id,
-            }
-        return {
-            "serial_status": "returned_vendor",
-            "location_id": partner_location("stock.stock_location_suppliers").id,
-        }
+        values = {"serial_status": kind.status}
+        if kind.event == "BILL":
+            values.update(
+                location_id=move._serial_stock_location().id,
+                date_received=move.invoice_date,
+            )
+        elif kind.event == "INVOICE":
+            values.update(
+                last_customer_id=move.partner_id.id,
+                warranty_date_start=move.invoice_date,
+                location_id=partner_location("stock.stock_location_customers").id,
+            )
+        elif kind.event == "CREDIT_NOTE":
+            values.update(location_id=move._serial_stock_location().id)
+        else:
+            values.update(
+                location_id=partner_location("stock.stock_location_suppliers").id
+            )
+        return values
 
     def _serial_apply(self, plan):
         Lot = self.env["stock.lot"].sudo().with_context(**QUIET_CONTEXT)
-        events, writes = [], defaultdict(lambda: Lot)
+        events, transitions = [], []
         with trusted_serial_flow():
             for line, lots, new_names in plan:
                 move = line.move_id
-                event = SERIAL_MOVE_TYPES[move.move_type][1]
-                values = self._serial_target_values(event, move)
+                kind = account_move_kind(move.move_type)
+                values = self._serial_target_values(kind, move)
                 lots._serial_check_transition(values["serial_status"])
                 previous = {lot.id: lot._serial_restorable_values() for lot in lots}
-                writes[tuple(sorted(values.items()))] |= lots
+                transitions += [(lot.id, values) for lot in lots]
                 if new_names:
                     created = Lot.create(
                         [
@@ -292,7 +294,7 @@ class AccountMove(models.Model):
                 events += [
                     {
                         "lot": lot,
-                        "event_type": event,
+                        "event_type": kind.event,
                         "document": move,
                         "partner_id": move.partner_id.id,
                         "location_id": previous[lot.id].get("location_id") or False,
@@ -301,10 +303,7 @@ class AccountMove(models.Model):
                     }
                     for lot in lots
                 ]
-            # one write per distinct set of values, not one per unit
-            for items, lots_to_write in writes.items():
-                lots_to_write.write(dict(items))
-        self.env["stock.lot.history"]._record_events(events)
+        self.env["stock.lot"]._serial_apply_transitions(transitions, events)
 
     def button_draft(self):
         self.filtered("serial_applied")._serial_reverse()
@@ -354,22 +353,18 @@ class AccountMove(models.Model):
                     ),
                 )
             )
-        events, writes = (
-            [],
-            defaultdict(
-                lambda: self.env["stock.lot"].sudo().with_context(**QUIET_CONTEXT)
-            ),
-        )
+        reversal = SERIAL_DOCUMENT_KINDS["reversal"]
+        events, transitions = [], []
         for row in rows:
             lot = row.lot_id
             restore = {
                 key: row.previous_values.get(key, False) for key in RESTORABLE_FIELDS
             }
-            writes[tuple(sorted(restore.items()))] |= lot
+            transitions.append((lot.id, restore))
             events.append(
                 {
                     "lot": lot,
-                    "event_type": "REVERSAL",
+                    "event_type": reversal.event,
                     "document": self.browse(row.res_id),
                     "partner_id": row.partner_id.id,
                     "location_id": lot.location_id.id,
@@ -380,10 +375,7 @@ class AccountMove(models.Model):
                     ),
                 }
             )
-        with trusted_serial_flow():
-            for items, lots_to_restore in writes.items():
-                lots_to_restore.write(dict(items))
-        History._record_events(events)
+        self.env["stock.lot"].sudo()._serial_apply_transitions(transitions, events)
         self.serial_applied = False
 
     def _reverse_moves(self, default_values_list=None, cancel=False):

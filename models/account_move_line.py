@@ -3,17 +3,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools.serial_rules import ACCOUNT_MOVE_KINDS, account_move_kind
 from .product_template import tracks_serials_physically
 from .serial_bulk import format_serials
-
-# Move type -> (entry mode, history event); applied by account.move._post
-# (_serial_check_and_plan, _serial_apply) and undone by _serial_reverse
-SERIAL_MOVE_TYPES = {
-    "in_invoice": ("add", "BILL"),
-    "out_refund": ("add", "CREDIT_NOTE"),
-    "out_invoice": ("remove", "INVOICE"),
-    "in_refund": ("remove", "VENDOR_CREDIT_NOTE"),
-}
 
 
 class AccountMoveLine(models.Model):
@@ -48,11 +40,11 @@ class AccountMoveLine(models.Model):
                 line.display_type == "product"
                 and template.serial_tracking_enabled
                 and template.serial_tracking_mode == "accounting"
-                and line.move_id.move_type in SERIAL_MOVE_TYPES
+                and line.move_id.move_type in ACCOUNT_MOVE_KINDS
             )
 
     def _serial_mode(self):
-        return SERIAL_MOVE_TYPES[self.move_id.move_type][0]
+        return account_move_kind(self.move_id.move_type).entry
 
     def _serial_entered_names(self):
         """The serials of the line, as names, in entry order."""
@@ -67,7 +59,7 @@ class AccountMoveLine(models.Model):
         return bool(
             self.display_type == "product"
             and tracks_serials_physically(self.product_id)
-            and self.move_id.move_type in SERIAL_MOVE_TYPES
+            and self.move_id.move_type in ACCOUNT_MOVE_KINDS
         )
 
     def _serial_delivered_names(self):

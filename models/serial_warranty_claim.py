@@ -10,6 +10,7 @@ from ..tools.serial_flow import QUIET_CONTEXT, trusted_serial_flow
 from ..tools.serial_rules import (
     CLAIM_STATE_TRANSITIONS,
     CLAIM_STATES,
+    SERIAL_DOCUMENT_KINDS,
     WARRANTY_STATUSES,
     warranty_status_on,
 )
@@ -278,7 +279,7 @@ class SerialWarrantyClaim(models.Model):
             [
                 {
                     "lot": claim.lot_id,
-                    "event_type": "CLAIM",
+                    "event_type": SERIAL_DOCUMENT_KINDS["claim"].event,
                     "partner_id": claim.partner_id.id,
                     "location_id": claim.lot_id.location_id.id,
                     "document": claim,

@@ -1,6 +1,6 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from collections import Counter
+from collections import Counter, defaultdict
 from contextvars import ContextVar
 
 import psycopg2
@@ -972,3 +972,22 @@ class StockLot(models.Model):
             }
             for lot in lots
         ]
+
+    @api.model
+    def _serial_apply_transitions(self, transitions, events):
+        """Apply a batch of status changes and record them in the history:
+        ``transitions`` are (serial id, values to write) in the order the
+        documents make them, written once per distinct values (empty values
+        write nothing); ``events`` are the history rows, as
+        ``stock.lot.history._record_events`` takes them. Posting, reversing
+        and validating all come here, with the status of their kind of
+        document (``SERIAL_DOCUMENT_KINDS``)."""
+        writes = defaultdict(dict)
+        for lot_id, values in transitions:
+            if values:
+                writes[tuple(sorted(values.items()))][lot_id] = None
+        Lot = self.sudo().with_context(**QUIET_CONTEXT)
+        with trusted_serial_flow():
+            for items, lot_ids in writes.items():
+                Lot.browse(list(lot_ids)).write(dict(items))
+        return self.env["stock.lot.history"]._record_events(events)

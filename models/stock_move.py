@@ -1,14 +1,19 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from collections import defaultdict, namedtuple
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..tools.serial_flow import QUIET_CONTEXT, format_lot_names, trusted_serial_flow
-from ..tools.serial_rules import AVAILABLE_STATUSES, INTERNAL_USAGES, classify_move
+from ..tools.serial_flow import format_lot_names, trusted_serial_flow
+from ..tools.serial_rules import (
+    AVAILABLE_STATUSES,
+    INTERNAL_USAGES,
+    SERIAL_DOCUMENT_KINDS,
+    classify_move,
+)
+from ..tools.serial_stock_rules import SerialLineFact
 from .product_template import tracks_serials_physically
 from .serial_bulk import format_serials
 from .serial_count import current_count
@@ -24,22 +29,6 @@ SERIAL_FACT_FIELDS = (
     "picking_id",
     "move_id",
     "company_id",
-)
-SerialLineFact = namedtuple(
-    "SerialLineFact",
-    (
-        "id",
-        "product_id",
-        "lot_id",
-        "serial",
-        "location_id",
-        "location_dest_id",
-        "quantity",
-        "picking_id",
-        "move_id",
-        "date_received",
-        "company_id",
-    ),
 )
 
 
@@ -232,7 +221,7 @@ class StockMove(models.Model):
         subcontracted = moves._serial_subcontracting_facts()
         # a count being applied names itself on the rows of the units it moves
         counting = current_count()
-        events, writes, first_receipts = [], defaultdict(set), set()
+        events, transitions, first_receipts = [], [], {}
         # lines of one transfer share locations, documents and dates: worked out once
         classified, warranty_start, document_of = {}, {}, {}
         for line, date in done:
@@ -248,7 +237,8 @@ class StockMove(models.Model):
                 # places are ours; their production is recorded before it
                 kind, when, subcontractor = subcontracted[move_id]
                 if kind == "receipt":
-                    event, status = "RECEIVE", "in_stock"
+                    receipt = SERIAL_DOCUMENT_KINDS["subcontracted_receipt"]
+                    event, status = receipt.event, receipt.status
                 else:
                     date = when or date
             if (picking_id, move_id) not in document_of:
@@ -269,8 +259,8 @@ class StockMove(models.Model):
                 values["last_customer_id"] = partner.id
                 values["warranty_date_start"] = warranty_start[date]
             if status == "in_stock" and not line.date_received:
-                first_receipts.add(lot_id)
-            writes[tuple(sorted(values.items()))].add(lot_id)
+                first_receipts[lot_id] = None
+            transitions.append((lot_id, values))
             events.append(
                 {
                     "lot": lot_id,
@@ -285,7 +275,7 @@ class StockMove(models.Model):
                 if not counting
                 else {
                     "lot": lot_id,
-                    "event_type": "COUNT",
+                    "event_type": SERIAL_DOCUMENT_KINDS["count"].event,
                     "date": date,
                     "quantity": line.quantity,
                     "location_id": source,
@@ -294,16 +284,10 @@ class StockMove(models.Model):
                     "note": counting[1].get(lot_id),
                 }
             )
-        Lot = self.env["stock.lot"].sudo().with_context(**QUIET_CONTEXT)
-        with trusted_serial_flow():
-            for items, lot_ids in writes.items():
-                if items:
-                    Lot.browse(lot_ids).write(dict(items))
-            if first_receipts:
-                Lot.browse(first_receipts).write(
-                    {"date_received": fields.Date.context_today(self)}
-                )
-        self.env["stock.lot.history"]._record_events(events)
+        # a unit's first receipt dates it, after the status changes
+        today = fields.Date.context_today(self) if first_receipts else None
+        transitions += [(lot_id, {"date_received": today}) for lot_id in first_receipts]
+        self.env["stock.lot"]._serial_apply_transitions(transitions, events)
 
     def _serial_subcontracting_facts(self):
         """For moves of Odoo's subcontracting (none without the app): move id

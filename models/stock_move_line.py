@@ -8,6 +8,14 @@ from odoo.tools import SQL
 
 from ..tools.serial_flow import QUIET_CONTEXT, trusted_serial_flow
 from ..tools.serial_rules import INTERNAL_USAGES
+from ..tools.serial_stock_rules import (
+    SerialPlace,
+    leaving_keys,
+    quant_keys,
+    refusal_reason,
+    refused_lines,
+    units_of,
+)
 from .product_template import tracks_serials_physically
 from .serial_bulk import check_company_in_bulk
 from .stock_move import serial_line_facts
@@ -51,42 +59,11 @@ class StockMoveLine(models.Model):
                 rows.extend(line_rows(self))
             return rows
 
-        def candidate_keys():
-            return [
-                key
-                for row in read_rows()
-                if row.lot_id and not row.owner_id
-                for key in (
-                    (row.product_id, row.location_id, row.lot_id),
-                    (row.product_id, row.location_dest_id, row.lot_id),
-                )
-                if not (row.package_id or row.result_package_id)
-            ]
-
-        def leaving_keys():
-            sources = self.env["stock.location"].browse(
-                {row.location_id for row in read_rows()}
-            )
-            internal = {
-                source.id for source in sources if source.usage in INTERNAL_USAGES
-            }
-            # a unit another line of this validation brings in may leave
-            # (pick and ship validated together)
-            arriving = {
-                (row.product_id, row.location_dest_id, row.lot_id)
-                for row in read_rows()
-            }
-            return [
-                (row.product_id, row.location_id, row.lot_id)
-                for row in read_rows()
-                if row.lot_id
-                and row.quantity
-                and row.location_id in internal
-                and (row.product_id, row.location_id, row.lot_id) not in arriving
-                and (row.product_id, row.location_id, row.lot_id) not in unrecorded
-            ]
-
-        with serial_quant_batch(self, candidate_keys, leaving_keys) as batch:
+        with serial_quant_batch(
+            self,
+            lambda: quant_keys(read_rows()),
+            lambda: self._serial_leaving_keys(read_rows(), unrecorded),
+        ) as batch:
             if batch is not None:
                 # a receipt's new serials first, as Odoo's checks would give
                 # them, so that the batched validation takes its lines too
@@ -94,6 +71,12 @@ class StockMoveLine(models.Model):
                 if self._serial_action_done_batched(batch, rows):
                     return None
             return super()._action_done()
+
+    def _serial_leaving_keys(self, rows, unrecorded):
+        """``leaving_keys`` of ``rows``, whose sources are read here."""
+        sources = self.env["stock.location"].browse({row.location_id for row in rows})
+        internal = {source.id for source in sources if source.usage in INTERNAL_USAGES}
+        return leaving_keys(rows, internal, unrecorded)
 
     def _serial_action_done_batched(self, batch, known_rows):
         """The speed path's validation (``action_done_batched``); False when
@@ -106,10 +89,11 @@ class StockMoveLine(models.Model):
         lines Odoo validates (unpicked lines already dropped); a unit that
         another line of the same validation brings to a place may leave it,
         as in a pick and a ship validated together. A unit a subcontractor
-        holds unrecorded may leave the subcontractor's place (see
-        ``may_move``). Two queries for all lines; returns the (product,
-        location, serial id) of the units so let out of a place where they
-        are not recorded."""
+        holds unrecorded may leave the subcontractor's place. The rules are
+        ``tools/serial_stock_rules.py``'s; this reads the lines, the places and
+        where the serials are (two queries for all lines) and words the
+        refusals. Returns the (product, location, serial id) of the units so
+        let out of a place where they are not recorded."""
         lines = serial_line_facts(
             self.env,
             SQL(
@@ -121,7 +105,7 @@ class StockMoveLine(models.Model):
         if not lines:
             return set()
         on_hand, owed = self._serial_units_on_hand(lines)
-        places = {
+        locations = {
             location.id: location
             for location in self.env["stock.location"].browse(
                 {unit[0] for units in on_hand.values() for unit in units}
@@ -132,110 +116,55 @@ class StockMoveLine(models.Model):
                 }
             )
         }
+        places = {
+            location_id: SerialPlace(
+                location.usage, location.parent_path, location.company_id.id or None
+            )
+            for location_id, location in locations.items()
+        }
         at_subcontractor = self.env["stock.location"]._serial_subcontracting_ids(
-            places.values()
+            locations.values()
         )
-
-        def units_of(line):
-            # serials of two companies never clash, but a unit in a place
-            # shared by all companies (inter-company transit) is anyone's
-            return [
-                unit
-                for unit in on_hand[line.product_id, line.serial]
-                if unit[1] in (line.company_id, None) or not places[unit[0]].company_id
-            ]
-
-        def unit_at_source(line):
-            source = places[line.location_id]
-            return next(
-                (
-                    unit
-                    for unit in units_of(line)
-                    if places[unit[0]].parent_path.startswith(source.parent_path)
-                ),
-                None,
-            )
-
-        def may_move(line):
-            """Whether the line keeps the rules; a unit it takes out of stock is
-            moved, so that a later step of the same validation finds it."""
-            if places[line.location_id].usage in INTERNAL_USAGES:
-                unit = unit_at_source(line)
-                if unit:
-                    unit[0] = line.location_dest_id
-                    return True
-                if line.location_id in at_subcontractor and not units_of(line):
-                    # a unit the subcontractor holds without our stock knowing
-                    # it: a product made there (Odoo receives it before it
-                    # records the production, in the same validation) or a
-                    # component the subcontractor supplies; it is in none of
-                    # our places, so nothing leaves twice
-                    if places[line.location_dest_id].usage in INTERNAL_USAGES:
-                        on_hand[line.product_id, line.serial].append(
-                            [line.location_dest_id, line.company_id]
-                        )
-                    unrecorded.add((line.product_id, line.location_id, line.lot_id))
-                    return True
-                return False
-            if (
-                line.location_dest_id in at_subcontractor
-                and (line.product_id, line.serial, line.location_dest_id) in owed
-            ):
-                # the production recorded after its receipt brings the unit
-                # that receipt took from the subcontractor
-                owed.discard((line.product_id, line.serial, line.location_dest_id))
-                return True
-            return not (
-                places[line.location_dest_id].usage in INTERNAL_USAGES
-                and units_of(line)
-            )
-
-        # passes until no line moves any more: a step of the validation may
-        # need the units an earlier one brings; messages only for what is left
-        unrecorded = set()
-        refused = lines
-        while refused:
-            still = [line for line in refused if not may_move(line)]
-            if len(still) == len(refused):
-                break
-            refused = still
+        refused, unrecorded = refused_lines(
+            lines, on_hand, owed, places, at_subcontractor
+        )
         if refused:
             raise UserError(
                 "\n".join(
                     self._serial_refusal(
                         line,
-                        places,
-                        units_of(line),
-                        line.location_id in at_subcontractor,
+                        locations,
+                        *refusal_reason(
+                            line,
+                            places,
+                            units_of(line, on_hand, places),
+                            line.location_id in at_subcontractor,
+                        ),
                     )
                     for line in refused[:20]
                 )
             )
         return unrecorded
 
-    def _serial_refusal(self, line, places, units, from_subcontractor):
-        """Why ``line`` breaks the stock rules, for the user; ``units``: where its
-        serial is in stock."""
-        source = places[line.location_id]
-        if source.usage not in INTERNAL_USAGES or (
-            from_subcontractor
-            and places[line.location_dest_id].usage in INTERNAL_USAGES
-            and units
-        ):
+    def _serial_refusal(self, line, locations, reason, location_id):
+        """The words for the user of ``refusal_reason``'s ``reason`` (and the
+        place it names) why ``line`` breaks the stock rules."""
+        source = locations[line.location_id]
+        if reason == "in_stock":
             # a unit received from the subcontractor comes into our stock
             return self.env._(
                 "%(serial)s cannot be received: it is already in stock at "
                 "%(location)s.",
                 serial=line.serial,
-                location=places[units[0][0]].display_name,
+                location=locations[location_id].display_name,
             )
-        if units:
+        if reason == "elsewhere":
             return self.env._(
                 "%(serial)s cannot leave %(location)s: it is not there (it is at "
                 "%(other)s).",
                 serial=line.serial,
                 location=source.display_name,
-                other=places[units[0][0]].display_name,
+                other=locations[location_id].display_name,
             )
         if (
             self.env["stock.quant"]._serial_untracked_quantity(line.product_id, source)

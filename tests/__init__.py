@@ -15,6 +15,7 @@ from . import test_serial_history
 from . import test_serial_numbering
 from . import test_odoo_serial_generators
 from . import test_serial_text
+from . import test_serial_stock_rules
 from . import test_serial_uniqueness
 from . import test_tracking_mode
 from . import test_translated_labels

@@ -1,10 +1,12 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The rules of a serial-numbered unit, in plain Python: its statuses and the
-changes between them, the history event and status a stock move gives it,
-what must be unique about it, and when its warranty ends. The models read
-them from here; their labels are translated through the selection fields
-that use them."""
+changes between them, the history event and status each kind of document
+(invoice, bill, credit note, transfer) gives it, what must be unique about
+it, and when its warranty ends. The models read them from here; their labels
+are translated through the selection fields that use them."""
+
+from collections import namedtuple
 
 from dateutil.relativedelta import relativedelta
 
@@ -110,28 +112,101 @@ def warranty_status_on(warranty_end, day):
 INTERNAL_USAGES = ("internal", "transit")
 
 
-def classify_move(source_usage, destination_usage):
-    """The history event and the status a unit gets when it moves between
-    locations of these usages (status None: unchanged)."""
+# Every kind of document that changes a unit, in one table: the tracking
+# mode it belongs to ("accounting": invoices, bills and credit notes;
+# "physical": transfers; None: either), how its serials are entered ("add":
+# typed, the units come in; "remove": chosen among the units the company
+# holds; None: not entered on it), the history event it records and the
+# status it gives the unit (None: unchanged).
+SerialDocumentKind = namedtuple(
+    "SerialDocumentKind", ("mode", "entry", "event", "status")
+)
+SERIAL_DOCUMENT_KINDS = {
+    # accounting mode, by Odoo's invoice type (ACCOUNT_MOVE_KINDS)
+    "bill": SerialDocumentKind("accounting", "add", "BILL", "in_stock"),
+    "customer_credit_note": SerialDocumentKind(
+        "accounting", "add", "CREDIT_NOTE", "returned"
+    ),
+    "invoice": SerialDocumentKind("accounting", "remove", "INVOICE", "sold"),
+    "vendor_credit_note": SerialDocumentKind(
+        "accounting", "remove", "VENDOR_CREDIT_NOTE", "returned_vendor"
+    ),
+    # resetting a posted document: each unit gets back what the document
+    # replaced, which its history row kept
+    "reversal": SerialDocumentKind("accounting", None, "REVERSAL", None),
+    # physical mode, by the places the unit moves between (move_kind)
+    "receipt": SerialDocumentKind("physical", "add", "RECEIVE", "in_stock"),
+    "return": SerialDocumentKind("physical", "add", "RETURN", "returned"),
+    "adjustment": SerialDocumentKind("physical", "add", "ADJUST", "in_stock"),
+    "build": SerialDocumentKind("physical", "add", "BUILD", "in_stock"),
+    "delivery": SerialDocumentKind("physical", "remove", "SHIP", "sold"),
+    "vendor_return": SerialDocumentKind(
+        "physical", "remove", "VENDOR_RETURN", "returned_vendor"
+    ),
+    # a scrap, or an adjustment counting the unit out of stock
+    "scrap": SerialDocumentKind("physical", "remove", "ADJUST", "scrapped"),
+    "consumption": SerialDocumentKind("physical", "remove", "CONSUME", "consumed"),
+    "internal_move": SerialDocumentKind("physical", "remove", "MOVE", None),
+    # between two places outside stock (a vendor's unit shipped straight to
+    # the customer)
+    "outside_move": SerialDocumentKind("physical", "add", "MOVE", None),
+    # Odoo's subcontracting: the finished unit received from the
+    # subcontractor, though both places are the company's (so its serials
+    # are entered as leaving the subcontractor's place)
+    "subcontracted_receipt": SerialDocumentKind(
+        "physical", "remove", "RECEIVE", "in_stock"
+    ),
+    # a count by scanning names itself on the moves it makes; the status is
+    # the one of the adjustment or scrap it makes
+    "count": SerialDocumentKind("physical", None, "COUNT", None),
+    # a warranty claim is written in the unit's history; the status changes
+    # only with the return it may bring
+    "claim": SerialDocumentKind(None, None, "CLAIM", None),
+}
+
+# Odoo's invoice types that carry serials in accounting mode, and their kind.
+ACCOUNT_MOVE_KINDS = {
+    "in_invoice": "bill",
+    "out_refund": "customer_credit_note",
+    "out_invoice": "invoice",
+    "in_refund": "vendor_credit_note",
+}
+
+
+def account_move_kind(move_type):
+    """The kind (a SerialDocumentKind) of an invoice of this type; None for
+    the types that carry no serials."""
+    kind = ACCOUNT_MOVE_KINDS.get(move_type)
+    return SERIAL_DOCUMENT_KINDS[kind] if kind else None
+
+
+def move_kind(source_usage, destination_usage):
+    """The kind of document (a key of SERIAL_DOCUMENT_KINDS) a unit moving
+    between locations of these usages makes."""
     source_internal = source_usage in INTERNAL_USAGES
     destination_internal = destination_usage in INTERNAL_USAGES
     if destination_internal:
         return {
-            "supplier": ("RECEIVE", "in_stock"),
-            "customer": ("RETURN", "returned"),
-            "inventory": ("ADJUST", "in_stock"),
-            "production": ("BUILD", "in_stock"),
-        }.get(
-            source_usage, ("MOVE", None) if source_internal else ("ADJUST", "in_stock")
-        )
+            "supplier": "receipt",
+            "customer": "return",
+            "inventory": "adjustment",
+            "production": "build",
+        }.get(source_usage, "internal_move" if source_internal else "adjustment")
     if source_internal:
         return {
-            "customer": ("SHIP", "sold"),
-            "supplier": ("VENDOR_RETURN", "returned_vendor"),
-            "inventory": ("ADJUST", "scrapped"),
-            "production": ("CONSUME", "consumed"),
-        }.get(destination_usage, ("ADJUST", "scrapped"))
-    return ("MOVE", None)
+            "customer": "delivery",
+            "supplier": "vendor_return",
+            "inventory": "scrap",
+            "production": "consumption",
+        }.get(destination_usage, "scrap")
+    return "outside_move"
+
+
+def classify_move(source_usage, destination_usage):
+    """The history event and the status a unit gets when it moves between
+    locations of these usages (status None: unchanged)."""
+    kind = SERIAL_DOCUMENT_KINDS[move_kind(source_usage, destination_usage)]
+    return kind.event, kind.status
 
 
 def serial_key_of(name, product_id, unique_per_company):
