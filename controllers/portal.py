@@ -110,12 +110,12 @@ class SerialPortal(CustomerPortal):
             )
         return rows
 
-    def _serial_unit_history(self, lot, partner):
-        """The unit's history rows that concern ``partner``'s company, never
-        another customer's."""
+    def _serial_unit_records(self, model, lot, partner):
+        """The records of ``model`` (history rows, claims) about the unit
+        that concern ``partner``'s company, never another customer's."""
         lot.ensure_one()
         return (
-            lot.env["stock.lot.history"]
+            lot.env[model]
             .sudo()
             .search(
                 [
@@ -247,26 +247,13 @@ class SerialPortal(CustomerPortal):
     def _serial_unit_values(self, lot, **extra):
         partner = self._serial_partner()
         values = self._prepare_portal_layout_values()
-        claims = (
-            request.env["serial.warranty.claim"]
-            .sudo()
-            .search(
-                [
-                    ("lot_id", "=", lot.id),
-                    (
-                        "partner_id.commercial_partner_id",
-                        "=",
-                        partner.commercial_partner_id.id,
-                    ),
-                ]
-            )
-        )
+        claims = self._serial_unit_records("serial.warranty.claim", lot, partner)
         values.update(
             {
                 "page_name": "serial",
                 "serial": self._prepare_serial_rows(lot, partner)[0],
                 "lot": lot,
-                "history": self._serial_unit_history(lot, partner),
+                "history": self._serial_unit_records("stock.lot.history", lot, partner),
                 "claims": claims,
                 "can_claim": lot._serial_is_held_by(partner)
                 and not claims.filtered(lambda c: c.state in ("new", "accepted")),
