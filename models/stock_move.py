@@ -17,7 +17,12 @@ from ..tools.serial_stock_rules import SerialLineFact
 from .product_template import tracks_serials_physically
 from .serial_bulk import format_serials
 from .serial_count import current_count
-from .stock_speed_path import out_move_lines, reserve_units, speed_path_applies
+from .stock_speed_path import (
+    name_blank_lines,
+    out_move_lines,
+    reserve_units,
+    speed_path_applies,
+)
 
 SERIAL_FACT_FIELDS = (
     "product_id",
@@ -32,33 +37,61 @@ SERIAL_FACT_FIELDS = (
 )
 
 
-def serial_line_facts(env, where):
+def serial_line_facts(env, where, serials_only=False):
     """Facts about move lines of Track Serials products in physical mode that
-    the stock rules and the history need, read with one query (a large
+    the stock rules and the history need, read with two queries (a large
     transfer's lines would otherwise be read field by field): line,
     product, serial id and name, locations, quantity, transfer, move, the
     serial's date received and the line's company; ``where`` is a condition
-    on ``ml`` (the line) and ``lot`` (its serial). Only fields with no
-    pending change are read: flushing the lines here would write them twice
-    when the transfer then changes their date."""
+    on ``ml`` (the line); ``serials_only`` keeps the lines whose serial is a
+    serial number. Only fields with no pending change are read: flushing the
+    lines here would write them twice when the transfer then changes their
+    date."""
     env["stock.move.line"].flush_model(SERIAL_FACT_FIELDS)
     env["stock.lot"].flush_model(["name", "is_serial", "date_received"])
     env.cr.execute(
         SQL(
-            """SELECT ml.id, ml.product_id, ml.lot_id, COALESCE(lot.name, ml.lot_name),
-                  ml.location_id, ml.location_dest_id, ml.quantity, ml.picking_id,
-                  ml.move_id, lot.date_received, ml.company_id
+            """SELECT ml.id, ml.product_id, ml.lot_id, ml.lot_name, ml.location_id,
+                  ml.location_dest_id, ml.quantity, ml.picking_id, ml.move_id,
+                  ml.company_id
              FROM stock_move_line ml
-        LEFT JOIN stock_lot lot ON lot.id = ml.lot_id
             WHERE %s
          ORDER BY ml.id""",
             where,
         )
     )
-    facts = [SerialLineFact(*row) for row in env.cr.fetchall()]
-    products = env["product.product"].browse({fact.product_id for fact in facts})
+    rows = env.cr.fetchall()
+    # the serials are read apart, not joined: a transfer's lines and serials
+    # created in this transaction are not yet in the table statistics, and
+    # PostgreSQL may then read one table again for each row of the other
+    lots = {}
+    if lot_ids := list({row[2] for row in rows if row[2]}):
+        env.cr.execute(
+            SQL(
+                "SELECT id, name, is_serial, date_received FROM stock_lot"
+                " WHERE id = ANY(%s)",
+                lot_ids,
+            )
+        )
+        lots = {row[0]: row[1:] for row in env.cr.fetchall()}
+    products = env["product.product"].browse({row[1] for row in rows})
     tracked = set(products.filtered(tracks_serials_physically).ids)
-    return [fact for fact in facts if fact.product_id in tracked]
+    facts = []
+    for line_id, product_id, lot_id, lot_name, *line_values, company_id in rows:
+        name, is_serial, date_received = lots.get(lot_id, (lot_name, False, None))
+        if product_id in tracked and (is_serial or not serials_only):
+            facts.append(
+                SerialLineFact(
+                    line_id,
+                    product_id,
+                    lot_id,
+                    name,
+                    *line_values,
+                    date_received,
+                    company_id,
+                )
+            )
+    return facts
 
 
 class StockMove(models.Model):
@@ -185,14 +218,10 @@ class StockMove(models.Model):
         moves._serial_record_done()
         return moves
 
-    def _serial_line_facts(self, where):
-        """:func:`serial_line_facts` of these moves' lines."""
-        return serial_line_facts(
-            self.env, SQL("ml.move_id = ANY(%s) AND %s", self.ids, where)
-        )
-
     def _serial_record_done(self):
-        lines = self._serial_line_facts(SQL("lot.is_serial"))
+        lines = serial_line_facts(
+            self.env, SQL("ml.move_id = ANY(%s)", self.ids), serials_only=True
+        )
         # state and date change as the transfer ends: read from the cache
         records = self.env["stock.move.line"].browse([line.id for line in lines])
         done = [
@@ -410,12 +439,19 @@ class StockMove(models.Model):
             if key in wanted and key not in seen and line.quantity == 1:
                 kept_ids.append(line.id)
                 seen.add(key)
-        (self.move_line_ids - self.env["stock.move.line"].browse(kept_ids)).unlink()
+        others = self.move_line_ids - self.env["stock.move.line"].browse(kept_ids)
         if names is not None:
-            vals_list = [
-                {**base, "lot_name": name} for name in names if name not in seen
-            ]
+            missing = [name for name in names if name not in seen]
+            # the lines Odoo made for the units to come (one per unit, no
+            # serial yet) take the new serials, rather than being replaced
+            blank = others.filtered(self._serial_is_blank_line)[: len(missing)]
+            if blank and name_blank_lines(blank, missing[: len(blank)]):
+                others -= blank
+                missing = missing[len(blank) :]
+            others.unlink()
+            vals_list = [{**base, "lot_name": name} for name in missing]
         else:
+            others.unlink()
             # each unit is taken from its own quant: its place, package and
             # owner (a line without them would reserve and take the unit
             # from a quant that does not hold it)
@@ -450,6 +486,20 @@ class StockMove(models.Model):
                 )
         self.env["stock.move.line"].create(vals_list)
         self.picked = True
+
+    @api.model
+    def _serial_is_blank_line(self, line):
+        """A line as Odoo makes it for one unit to come: no serial, no serial
+        name, one unit, no package or owner."""
+        return (
+            not line.lot_id
+            and not line.lot_name
+            and line.quantity == 1
+            and line.state not in ("done", "cancel")
+            and not line.package_id
+            and not line.result_package_id
+            and not line.owner_id
+        )
 
     def _serial_fill_from_format(self):
         """Auto Serial Number: units coming in without serials get them from

@@ -28,6 +28,9 @@ names the Odoo method it mirrors:
   ``_create_and_assign_production_lot`` and what its per-line ``write`` (of
   stock and stock_account, with ``_update_stock_move_value``) does for lines
   of a receipt;
+* :func:`write_each` mirrors the ORM's ``write`` (``BaseModel.write``) of one
+  field, a value per record, for many records at once; :func:`name_blank_lines`
+  uses it where the move line ``write`` of ``lot_name`` does nothing more;
 * :func:`assign_lots_first` mirrors the checks of ``_action_done`` that
   give lines naming new serials their lots;
 * :func:`putaway_is_destination` lets ``_apply_putaway_strategy`` skip Odoo's
@@ -75,10 +78,6 @@ from odoo.tools import (
     split_every,
 )
 
-from odoo.addons.stock.models.stock_move_line import (
-    StockMoveLine as OdooStockMoveLine,
-)
-
 from .product_template import tracks_serials_physically
 
 _logger = logging.getLogger(__name__)
@@ -105,6 +104,11 @@ MIRRORED_METHODS = {
         "write",
         "odoo.addons.stock_account.models.stock_move_line",
     ): "2f009019b5bf0c0fac36de5d3d6d276bcd4a87cd4eaec4652e67b9b102813d4b",
+    (
+        "stock.move.line",
+        "write",
+        "odoo.orm.models",
+    ): "2b39e874ec3522b408bb9084b25fe99db2682ae5ddc97742b06a76362bfb3e17",
     (
         "stock.move.line",
         "_update_stock_move_value",
@@ -1046,15 +1050,16 @@ def assign_new_lots(lines):
     """Odoo's ``_create_and_assign_production_lot`` for lines that each name a
     new serial of a product the speed path applies to (a receipt): the lots
     created with one ``create`` of the values Odoo prepares, as Odoo creates
-    them; then each line's serial written through the ORM's own ``write``,
-    without the per-line work of the move line ``write`` of Odoo's stock and
-    stock_account, which for these lines does nothing but re-value their
-    move: they are not done, their move is not done, they are in no package
-    and their source bypasses reservation (nothing to unreserve and reserve
-    again), so the next moves to assign again are none. The moves are valued
-    once, after all lines, as the last of Odoo's per-line writes leaves them.
-    Returns False, having done nothing, for any other lines: Odoo's code
-    then does the work."""
+    them; then the lines'
+    serials written through the ORM's own ``write``, for all lines at once
+    (:func:`write_each`), without the per-line work of the move line ``write`` of
+    Odoo's stock and stock_account, which for these lines does nothing but re-value
+    their move: they are not done, their move is not done, they are in no package
+    and their source bypasses reservation (nothing to unreserve and reserve again),
+    so the next moves to assign again are none. The moves are valued once, after all
+    lines, as the last of Odoo's per-line writes leaves them. Returns False, having
+    done nothing, for any other lines: Odoo's code then does the work.
+    """
     if not lines or not speed_path_applies(
         lines, lines.product_id, LOT_ASSIGNMENT_METHODS
     ):
@@ -1088,12 +1093,59 @@ def assign_new_lots(lines):
         for line in lines
         if line.move_id.is_in or line.move_id.is_out
     }
-    for line, lot in zip(lines, lots, strict=True):
-        super(OdooStockMoveLine, line.with_prefetch(lines._prefetch_ids)).write(
-            {"lot_id": lot.id}
-        )
+    write_each(lines, "lot_id", lots.ids)
     if quantity_of:
         lines._update_stock_move_value(quantity_of)
+    return True
+
+
+def write_each(records, fname, values):
+    """The ORM's own ``write`` (``BaseModel.write``) of one stored field that
+    is neither computed nor inversed, a value of its own for each record,
+    done for all records at once instead of one ``write`` call per record:
+    the same access checks, the same log columns, each value put in the cache
+    and marked to be written (the next flush writes them grouped, as it does
+    after any ``write``), what depends on the field marked before and after,
+    and the field's constraints and company check run once on all records.
+    Below ``BaseModel.write``, nothing of the model's own ``write``
+    overrides runs: callers ask :func:`speed_path_applies` with the methods
+    whose work they stand in for."""
+    field = records._fields[fname]
+    assert field.store and not field.compute and not field.inverse, field
+    if not records:
+        return
+    records.check_access("write")
+    records._check_field_access(field, "write")
+    env = records.env
+    modifying_relations = env.registry.is_modifying_relations(field)
+    if modifying_relations:
+        records.modified([fname], before=True)
+    for record, value in zip(
+        records.with_prefetch(records._prefetch_ids), values, strict=True
+    ):
+        field.write(record, value)
+    log_fnames = []
+    if records._log_access:
+        log_fnames = ["write_uid", "write_date"]
+        records._fields["write_uid"].write(records, env.uid)
+        records._fields["write_date"].write(records, env.cr.now())
+    records.modified([fname, *log_fnames])
+    records._validate_fields([fname])
+    if records._check_company_auto:
+        records._check_company([fname])
+
+
+def name_blank_lines(lines, names):
+    """Give ``lines`` (lines of a receipt with neither a serial nor a serial
+    name, as Odoo creates them when the receipt is marked as to do) the
+    serial names ``names``, one each, as the move line ``write`` of
+    ``lot_name`` would: for such lines Odoo's stock and stock_account
+    ``write`` only pass ``lot_name`` on (it triggers nothing there). Returns
+    False, having done nothing, where the speed path does not apply: the
+    caller then replaces the lines by new ones, as before."""
+    if not speed_path_applies(lines, lines.product_id, LOT_ASSIGNMENT_METHODS):
+        return False
+    write_each(lines, "lot_name", names)
     return True
 
 

@@ -6,13 +6,14 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.exceptions import ConcurrencyError, UserError
+from odoo.exceptions import ConcurrencyError, UserError, ValidationError
 
 from ..models import stock_move_line
 from ..models.stock_speed_path import (
     SPEED_PATH_PARAM,
     action_done_batched,
     stored_quant_fields,
+    write_each,
 )
 from .common import SerialTrackingCase, committed_env, run_concurrently
 
@@ -410,6 +411,76 @@ class TestQuantBatching(SerialTrackingCase):
             receipt.move_ids.move_line_ids.sorted("id").lot_id.mapped("name"), names
         )
         self.assertEqual(self.tracked.qty_available, 3.0)
+
+    def confirmed_receipt_serials(self, switch, count=3):
+        """A receipt marked as to do (Odoo makes one line per unit to come),
+        then serials generated and confirmed in the entry dialog, the speed
+        path switch at ``switch``: the lines Odoo made, and the lines after."""
+        self.env["ir.config_parameter"].sudo().set_param(SPEED_PATH_PARAM, switch)
+        receipt = self.picking(
+            self.warehouse.in_type_id,
+            self.supplier_location,
+            self.stock_location,
+            count,
+            assign=False,
+            product=self.tracked,
+        )
+        made = receipt.move_ids.move_line_ids
+        wizard = self.env["serial.entry.wizard"].browse(
+            receipt.move_ids.action_open_serial_entry()["res_id"]
+        )
+        prefix = f"BL{switch}-"
+        wizard.write(
+            {
+                "gen_prefix": prefix,
+                "gen_start": 1,
+                "gen_count": count,
+                "gen_padding": 1,
+            }
+        )
+        wizard.action_generate()
+        wizard.action_confirm()
+        return made, receipt.move_ids.move_line_ids
+
+    def test_confirmed_serials_go_on_the_lines_odoo_made(self):
+        made, lines = self.confirmed_receipt_serials("1")
+        self.assertEqual(len(made), 3, "Odoo makes a line per unit to come")
+        self.assertEqual(lines, made)
+        self.assertEqual(
+            lines.sorted("id").mapped("lot_name"), ["BL1-1", "BL1-2", "BL1-3"]
+        )
+        self.assertEqual(lines.mapped("quantity"), [1.0] * 3)
+        # the speed path off: Odoo's lines are replaced by new ones
+        made, lines = self.confirmed_receipt_serials("0")
+        self.assertFalse(lines & made)
+        self.assertEqual(
+            lines.sorted("id").mapped("lot_name"), ["BL0-1", "BL0-2", "BL0-3"]
+        )
+
+    def test_serials_written_together_keep_odoo_checks(self):
+        # write_each runs the field's constraints and company check, as the
+        # ORM's write does: a serial of another product is refused
+        receipt = self.picking(
+            self.warehouse.in_type_id,
+            self.supplier_location,
+            self.stock_location,
+            2,
+            assign=False,
+            product=self.tracked,
+        )
+        lines = receipt.move_ids.move_line_ids
+        other = self.env["stock.lot"].create(
+            [{"name": f"OTHER-{n}", "product_id": self.native.id} for n in range(2)]
+        )
+        with self.assertRaises(ValidationError):
+            write_each(lines, "lot_id", other.ids)
+
+        own = self.env["stock.lot"].create(
+            [{"name": f"OWN-{n}", "product_id": self.tracked.id} for n in range(2)]
+        )
+        write_each(lines, "lot_id", own.ids)
+        self.assertEqual(lines.lot_id, own)
+        self.assertEqual(lines.write_uid, self.env.user)
 
     def test_same_results_with_units_without_serials_on_hand(self):
         # untracked units at the same location change which quants Odoo
