@@ -444,7 +444,7 @@ class StockMove(models.Model):
             missing = [name for name in names if name not in seen]
             # the lines Odoo made for the units to come (one per unit, no
             # serial yet) take the new serials, rather than being replaced
-            blank = others.filtered(self._serial_is_blank_line)[: len(missing)]
+            blank = self._serial_blank_lines(others)[: len(missing)]
             if blank and name_blank_lines(blank, missing[: len(blank)]):
                 others -= blank
                 missing = missing[len(blank) :]
@@ -488,18 +488,32 @@ class StockMove(models.Model):
         self.picked = True
 
     @api.model
-    def _serial_is_blank_line(self, line):
-        """A line as Odoo makes it for one unit to come: no serial, no serial
-        name, one unit, no package or owner."""
-        return (
-            not line.lot_id
-            and not line.lot_name
-            and line.quantity == 1
-            and line.state not in ("done", "cancel")
-            and not line.package_id
-            and not line.result_package_id
-            and not line.owner_id
+    def _serial_blank_lines(self, lines):
+        """Those of ``lines`` as Odoo makes them for the units to come, one
+        per unit: no serial, no serial name, one unit, no package or owner,
+        not done; read with one query, in the lines' order."""
+        columns = (
+            "lot_id",
+            "lot_name",
+            "quantity",
+            "state",
+            "package_id",
+            "result_package_id",
+            "owner_id",
         )
+        lines.flush_recordset(columns)
+        self.env.cr.execute(
+            SQL(
+                """SELECT id FROM stock_move_line
+                    WHERE id = ANY(%s) AND lot_id IS NULL
+                      AND COALESCE(lot_name, '') = '' AND quantity = 1
+                      AND state NOT IN ('done', 'cancel') AND package_id IS NULL
+                      AND result_package_id IS NULL AND owner_id IS NULL""",
+                lines.ids,
+            )
+        )
+        blank = {row[0] for row in self.env.cr.fetchall()}
+        return lines.filtered(lambda line: line.id in blank)
 
     def _serial_fill_from_format(self):
         """Auto Serial Number: units coming in without serials get them from
