@@ -23,7 +23,8 @@ names the Odoo method it mirrors:
 * :func:`out_move_lines` (linear) mirrors ``stock.move._get_out_move_lines``
   (stock_account);
 * :func:`action_done_batched` mirrors the checks and the quant loop of
-  ``stock.move.line._action_done`` and its ``_synchronize_quant``;
+  ``stock.move.line._action_done`` and its ``_synchronize_quant``, and relies
+  on ``_free_reservation`` doing nothing where the move bypasses reservation;
 * :func:`assign_new_lots` mirrors ``stock.move.line``'s
   ``_create_and_assign_production_lot`` and what its per-line ``write`` (of
   stock and stock_account, with ``_update_stock_move_value``) does for lines
@@ -184,6 +185,11 @@ MIRRORED_METHODS = {
         "_synchronize_quant",
         "odoo.addons.stock.models.stock_move_line",
     ): "851fab12835833630c895083a4c7f037cea3e277369b70b7d5628a3b611d8f04",
+    (
+        "stock.move.line",
+        "_free_reservation",
+        "odoo.addons.stock.models.stock_move_line",
+    ): "98be9294654d2ebcf5511473c1d1d010f6c0de6f8ee55cd240ad1e9a437f6621",
     (
         "stock.move.line",
         "_apply_putaway_strategy",
@@ -1010,7 +1016,9 @@ def action_done_batched(lines, batch, known_rows):
         batch.update_key(
             (row.product_id, row.location_dest_id, row.lot_id), quantity, False, in_date
         )
-        if available_quantity < 0:
+        # _free_reservation returns at once where the move bypasses
+        # reservation at the source (a receipt's vendor location): not called
+        if available_quantity < 0 and not bypass[row.move_id, row.location_id]:
             line = lines.browse(row.id)
             line.with_context(quants_cache=None)._free_reservation(
                 line.product_id,
