@@ -1055,19 +1055,18 @@ def putaway_is_destination(lines):
 
 
 def assign_new_lots(lines):
-    """Odoo's ``_create_and_assign_production_lot`` for lines that each name a
-    new serial of a product the speed path applies to (a receipt): the lots
-    created with one ``create`` of the values Odoo prepares, as Odoo creates
-    them; then the lines'
-    serials written through the ORM's own ``write``, for all lines at once
-    (:func:`write_each`), without the per-line work of the move line ``write`` of
-    Odoo's stock and stock_account, which for these lines does nothing but re-value
-    their move: they are not done, their move is not done, they are in no package
-    and their source bypasses reservation (nothing to unreserve and reserve again),
-    so the next moves to assign again are none. The moves are valued once, after all
-    lines, as the last of Odoo's per-line writes leaves them. Returns False, having
-    done nothing, for any other lines: Odoo's code then does the work.
-    """
+    """Odoo's ``_create_and_assign_production_lot`` for lines that each name a new
+    serial of a product the speed path applies to (a receipt): the lots created
+    with one ``create`` of the values Odoo prepares, as Odoo creates them; then
+    the lines' serials written through the ORM's own ``write``, for all lines at
+    once (:func:`write_each`), without the per-line work of the move line
+    ``write`` of Odoo's stock and stock_account, which for these lines does
+    nothing but re-value their move: they are not done, their move is not done,
+    they are in no package and their source bypasses reservation (nothing to
+    unreserve and reserve again), so the next moves to assign again are none.
+    The moves are valued once, after all lines, as the last of Odoo's per-line
+    writes leaves them. Returns False, having done nothing, for any other lines:
+    Odoo's code then does the work."""
     if not lines or not speed_path_applies(
         lines, lines.product_id, LOT_ASSIGNMENT_METHODS
     ):
