@@ -412,38 +412,38 @@ class TestQuantBatching(SerialTrackingCase):
         )
         self.assertEqual(self.tracked.qty_available, 3.0)
 
-    def confirmed_receipt_serials(self, switch, count=3):
-        """A receipt marked as to do (Odoo makes one line per unit to come),
-        then serials generated and confirmed in the entry dialog, the speed
-        path switch at ``switch``: the lines Odoo made, and the lines after."""
-        self.env["ir.config_parameter"].sudo().set_param(SPEED_PATH_PARAM, switch)
-        receipt = self.picking(
-            self.warehouse.in_type_id,
-            self.supplier_location,
-            self.stock_location,
-            count,
-            assign=False,
-            product=self.tracked,
-        )
-        made = receipt.move_ids.move_line_ids
-        wizard = self.env["serial.entry.wizard"].browse(
-            receipt.move_ids.action_open_serial_entry()["res_id"]
-        )
-        prefix = f"BL{switch}-"
-        wizard.write(
-            {
-                "gen_prefix": prefix,
-                "gen_start": 1,
-                "gen_count": count,
-                "gen_padding": 1,
-            }
-        )
-        wizard.action_generate()
-        wizard.action_confirm()
-        return made, receipt.move_ids.move_line_ids
-
     def test_confirmed_serials_go_on_the_lines_odoo_made(self):
-        made, lines = self.confirmed_receipt_serials("1")
+        def confirmed(switch, count=3):
+            """A receipt marked as to do (Odoo makes one line per unit to come),
+            then serials generated and confirmed in the entry dialog, the speed
+            path switch at ``switch``: the lines Odoo made, and the lines after."""
+            self.env["ir.config_parameter"].sudo().set_param(SPEED_PATH_PARAM, switch)
+            receipt = self.picking(
+                self.warehouse.in_type_id,
+                self.supplier_location,
+                self.stock_location,
+                count,
+                assign=False,
+                product=self.tracked,
+            )
+            made = receipt.move_ids.move_line_ids
+            wizard = self.env["serial.entry.wizard"].browse(
+                receipt.move_ids.action_open_serial_entry()["res_id"]
+            )
+            prefix = f"BL{switch}-"
+            wizard.write(
+                {
+                    "gen_prefix": prefix,
+                    "gen_start": 1,
+                    "gen_count": count,
+                    "gen_padding": 1,
+                }
+            )
+            wizard.action_generate()
+            wizard.action_confirm()
+            return made, receipt.move_ids.move_line_ids
+
+        made, lines = confirmed("1")
         self.assertEqual(len(made), 3, "Odoo makes a line per unit to come")
         self.assertEqual(lines, made)
         self.assertEqual(
@@ -451,7 +451,7 @@ class TestQuantBatching(SerialTrackingCase):
         )
         self.assertEqual(lines.mapped("quantity"), [1.0] * 3)
         # the speed path off: Odoo's lines are replaced by new ones
-        made, lines = self.confirmed_receipt_serials("0")
+        made, lines = confirmed("0")
         self.assertFalse(lines & made)
         self.assertEqual(
             lines.sorted("id").mapped("lot_name"), ["BL0-1", "BL0-2", "BL0-3"]
