@@ -1,5 +1,6 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from contextvars import ContextVar
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -13,7 +14,7 @@ from ..tools.serial_rules import (
     SERIAL_DOCUMENT_KINDS,
     classify_move,
 )
-from ..tools.serial_stock_rules import SerialLineFact
+from ..tools.serial_stock_rules import SerialLineRow
 from .product_template import tracks_serials_physically
 from .serial_bulk import format_serials
 from .serial_count import current_count
@@ -24,7 +25,8 @@ from .stock_speed_path import (
     speed_path_applies,
 )
 
-SERIAL_FACT_FIELDS = (
+# the stored values of move lines a validation reads once (SerialLineRow)
+SERIAL_LINE_FIELDS = (
     "product_id",
     "lot_id",
     "lot_name",
@@ -34,38 +36,43 @@ SERIAL_FACT_FIELDS = (
     "picking_id",
     "move_id",
     "company_id",
+    "quantity_product_uom",
+    "product_uom_id",
+    "package_id",
+    "result_package_id",
+    "owner_id",
 )
 
 
-def serial_line_facts(env, where, serials_only=False):
-    """Facts about move lines of Track Serials products in physical mode that
-    the stock rules and the history need, read with two queries (a large
-    transfer's lines would otherwise be read field by field): line,
-    product, serial id and name, locations, quantity, transfer, move, the
-    serial's date received and the line's company; ``where`` is a condition
-    on ``ml`` (the line); ``serials_only`` keeps the lines whose serial is a
-    serial number. Only fields with no pending change are read: flushing the
-    lines here would write them twice when the transfer then changes their
-    date."""
-    env["stock.move.line"].flush_model(SERIAL_FACT_FIELDS)
+def serial_line_rows(env, where, order_ids=None):
+    """The move lines of Track Serials products in physical mode that match
+    ``where`` (a condition on ``ml``, the line), as :class:`SerialLineRow`
+    (tools/serial_stock_rules.py): what the stock rules, the speed path's
+    quant updates and the serial history need, read with two queries (a large
+    transfer's lines would otherwise be read field by field), in the order of
+    ``order_ids`` when given, else by id. Only fields with no pending change
+    are read: flushing the lines here would write them twice when the
+    transfer then changes their date."""
+    env["stock.move.line"].flush_model(SERIAL_LINE_FIELDS)
     env["stock.lot"].flush_model(["name", "is_serial", "date_received"])
     env.cr.execute(
         SQL(
             """SELECT ml.id, ml.product_id, ml.lot_id, ml.lot_name, ml.location_id,
                   ml.location_dest_id, ml.quantity, ml.picking_id, ml.move_id,
-                  ml.company_id
+                  ml.company_id, ml.quantity_product_uom, ml.product_uom_id,
+                  ml.package_id, ml.result_package_id, ml.owner_id
              FROM stock_move_line ml
             WHERE %s
          ORDER BY ml.id""",
             where,
         )
     )
-    rows = env.cr.fetchall()
+    lines = env.cr.fetchall()
     # the serials are read apart, not joined: a transfer's lines and serials
     # created in this transaction are not yet in the table statistics, and
     # PostgreSQL may then read one table again for each row of the other
     lots = {}
-    if lot_ids := list({row[2] for row in rows if row[2]}):
+    if lot_ids := list({line[2] for line in lines if line[2]}):
         env.cr.execute(
             SQL(
                 "SELECT id, name, is_serial, date_received FROM stock_lot"
@@ -73,25 +80,88 @@ def serial_line_facts(env, where, serials_only=False):
                 lot_ids,
             )
         )
-        lots = {row[0]: row[1:] for row in env.cr.fetchall()}
-    products = env["product.product"].browse({row[1] for row in rows})
+        lots = {lot[0]: lot[1:] for lot in env.cr.fetchall()}
+    products = env["product.product"].browse({line[1] for line in lines})
     tracked = set(products.filtered(tracks_serials_physically).ids)
-    facts = []
-    for line_id, product_id, lot_id, lot_name, *line_values, company_id in rows:
-        name, is_serial, date_received = lots.get(lot_id, (lot_name, False, None))
-        if product_id in tracked and (is_serial or not serials_only):
-            facts.append(
-                SerialLineFact(
-                    line_id,
-                    product_id,
-                    lot_id,
-                    name,
-                    *line_values,
-                    date_received,
-                    company_id,
-                )
+    rows = []
+    for (
+        line_id,
+        product_id,
+        lot_id,
+        lot_name,
+        location_id,
+        location_dest_id,
+        quantity,
+        picking_id,
+        move_id,
+        company_id,
+        *units_and_packages,
+    ) in lines:
+        if product_id not in tracked:
+            continue
+        name, is_serial, date_received = lots.get(lot_id, (lot_name, None, None))
+        rows.append(
+            SerialLineRow(
+                line_id,
+                product_id,
+                lot_id,
+                name,
+                location_id,
+                location_dest_id,
+                quantity,
+                picking_id,
+                move_id,
+                date_received,
+                company_id,
+                is_serial,
+                *units_and_packages,
             )
-    return facts
+        )
+    if order_ids is not None:
+        position = {line_id: index for index, line_id in enumerate(order_ids)}
+        rows.sort(key=lambda row: position.get(row.id, len(position)))
+    return rows
+
+
+# The rows of the move lines validated within one stock.move._action_done, by
+# line id: stock.move.line._action_done read them once and hands them on, as
+# they stand after the validation, to the serial history of the moves.
+_VALIDATED_ROWS = ContextVar("serial_validated_rows", default=None)
+
+
+def hand_on_validated_rows(rows):
+    """Give the history of the moves being validated the rows of their lines
+    just validated (none is kept outside a move's validation)."""
+    validated = _VALIDATED_ROWS.get()
+    if validated is not None:
+        validated.update((row.id, row) for row in rows)
+
+
+def serial_rows_now(env, rows):
+    """``rows`` as they stand now, without reading the lines again: those
+    without quantity dropped (Odoo deletes them as it validates), and the
+    serial a line got since it was read (Odoo's checks, or the speed path,
+    give a receipt's lines their new serials) taken from the cache, with its
+    name, kind and date received."""
+    unnamed = env["stock.move.line"].browse(
+        [row.id for row in rows if row.quantity and not row.lot_id]
+    )
+    # read together, from the cache where the serials were just given
+    lot_of = {line.id: line.lot_id for line in unnamed}
+    now = []
+    for row in rows:
+        if not row.quantity:
+            continue
+        lot = lot_of.get(row.id)
+        if lot:
+            row = row._replace(
+                lot_id=lot.id,
+                serial=lot.name,
+                is_serial=lot.is_serial,
+                date_received=lot.date_received or None,
+            )
+        now.append(row)
+    return now
 
 
 class StockMove(models.Model):
@@ -214,13 +284,43 @@ class StockMove(models.Model):
     # History and status of every done move line
     # ------------------------------------------------------------------
     def _action_done(self, cancel_backorder=False):
-        moves = super()._action_done(cancel_backorder=cancel_backorder)
-        moves._serial_record_done()
+        token = _VALIDATED_ROWS.set({})
+        try:
+            moves = super()._action_done(cancel_backorder=cancel_backorder)
+            moves._serial_record_done(_VALIDATED_ROWS.get())
+        finally:
+            _VALIDATED_ROWS.reset(token)
         return moves
 
-    def _serial_record_done(self):
-        lines = serial_line_facts(
-            self.env, SQL("ml.move_id = ANY(%s)", self.ids), serials_only=True
+    def _serial_record_done(self, validated=None):
+        """The history and status of the serials of these moves' done lines:
+        the lines as their validation read them (``validated``, by line id),
+        those of moves whose lines were validated elsewhere read here."""
+        validated = validated or {}
+        move_ids = set(self.ids)
+        handed_on = {row.move_id for row in validated.values()}
+        unread = self.filtered(
+            lambda move: move.id not in handed_on
+            and tracks_serials_physically(move.product_id)
+        )
+        lines = sorted(
+            [
+                row
+                for row in validated.values()
+                if row.move_id in move_ids and row.is_serial
+            ]
+            + (
+                [
+                    row
+                    for row in serial_line_rows(
+                        self.env, SQL("ml.move_id = ANY(%s)", unread.ids)
+                    )
+                    if row.is_serial
+                ]
+                if unread
+                else []
+            ),
+            key=lambda row: row.id,
         )
         # state and date change as the transfer ends: read from the cache
         records = self.env["stock.move.line"].browse([line.id for line in lines])

@@ -18,13 +18,16 @@ from ..tools.serial_stock_rules import (
 )
 from .product_template import tracks_serials_physically
 from .serial_bulk import check_company_in_bulk
-from .stock_move import serial_line_facts
+from .stock_move import (
+    hand_on_validated_rows,
+    serial_line_rows,
+    serial_rows_now,
+)
 from .stock_speed_path import (
     PUTAWAY_METHODS,
     action_done_batched,
     assign_lots_first,
     assign_new_lots,
-    line_rows,
     putaway_is_destination,
     serial_quant_batch,
     speed_path_applies,
@@ -48,29 +51,39 @@ class StockMoveLine(models.Model):
             return super().create(vals_list)
 
     def _action_done(self):
-        unrecorded = self._serial_check_stock_rules()
+        # the lines read once, for the stock rules, the quant batch and the
+        # serial history
+        rows = serial_line_rows(
+            self.env, SQL("ml.id = ANY(%s)", self.ids), order_ids=self.ids
+        )
+        unrecorded = self._serial_check_stock_rules(rows)
         # validating: three quant updates per line, held back and written together
-        rows = []
+        current = []
 
-        def read_rows():
-            # the lines as Odoo's loop will see them (lines without quantity
-            # are deleted first), read when the batch first needs them
-            if not rows:
-                rows.extend(line_rows(self))
-            return rows
+        def rows_now():
+            # the lines as Odoo's loop sees them (lines without quantity
+            # deleted, new serials given), when the batch first needs them
+            if not current:
+                current.extend(serial_rows_now(self.env, rows))
+            return current
 
         with serial_quant_batch(
             self,
-            lambda: quant_keys(read_rows()),
-            lambda: self._serial_leaving_keys(read_rows(), unrecorded),
+            lambda: quant_keys(rows_now()),
+            lambda: self._serial_leaving_keys(rows_now(), unrecorded),
         ) as batch:
             if batch is not None:
                 # a receipt's new serials first, as Odoo's checks would give
                 # them, so that the batched validation takes its lines too
                 assign_lots_first(self)
-                if self._serial_action_done_batched(batch, rows):
+                if self._serial_action_done_batched(batch, rows_now()):
+                    hand_on_validated_rows(rows_now())
                     return None
-            return super()._action_done()
+                # Odoo's checks may give serials still: seen afresh
+                current.clear()
+            result = super()._action_done()
+        hand_on_validated_rows(serial_rows_now(self.env, rows))
+        return result
 
     def _serial_leaving_keys(self, rows, unrecorded):
         """``leaving_keys`` of ``rows``, whose sources are read here."""
@@ -78,29 +91,27 @@ class StockMoveLine(models.Model):
         internal = {source.id for source in sources if source.usage in INTERNAL_USAGES}
         return leaving_keys(rows, internal, unrecorded)
 
-    def _serial_action_done_batched(self, batch, known_rows):
-        """The speed path's validation (``action_done_batched``); False when
-        Odoo's code does the work."""
-        return action_done_batched(self, batch, known_rows)
+    def _serial_action_done_batched(self, batch, rows):
+        """The speed path's validation (``action_done_batched``) of these
+        lines, as ``rows``; False when Odoo's code does the work."""
+        return action_done_batched(self, batch, rows)
 
-    def _serial_check_stock_rules(self):
+    def _serial_check_stock_rules(self, rows):
         """Where Odoo stays silent: a serial cannot come in while it is in stock
         in its company, and cannot leave a place where it is not. Runs on the
-        lines Odoo validates (unpicked lines already dropped); a unit that
+        lines Odoo validates (unpicked lines already dropped), as ``rows``
+        (``serial_line_rows``); a unit that
         another line of the same validation brings to a place may leave it,
         as in a pick and a ship validated together. A unit a subcontractor
         holds unrecorded may leave the subcontractor's place. The rules are
-        ``tools/serial_stock_rules.py``'s; this reads the lines, the places and
-        where the serials are (two queries for all lines) and words the
-        refusals. Returns the (product, location, serial id) of the units so
-        let out of a place where they are not recorded."""
-        lines = serial_line_facts(
-            self.env,
-            SQL(
-                "ml.id = ANY(%s) AND ml.quantity <> 0"
-                " AND (ml.lot_id IS NOT NULL OR COALESCE(ml.lot_name, '') <> '')",
-                self.ids,
-            ),
+        ``tools/serial_stock_rules.py``'s; this reads the places and where the
+        serials are (two queries for all lines) and words the refusals.
+        Returns the (product, location, serial id) of the units so let out of
+        a place where they are not recorded."""
+        # the lines that move a unit with a serial, in the order they were made
+        lines = sorted(
+            (row for row in rows if row.quantity and (row.lot_id or row.serial)),
+            key=lambda row: row.id,
         )
         if not lines:
             return set()

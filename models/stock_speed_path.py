@@ -64,7 +64,7 @@ import hashlib
 import inspect
 import logging
 import threading
-from collections import defaultdict, namedtuple
+from collections import defaultdict
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -216,22 +216,6 @@ LOT_ASSIGNMENT_METHODS = (
     ("stock.move.line", "_create_and_assign_production_lot"),
     ("stock.move.line", "write"),
 )
-
-# the stored values of move lines that Odoo's _action_done works with
-SERIAL_LINE_COLUMNS = (
-    "move_id",
-    "product_id",
-    "lot_id",
-    "location_id",
-    "location_dest_id",
-    "quantity",
-    "quantity_product_uom",
-    "product_uom_id",
-    "package_id",
-    "result_package_id",
-    "owner_id",
-)
-SerialLineRow = namedtuple("SerialLineRow", ("id", *SERIAL_LINE_COLUMNS))
 
 
 def speed_path_applies(records, products=None, steps_aside_for=()):
@@ -926,34 +910,16 @@ def reserve_units(move, need, location_id):
     return vals_list, taken_quantity
 
 
-def line_rows(lines):
-    """The stored values Odoo's ``_action_done`` works with, one query for
-    all lines, in the order of ``lines``."""
-    lines.flush_recordset(SERIAL_LINE_COLUMNS)
-    lines.env.cr.execute(
-        SQL(
-            "SELECT id, %s FROM stock_move_line WHERE id = ANY(%s)",
-            SQL(", ").join(map(SQL.identifier, SERIAL_LINE_COLUMNS)),
-            lines.ids,
-        )
-    )
-    by_id = {row[0]: SerialLineRow(*row) for row in lines.env.cr.fetchall()}
-    return [by_id[line_id] for line_id in lines.ids if line_id in by_id]
-
-
-def action_done_batched(lines, batch, known_rows):
+def action_done_batched(lines, batch, rows):
     """Odoo's ``_action_done`` for lines that each move one serial unit of a
     Track Serials product, without package or owner, between places the
     batch holds: the same checks and the same three quant updates per
-    line, on values read once instead of through the ORM per line;
-    ``known_rows`` gets the lines' values
-    when they qualify. Returns False, having changed nothing, for any
-    other set of lines: Odoo's code then does the work."""
+    line, on ``rows``, the lines' values as the validation read them
+    (``SerialLineRow``, with the serials given since), instead of through
+    the ORM per line. Returns False, having changed nothing, for any other
+    set of lines: Odoo's code then does the work."""
     if not lines:
         return False
-    # read here, not kept unless the lines qualify: serials Odoo creates
-    # for lines that name them come before the quant updates
-    rows = line_rows(lines)
     if len(rows) != len(lines) or not speed_path_applies(
         lines,
         lines.env["product.product"].browse({row.product_id for row in rows}),

@@ -391,8 +391,8 @@ class TestQuantBatching(SerialTrackingCase):
         # receipt's lines as it takes a delivery's (not Odoo's unit-by-unit loop)
         validations = []
 
-        def recorded(lines, batch, known_rows):
-            validations.append(action_done_batched(lines, batch, known_rows))
+        def recorded(lines, batch, rows):
+            validations.append(action_done_batched(lines, batch, rows))
             return validations[-1]
 
         names = ["NEW-1", "NEW-2", "NEW-3"]

@@ -1,7 +1,5 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from collections import namedtuple
-
 from odoo.tests import BaseCase
 
 from odoo.addons.serial_tracking.tools.serial_rules import (
@@ -14,7 +12,7 @@ from odoo.addons.serial_tracking.tools.serial_rules import (
     move_kind,
 )
 from odoo.addons.serial_tracking.tools.serial_stock_rules import (
-    SerialLineFact,
+    SerialLineRow,
     SerialPlace,
     leaving_keys,
     may_move,
@@ -38,41 +36,25 @@ PLACES = {
     LOSS: SerialPlace("inventory", "9/", None),
 }
 
-# the speed path's row of a move line, as the quant keys read it
-Row = namedtuple(
-    "Row",
-    (
-        "product_id",
-        "lot_id",
-        "location_id",
-        "location_dest_id",
-        "quantity",
-        "package_id",
-        "result_package_id",
-        "owner_id",
-    ),
-)
-
 
 def line(serial, source, destination, line_id=1, lot_id=100, company=COMPANY):
-    return SerialLineFact(
-        line_id,
-        PRODUCT,
-        lot_id,
-        serial,
-        source,
-        destination,
-        1.0,
-        None,
-        1,
-        None,
-        company,
+    return SerialLineRow(
+        id=line_id,
+        product_id=PRODUCT,
+        lot_id=lot_id,
+        serial=serial,
+        location_id=source,
+        location_dest_id=destination,
+        quantity=1.0,
+        move_id=1,
+        company_id=company,
     )
 
 
 def row(source, destination, lot_id=100, **values):
-    return Row(
+    return SerialLineRow(
         **{
+            "id": 1,
             "product_id": PRODUCT,
             "lot_id": lot_id,
             "location_id": source,

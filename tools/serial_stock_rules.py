@@ -10,11 +10,15 @@ from collections import namedtuple
 
 from .serial_rules import INTERNAL_USAGES
 
-# A move line of a Track Serials product in physical mode: line, product,
-# serial id and name, locations, quantity, transfer, move, the serial's date
-# received and the line's company.
-SerialLineFact = namedtuple(
-    "SerialLineFact",
+# A move line of a Track Serials product in physical mode, as a validation
+# reads it once (the stock rules, the speed path's quant updates and the serial
+# history all take it): line, product, serial id and name, locations, quantity,
+# transfer, move, the serial's date received, the line's company, the serial's
+# kind (a serial number, not a lot), the quantity in the product's unit, the
+# line's unit, package, destination package and owner. Every field but the
+# first may be left out (None).
+SerialLineRow = namedtuple(
+    "SerialLineRow",
     (
         "id",
         "product_id",
@@ -27,7 +31,14 @@ SerialLineFact = namedtuple(
         "move_id",
         "date_received",
         "company_id",
+        "is_serial",
+        "quantity_product_uom",
+        "product_uom_id",
+        "package_id",
+        "result_package_id",
+        "owner_id",
     ),
+    defaults=(None,) * 16,
 )
 
 # A location as the rules see it: its usage, its parent path (a place is

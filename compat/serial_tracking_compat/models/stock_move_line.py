@@ -15,8 +15,8 @@ VALIDATED = {"batched": 0, "unbatched": 0}
 class StockMoveLine(models.Model):
     _inherit = "stock.move.line"
 
-    def _serial_action_done_batched(self, batch, known_rows):
-        done = super()._serial_action_done_batched(batch, known_rows)
+    def _serial_action_done_batched(self, batch, rows):
+        done = super()._serial_action_done_batched(batch, rows)
         if done:
             VALIDATED["batched"] += 1
         elif any(tracks_serials_physically(line.product_id) for line in self):
