@@ -303,25 +303,10 @@ class StockMove(models.Model):
             lambda move: move.id not in handed_on
             and tracks_serials_physically(move.product_id)
         )
-        lines = sorted(
-            [
-                row
-                for row in validated.values()
-                if row.move_id in move_ids and row.is_serial
-            ]
-            + (
-                [
-                    row
-                    for row in serial_line_rows(
-                        self.env, SQL("ml.move_id = ANY(%s)", unread.ids)
-                    )
-                    if row.is_serial
-                ]
-                if unread
-                else []
-            ),
-            key=lambda row: row.id,
-        )
+        lines = [row for row in validated.values() if row.move_id in move_ids]
+        if unread:
+            lines += serial_line_rows(self.env, SQL("ml.move_id = ANY(%s)", unread.ids))
+        lines = sorted((row for row in lines if row.is_serial), key=lambda row: row.id)
         # state and date change as the transfer ends: read from the cache
         records = self.env["stock.move.line"].browse([line.id for line in lines])
         done = [

@@ -1090,12 +1090,9 @@ def write_each(records, fname, values):
     records.check_access("write")
     records._check_field_access(field, "write")
     env = records.env
-    modifying_relations = env.registry.is_modifying_relations(field)
-    if modifying_relations:
+    if env.registry.is_modifying_relations(field):
         records.modified([fname], before=True)
-    for record, value in zip(
-        records.with_prefetch(records._prefetch_ids), values, strict=True
-    ):
+    for record, value in zip(records, values, strict=True):
         field.write(record, value)
     log_fnames = []
     if records._log_access:
