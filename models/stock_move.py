@@ -408,26 +408,51 @@ class StockMove(models.Model):
         -> (``"receipt"`` or ``"production"``, the date Odoo gives the
         production, the subcontractor). Odoo validates the receipt first, then
         marks the subcontracted production done and dates it a second before
-        the receipt; the history takes that date, so the unit is built at the
-        subcontractor, then received."""
+        the receipt's lines; the history takes that date, or a second before
+        the receipt's own rows when Odoo dated the lines after them, so the
+        unit is built at the subcontractor, then received."""
         if "is_subcontract" not in self._fields:
             return {}
-        facts = {}
+        facts, receipt_of = {}, {}
         for move in self:
             if move.is_subcontract:
                 facts[move.id] = ("receipt", None, move.picking_id.partner_id)
                 continue
             production = move.production_id or move.raw_material_production_id
-            if not production.subcontractor_id:
-                continue
-            receipt_lines = production._get_subcontract_move().picking_id.move_line_ids
-            dates = [line.date for line in receipt_lines if line.state == "done"]
+            if production.subcontractor_id:
+                receipt_of[move] = (
+                    production._get_subcontract_move().picking_id,
+                    production.subcontractor_id,
+                )
+        received = self._serial_first_history_dates(
+            self.env["stock.picking"].union(*(pair[0] for pair in receipt_of.values()))
+        )
+        for move, (receipt, subcontractor) in receipt_of.items():
+            # Odoo may date the receipt's lines again after the history
+            # recorded them: the production comes before both
+            dates = [ml.date for ml in receipt.move_line_ids if ml.state == "done"]
+            dates += [received[pick.id] for pick in receipt if pick.id in received]
             facts[move.id] = (
                 "production",
                 min(dates) - timedelta(seconds=1) if dates else None,
-                production.subcontractor_id,
+                subcontractor,
             )
         return facts
+
+    def _serial_first_history_dates(self, pickings):
+        """Picking id -> the date of the first history row it wrote."""
+        if not pickings:
+            return {}
+        self.env["stock.lot.history"].flush_model(["res_model", "res_id", "date"])
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT res_id, MIN(date) FROM stock_lot_history"
+                " WHERE res_model = 'stock.picking' AND res_id = ANY(%s)"
+                " GROUP BY res_id",
+                pickings.ids,
+            )
+        )
+        return dict(rows)
 
     # ------------------------------------------------------------------
     # Bulk entry from a move
