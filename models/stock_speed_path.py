@@ -823,8 +823,10 @@ def create_quants(Quant, vals_list):
         )
         ids.extend(row[0] for row in Quant.env.cr.fetchall())
     quants = Quant.browse(ids)
-    # the values just written, as a read would put them in the cache
-    for index, fname in enumerate(columns[:12]):
+    # the cache as the ORM's _create leaves it: the values just written, None
+    # for the other stored fields (so that marking what depends on the new
+    # quants reads nothing back)
+    for index, fname in enumerate(columns):
         # a NULL quantity reads as 0.0, as the ORM reads it
         Quant._fields[fname]._insert_cache(
             quants,
@@ -833,11 +835,22 @@ def create_quants(Quant, vals_list):
                 for row in rows
             ],
         )
-    # what create does after its INSERT: caches of the inverse one2many
-    # fields, computed fields depending on quants, constraints
-    for fname in ("product_id", "location_id", "lot_id", "company_id"):
-        for inverse in Quant.pool.field_inverses[Quant._fields[fname]]:
-            Quant.env[inverse.model_name].invalidate_model([inverse.name])
+    for fname, field in Quant._fields.items():
+        if field.store and fname not in columns and fname != "id":
+            empty = () if field.type in ("one2many", "many2many") else None
+            field._insert_cache(quants, [empty] * len(rows))
+    # what create does after its INSERT: the new quants added to the inverse
+    # one2many fields already in the cache (a new serial's quants), computed
+    # fields depending on quants, constraints
+    for index, fname in enumerate(columns):
+        field = Quant._fields[fname]
+        if field.type != "many2one" or not Quant.pool.field_inverses[field]:
+            continue
+        quants_of = defaultdict(list)
+        for quant_id, row in zip(ids, rows, strict=True):
+            quants_of[row[index]].append(quant_id)
+        for value, quant_ids in quants_of.items():
+            field._update_inverses(Quant.browse(quant_ids), value)
     computed = [
         Quant._fields[fname] for fname in columns if Quant._fields[fname].compute
     ]
