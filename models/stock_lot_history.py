@@ -249,6 +249,23 @@ class StockLotHistory(models.Model):
         return self.browse(ids)
 
     @api.model
+    def _serial_first_dates(self, documents):
+        """Document id -> the date of the first row the document wrote, for
+        ``documents`` (records of one model), in one query."""
+        if not documents:
+            return {}
+        self.flush_model(["res_model", "res_id", "date"])
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT res_id, MIN(date) FROM stock_lot_history"
+                " WHERE res_model = %s AND res_id = ANY(%s) GROUP BY res_id",
+                documents._name,
+                documents.ids,
+            )
+        )
+        return dict(rows)
+
+    @api.model
     def _serial_latest_rows(self, lots):
         """The most recent history row of each unit (rows are append-only, so
         the highest id is the latest), in one query."""

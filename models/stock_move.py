@@ -424,7 +424,7 @@ class StockMove(models.Model):
                     production._get_subcontract_move().picking_id,
                     production.subcontractor_id,
                 )
-        received = self._serial_first_history_dates(
+        received = self.env["stock.lot.history"]._serial_first_dates(
             self.env["stock.picking"].union(*(pair[0] for pair in receipt_of.values()))
         )
         for move, (receipt, subcontractor) in receipt_of.items():
@@ -438,21 +438,6 @@ class StockMove(models.Model):
                 subcontractor,
             )
         return facts
-
-    def _serial_first_history_dates(self, pickings):
-        """Picking id -> the date of the first history row it wrote."""
-        if not pickings:
-            return {}
-        self.env["stock.lot.history"].flush_model(["res_model", "res_id", "date"])
-        rows = self.env.execute_query(
-            SQL(
-                "SELECT res_id, MIN(date) FROM stock_lot_history"
-                " WHERE res_model = 'stock.picking' AND res_id = ANY(%s)"
-                " GROUP BY res_id",
-                pickings.ids,
-            )
-        )
-        return dict(rows)
 
     # ------------------------------------------------------------------
     # Bulk entry from a move

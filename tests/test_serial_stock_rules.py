@@ -52,20 +52,8 @@ def line(serial, source, destination, line_id=1, lot_id=100, company=COMPANY):
 
 
 def row(source, destination, lot_id=100, **values):
-    return SerialLineRow(
-        **{
-            "id": 1,
-            "product_id": PRODUCT,
-            "lot_id": lot_id,
-            "location_id": source,
-            "location_dest_id": destination,
-            "quantity": 1.0,
-            "package_id": None,
-            "result_package_id": None,
-            "owner_id": None,
-            **values,
-        }
-    )
+    """A line as the quant keys read it: ``line``'s, with ``values``."""
+    return line(None, source, destination, lot_id=lot_id)._replace(**values)
 
 
 class TestSerialDocumentKinds(BaseCase):
