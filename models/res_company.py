@@ -55,6 +55,14 @@ class ResCompany(models.Model):
         "waits: the transfer shows it is being validated and the user gets a "
         "message when it is done, or why it failed. 0: never in the background.",
     )
+    serial_validation_slice_size = fields.Integer(
+        string="Validate in Slices of (serial units)",
+        default=5000,
+        help="A transfer validated in the background that holds more serial units "
+        "than this is validated slice by slice, each slice in a transaction of "
+        "its own: the slices already validated stay done if a later one fails, "
+        "and the transfer shows its progress. 0: the whole transfer at once.",
+    )
 
     def write(self, vals):
         serial_settings = {"serial_tracking_default_mode", "serial_uniqueness"}

@@ -24,3 +24,6 @@ class ResConfigSettings(models.TransientModel):
     serial_background_validation_threshold = fields.Integer(
         related="company_id.serial_background_validation_threshold", readonly=False
     )
+    serial_validation_slice_size = fields.Integer(
+        related="company_id.serial_validation_slice_size", readonly=False
+    )

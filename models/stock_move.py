@@ -462,6 +462,7 @@ class StockMove(models.Model):
                 )
             )
         self.check_access("write")
+        self.picking_id._serial_check_not_in_background()
         mode = self._serial_entry_mode()
         return self.env["serial.entry.wizard"]._open_for(
             self,
@@ -504,6 +505,7 @@ class StockMove(models.Model):
     def _serial_entry_apply(self, wizard):
         self.ensure_one()
         self.check_access("write")
+        self.picking_id._serial_check_not_in_background()
         self._serial_set_move_lines(
             names=wizard._entered_serials() if wizard.mode == "add" else None,
             lots=wizard.selected_lot_ids if wizard.mode == "remove" else None,

@@ -102,6 +102,12 @@ class StockPicking(models.Model):
     # pre-validation dialogs: backorder or not, and the like)
     serial_background_context = fields.Json(copy=False, readonly=True)
     serial_background_attempts = fields.Integer(copy=False, readonly=True)
+    serial_background_units_total = fields.Integer(
+        string="Units to Validate", copy=False, readonly=True
+    )
+    serial_background_units_done = fields.Integer(
+        string="Units Validated", copy=False, readonly=True
+    )
 
     def button_validate(self):
         if not self.env.context.get(BACKGROUND_RUN):
@@ -118,6 +124,20 @@ class StockPicking(models.Model):
     def action_cancel(self):
         self._serial_check_not_in_background()
         return super().action_cancel()
+
+    def do_unreserve(self):
+        self._serial_check_not_in_background()
+        return super().do_unreserve()
+
+    def write(self, vals):
+        # the job's own writes carry BACKGROUND_RUN; the job's bookkeeping
+        # (serial_background_*) and the chatter are written from outside it
+        if not self.env.context.get(BACKGROUND_RUN) and any(
+            not field.startswith(("serial_background_", "message_", "activity_"))
+            for field in vals
+        ):
+            self._serial_check_not_in_background()
+        return super().write(vals)
 
     def action_print_serial_labels(self):
         """Labels of the serials this transfer moved (or will move)."""
@@ -182,9 +202,9 @@ class StockPicking(models.Model):
             line.quantity = len(lots & line.move_id.move_line_ids.lot_id)
         returned = wizard._create_return()
         for move in returned.move_ids:
-            units = lots.filtered(
-                lambda lot, move=move: lot.product_id == move.product_id
-            )
+            # a move of the transfer validated in slices is one of several of
+            # its product: each return move takes back its own move's units
+            units = lots & move.origin_returned_move_id.move_line_ids.lot_id
             move.move_line_ids.unlink()
             self.env["stock.move.line"].create(
                 [
@@ -231,6 +251,10 @@ class StockPicking(models.Model):
         )
 
     def _serial_check_not_in_background(self):
+        """Refuse to change a transfer the background job is validating (its
+        moves and lines included), unless the change is the job's own."""
+        if self.env.context.get(BACKGROUND_RUN):
+            return
         queued = self.filtered(lambda p: p.serial_background_state == "queued")
         if queued:
             picking = queued[0]
@@ -238,7 +262,8 @@ class StockPicking(models.Model):
                 self.env._(
                     "%(transfer)s is already being validated in the background "
                     "(asked by %(user)s on %(date)s). You will get a message when "
-                    "it is done; it cannot be validated or cancelled meanwhile.",
+                    "it is done; it cannot be changed, validated or cancelled "
+                    "meanwhile.",
                     transfer=picking.display_name,
                     user=picking.serial_background_user_id.display_name,
                     date=fields.Datetime.to_string(
@@ -298,8 +323,11 @@ class StockPicking(models.Model):
                 "serial_background_date": fields.Datetime.now(),
                 "serial_background_context": self._serial_replayed_context(),
                 "serial_background_attempts": 0,
+                "serial_background_units_done": 0,
             }
         )
+        for picking in self:
+            picking.serial_background_units_total = picking._serial_unit_count()
         self._serial_start_background_job()
         count = sum(picking._serial_unit_count() for picking in self)
         return {
@@ -329,87 +357,232 @@ class StockPicking(models.Model):
                     description=self.env._(
                         "Validate %(transfer)s", transfer=picking.display_name
                     )
-                )._serial_validate_in_background()
+                )._serial_background_job()
             return
         self.env.ref(
             "serial_tracking.ir_cron_serial_background_validation"
         ).sudo()._trigger()
 
+    def _serial_background_job(self):
+        """One OCA queue_job job: one slice of this transfer (or what is left
+        of it), the next slice delayed as a job of its own, so that the
+        slices of one transfer run one after the other and no job holds more
+        than a slice."""
+        if self._serial_validate_in_background(after_slice=lambda count: False):
+            self._serial_start_background_job()
+
     @api.model
     def _serial_cron_validate_queued(self, use_new_cursor=False):
-        """The scheduled action: every queued transfer, oldest first, each in
-        its own transaction (committed per transfer with ``use_new_cursor``)."""
+        """The scheduled action: every queued transfer, oldest first, slice
+        by slice, each slice committed (``use_new_cursor``) through
+        ``ir.cron._commit_progress``, which counts serial units.
+
+        A slice is started only while the run has time left (Odoo's cron
+        gives each run a few seconds before it stops calling again): the run
+        then ends and triggers the action anew, so that its worker reports to
+        Odoo's watchdog between runs and no run holds more than a slice or
+        two, however large the transfer."""
         Picking = self.sudo()
         queued = Picking.search(
             [("serial_background_state", "=", "queued")],
             order="serial_background_date, id",
         )
-        if use_new_cursor:
-            self.env["ir.cron"]._commit_progress(remaining=len(queued))
+        if not use_new_cursor:
+            for picking in queued:
+                picking._serial_run_queued()
+            return
+        cron = self.env["ir.cron"]
+        if not cron._commit_progress(remaining=queued._serial_units_left()):
+            if queued:
+                self._serial_trigger_cron()
+            return
         for picking in queued:
-            if picking.serial_background_attempts >= MAX_BACKGROUND_ATTEMPTS:
-                # earlier runs started it and the server stopped them: their
-                # work was rolled back; say so rather than try forever
-                picking._serial_background_failed(
-                    self.env._(
-                        "The server stopped the validation before it ended (its "
-                        "time or memory limit for scheduled actions); nothing was "
-                        "validated. Ask your administrator to raise "
-                        "limit_time_real_cron, or split the transfer."
-                    )
-                )
-            elif use_new_cursor:
-                # counted and committed first: a run the server stops is seen
-                # by the next one
-                picking.serial_background_attempts += 1
-                self.env["ir.cron"]._commit_progress(0)
-                with background_cpu_budget():
-                    picking._serial_validate_in_background()
-            else:
-                picking._serial_validate_in_background()
-            if use_new_cursor and not self.env["ir.cron"]._commit_progress(1):
-                break
+            more = picking._serial_run_queued(
+                after_slice=lambda count: cron._commit_progress(count) > 0
+            )
+            if more or not cron._commit_progress(
+                remaining=(queued - picking)._serial_units_left()
+            ):
+                self._serial_trigger_cron()
+                return
 
-    def _serial_validate_in_background(self):
+    def _serial_trigger_cron(self):
+        self.env.ref(
+            "serial_tracking.ir_cron_serial_background_validation"
+        ).sudo()._trigger()
+
+    def _serial_units_left(self):
+        """Serial units of these queued transfers still to validate (at least
+        one each: a transfer without serial units is still work)."""
+        left = 0
+        for picking in self:
+            total = picking.serial_background_units_total
+            left += max(total - picking.serial_background_units_done, 1)
+        return left
+
+    def _serial_run_queued(self, after_slice=None):
+        """Validate this queued transfer, or say why not. Returns whether
+        work is left for a later run (``after_slice`` said stop)."""
+        self.ensure_one()
+        if self.serial_background_attempts >= MAX_BACKGROUND_ATTEMPTS:
+            # earlier runs started a slice and the server stopped them: their
+            # work was rolled back; say so rather than try forever
+            self._serial_background_failed(
+                self.env._(
+                    "The server stopped the validation before it ended (its "
+                    "time or memory limit for scheduled actions). Ask your "
+                    "administrator to raise limit_time_real_cron, lower the "
+                    "validation slices (Inventory settings), or split the transfer."
+                )
+            )
+            return False
+        if after_slice is None:
+            return self._serial_validate_in_background()
+        # counted and committed first: a run the server stops is seen by the
+        # next one
+        self.serial_background_attempts += 1
+        self.env["ir.cron"]._commit_progress(0)
+        with background_cpu_budget():
+            return self._serial_validate_in_background(after_slice=after_slice)
+
+    def _serial_validate_in_background(self, after_slice=None):
         """Validate this queued transfer as the user who asked, with the
-        request's context; on any error, nothing of it is kept, the error is
-        recorded on the transfer and the user told."""
+        request's context. Above the company's slice size, the serial units
+        are validated slice by slice (``_serial_validate_slice``), each in a
+        savepoint, then ``after_slice(count)`` is called (it commits, in the
+        scheduled action and OCA's queue_job) and says whether to go on; the
+        last slice is Odoo's own ``button_validate``, so that the transfer's
+        own effects (its date, backorders, emails) happen once. On any error,
+        that slice is undone, the slices before it stay done, and the error
+        is recorded on the transfer and the user told. Returns whether work
+        is left."""
         self.ensure_one()
         picking = self.sudo()
-        if not picking.try_lock_for_update(allow_referencing=True):
-            return  # another run is at it
-        picking.invalidate_recordset()
-        if picking.serial_background_state != "queued":
-            return
         user = picking.serial_background_user_id or self.env.user
-        validating = (
-            picking.with_user(user)
-            .with_context(
-                **(picking.serial_background_context or {}), **{BACKGROUND_RUN: True}
+        while True:
+            if not picking.try_lock_for_update(allow_referencing=True):
+                return False  # another run is at it
+            picking.invalidate_recordset()
+            if picking.serial_background_state != "queued":
+                return False
+            validating = (
+                picking.with_user(user)
+                .with_context(
+                    **(picking.serial_background_context or {}),
+                    **{BACKGROUND_RUN: True},
+                )
+                .with_company(picking.company_id)
             )
-            .with_company(picking.company_id)
+            size = picking.company_id.serial_validation_slice_size
+            last = not (
+                size > 0
+                and picking._serial_unit_count() > size
+                and picking._serial_sliceable()
+            )
+            error = None
+            try:
+                with self.env.cr.savepoint():
+                    if last:
+                        validating.button_validate()
+                        if validating.state != "done":
+                            raise UserError(
+                                self.env._(
+                                    "The transfer changed while it waited and now "
+                                    "needs a decision (a backorder, for instance): "
+                                    "validate it again."
+                                )
+                            )
+                    else:
+                        count = validating._serial_validate_slice(size)
+            except UserError as exc:
+                error = exc.args[0]
+            except Exception as exc:  # noqa: BLE001 - any failure is reported to the user
+                _logger.exception("Background validation of %s failed", picking.name)
+                error = f"{type(exc).__name__}: {exc}"
+            picking.invalidate_recordset()
+            if error:
+                picking._serial_background_failed(error)
+                return False
+            if last:
+                picking._serial_background_done()
+                return False
+            picking.write(
+                {
+                    "serial_background_units_done": picking.serial_background_units_done
+                    + count,
+                    "serial_background_attempts": 0,
+                }
+            )
+            if after_slice is not None and not after_slice(count):
+                return True
+
+    def _serial_sliceable(self):
+        """Whether the transfer's serial units can be validated in slices:
+        plain moves of units (no packages, owners, other units of measure,
+        or productions behind them), which Odoo's move split divides
+        without changing what they do."""
+        self.ensure_one()
+        moves = self.move_ids.filtered(
+            lambda move: move.state not in ("done", "cancel")
         )
-        error = None
-        try:
-            with self.env.cr.savepoint():
-                validating.button_validate()
-                if validating.state != "done":
-                    raise UserError(
-                        self.env._(
-                            "The transfer changed while it waited and now needs a "
-                            "decision (a backorder, for instance): validate it again."
-                        )
-                    )
-        except UserError as exc:
-            error = exc.args[0]
-        except Exception as exc:  # noqa: BLE001 - any failure is reported to the user
-            _logger.exception("Background validation of %s failed", picking.name)
-            error = f"{type(exc).__name__}: {exc}"
-        picking.invalidate_recordset()
-        if error:
-            picking._serial_background_failed(error)
-        else:
-            picking._serial_background_done()
+        return not (
+            self.owner_id
+            or moves.move_line_ids.filtered(
+                lambda line: line.package_id or line.result_package_id or line.owner_id
+            )
+            or any(
+                move.product_uom != move.product_id.uom_id
+                or move._fields.get("is_subcontract")
+                and move.is_subcontract
+                or move._fields.get("production_id")
+                and move.production_id
+                or move._fields.get("raw_material_production_id")
+                and move.raw_material_production_id
+                for move in moves
+            )
+        )
+
+    def _serial_validate_slice(self, size):
+        """Validate the first ``size`` serial units of this transfer (by move,
+        then line) and nothing else: the units of a move taken in part are
+        split off into a move of their own with Odoo's move split, carrying
+        their lines, then those moves are validated with Odoo's
+        ``stock.move._action_done``, without backorder (each move is done
+        whole). The transfer stays open for the rest. Returns the count."""
+        self.ensure_one()
+        Move = self.env["stock.move"]
+        to_validate = Move
+        left = size
+        for move in self.move_ids.sorted("id"):
+            if left <= 0:
+                break
+            if (
+                move.state in ("done", "cancel")
+                or not move.picked
+                or not tracks_serials_physically(move.product_id)
+            ):
+                continue
+            lines = move.move_line_ids.filtered("quantity").sorted("id")
+            taken = lines[:left]
+            if not taken:
+                continue
+            left -= len(taken)
+            whole = len(taken) == len(move.move_line_ids) and not (
+                move.product_uom.compare(move.quantity, move.product_uom_qty)
+            )
+            if whole:
+                to_validate |= move
+                continue
+            # created in the move's state: confirming it would reserve again
+            # (or create lines without serial on a receipt)
+            vals_list = move._split(len(taken))
+            for vals in vals_list:
+                vals["state"] = move.state
+            part = Move.create(vals_list)
+            taken.write({"move_id": part.id})
+            to_validate |= part
+        to_validate._action_done(cancel_backorder=True)
+        return size - left
 
     def _serial_background_clear(self):
         self.sudo().write(
@@ -431,20 +604,34 @@ class StockPicking(models.Model):
         self._serial_background_notify(user, message, "success")
 
     def _serial_background_failed(self, error):
+        """Record why the validation stopped, and what of it is done: the
+        slices validated before the failure stay done."""
         user = self.serial_background_user_id
+        done = self.serial_background_units_done
+        if done:
+            outcome = self.env._(
+                "%(done)s of %(total)s serial units were validated in earlier "
+                "slices and are done; the other %(left)s are still to validate. "
+                "Why the rest stopped: %(error)s",
+                done=done,
+                total=self.serial_background_units_total,
+                left=self.serial_background_units_total - done,
+                error=error,
+            )
+        else:
+            outcome = self.env._("Nothing was validated. %(error)s", error=error)
         self.sudo().write(
             {
                 "serial_background_state": "failed",
-                "serial_background_error": error,
+                "serial_background_error": outcome,
                 "serial_background_context": False,
                 "serial_background_attempts": 0,
             }
         )
         message = self.env._(
-            "%(transfer)s could not be validated in the background; nothing was "
-            "validated. %(error)s",
+            "%(transfer)s could not be validated in the background. %(outcome)s",
             transfer=self.display_name,
-            error=error,
+            outcome=outcome,
         )
         self._serial_background_notify(user, message, "danger")
         if user:
@@ -452,7 +639,7 @@ class StockPicking(models.Model):
                 "mail.mail_activity_data_warning",
                 user_id=user.id,
                 summary=self.env._("Background validation failed"),
-                note=error,
+                note=outcome,
             )
 
     def _serial_background_notify(self, user, message, kind):

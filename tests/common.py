@@ -311,6 +311,119 @@ class PhysicalModeCase(SerialTrackingCase):
         return wizard
 
 
+class BackgroundValidationCase(PhysicalModeCase):
+    """Transfers validated by the background job: a threshold of 3 serial
+    units, slices of 3, and the job run in the test's transaction (each slice
+    in a savepoint, as each is a transaction of its own in the job)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.serial_background_validation_threshold = 3
+        cls.company.serial_validation_slice_size = 3
+        cls.cron = cls.env.ref("serial_tracking.ir_cron_serial_background_validation")
+
+    def run_job(self):
+        self.env["stock.picking"]._serial_cron_validate_queued()
+
+    def validate(self, picking):
+        """Validate ``picking`` as a user does; what went to the background
+        is run there."""
+        picking.button_validate()
+        if picking.serial_background_state == "queued":
+            self.run_job()
+        return picking
+
+    def partial_receipt(self, *names):
+        """A receipt of one unit more than ``names``: Odoo asks about a
+        backorder."""
+        receipt = self.receipt(*names, "LATER")
+        receipt.move_ids.move_line_ids.filtered(
+            lambda line: line.lot_name == "LATER"
+        ).unlink()
+        return receipt
+
+    def in_stock(self, *names, product=None):
+        return self.env["stock.quant"].search_count(
+            [
+                ("product_id", "=", (product or self.product).id),
+                ("lot_id.name", "in", names),
+                ("location_id", "=", self.stock_location.id),
+                ("quantity", ">", 0),
+            ]
+        )
+
+    def stored_outcome(self, product):
+        """What the database holds of ``product``'s flows, named by serial
+        and place rather than by record id (two products run the same flows
+        and must store the same thing): serials and their history, quants,
+        move lines, and per transfer its state, moves' quantities and
+        values, and backorders."""
+        lots = self.env["stock.lot"].search([("product_id", "=", product.id)])
+        quants = self.env["stock.quant"].search([("product_id", "=", product.id)])
+        lines = self.env["stock.move.line"].search([("product_id", "=", product.id)])
+        moves = self.env["stock.move"].search([("product_id", "=", product.id)])
+        pickings = moves.picking_id.sorted("id")
+        return {
+            "serials": sorted(
+                (
+                    lot.name,
+                    lot.serial_status,
+                    lot.location_id.id,
+                    lot.last_customer_id.id,
+                    tuple(
+                        (
+                            row.event_type,
+                            row.res_model,
+                            row.location_id.id,
+                            row.location_dest_id.id,
+                            row.partner_id.id,
+                        )
+                        for row in lot.history_ids.sorted("id")
+                    ),
+                )
+                for lot in lots
+            ),
+            "quants": sorted(
+                (q.lot_id.name, q.location_id.id, q.quantity, q.reserved_quantity)
+                for q in quants
+                if q.quantity or q.reserved_quantity
+            ),
+            "lines": sorted(
+                (
+                    line.lot_id.name,
+                    line.location_id.id,
+                    line.location_dest_id.id,
+                    line.quantity,
+                    line.state,
+                    line.picking_id.picking_type_id.id,
+                )
+                for line in lines
+            ),
+            "transfers": [
+                (
+                    picking.picking_type_id.id,
+                    picking.state,
+                    bool(picking.date_done),
+                    len(picking.backorder_ids),
+                    sorted(
+                        (
+                            state,
+                            sum(
+                                picking.move_ids.filtered(
+                                    lambda m, state=state: m.state == state
+                                ).mapped(field)
+                            ),
+                        )
+                        for state in set(picking.move_ids.mapped("state"))
+                        for field in ("quantity", "product_uom_qty", "value")
+                    ),
+                )
+                for picking in pickings
+            ],
+        }
+
+
 class Gs1EntryCase(PhysicalModeCase):
     """Receipts and deliveries whose units are entered by scanning GS1 codes
     or Digital Links."""

@@ -5,29 +5,13 @@ from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
 from ..models.stock_picking import MAX_BACKGROUND_ATTEMPTS
-from .common import PhysicalModeCase, committed_env
+from .common import BackgroundValidationCase, committed_env
 
 
 @tagged("post_install", "-at_install")
-class TestBackgroundValidation(PhysicalModeCase):
+class TestBackgroundValidation(BackgroundValidationCase):
     """Transfers holding at least the company's threshold of serial units are
     validated by the scheduled action, not in the user's request."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.company.serial_background_validation_threshold = 3
-        cls.cron = cls.env.ref("serial_tracking.ir_cron_serial_background_validation")
-
-    def in_stock(self, *names):
-        return self.env["stock.quant"].search_count(
-            [
-                ("product_id", "=", self.product.id),
-                ("lot_id.name", "in", names),
-                ("location_id", "=", self.stock_location.id),
-                ("quantity", ">", 0),
-            ]
-        )
 
     def triggers(self):
         return (
@@ -35,18 +19,6 @@ class TestBackgroundValidation(PhysicalModeCase):
             .sudo()
             .search_count([("cron_id", "=", self.cron.id)])
         )
-
-    def partial_receipt(self, *names):
-        """A receipt of one unit more than ``names``: Odoo asks about a
-        backorder."""
-        receipt = self.receipt(*names, "BG-LATER")
-        receipt.move_ids.move_line_ids.filtered(
-            lambda line: line.lot_name == "BG-LATER"
-        ).unlink()
-        return receipt
-
-    def run_job(self):
-        self.env["stock.picking"]._serial_cron_validate_queued()
 
     def test_large_transfer_is_queued_not_validated(self):
         receipt = self.receipt("BG-1", "BG-2", "BG-3")
