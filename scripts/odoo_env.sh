@@ -130,3 +130,21 @@ ensure_chromium() {
 ensure_wkhtmltopdf() {
     command -v wkhtmltopdf >/dev/null 2>&1 || apt_install wkhtmltopdf
 }
+
+# OCA's queue_job, the optional integration the queue_job test phase installs:
+# from PyPI into .build/oca, outside Odoo's environment (its wheel asks for an
+# `odoo` distribution, which a source checkout of Odoo need not be), with the
+# Python package it needs (openupgradelib) in Odoo's Python. Sets
+# QUEUE_JOB_ADDONS, the folder to add to that phase's addons path.
+ensure_queue_job() {
+    QUEUE_JOB_ADDONS="$BUILD_DIR/oca/odoo/addons"
+    if [ ! -f "$QUEUE_JOB_ADDONS/queue_job/__manifest__.py" ]; then
+        echo "Installing OCA's queue_job 19.0 into $BUILD_DIR/oca" >&2
+        "$ODOO_PYTHON" -m pip install -q --no-deps --target "$BUILD_DIR/oca" \
+            "odoo-addon-queue_job>=19.0,<19.1" >&2 \
+            || die "could not install odoo-addon-queue_job into $BUILD_DIR/oca"
+    fi
+    "$ODOO_PYTHON" -c 'import openupgradelib' 2>/dev/null \
+        || "$ODOO_PYTHON" -m pip install -q openupgradelib >&2 \
+        || die "could not install openupgradelib (for queue_job) into $ODOO_PYTHON"
+}

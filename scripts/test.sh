@@ -4,12 +4,14 @@
 # headless Chromium through pytest-odoo's --odoo-http server) and ends with
 # "N passed, N failed". A skipped test counts as failed: Odoo skips browser
 # tours silently when Chromium or websocket-client is missing.
-# Five databases: the addon alone (every test but those tagged serial_tracking_sale,
-# serial_tracking_mrp, serial_tracking_repair or serial_tracking_subcontracting), the
-# addon with sale_stock (the tests tagged serial_tracking_sale), the addon with mrp (the
+# Six databases: the addon alone (every test but those tagged serial_tracking_sale,
+# serial_tracking_mrp, serial_tracking_repair, serial_tracking_subcontracting or
+# serial_tracking_queue_job), the addon with sale_stock (the tests tagged
+# serial_tracking_sale), the addon with mrp (the
 # tests tagged serial_tracking_mrp), the addon with repair (the tests tagged
 # serial_tracking_repair), the addon with mrp_subcontracting (the tests tagged
-# serial_tracking_subcontracting).
+# serial_tracking_subcontracting), the addon with OCA's queue_job (the tests tagged
+# serial_tracking_queue_job).
 # Tests are chosen by their Odoo tags (scripts/pytest_odoo_tags.py), as
 # odoo-bin --test-tags would. On one database (TEST_MODULES, by default the
 # addon alone):
@@ -26,6 +28,8 @@ ensure_postgres
 ensure_chromium
 ensure_wkhtmltopdf
 ensure_python_packages
+ensure_queue_job
+ADDONS_PATH="$ADDONS_PATH,$QUEUE_JOB_ADDONS"  # available to install, not installed
 
 mkdir -p "$BUILD_DIR"
 ADDON_DIR="$BUILD_DIR/addons/serial_tracking"  # the link find_odoo made
@@ -132,11 +136,12 @@ if [ -n "${TEST_TAGS:-}${TESTS:-}" ]; then
     read -r -a test_paths <<< "${TESTS:-}"
     run_phase addon "${TEST_MODULES:-serial_tracking}" "${TEST_TAGS:-}" "${test_paths[@]}"
 else
-    run_phase addon serial_tracking "/serial_tracking,-serial_tracking_sale,-serial_tracking_mrp,-serial_tracking_repair,-serial_tracking_subcontracting"
+    run_phase addon serial_tracking "/serial_tracking,-serial_tracking_sale,-serial_tracking_mrp,-serial_tracking_repair,-serial_tracking_subcontracting,-serial_tracking_queue_job"
     run_phase sale serial_tracking,sale_stock "serial_tracking_sale"
     run_phase mrp serial_tracking,mrp "serial_tracking_mrp"
     run_phase repair serial_tracking,repair "serial_tracking_repair"
     run_phase subcontracting serial_tracking,mrp_subcontracting "serial_tracking_subcontracting"
+    run_phase queue_job serial_tracking,queue_job "serial_tracking_queue_job"
 fi
 echo "$total_passed passed, $total_failed failed"
 [ "$total_failed" -eq 0 ]

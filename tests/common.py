@@ -424,6 +424,41 @@ class BackgroundValidationCase(PhysicalModeCase):
         }
 
 
+class QueueJobCase(BackgroundValidationCase):
+    """Background validation through OCA's queue_job (installed on the
+    database of the queue_job test phase): jobs stored as queue_job stores
+    them, run one by one as its runner runs them."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if "queue.job" not in cls.env.registry:
+            raise unittest.SkipTest("queue_job is not installed on this database")
+
+    def run_jobs(self):
+        """Run the pending jobs, oldest first, through queue_job's own
+        runner code (``RunJobController._runjob``), until none is left;
+        return the names of the job methods run."""
+        # imported here: queue_job is only on that phase's addons path
+        from odoo.addons.queue_job.controllers.main import (  # noqa: PLC0415
+            RunJobController,
+        )
+        from odoo.addons.queue_job.job import Job  # noqa: PLC0415
+
+        run = []
+        while True:
+            pending = self.env["queue.job"].search(
+                [("state", "=", "pending")], order="id", limit=1
+            )
+            if not pending:
+                return run
+            job = Job.load(self.env, pending.uuid)
+            job.set_started()
+            job.store()
+            RunJobController._runjob(self.env, job)
+            run.append(pending.method_name)
+
+
 class Gs1EntryCase(PhysicalModeCase):
     """Receipts and deliveries whose units are entered by scanning GS1 codes
     or Digital Links."""
