@@ -28,6 +28,13 @@ KILL_PATTERNS = re.compile(
     r"CPU time limit|virtual memory limit|timeout after \d+s|"
     r"Exception occurred, exiting|max age .* reached|Worker \(\d+\) .* reached"
 )
+# what the addon logs for each step of a background validation
+# (stock.picking._serial_log_step)
+BACKGROUND_STEP = re.compile(
+    r"Background validation of (?P<transfer>\S+): (?P<step>a slice of \d+ serial "
+    r"units|the last step) in (?P<seconds>[\d.]+) s, (?P<done>\d+) of "
+    r"(?P<total>\d+) serial units done before it; peak memory (?P<peak>\d+) MiB"
+)
 WORKER_ALIVE = re.compile(r"Worker Worker(?:HTTP|Cron) \((\d+)\) alive")
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 MIB = 1024 * 1024
@@ -592,10 +599,29 @@ class Flows:
                 break
         seconds = time.perf_counter() - start
         pid, cpu, rss, vms, gone = monitor.stop()
-        killed = [
-            line for line in monitor.new_log_lines() if KILL_PATTERNS.search(line)
-        ]
+        log_lines = monitor.new_log_lines()
+        killed = [line for line in log_lines if KILL_PATTERNS.search(line)]
         label = self.label(f"{name}: validated in the background")
+        steps = [match for line in log_lines if (match := BACKGROUND_STEP.search(line))]
+        for number, step in enumerate(steps, 1):
+            say(
+                f"{label}: step {number} of {len(steps)}, {step['step']}: "
+                f"{float(step['seconds']):.1f} s, worker peak {step['peak']} MiB"
+            )
+        if steps:
+            longest = max(float(step["seconds"]) for step in steps)
+            c.rows.append(
+                {
+                    "label": self.label(f"{name}: longest background step"),
+                    "seconds": longest,
+                    "cpu": 0.0,
+                    "rss": max(int(step["peak"]) for step in steps) * MIB,
+                    "vms": 0,
+                    "pid": pid,
+                    "load": load(),
+                    "db_cpu": 0.0,
+                }
+            )
         c.rows.append(
             {
                 "label": label,
@@ -742,8 +768,13 @@ def check_count(wizard, size):
 # Odoo's CPU limit and 1.5 GiB; at 10,000 a receipt validation within 2 s and
 # each confirm within 1 s
 def target_of(size, label):
-    if size >= 100_000:
+    """Issue 36's targets: a background step (one slice, one transaction) in
+    30 s at any size; at 100,000 every call a user waits for in 15 s and the
+    transfer done within 4 minutes of Validate."""
+    if label.endswith("longest background step"):
         return 30.0
+    if size >= 100_000:
+        return 240.0 if label.endswith("validated in the background") else 15.0
     if size == 10_000 and label.endswith("receipt: validate"):
         return 2.0
     if size == 10_000 and label.endswith(": confirm"):

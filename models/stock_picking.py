@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
 import logging
+import time
 from contextlib import contextmanager
 
 from odoo import Command, api, fields, models
@@ -480,6 +481,7 @@ class StockPicking(models.Model):
                 and picking._serial_sliceable()
             )
             error = None
+            started = time.monotonic()
             try:
                 with self.env.cr.savepoint():
                     if last:
@@ -504,8 +506,10 @@ class StockPicking(models.Model):
                 picking._serial_background_failed(error)
                 return False
             if last:
+                picking._serial_log_step(None, started)
                 picking._serial_background_done()
                 return False
+            picking._serial_log_step(count, started)
             picking.write(
                 {
                     "serial_background_units_done": picking.serial_background_units_done
@@ -515,6 +519,26 @@ class StockPicking(models.Model):
             )
             if after_slice is not None and not after_slice(count):
                 return True
+
+    def _serial_log_step(self, count, started):
+        """One line in Odoo's log per step of a background validation (make
+        scale reads them): its units, its duration and the process's peak
+        memory so far."""
+        peak = (
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+            if resource
+            else 0
+        )
+        _logger.info(
+            "Background validation of %s: %s in %.1f s, %s of %s serial units "
+            "done before it; peak memory %s MiB",
+            self.name,
+            f"a slice of {count} serial units" if count else "the last step",
+            time.monotonic() - started,
+            self.serial_background_units_done,
+            self.serial_background_units_total,
+            peak,
+        )
 
     def _serial_sliceable(self):
         """Whether the transfer's serial units can be validated in slices:
