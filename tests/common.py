@@ -391,7 +391,7 @@ class BackgroundValidationCase(PhysicalModeCase):
             ),
             "lines": sorted(
                 (
-                    line.lot_id.name,
+                    line.lot_id.name or line.lot_name or "",
                     line.location_id.id,
                     line.location_dest_id.id,
                     line.quantity,

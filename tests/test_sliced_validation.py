@@ -1,5 +1,8 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import unittest
+
+from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
@@ -184,3 +187,64 @@ class TestSlicedValidation(BackgroundValidationCase):
         self.assertEqual(receipt.backorder_ids.move_ids.product_uom_qty, 1)
         self.assertEqual(sum(receipt.move_ids.mapped("quantity")), 7)
         self.assertEqual(self.in_stock(*self.names), 7)
+
+
+@tagged("post_install", "-at_install", "serial_tracking_purchase")
+class TestSlicedPurchaseReceipt(BackgroundValidationCase):
+    """Runs on a database with Purchase (purchase_stock), installed by the
+    test command for these tests only: the purchase order's received
+    quantities are the same whether its receipt is validated at once or in
+    slices."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        if "purchase_line_id" not in cls.env["stock.move"]._fields:
+            raise unittest.SkipTest("purchase_stock is not installed on this database")
+        cls.twin = cls.create_tracked_product(
+            "Tracked Scanner Twin", "physical"
+        ).product_variant_id
+
+    def buy_and_receive(self, product, sliced):
+        """An order of eight units; seven received, the eighth left to a
+        backorder."""
+        self.company.serial_background_validation_threshold = 3 if sliced else 0
+        order = self.env["purchase.order"].create(
+            {
+                "partner_id": self.vendor.id,
+                "order_line": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "product_qty": 8,
+                            "price_unit": 40.0,
+                        }
+                    )
+                ],
+            }
+        )
+        order.button_confirm()
+        receipt = order.picking_ids
+        names = [f"PO-{number}" for number in range(1, 9)]
+        self.enter(receipt.move_ids, "\n".join(names))
+        receipt.move_ids.move_line_ids.filtered(
+            lambda line: line.lot_name == "PO-8"
+        ).unlink()
+        Form.from_action(self.env, receipt.button_validate()).save().process()
+        if receipt.serial_background_state == "queued":
+            self.run_job()
+        self.assertEqual(receipt.state, "done")
+        return order
+
+    def test_order_receives_the_same_in_slices(self):
+        at_once = self.buy_and_receive(self.product, sliced=False)
+        sliced = self.buy_and_receive(self.twin, sliced=True)
+        self.assertGreater(len(sliced.picking_ids.move_ids), 2)
+        for order in (at_once, sliced):
+            self.assertEqual(order.order_line.qty_received, 7)
+            self.assertEqual(order.receipt_status, "partial")
+            self.assertEqual(len(order.picking_ids), 2)
+        at_once_outcome = self.stored_outcome(self.product)
+        sliced_outcome = self.stored_outcome(self.twin)
+        for key in at_once_outcome:
+            self.assertEqual(sliced_outcome[key], at_once_outcome[key], key)
