@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..tools.serial_flow import format_lot_names, trusted_serial_flow
+from ..tools.serial_flow import ASSIGN_LATER, format_lot_names, trusted_serial_flow
 from ..tools.serial_rules import (
     AVAILABLE_STATUSES,
     INTERNAL_USAGES,
@@ -168,6 +168,13 @@ class StockMove(models.Model):
     _name = "stock.move"
     _inherit = ["stock.move", "serial.entry.target"]
 
+    serial_assign_pending = fields.Boolean(
+        copy=False,
+        readonly=True,
+        help="A Mark as To Do left this move's lines to the background job "
+        "(large transfers of Track Serials products); set until it made them.",
+    )
+
     serial_required = fields.Boolean(compute="_compute_serial_required")
     serial_display = fields.Char(string="Serials", compute="_compute_serial_required")
 
@@ -279,6 +286,19 @@ class StockMove(models.Model):
         return super()._create_lot_ids_from_move_line_vals(
             vals_list, product_id, company_id=company_id
         )
+
+    def _action_assign(self, force_qty=False):
+        # a Mark as To Do of a large transfer leaves its serial units' lines
+        # to the background job (stock.picking._serial_assign_slice)
+        later = self.env.context.get(ASSIGN_LATER)
+        moves = self
+        if later and not force_qty:
+            moves = self.filtered(
+                lambda move: move.picking_id.id not in later
+                or not tracks_serials_physically(move.product_id)
+            )
+            (self - moves).serial_assign_pending = True
+        return super(StockMove, moves)._action_assign(force_qty=force_qty)
 
     # ------------------------------------------------------------------
     # History and status of every done move line

@@ -9,6 +9,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import LockError, UserError
 from odoo.tools import config
 
+from ..tools.serial_flow import ASSIGN_LATER
 from .product_template import tracks_serials_physically
 
 try:
@@ -31,6 +32,7 @@ NOT_REPLAYED = {
     "active_model",
     "button_validate_picking_ids",
     BACKGROUND_RUN,
+    ASSIGN_LATER,
 }
 # runs of the job that started a transfer and never finished it (the server
 # stopped the worker) before the transfer is reported as failed
@@ -81,6 +83,14 @@ def background_cpu_budget():
 class StockPicking(models.Model):
     _inherit = "stock.picking"
 
+    serial_background_action = fields.Selection(
+        [("validate", "Validate"), ("assign", "Mark as To Do")],
+        string="Done in the Background",
+        copy=False,
+        readonly=True,
+        help="What the background job does to the transfer: validate it, or "
+        "create the lines of its serial units (Mark as To Do).",
+    )
     serial_background_state = fields.Selection(
         [("queued", "Being validated"), ("failed", "Validation failed")],
         string="Background Validation",
@@ -125,6 +135,30 @@ class StockPicking(models.Model):
     def action_cancel(self):
         self._serial_check_not_in_background()
         return super().action_cancel()
+
+    def action_confirm(self):
+        """Mark as To Do: a transfer of at least the company's threshold of
+        serial units is confirmed at once, and the lines Odoo would make for
+        its serial units then (one per unit to come, or the units reserved)
+        are made by the background job, slice by slice. A transfer built in
+        code confirms with ``ASSIGN_LATER`` set empty: nothing is left."""
+        if BACKGROUND_RUN in self.env.context or ASSIGN_LATER in self.env.context:
+            return super().action_confirm()
+        later = self.filtered(
+            lambda picking: picking.state == "draft"
+            and picking._serial_goes_to_background(
+                int(sum(picking._serial_assign_moves().mapped("product_qty")))
+            )
+        )
+        if not later:
+            return super().action_confirm()
+        result = super(
+            StockPicking, self.with_context(**{ASSIGN_LATER: later.ids})
+        ).action_confirm()
+        left = later.filtered(lambda picking: picking._serial_units_to_assign())
+        if not left:
+            return result
+        return left._serial_queue_validation(action="assign")
 
     def do_unreserve(self):
         self._serial_check_not_in_background()
@@ -172,7 +206,7 @@ class StockPicking(models.Model):
                 ],
             }
         )
-        picking.action_confirm()
+        picking.with_context(**{ASSIGN_LATER: ()}).action_confirm()
         picking.action_assign()
         wizard = self.env["serial.entry.wizard"].browse(
             picking.move_ids.action_open_serial_entry()["res_id"]
@@ -239,16 +273,36 @@ class StockPicking(models.Model):
             )
         )
 
-    def _serial_goes_to_background(self):
+    def _serial_goes_to_background(self, units=None):
         """Whether validating these transfers is left to the background job:
-        one of them holds at least its company's threshold of serial units."""
+        one of them holds at least its company's threshold of serial units
+        (or ``units``, for one transfer)."""
         if self.env.context.get(BACKGROUND_RUN):
             return False
         return any(
             picking.company_id.serial_background_validation_threshold > 0
-            and picking._serial_unit_count()
+            and (picking._serial_unit_count() if units is None else units)
             >= picking.company_id.serial_background_validation_threshold
             for picking in self
+        )
+
+    def _serial_assign_moves(self):
+        """The moves of Track Serials products (physical mode) not done."""
+        return self.move_ids.filtered(
+            lambda move: move.state not in ("done", "cancel")
+            and tracks_serials_physically(move.product_id)
+        )
+
+    def _serial_units_to_assign(self):
+        """Serial units whose lines a Mark as To Do left to the background
+        job and that have none yet."""
+        self.ensure_one()
+        return int(
+            sum(
+                max(move.product_qty - move.quantity, 0)
+                for move in self._serial_assign_moves()
+                if move.serial_assign_pending
+            )
         )
 
     def _serial_check_not_in_background(self):
@@ -299,10 +353,12 @@ class StockPicking(models.Model):
             replayed[key] = value
         return replayed
 
-    def _serial_queue_validation(self):
-        """Queue these transfers for the background job and tell the user. The
-        rows are locked first: two requests validating the same transfer at
-        once cannot both queue it, and one the job is validating is refused."""
+    def _serial_queue_validation(self, action="validate"):
+        """Queue these transfers for the background job, which will
+        ``action`` them (validate, or assign: make the lines a Mark as To Do
+        left), and tell the user. The rows are locked first: two requests
+        validating the same transfer at once cannot both queue it, and one the
+        job is validating is refused."""
         try:
             self.lock_for_update(allow_referencing=True)
         except LockError:
@@ -319,6 +375,7 @@ class StockPicking(models.Model):
         self.write(
             {
                 "serial_background_state": "queued",
+                "serial_background_action": action,
                 "serial_background_error": False,
                 "serial_background_user_id": self.env.user.id,
                 "serial_background_date": fields.Datetime.now(),
@@ -328,19 +385,34 @@ class StockPicking(models.Model):
             }
         )
         for picking in self:
-            picking.serial_background_units_total = picking._serial_unit_count()
+            picking.serial_background_units_total = (
+                picking._serial_units_to_assign()
+                if action == "assign"
+                else picking._serial_unit_count()
+            )
         self._serial_start_background_job()
-        count = sum(picking._serial_unit_count() for picking in self)
+        count = sum(self.mapped("serial_background_units_total"))
+        transfers = ", ".join(self.mapped("display_name"))
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
                 "type": "info",
-                "title": self.env._("Validated in the background"),
+                "title": self.env._("Validated in the background")
+                if action == "validate"
+                else self.env._("Prepared in the background"),
                 "message": self.env._(
                     "%(transfers)s (%(count)s serial units) is being validated in "
                     "the background. You will get a message when it is done.",
-                    transfers=", ".join(self.mapped("display_name")),
+                    transfers=transfers,
+                    count=count,
+                )
+                if action == "validate"
+                else self.env._(
+                    "%(transfers)s is marked as to do; the lines of its "
+                    "%(count)s serial units are made in the background. You will "
+                    "get a message when it is ready.",
+                    transfers=transfers,
                     count=count,
                 ),
                 "sticky": False,
@@ -475,16 +547,25 @@ class StockPicking(models.Model):
                 .with_company(picking.company_id)
             )
             size = picking.company_id.serial_validation_slice_size
-            last = not (
-                size > 0
-                and picking._serial_unit_count() > size
-                and picking._serial_sliceable()
-            )
+            assign = picking.serial_background_action == "assign"
+            if assign:
+                last = False  # known once the slice is made
+            else:
+                last = not (
+                    size > 0
+                    and picking._serial_unit_count() > size
+                    and picking._serial_sliceable()
+                )
             error = None
             started = time.monotonic()
             try:
                 with self.env.cr.savepoint():
-                    if last:
+                    if assign:
+                        count = validating._serial_assign_slice(
+                            size if size > 0 else None
+                        )
+                        last = last or not picking._serial_units_to_assign()
+                    elif last:
                         validating.button_validate()
                         if validating.state != "done":
                             raise UserError(
@@ -506,7 +587,7 @@ class StockPicking(models.Model):
                 picking._serial_background_failed(error)
                 return False
             if last:
-                picking._serial_log_step(None, started)
+                picking._serial_log_step(count if assign else None, started)
                 picking._serial_background_done()
                 return False
             picking._serial_log_step(count, started)
@@ -519,6 +600,32 @@ class StockPicking(models.Model):
             )
             if after_slice is not None and not after_slice(count):
                 return True
+
+    def _serial_assign_slice(self, size=None):
+        """Make the lines of the next ``size`` (all when None) serial units
+        that a Mark as To Do left: Odoo's own ``stock.move._action_assign``
+        with the quantity to add (``force_qty``), move by move, which creates
+        the lines of units to come or reserves units in stock. A move is no
+        longer pending once it has all its lines, or when nothing more could
+        be reserved (it waits as Odoo leaves it). Returns the units that got
+        their line."""
+        self.ensure_one()
+        count = 0
+        for move in self._serial_assign_moves().sorted("id"):
+            if not move.serial_assign_pending:
+                continue
+            if size is not None and count >= size:
+                break
+            missing = int(max(move.product_qty - move.quantity, 0))
+            take = missing if size is None else min(missing, size - count)
+            before = move.quantity
+            if take:
+                move._action_assign(force_qty=take)
+            added = int(move.quantity - before)
+            count += added
+            if added == missing or added < take:
+                move.serial_assign_pending = False
+        return count
 
     def _serial_log_step(self, count, started):
         """One line in Odoo's log per step of a background validation (make
@@ -621,9 +728,17 @@ class StockPicking(models.Model):
     def _serial_background_done(self):
         user = self.serial_background_user_id
         self._serial_background_clear()
-        message = self.env._(
-            "%(transfer)s was validated in the background.",
-            transfer=self.display_name,
+        message = (
+            self.env._(
+                "%(transfer)s is ready: the lines of its serial units were made "
+                "in the background.",
+                transfer=self.display_name,
+            )
+            if self.serial_background_action == "assign"
+            else self.env._(
+                "%(transfer)s was validated in the background.",
+                transfer=self.display_name,
+            )
         )
         self._serial_background_notify(user, message, "success")
 
@@ -632,7 +747,17 @@ class StockPicking(models.Model):
         slices validated before the failure stay done."""
         user = self.serial_background_user_id
         done = self.serial_background_units_done
-        if done:
+        if done and self.serial_background_action == "assign":
+            outcome = self.env._(
+                "%(done)s of %(total)s serial units got their lines in earlier "
+                "slices; the other %(left)s have none yet (Check Availability "
+                "makes them). Why the rest stopped: %(error)s",
+                done=done,
+                total=self.serial_background_units_total,
+                left=self.serial_background_units_total - done,
+                error=error,
+            )
+        elif done:
             outcome = self.env._(
                 "%(done)s of %(total)s serial units were validated in earlier "
                 "slices and are done; the other %(left)s are still to validate. "
@@ -652,10 +777,18 @@ class StockPicking(models.Model):
                 "serial_background_attempts": 0,
             }
         )
-        message = self.env._(
-            "%(transfer)s could not be validated in the background. %(outcome)s",
-            transfer=self.display_name,
-            outcome=outcome,
+        message = (
+            self.env._(
+                "%(transfer)s could not be prepared in the background. %(outcome)s",
+                transfer=self.display_name,
+                outcome=outcome,
+            )
+            if self.serial_background_action == "assign"
+            else self.env._(
+                "%(transfer)s could not be validated in the background. %(outcome)s",
+                transfer=self.display_name,
+                outcome=outcome,
+            )
         )
         self._serial_background_notify(user, message, "danger")
         if user:

@@ -153,11 +153,13 @@ class SerialTrackingCase(TransactionCase):
         partner=None,
         product=None,
         assign=True,
+        confirm=True,
         **values,
     ):
         """A transfer of ``quantity`` units of ``product`` (by default the
-        physical product) with the transfer's other ``values``, confirmed and,
-        unless ``assign`` is False, reserved; no serial entered."""
+        physical product) with the transfer's other ``values``, confirmed
+        (unless ``confirm`` is False: a draft) and, unless ``assign`` is
+        False, reserved; no serial entered."""
         picking = cls.env["stock.picking"].create(
             {
                 "picking_type_id": picking_type.id,
@@ -179,8 +181,9 @@ class SerialTrackingCase(TransactionCase):
                 **values,
             }
         )
-        picking.action_confirm()
-        if assign:
+        if confirm:
+            picking.action_confirm()
+        if confirm and assign:
             picking.action_assign()
         return picking
 

@@ -248,3 +248,87 @@ class TestSlicedPurchaseReceipt(BackgroundValidationCase):
         sliced_outcome = self.stored_outcome(self.twin)
         for key in at_once_outcome:
             self.assertEqual(sliced_outcome[key], at_once_outcome[key], key)
+
+
+@tagged("post_install", "-at_install")
+class TestMarkAsToDoInSlices(BackgroundValidationCase):
+    """Mark as To Do on a transfer of at least the company's threshold of
+    serial units confirms it at once and leaves the lines of its units (one
+    per unit to come, or the units reserved) to the background job, slice by
+    slice; the transfer ends as Odoo's own Mark as To Do leaves it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.twin = cls.create_tracked_product(
+            "Tracked Scanner Twin", "physical"
+        ).product_variant_id
+
+    def draft(self, picking_type, source, destination, product, quantity=7):
+        return self.picking(
+            picking_type, source, destination, quantity, product=product, confirm=False
+        )
+
+    def mark_as_to_do(self, picking, sliced):
+        self.company.serial_background_validation_threshold = 3 if sliced else 0
+        result = picking.action_confirm()
+        if sliced:
+            self.assertEqual(result["params"]["title"], "Prepared in the background")
+            self.assertEqual(picking.serial_background_state, "queued")
+            self.assertEqual(picking.serial_background_action, "assign")
+            self.assertEqual(picking.serial_background_units_total, 7)
+            self.assertFalse(picking.move_line_ids)
+            self.run_job()
+        self.assertFalse(picking.serial_background_state)
+        return picking
+
+    def outcome(self, picking):
+        return (
+            picking.state,
+            picking.move_ids.mapped("state"),
+            sum(picking.move_ids.mapped("quantity")),
+            sorted(
+                (line.lot_id.name or "", line.quantity, line.location_id.id)
+                for line in picking.move_line_ids
+            ),
+        )
+
+    def test_receipt_lines_made_in_slices(self):
+        pickings = [
+            self.mark_as_to_do(
+                self.draft(
+                    self.warehouse.in_type_id,
+                    self.supplier_location,
+                    self.stock_location,
+                    product,
+                ),
+                sliced,
+            )
+            for product, sliced in ((self.product, False), (self.twin, True))
+        ]
+        self.assertEqual(self.outcome(pickings[1]), self.outcome(pickings[0]))
+        self.assertEqual(len(pickings[1].move_line_ids), 7)
+        self.assertEqual(pickings[1].state, "assigned")
+        message = pickings[1].message_ids.filtered(
+            lambda m: "the lines of its serial units were made" in (m.body or "")
+        )
+        self.assertTrue(message)
+
+    def test_delivery_reserves_in_slices_what_is_in_stock(self):
+        for product in (self.product, self.twin):
+            self.add_serials(product, [f"MT-{n}" for n in range(1, 6)])
+        pickings = [
+            self.mark_as_to_do(
+                self.draft(
+                    self.warehouse.out_type_id,
+                    self.stock_location,
+                    self.customer_location,
+                    product,
+                ),
+                sliced,
+            )
+            for product, sliced in ((self.product, False), (self.twin, True))
+        ]
+        # five of seven in stock: both partially available, the same units
+        self.assertEqual(self.outcome(pickings[1]), self.outcome(pickings[0]))
+        self.assertEqual(sum(pickings[1].move_ids.mapped("quantity")), 5)

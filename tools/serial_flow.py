@@ -22,6 +22,12 @@ QUIET_CONTEXT = {
     "mail_notrack": True,
 }
 
+# Context key of a Mark as To Do that leaves the lines of its serial units (one
+# per unit to come, or the units reserved) to the background job, which makes
+# them slice by slice: the ids of the transfers concerned. An ORM context key,
+# because Odoo's own action_confirm calls stock.move._action_assign in between.
+ASSIGN_LATER = "serial_assign_later"
+
 
 @contextmanager
 def trusted_serial_flow():
