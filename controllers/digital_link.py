@@ -2,7 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The resolver of the GS1 Digital Link URIs the serial labels carry:
 ``/01/<GTIN>/21/<serial>``, key qualifiers (``/22/``, ``/10/``) and query
-parameters tolerated.
+parameters tolerated; and of the HTTP URIs EPCIS exports name the units of
+products without a GTIN with, ``/serial_tracking/unit/<product id>/<serial>``.
 
 Who lands where: an internal user with Inventory access on the serial's form;
 a portal customer on the unit's page in My Serials when the unit is theirs;
@@ -13,7 +14,8 @@ an unknown serial get the same answer.
 
 ``linkType=gs1:warrantyInfo`` asks for the warranty: a customer gets their
 warranty lookup for the unit instead of its page. Any other link type
-(``gs1:defaultLink``, ``gs1:pip``, ...) opens the default page."""
+(``gs1:defaultLink``, ``gs1:pip``, ...) opens the default page. Links that
+name no unit get the resolver's own page not found."""
 
 from urllib.parse import quote, urlsplit
 
@@ -27,23 +29,31 @@ from ..tools.serial_digital_link import (
     AI_GTIN,
     AI_SERIAL,
     LINK_TYPE_WARRANTY,
+    UNIT_PATH,
     DigitalLinkError,
     gtin_barcode_forms,
     parse_path,
+    parse_unit_path,
 )
 from .portal import SerialPortal
 
 
 class SerialDigitalLink(SerialPortal):
     @staticmethod
-    def _digital_link_elements():
-        """The GS1 elements of the requested path, read from the raw request
-        line when the server gives it: a serial's encoded ``%2F`` must not
-        become a path separator."""
+    def _serial_raw_path():
+        """The requested path as sent, from the raw request line when the
+        server gives it: a serial's encoded ``%2F`` must not become a path
+        separator."""
         environ = request.httprequest.environ
         raw = environ.get("REQUEST_URI") or environ.get("RAW_URI")
-        path = urlsplit(raw).path if raw else request.httprequest.path
-        return parse_path(path)
+        return urlsplit(raw).path if raw else request.httprequest.path
+
+    @staticmethod
+    def _serial_not_found():
+        """Odoo's page not found, answered here: a raised NotFound sends the
+        path on to Odoo's fallbacks (attachments, website pages), whose
+        database search fails on a path holding a NUL (``%00``)."""
+        return request.render("http_routing.404", status=404)
 
     @staticmethod
     def _digital_link_products(gtin):
@@ -60,13 +70,41 @@ class SerialDigitalLink(SerialPortal):
     )
     def digital_link(self, link, linkType=None, **params):
         try:
-            elements = self._digital_link_elements()
+            elements = parse_path(self._serial_raw_path())
         except DigitalLinkError:
-            raise request.not_found() from None
-        name = self._serial_lookup_name(elements.get(AI_SERIAL))
-        if not name:
-            raise request.not_found()
+            return self._serial_not_found()
         products = self._digital_link_products(elements[AI_GTIN])
+        return self._serial_resolve(products, elements.get(AI_SERIAL), linkType)
+
+    @http.route(
+        f"/{UNIT_PATH}/<path:unit>",
+        type="http",
+        auth="public",
+        website=True,
+        sitemap=False,
+    )
+    def serial_unit(self, unit, linkType=None, **params):
+        """A unit whose product has no GTIN, by the URI EPCIS exports name it
+        with (``build_unit_uri``): answered as its Digital Link is."""
+        try:
+            product_id, serial = parse_unit_path(self._serial_raw_path())
+        except DigitalLinkError:
+            return self._serial_not_found()
+        products = (
+            request.env["product.product"]
+            .sudo()
+            .with_context(active_test=False)
+            .browse(product_id)
+            .exists()
+        )
+        return self._serial_resolve(products, serial, linkType)
+
+    def _serial_resolve(self, products, serial, link_type):
+        """Where the unit ``serial`` of ``products`` (sudo) lands the user
+        (see the module's docstring)."""
+        name = self._serial_lookup_name(serial)
+        if not name:
+            return self._serial_not_found()
         user = request.env.user
         unit_domain = Domain("name", "=", name) & Domain(
             "product_id", "in", products.ids
@@ -86,7 +124,7 @@ class SerialDigitalLink(SerialPortal):
                 .sudo()
                 .search(self._serial_domain() & unit_domain, limit=1)
             )
-            if lot and linkType == LINK_TYPE_WARRANTY:
+            if lot and link_type == LINK_TYPE_WARRANTY:
                 return request.redirect(
                     "/my/serials/lookup?" + url_encode({"serial": lot.name})
                 )
@@ -107,4 +145,4 @@ class SerialDigitalLink(SerialPortal):
                 or request.httprequest.full_path.rstrip("?")
             )
             return request.redirect("/web/login?redirect=" + quote(target, safe=""))
-        raise request.not_found()
+        return self._serial_not_found()

@@ -11,10 +11,12 @@ from odoo.tests import BaseCase
 from odoo.addons.serial_tracking.tools.serial_digital_link import (
     DigitalLinkError,
     build_digital_link,
+    build_unit_uri,
     gs1_check_digit,
     looks_like_digital_link,
     normalize_gtin,
     parse_digital_link,
+    parse_unit_path,
     valid_gln,
 )
 from odoo.addons.serial_tracking.tools.serial_epcis import (
@@ -127,6 +129,52 @@ class TestDigitalLink(BaseCase):
         self.assertTrue(looks_like_digital_link(f" HTTPS://a.b/gtin/{GTIN} "))
         self.assertFalse(looks_like_digital_link(f"(01){GTIN}(21)S"))
         self.assertFalse(looks_like_digital_link("https://a.b/serial/01x"))
+        # a wrong check digit is still a link (its problem is reported)
+        self.assertTrue(looks_like_digital_link("https://a.b/01/09506000134353/21/S"))
+        # a "01" segment without the digits of a GTIN after it is no link
+        for uri in (
+            "https://example.com/2024/01/a",
+            "https://example.com/2024/01/15",
+            "https://example.com/01/",
+            "https://example.com/gtin/ABC/21/S",
+            "https://[broken/01/09506000134352",
+        ):
+            with self.subTest(uri=uri):
+                self.assertFalse(looks_like_digital_link(uri))
+
+    def test_unit_uri_without_gtin(self):
+        uri = build_unit_uri("https://shop.example.com/", 42, "A/B 1,2")
+        self.assertEqual(
+            uri, "https://shop.example.com/serial_tracking/unit/42/A%2FB%201%2C2"
+        )
+        self.assertEqual(parse_unit_path(uri.split(".com", 1)[1]), (42, "A/B 1,2"))
+        # a server that decoded %2F: the serial is the rest of the path
+        self.assertEqual(parse_unit_path("/serial_tracking/unit/42/A/B"), (42, "A/B"))
+        for path in (
+            "/serial_tracking/unit/42/",
+            "/serial_tracking/unit/x/S",
+            "/serial_tracking/unit/42",
+            "/other/42/S",
+        ):
+            with (
+                self.subTest(path=path),
+                self.assertRaises(DigitalLinkError) as caught,
+            ):
+                parse_unit_path(path)
+            self.assertEqual(caught.exception.code, "bad_path")
+
+    @PROPERTY
+    @given(
+        serial=st.text(min_size=1, max_size=20),
+        product_id=st.integers(min_value=1, max_value=10**9),
+    )
+    def test_unit_uri_is_read_back(self, serial, product_id):
+        uri = build_unit_uri("https://e.example/odoo", product_id, serial)
+        path = uri.removeprefix("https://e.example/odoo")
+        self.assertRegex(
+            path.rsplit("/", 1)[1], r"^(?:[A-Za-z0-9\-._~]|%[0-9A-F]{2})+$"
+        )
+        self.assertEqual(parse_unit_path(path), (product_id, serial))
 
     @PROPERTY
     @given(

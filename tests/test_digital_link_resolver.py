@@ -5,6 +5,8 @@ import re
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
+from ..tools.serial_digital_link import build_unit_uri
+from .test_epcis_export import events_of, exported
 from .test_portal_serials import PortalSerialsCase
 from .test_warranty_lookup import NOT_FOUND
 
@@ -146,5 +148,93 @@ class TestDigitalLinkResolver(PortalSerialsCase):
         self.authenticate("st_stock_user", "st-stock-pass")
         self.assertEqual(
             self.landing(self.resolve("PA%2F9")),
+            f"odoo/action-stock.action_production_lot_form/{unit.id}",
+        )
+
+    def test_a_nul_in_the_path_is_not_found(self):
+        # answered by the resolver: Odoo's fallbacks search the path, and
+        # PostgreSQL refuses a NUL in it
+        product = self.accounting_product.product_variant_id
+        paths = (
+            f"/01/{GTIN}/21/%00",
+            "/01/%00/21/PA-1",
+            f"/01/{GTIN}/21/PA%00-1",
+            f"/serial_tracking/unit/{product.id}/%00",
+            "/serial_tracking/unit/%00/PA-1",
+        )
+        for user in (None, "st_stock_user"):
+            if user:
+                self.authenticate(user, "st-stock-pass")
+            for path in paths:
+                with self.subTest(user=user, path=path):
+                    response = self.url_open(path, allow_redirects=False)
+                    self.assertEqual(response.status_code, 404)
+                    self.assertIn("find the page", response.text)
+
+    def unit_path(self, lot, serial=None):
+        """The path of the unit's URI without GTIN, as EPCIS names it."""
+        uri = build_unit_uri("https://x.example", lot.product_id.id, serial or lot.name)
+        return uri.removeprefix("https://x.example")
+
+    def test_unit_without_gtin_resolves_by_its_uri(self):
+        self.accounting_product.barcode = False
+        # the very URI an EPCIS export names the unit with
+        event = events_of(exported(self.env, self.pa1.action_export_epcis()))[0]
+        base = self.env.company.get_base_url()
+        self.assertEqual(event["epcList"], [base + self.unit_path(self.pa1)])
+        self.authenticate("st_stock_user", "st-stock-pass")
+        response = self.url_open(self.unit_path(self.pa1), allow_redirects=False)
+        self.assertEqual(
+            self.landing(response),
+            f"odoo/action-stock.action_production_lot_form/{self.pa1.id}",
+        )
+        # a portal customer lands on their unit, or its warranty
+        self.login(self.ann)
+        self.assertEqual(
+            self.landing(
+                self.url_open(self.unit_path(self.pa1), allow_redirects=False)
+            ),
+            f"my/serials/{self.pa1.id}",
+        )
+        self.assertEqual(
+            self.landing(
+                self.url_open(
+                    self.unit_path(self.pa1) + "?linkType=gs1:warrantyInfo",
+                    allow_redirects=False,
+                )
+            ),
+            "my/serials/lookup?serial=PA-1",
+        )
+        # not theirs, another product's serial, an unknown product: not found
+        with mute_logger("odoo.http"):
+            for path in (
+                self.unit_path(self.pb1),
+                self.unit_path(self.pp1, "PA-1"),
+                self.unit_path(self.pa1).replace(
+                    f"/{self.pa1.product_id.id}/", "/999999/"
+                ),
+            ):
+                with self.subTest(path=path):
+                    self.assertEqual(
+                        self.url_open(path, allow_redirects=False).status_code, 404
+                    )
+
+    def test_unit_uri_public_answer_and_encoded_serial(self):
+        self.env.company.serial_public_warranty_lookup = True
+        self.env["ir.config_parameter"].sudo().set_param(
+            "serial_tracking.public_lookup_limit", "50"
+        )
+        html = self.answer(self.url_open(self.unit_path(self.pa1)))
+        self.assertIn(self.accounting_product.name, html)
+        self.assertIn("Under warranty", html)
+        # the lookup is narrowed to the URI's product
+        other = self.answer(self.url_open(self.unit_path(self.pp1, "PA-1")))
+        self.assertIn(NOT_FOUND, other)
+        self.invoice("in_invoice", self.vendor, ["PA/9"])
+        unit = self.lots("PA/9", product=self.accounting_product)
+        self.assertTrue(self.unit_path(unit).endswith("/PA%2F9"))
+        self.authenticate("st_stock_user", "st-stock-pass")
+        self.assertEqual(
+            self.landing(self.url_open(self.unit_path(unit), allow_redirects=False)),
             f"odoo/action-stock.action_production_lot_form/{unit.id}",
         )

@@ -1,11 +1,13 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
+from datetime import timedelta
 from pathlib import Path
 from unittest.mock import patch
 
 import jsonschema
 
+from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
@@ -49,6 +51,10 @@ class EpcisCase(SerialFlowCase):
         cls.company.partner_id.barcode = COMPANY_GLN
         cls.company.partner_id.tz = "Europe/Brussels"
         cls.namespace = cls.env["ir.config_parameter"].get_param("database.uuid")
+        cls.env["ir.config_parameter"].sudo().set_param(
+            "web.base.url", "https://serials.example.com"
+        )
+        cls.web_address = "https://serials.example.com"
 
     def transaction_types(self, event):
         return sorted(item.get("type", "") for item in event["bizTransactionList"])
@@ -164,11 +170,12 @@ class TestEpcisExport(EpcisCase):
                 ("receiving", "returned"),
             ],
         )
-        # no GTIN: the database's own identifier of the unit
+        # no GTIN: the unit's URI under the company's web address, which the
+        # resolver answers
         product_id = self.physical_product.product_variant_id.id
         self.assertEqual(
             events[0]["epcList"],
-            [f"urn:x-serial-tracking:{self.namespace}:serial:{product_id}:EP-1"],
+            [f"{self.web_address}/serial_tracking/unit/{product_id}/EP-1"],
         )
         # transfers hand over possession; receipts and deliveries are advices
         self.assertEqual(events[1]["destinationList"][0]["type"], "possessing_party")
@@ -187,7 +194,7 @@ class TestEpcisExport(EpcisCase):
         document = exported(self.env, receipt.action_export_epcis())
         validate(document)
         self.assertEqual(
-            sorted(e["epcList"][0].rsplit(":", 1)[1] for e in events_of(document)),
+            sorted(e["epcList"][0].rsplit("/", 1)[1] for e in events_of(document)),
             ["EP-1", "EP-2"],
         )
 
@@ -201,6 +208,38 @@ class TestEpcisExport(EpcisCase):
         validate(batched)
         self.assertEqual(len(events_of(batched)), 7)
         self.assertEqual(events_of(batched), events_of(whole))
+
+    def test_events_in_event_time_order(self):
+        self.receive("ET-1", "ET-2")
+        units = self.env["stock.lot"].search([("name", "in", ["ET-1", "ET-2"])])
+        History = self.env["stock.lot.history"]
+        # recorded last, dated first: a document dated in the past
+        History._record_events(
+            [
+                {
+                    "lot": unit,
+                    "event_type": "ADJUST",
+                    "date": fields.Datetime.now() - timedelta(days=10),
+                    "location_dest_id": self.stock_location.id,
+                }
+                for unit in units
+            ]
+        )
+        rows = History.search([("lot_id", "in", units.ids)])
+        self.assertEqual(len(rows), 4)
+        in_time_order = rows.sorted(lambda row: (row.date, row.id))
+        self.assertNotEqual(in_time_order.ids, sorted(rows.ids))
+        expected = [
+            f"urn:x-serial-tracking:{self.namespace}:history:{row.id}"
+            for row in in_time_order
+        ]
+        document = exported(self.env, units.action_export_epcis())
+        validate(document)
+        self.assertEqual([e["eventID"] for e in events_of(document)], expected)
+        # read one row at a time, rows of the same time included
+        with patch.object(serial_epcis_export, "EPCIS_BATCH_SIZE", 1):
+            batched = exported(self.env, units.action_export_epcis())
+        self.assertEqual([e["eventID"] for e in events_of(batched)], expected)
 
     def test_nothing_to_export_says_so(self):
         stranger = self.env["res.company"].create({"name": "Other Company"})
@@ -267,7 +306,7 @@ class TestEpcisRecall(EpcisCase):
         document = exported(self.env, wizard.action_export_epcis())
         validate(document)
         serials = sorted(
-            event["epcList"][0].rsplit(":", 1)[1] for event in events_of(document)
+            event["epcList"][0].rsplit("/", 1)[1] for event in events_of(document)
         )
         self.assertEqual(serials, ["ER-1", "ER-1", "ER-2"])
 
@@ -285,10 +324,10 @@ class TestEpcisManufacturing(ManufacturingCase):
         transformations = [e for e in events if e["type"] == "TransformationEvent"]
         # the board's CONSUME and the robot's BUILD: one event
         self.assertEqual(len(transformations), 1)
-        namespace = self.env["ir.config_parameter"].get_param("database.uuid")
+        base_url = self.env.company.get_base_url()
         self.assertEqual(
             transformations[0]["inputEPCList"],
-            [f"urn:x-serial-tracking:{namespace}:serial:{self.board.id}:EM-B1"],
+            [f"{base_url}/serial_tracking/unit/{self.board.id}/EM-B1"],
         )
         self.assertEqual(
             transformations[0]["outputEPCList"],

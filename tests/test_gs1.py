@@ -108,3 +108,51 @@ class TestGs1Entry(Gs1EntryCase):
         wizard.paste_text = "(01)04012345000016(21)SN-0009"
         wizard.action_add_pasted()
         self.assertEqual(wizard._entered_serials(), ["SN-0009"])
+
+    def test_product_without_barcode_refuses_another_products_gtin(self):
+        other = self.accounting_product.product_variant_id
+        other.barcode = "4012345000016"  # its EAN-13
+        self.product.barcode = False
+        _receipt, wizard = self.receipt_wizard()
+        lots = self.env["stock.lot"].search_count([])
+        wizard.paste_text = "\n".join(
+            [
+                "(01)04012345000016(21)SN-0010",
+                "https://x.example/01/04012345000016/21/SN-0011",
+                "(01)09506000134352(21)SN-0012",  # no product's GTIN
+                "SN-0013",
+            ]
+        )
+        with self.assertRaises(UserError) as caught:
+            wizard.action_add_pasted()
+        message = str(caught.exception)
+        for code in (
+            "(01)04012345000016(21)SN-0010",
+            "https://x.example/01/04012345000016/21/SN-0011",
+        ):
+            self.assertIn(
+                f"{code} is for {other.display_name} (GTIN 04012345000016), not for "
+                "Tracked Scanner, which has no barcode",
+                message,
+            )
+        self.assertNotIn("SN-0012", message)
+        self.assertNotIn("SN-0013", message)
+        self.assertFalse(wizard._entered_serials())
+        self.assertEqual(self.env["stock.lot"].search_count([]), lots)
+
+    def test_serials_of_codes_are_literal(self):
+        # with Read ranges on, a code's serial is never a span nor a list
+        _receipt, wizard = self.receipt_wizard(count=4)
+        self.assertTrue(wizard.read_ranges)
+        wizard.paste_text = "\n".join(
+            [
+                f"(01){GTIN}(21)2024-0001",
+                f"]d201{GTIN}21100-105",
+                "(21)AB,12",
+                "7-8",  # pasted text: a span still
+            ]
+        )
+        wizard.action_add_pasted()
+        self.assertEqual(
+            wizard._entered_serials(), ["2024-0001", "100-105", "AB,12", "7", "8"]
+        )

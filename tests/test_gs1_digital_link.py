@@ -136,3 +136,25 @@ class TestDigitalLinkEntry(Gs1EntryCase):
         self.assertIn(f"{no_serial} holds no serial number (/21/ in the link)", message)
         self.assertNotIn("DL-4", message)
         self.assertFalse(wizard._entered_serials())
+
+    def test_serials_of_links_are_literal(self):
+        received, selecting = self.receive_scans_then_select(
+            [
+                f"https://id.gs1.org/01/{GTIN}/21/2024-0001",
+                f"https://id.gs1.org/01/{GTIN}/21/100-105",
+                f"https://id.gs1.org/01/{GTIN}/21/AB%2C12",
+            ],
+            f"https://id.gs1.org/01/{GTIN}/21/100-105",
+        )
+        self.assertTrue(received.read_ranges)
+        self.assertEqual(received._entered_serials(), ["2024-0001", "100-105", "AB,12"])
+        self.assertEqual(self.lots("100-105").serial_status, "in_stock")
+        self.assertEqual(selecting.selected_lot_ids, self.lots("100-105"))
+
+    def test_a_web_address_that_is_no_link_is_pasted_text(self):
+        _receipt, wizard = self.receipt_wizard(count=2)
+        wizard.paste_text = "https://example.com/2024/01/a\nDL-0009"
+        wizard.action_add_pasted()
+        self.assertEqual(
+            wizard._entered_serials(), ["https://example.com/2024/01/a", "DL-0009"]
+        )

@@ -18,6 +18,7 @@ from odoo.addons.serial_tracking.tools.serial_text import (
     format_collapsed,
     generate_serials,
     normalize_serial,
+    parse_serial_entries,
     parse_serial_text,
     parse_serial_values,
 )
@@ -137,6 +138,38 @@ class TestSerialText(BaseCase):
                 self.assertRaisesRegex(SerialInputError, fragment),
             ):
                 parse_serial_text(text, spans=False)
+
+    def test_serials_read_from_codes_are_literal_beside_pasted_text(self):
+        # a GS1 code's serial is one serial as written, whatever it holds;
+        # the text around it is read as a paste, spans and lists included
+        parsed = parse_serial_entries(
+            [
+                ("2024-0001", True),
+                ("100-102, A", False),
+                ("100-105", True),
+                (" AB,12 ", True),
+                ("SN-1..SN-2", True),
+                ("101", True),
+            ]
+        )
+        self.assertEqual(
+            parsed.serials,
+            ["2024-0001", "100", "101", "102", "A", "100-105", "AB,12", "SN-1..SN-2"],
+        )
+        self.assertEqual(parsed.spans, [("100-102", 3)])
+        self.assertEqual(parsed.duplicates, ["101"])
+        # read ranges off: text items stay whole too
+        self.assertEqual(
+            parse_serial_entries([("5-6", False), ("7-8", True)], spans=False).serials,
+            ["5-6", "7-8"],
+        )
+        # a literal is checked like any serial
+        for literal, fragment in (("=1", "formula"), ("A\x00B", r"U\+0000")):
+            with (
+                self.subTest(literal=literal),
+                self.assertRaisesRegex(SerialInputError, fragment),
+            ):
+                parse_serial_entries([(literal, True)])
 
     def test_file_values_are_serials_as_written(self):
         parsed = parse_serial_values(

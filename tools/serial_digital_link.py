@@ -11,6 +11,9 @@
 - A scanned URI is read back whatever its domain and path prefix, with key
   qualifiers (``/22/``, ``/10/``) and query parameters tolerated. Compressed
   Digital Link URIs are not read (see the README).
+- A unit whose product has no GTIN is named by an HTTP URI under the
+  company's own web address, ``<base>/serial_tracking/unit/<product id>/
+  <serial>``, which the resolver answers too.
 """
 
 import re
@@ -30,6 +33,10 @@ GTIN_QUALIFIERS = ("22", "10", "21")
 
 #: Lengths a GTIN is printed in: GTIN-8, GTIN-12 (UPC-A), GTIN-13, GTIN-14.
 GTIN_LENGTHS = (8, 12, 13, 14)
+
+#: Where a unit whose product has no GTIN lives under the company's web
+#: address (see build_unit_uri).
+UNIT_PATH = "serial_tracking/unit"
 
 #: GS1 link types the resolver answers (any other opens the unit's default page).
 LINK_TYPE_WARRANTY = "gs1:warrantyInfo"
@@ -105,13 +112,25 @@ def build_digital_link(base, gtin, serial):
 
 
 def looks_like_digital_link(text):
-    """Whether a scanned or pasted line is a web URI with a GTIN in its path
-    (``/01/`` or ``/gtin/``): what the entry dialog reads as a Digital Link."""
+    """Whether a scanned or pasted line is a web URI with a GTIN in its path:
+    ``/01/`` or ``/gtin/`` followed by the digits of a GTIN (8, 12, 13 or 14,
+    check digit aside, so that a wrong one is reported rather than taken as
+    a serial). What the entry dialog reads as a Digital Link; a URI that
+    merely has a ``01`` segment (``https://example.com/2024/01/a``) is not."""
     text = (text or "").strip()
     if not text.lower().startswith(("http://", "https://")):
         return False
-    segments = urlsplit(text).path.split("/")
-    return any(segment in (AI_GTIN, "gtin") for segment in segments)
+    try:
+        path = urlsplit(text).path
+    except ValueError:
+        return False
+    segments = [unquote(segment) for segment in path.split("/") if segment]
+    return any(
+        AI_ALIASES.get(segment, segment) == AI_GTIN
+        and _DIGITS.fullmatch(value) is not None
+        and len(value) in GTIN_LENGTHS
+        for segment, value in zip(segments, segments[1:], strict=False)
+    )
 
 
 def parse_path(path):
@@ -163,3 +182,26 @@ def parse_digital_link(uri):
         "qualifiers": elements,
         "params": dict(parse_qsl(parts.query, keep_blank_values=True)),
     }
+
+
+def build_unit_uri(base, product_id, serial):
+    """The HTTP URI of a unit whose product has no GTIN, under the company's
+    own web address (``base``), as GS1's Core Business Vocabulary advises
+    for identifiers without a GS1 key: ``<base>/serial_tracking/unit/
+    <product id>/<serial>``, the serial percent-encoded as in a Digital Link.
+    The resolver answers it as it answers a Digital Link."""
+    return f"{base.rstrip('/')}/{UNIT_PATH}/{int(product_id)}/{encode_ai_value(serial)}"
+
+
+def parse_unit_path(path):
+    """``(product id, serial)`` of the path of a unit's URI (see
+    :func:`build_unit_uri`), whatever comes before it. Raises
+    DigitalLinkError."""
+    _before, found, rest = path.partition(f"/{UNIT_PATH}/")
+    product_id, _slash, serial = rest.partition("/")
+    if not found or not product_id.isascii() or not product_id.isdigit():
+        raise DigitalLinkError("bad_path", path)
+    serial = unquote(serial)
+    if not serial:
+        raise DigitalLinkError("bad_path", path)
+    return int(product_id), serial

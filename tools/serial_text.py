@@ -226,9 +226,27 @@ def parse_serial_text(text, spans=True):
     More than :data:`MAX_SERIALS_PER_ENTRY` serials in all is refused, with the
     count.
     """
-    text = unicodedata.normalize("NFC", text or "")
-    items = (raw.strip() for raw in _SEPARATORS.split(text))
-    return _collect(items, parse_item if spans else normalize_serial)
+    return parse_serial_entries([(text, False)], spans)
+
+
+def parse_serial_entries(entries, spans=True):
+    """Pasted or scanned pieces to serials, in their order: each entry is
+    ``(text, literal)``. Text is split and read as :func:`parse_serial_text`
+    reads it; a literal is one serial as written, like a file's cell (the
+    serial a GS1 code holds: ``2024-0001`` or ``AB,12`` are not spans nor
+    lists there). Repeats are dropped and reported across all entries."""
+
+    def items():
+        read_text = parse_item if spans else normalize_serial
+        for text, literal in entries:
+            if literal:
+                yield text, normalize_serial
+                continue
+            text = unicodedata.normalize("NFC", text or "")
+            for raw in _SEPARATORS.split(text):
+                yield raw.strip(), read_text
+
+    return _collect(items())
 
 
 def parse_serial_values(values):
@@ -237,15 +255,16 @@ def parse_serial_values(values):
     a span, so ``2024-5000`` and ``A,B`` are serials as written. Blank values
     are skipped, repeats dropped and reported, and more than
     :data:`MAX_SERIALS_PER_ENTRY` values refused, as for pasted text."""
-    return _collect(values, normalize_serial)
+    return _collect((value, normalize_serial) for value in values)
 
 
-def _collect(items, read):
-    """The distinct serials ``read(item)`` gives for ``items`` (a serial, a
-    span, or '' for nothing), with the repeats and the spans read."""
+def _collect(items):
+    """The distinct serials ``read(item)`` gives for ``items``, pairs of
+    ``(item, read)`` (``read`` giving a serial, a span, or '' for nothing),
+    with the repeats and the spans read."""
     serials, seen, repeated, spans = [], set(), {}, []
     total = duplicate_count = 0
-    for item in items:
+    for item, read in items:
         parsed = read(item) if item else ""
         if not parsed:
             continue

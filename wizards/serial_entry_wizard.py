@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
 import re
+from typing import NamedTuple
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -10,6 +11,7 @@ from odoo.tools import formatLang
 from ..models.serial_bulk import format_serials
 from ..tools.serial_digital_link import (
     DigitalLinkError,
+    gtin_barcode_forms,
     looks_like_digital_link,
     parse_digital_link,
 )
@@ -27,7 +29,7 @@ from ..tools.serial_rules import AVAILABLE_STATUSES
 from ..tools.serial_text import (
     MAX_SERIALS_PER_ENTRY,
     generate_serials,
-    parse_serial_text,
+    parse_serial_entries,
     parse_serial_values,
 )
 
@@ -40,6 +42,18 @@ GS1_PROBLEM_LIMIT = 20
 # Lines of pasted text (str.splitlines would also split at the GS1 group
 # separator, which is part of a code).
 _LINES = re.compile(r"\r\n|\r|\n")
+
+
+class _Gs1Reading(NamedTuple):
+    """One line of a paste read by ``_gs1_to_serials``: a scanned GS1 code
+    (``code`` as shown) gives its ``serial`` and ``gtin`` (None when it has
+    none) or a ``problem``; a line of text has no ``code`` (``serial`` is the
+    line)."""
+
+    serial: str | None
+    gtin: str | None
+    code: str | None
+    problem: str | None
 
 
 class SerialEntryWizard(models.TransientModel):
@@ -312,7 +326,7 @@ class SerialEntryWizard(models.TransientModel):
 
     def _parse_pasted(self):
         return self._run_parser(
-            parse_serial_text,
+            parse_serial_entries,
             self._gs1_to_serials(self.paste_text or ""),
             self.read_ranges,
         )
@@ -326,64 +340,51 @@ class SerialEntryWizard(models.TransientModel):
         return self.env.ref("barcodes_gs1_nomenclature.default_gs1_nomenclature")
 
     def _gs1_to_serials(self, text):
-        """The pasted text with each scanned GS1 code (one per line) replaced
-        by its serial number (AI 21), decomposed by Odoo's GS1 nomenclature;
-        when the code holds a GTIN (AI 01) and the product has a barcode, they
-        must be the same product. Other lines are left as they are."""
+        """The pasted text as entries for ``parse_serial_entries``, in order:
+        ``(text, False)`` for lines to read as pasted text, ``(serial, True)``
+        for the serial number (AI 21) of each scanned GS1 code or Digital Link
+        (one per line), taken literally as a file's cell is: a GS1 code names
+        one serial, which may hold a hyphen or a comma. Element strings are
+        decomposed by Odoo's GS1 nomenclature. The GTIN (AI 01) of a code must
+        be the product's barcode when it has one, and not another product's
+        when it has none."""
         lines = _LINES.split(text)
         barcode = self.product_id.barcode
         if not any(
             looks_like_gs1(line, barcode) or looks_like_digital_link(line)
             for line in lines
         ):
-            return text
+            return [(text, False)]
         nomenclature = self._gs1_nomenclature().sudo()
-        problems, serials = [], []
+        readings = []
         for line in lines:
             if looks_like_digital_link(line):
-                serial, problem = self._digital_link_serial(line.strip())
-                if problem:
-                    problems.append(problem)
-                else:
-                    serials.append(serial)
-                continue
-            if not looks_like_gs1(line, barcode):
-                serials.append(line)
-                continue
-            shown = line.strip().replace(GROUP_SEPARATOR, "<GS>")
-            try:
-                elements = nomenclature.gs1_decompose_extended(gs1_raw_form(line))
-            except ValidationError:
-                elements = None
-            by_ai = {element["ai"]: element for element in elements or ()}
-            if not elements:
-                problems.append(
-                    self.env._("%(code)s is not a valid GS1 barcode", code=shown)
-                )
-            elif AI_SERIAL not in by_ai:
+                readings.append(self._digital_link_serial(line.strip()))
+            elif looks_like_gs1(line, barcode):
+                readings.append(self._gs1_code_serial(nomenclature, line))
+            else:
+                readings.append(_Gs1Reading(line, None, None, None))
+        others = self._gs1_other_products({reading.gtin for reading in readings})
+        problems, entries = [], []
+        for reading in readings:
+            if reading.problem:
+                problems.append(reading.problem)
+            elif not reading.code:
+                entries.append((reading.serial, False))
+            elif reading.gtin in others:
                 problems.append(
                     self.env._(
-                        "%(code)s holds no serial number (application identifier 21)",
-                        code=shown,
-                    )
-                )
-            elif (
-                AI_GTIN in by_ai
-                and barcode
-                and not same_gtin(by_ai[AI_GTIN]["value"], barcode)
-            ):
-                problems.append(
-                    self.env._(
-                        "%(code)s is for the product with GTIN %(gtin)s, not for "
-                        "%(product)s (barcode %(barcode)s)",
-                        code=shown,
-                        gtin=by_ai[AI_GTIN]["value"],
+                        "%(code)s is for %(other)s (GTIN %(gtin)s), not for "
+                        "%(product)s, which has no barcode; scan the codes of "
+                        "%(product)s only",
+                        code=reading.code,
+                        other=others[reading.gtin].display_name,
+                        gtin=reading.gtin,
                         product=self.product_id.display_name,
-                        barcode=barcode,
                     )
                 )
             else:
-                serials.append(by_ai[AI_SERIAL]["value"])
+                entries.append((reading.serial, True))
         if problems:
             more = len(problems) - GS1_PROBLEM_LIMIT
             listed = problems[:GS1_PROBLEM_LIMIT]
@@ -395,39 +396,95 @@ class SerialEntryWizard(models.TransientModel):
                     problems="\n".join(listed),
                 )
             )
-        return "\n".join(serials)
+        return entries
+
+    def _gs1_code_serial(self, nomenclature, line):
+        """The reading of a scanned GS1 element string (a ``_Gs1Reading``)."""
+        barcode = self.product_id.barcode
+        shown = line.strip().replace(GROUP_SEPARATOR, "<GS>")
+        try:
+            elements = nomenclature.gs1_decompose_extended(gs1_raw_form(line))
+        except ValidationError:
+            elements = None
+        by_ai = {element["ai"]: element for element in elements or ()}
+        gtin = by_ai[AI_GTIN]["value"] if AI_GTIN in by_ai else None
+        if not elements:
+            problem = self.env._("%(code)s is not a valid GS1 barcode", code=shown)
+        elif AI_SERIAL not in by_ai:
+            problem = self.env._(
+                "%(code)s holds no serial number (application identifier 21)",
+                code=shown,
+            )
+        elif gtin and barcode and not same_gtin(gtin, barcode):
+            problem = self._gs1_wrong_product(shown, gtin)
+        else:
+            return _Gs1Reading(by_ai[AI_SERIAL]["value"], gtin, shown, None)
+        return _Gs1Reading(None, None, shown, problem)
+
+    def _gs1_wrong_product(self, code, gtin):
+        return self.env._(
+            "%(code)s is for the product with GTIN %(gtin)s, not for "
+            "%(product)s (barcode %(barcode)s)",
+            code=code,
+            gtin=gtin,
+            product=self.product_id.display_name,
+            barcode=self.product_id.barcode,
+        )
+
+    def _gs1_other_products(self, gtins):
+        """{GTIN: product} of the GTINs read from codes that are another
+        product's barcode, for a product without barcode (one query): such a
+        code names that other product. Products of other companies are left
+        out; without a product (a count) there is nothing to compare."""
+        gtins = {gtin for gtin in gtins if gtin and gtin.isdigit()}
+        if not gtins or not self.product_id or self.product_id.barcode:
+            return {}
+        forms = {
+            form: gtin for gtin in gtins for form in gtin_barcode_forms(gtin.zfill(14))
+        }
+        products = (
+            self.env["product.product"]
+            .sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("barcode", "in", list(forms)),
+                    ("id", "!=", self.product_id.id),
+                    ("company_id", "in", [False, self.company_id.id]),
+                ]
+            )
+        )
+        return {forms[product.barcode]: product for product in products}
 
     def _digital_link_serial(self, uri):
-        """(serial, problem) of a scanned GS1 Digital Link URI of any domain:
-        its GTIN must be the product's barcode when the product has one."""
+        """The reading of a scanned GS1 Digital Link URI of any domain (a
+        ``_Gs1Reading``): its GTIN must be the product's barcode when the
+        product has one."""
         barcode = self.product_id.barcode
         try:
             link = parse_digital_link(uri)
         except DigitalLinkError as error:
             if error.code == "bad_gtin":
-                return None, self.env._(
+                problem = self.env._(
                     "%(code)s holds %(gtin)s, which is not a valid GTIN",
                     code=uri,
                     gtin=error.value,
                 )
-            return None, self.env._(
-                "%(code)s is not a GS1 Digital Link (…/01/<GTIN>/21/<serial>)",
-                code=uri,
-            )
+            else:
+                problem = self.env._(
+                    "%(code)s is not a GS1 Digital Link (…/01/<GTIN>/21/<serial>)",
+                    code=uri,
+                )
+            return _Gs1Reading(None, None, uri, problem)
         if not link["serial"]:
-            return None, self.env._(
+            problem = self.env._(
                 "%(code)s holds no serial number (/21/ in the link)", code=uri
             )
-        if barcode and not same_gtin(link["gtin"], barcode):
-            return None, self.env._(
-                "%(code)s is for the product with GTIN %(gtin)s, not for "
-                "%(product)s (barcode %(barcode)s)",
-                code=uri,
-                gtin=link["gtin"],
-                product=self.product_id.display_name,
-                barcode=barcode,
-            )
-        return link["serial"], None
+        elif barcode and not same_gtin(link["gtin"], barcode):
+            problem = self._gs1_wrong_product(uri, link["gtin"])
+        else:
+            return _Gs1Reading(link["serial"], link["gtin"], uri, None)
+        return _Gs1Reading(None, None, uri, problem)
 
     def _span_notice(self, spans):
         """Which pasted items were read as spans, so that a serial such as

@@ -7,6 +7,7 @@ from odoo.tools import SQL
 
 from ..tools.serial_digital_link import (
     CANONICAL_BASE,
+    build_unit_uri,
     encode_ai_value,
     normalize_gtin,
     valid_gln,
@@ -94,20 +95,33 @@ class SerialEpcisExport(models.TransientModel):
 
     def _epcis_events(self):
         """The EPCIS events of the rows, read EPCIS_BATCH_SIZE rows at a time
-        in the order they were written: one query per batch, through the
-        ORM's search (the user's access rules apply), reading the columns
-        as they are rather than formatting them record by record."""
+        in the order of their event time (rows of the same time in the order
+        they were written; a document dated earlier may be recorded later):
+        one query per batch, each starting after the last row of the one
+        before, through the ORM's search (the user's access rules apply),
+        reading the columns as they are rather than formatting them record
+        by record."""
         self.ensure_one()
         History = self.env["stock.lot.history"]
         domain = Domain(self.history_domain)
         context = _EpcisContext(self.env)
         columns = ["id", *HISTORY_FIELDS]
-        last_id = 0
+        last = None
         while True:
             History.flush_model(HISTORY_FIELDS)
-            query = History._search(
-                domain & Domain("id", ">", last_id), order="id", limit=EPCIS_BATCH_SIZE
-            )
+            query = History._search(domain, order="date, id", limit=EPCIS_BATCH_SIZE)
+            if last:
+                # the row comparison of PostgreSQL on the values it gave, to
+                # the microsecond
+                query.add_where(
+                    SQL(
+                        "(%s, %s) > (%s, %s)",
+                        SQL.identifier(query.table, "date"),
+                        SQL.identifier(query.table, "id"),
+                        last["date"],
+                        last["id"],
+                    )
+                )
             self.env.cr.execute(
                 query.select(
                     *(SQL.identifier(query.table, column) for column in columns)
@@ -118,7 +132,7 @@ class SerialEpcisExport(models.TransientModel):
             ]
             if not rows:
                 return
-            last_id = rows[-1]["id"]
+            last = rows[-1]
             yield from context.events(rows)
             # what was read for this batch is not needed for the next one
             self.env.invalidate_all()
@@ -150,6 +164,7 @@ class _EpcisContext:
         self.locations = {}
         self.parties = {}
         self.zones = {}
+        self.base_urls = {}
         self.productions_done = set()
         self.has_mrp = "raw_material_production_id" in env["stock.move"]._fields
 
@@ -206,13 +221,18 @@ class _EpcisContext:
             )
         return self.zones[company_id]
 
-    def epc(self, product_id, name):
-        """The unit's Digital Link URI on GS1's canonical domain, or the
-        database's own identifier when its product has no GTIN."""
+    def epc(self, product_id, name, company_id):
+        """The unit's Digital Link URI on GS1's canonical domain or, when its
+        product has no GTIN, its URI under the company's own web address,
+        which the resolver answers (``build_unit_uri``)."""
         gtin = self.gtins.get(product_id)
         if gtin:
             return f"{CANONICAL_BASE}/01/{gtin}/21/{encode_ai_value(name)}"
-        return private_urn(self.namespace, "serial", product_id, name)
+        if company_id not in self.base_urls:
+            self.base_urls[company_id] = (
+                self.sudo_env["res.company"].browse(company_id).get_base_url()
+            )
+        return build_unit_uri(self.base_urls[company_id], product_id, name)
 
     # documents ---------------------------------------------------------
     def _transactions(self, rows):
@@ -326,7 +346,7 @@ class _EpcisContext:
             "type": "ObjectEvent",
             **self._time_fields(row),
             "eventID": private_urn(self.namespace, "history", row["id"]),
-            "epcList": [self.epc(row["product_id"], lot_name)],
+            "epcList": [self.epc(row["product_id"], lot_name, row["company_id"])],
             "action": action,
             "bizStep": biz_step,
         }
@@ -384,7 +404,10 @@ class _EpcisContext:
                 lambda line: line.state == "done" and line.lot_id
             )
             self._load_products(set(lines.product_id.ids))
-            return [self.epc(line.product_id.id, line.lot_id.name) for line in lines]
+            return [
+                self.epc(line.product_id.id, line.lot_id.name, line.company_id.id)
+                for line in lines
+            ]
 
         places, _leaves = self._read_point(row)
         biz_step, disposition = TRANSFORMATION_BIZ_STEP
