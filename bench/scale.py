@@ -543,6 +543,9 @@ class Flows:
         picking = c.web_read(
             self.label(f"{name}: read the transfer"), "stock.picking", picking_id
         )
+        if picking.get("serial_background_state") == "queued":
+            # the lines of its units are made in the background
+            self.wait_background(name, picking_id, "prepared")
         return picking_id, picking["move_ids"][0]["id"]
 
     def validate(self, name, picking_id):
@@ -566,9 +569,11 @@ class Flows:
         if picking["state"] != "done":
             self.wait_background(name, picking_id)
 
-    def wait_background(self, name, picking_id):
-        """A validation queued to run in the background: the cron worker's
-        work is measured as one call, until the transfer is done."""
+    def wait_background(self, name, picking_id, what="validated"):
+        """Work queued to run in the background (a validation, or the lines a
+        Mark as To Do left, ``what`` = "prepared"): the cron worker's work is
+        measured as one call, until the transfer is done (or no longer
+        queued)."""
         c = self.client
         monitor = c.monitor
         monitor.start()
@@ -595,13 +600,15 @@ class Flows:
             state = record["state"]
             background = record.get("serial_background_state")
             error = record.get("serial_background_error")
-            if state == "done" or background == "failed":
+            if background == "failed" or (
+                state == "done" if what == "validated" else background != "queued"
+            ):
                 break
         seconds = time.perf_counter() - start
         pid, cpu, rss, vms, gone = monitor.stop()
         log_lines = monitor.new_log_lines()
         killed = [line for line in log_lines if KILL_PATTERNS.search(line)]
-        label = self.label(f"{name}: validated in the background")
+        label = self.label(f"{name}: {what} in the background")
         steps = [match for line in log_lines if (match := BACKGROUND_STEP.search(line))]
         for number, step in enumerate(steps, 1):
             say(
@@ -612,7 +619,7 @@ class Flows:
             longest = max(float(step["seconds"]) for step in steps)
             c.rows.append(
                 {
-                    "label": self.label(f"{name}: longest background step"),
+                    "label": self.label(f"{name}: longest {what} step"),
                     "seconds": longest,
                     "cpu": 0.0,
                     "rss": max(int(step["peak"]) for step in steps) * MIB,
@@ -643,7 +650,7 @@ class Flows:
             raise ScaleFailure(
                 f"{label}: a worker was stopped; Odoo logged:\n" + "\n".join(killed)
             )
-        if state != "done":
+        if background == "failed" or (what == "validated" and state != "done"):
             raise ScaleFailure(f"{label}: not done ({background}): {error}")
 
     def receipt(self):
@@ -771,10 +778,14 @@ def target_of(size, label):
     """Issue 36's targets: a background step (one slice, one transaction) in
     30 s at any size; at 100,000 every call a user waits for in 15 s and the
     transfer done within 4 minutes of Validate."""
-    if label.endswith("longest background step"):
+    if "longest" in label and label.endswith(" step"):
         return 30.0
     if size >= 100_000:
-        return 240.0 if label.endswith("validated in the background") else 15.0
+        if label.endswith("validated in the background"):
+            return 240.0
+        if label.endswith("prepared in the background"):
+            return None  # no target of its own: part of the way to the dialog
+        return 15.0
     if size == 10_000 and label.endswith("receipt: validate"):
         return 2.0
     if size == 10_000 and label.endswith(": confirm"):
