@@ -293,19 +293,20 @@ class TestMarkAsToDoInSlices(BackgroundValidationCase):
             ),
         )
 
-    def test_receipt_lines_made_in_slices(self):
-        pickings = [
+    def both(self, picking_type, source, destination):
+        """The same transfer of each product marked as to do: the product's at
+        once, the twin's in slices."""
+        return [
             self.mark_as_to_do(
-                self.draft(
-                    self.warehouse.in_type_id,
-                    self.supplier_location,
-                    self.stock_location,
-                    product,
-                ),
-                sliced,
+                self.draft(picking_type, source, destination, product), sliced
             )
             for product, sliced in ((self.product, False), (self.twin, True))
         ]
+
+    def test_receipt_lines_made_in_slices(self):
+        pickings = self.both(
+            self.warehouse.in_type_id, self.supplier_location, self.stock_location
+        )
         self.assertEqual(self.outcome(pickings[1]), self.outcome(pickings[0]))
         self.assertEqual(len(pickings[1].move_line_ids), 7)
         self.assertEqual(pickings[1].state, "assigned")
@@ -317,18 +318,9 @@ class TestMarkAsToDoInSlices(BackgroundValidationCase):
     def test_delivery_reserves_in_slices_what_is_in_stock(self):
         for product in (self.product, self.twin):
             self.add_serials(product, [f"MT-{n}" for n in range(1, 6)])
-        pickings = [
-            self.mark_as_to_do(
-                self.draft(
-                    self.warehouse.out_type_id,
-                    self.stock_location,
-                    self.customer_location,
-                    product,
-                ),
-                sliced,
-            )
-            for product, sliced in ((self.product, False), (self.twin, True))
-        ]
+        pickings = self.both(
+            self.warehouse.out_type_id, self.stock_location, self.customer_location
+        )
         # five of seven in stock: both partially available, the same units
         self.assertEqual(self.outcome(pickings[1]), self.outcome(pickings[0]))
         self.assertEqual(sum(pickings[1].move_ids.mapped("quantity")), 5)
