@@ -289,15 +289,18 @@ class StockMove(models.Model):
 
     def _action_assign(self, force_qty=False):
         # a Mark as To Do of a large transfer leaves its serial units' lines
-        # to the background job (stock.picking._serial_assign_slice)
-        later = self.env.context.get(ASSIGN_LATER)
+        # to the background job (stock.picking._serial_assign_slice), which
+        # makes them with force_qty; until then nobody else (Odoo's
+        # scheduler, another transfer's validation) makes them in one go
         moves = self
-        if later and not force_qty:
-            moves = self.filtered(
-                lambda move: move.picking_id.id not in later
-                or not tracks_serials_physically(move.product_id)
-            )
-            (self - moves).serial_assign_pending = True
+        if not force_qty:
+            later = self.env.context.get(ASSIGN_LATER)
+            if later:
+                self.filtered(
+                    lambda move: move.picking_id.id in later
+                    and tracks_serials_physically(move.product_id)
+                ).serial_assign_pending = True
+            moves = self.filtered(lambda move: not move.serial_assign_pending)
         return super(StockMove, moves)._action_assign(force_qty=force_qty)
 
     # ------------------------------------------------------------------

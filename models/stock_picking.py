@@ -658,8 +658,16 @@ class StockPicking(models.Model):
         )
         return not (
             self.owner_id
-            or moves.move_line_ids.filtered(
-                lambda line: line.package_id or line.result_package_id or line.owner_id
+            or self.env["stock.move.line"].search_count(
+                [
+                    ("move_id", "in", moves.ids),
+                    "|",
+                    "|",
+                    ("package_id", "!=", False),
+                    ("result_package_id", "!=", False),
+                    ("owner_id", "!=", False),
+                ],
+                limit=1,
             )
             or any(
                 move.product_uom != move.product_id.uom_id
@@ -682,6 +690,7 @@ class StockPicking(models.Model):
         whole). The transfer stays open for the rest. Returns the count."""
         self.ensure_one()
         Move = self.env["stock.move"]
+        Line = self.env["stock.move.line"]
         to_validate = Move
         left = size
         for move in self.move_ids.sorted("id"):
@@ -693,13 +702,18 @@ class StockPicking(models.Model):
                 or not tracks_serials_physically(move.product_id)
             ):
                 continue
-            lines = move.move_line_ids.filtered("quantity").sorted("id")
-            taken = lines[:left]
+            # searched, not read through the move: a slice of a large move
+            # reads only its own lines
+            taken = Line.search(
+                [("move_id", "=", move.id), ("quantity", ">", 0)],
+                order="id",
+                limit=left,
+            )
             if not taken:
                 continue
             left -= len(taken)
-            whole = len(taken) == len(move.move_line_ids) and not (
-                move.product_uom.compare(move.quantity, move.product_uom_qty)
+            whole = len(taken) == Line.search_count([("move_id", "=", move.id)]) and (
+                not move.product_uom.compare(move.quantity, move.product_uom_qty)
             )
             if whole:
                 to_validate |= move
@@ -710,6 +724,9 @@ class StockPicking(models.Model):
             for vals in vals_list:
                 vals["state"] = move.state
             part = Move.create(vals_list)
+            # the move's cached lines are dropped first: the ORM would take
+            # each line out of that cached list one by one
+            move.invalidate_recordset(["move_line_ids"])
             taken.write({"move_id": part.id})
             to_validate |= part
         to_validate._action_done(cancel_backorder=True)
@@ -747,6 +764,11 @@ class StockPicking(models.Model):
         slices validated before the failure stay done."""
         user = self.serial_background_user_id
         done = self.serial_background_units_done
+        if self.serial_background_action == "assign":
+            # Check Availability makes the lines the job did not
+            self.move_ids.filtered(
+                "serial_assign_pending"
+            ).serial_assign_pending = False
         if done and self.serial_background_action == "assign":
             outcome = self.env._(
                 "%(done)s of %(total)s serial units got their lines in earlier "

@@ -324,3 +324,19 @@ class TestMarkAsToDoInSlices(BackgroundValidationCase):
         # five of seven in stock: both partially available, the same units
         self.assertEqual(self.outcome(pickings[1]), self.outcome(pickings[0]))
         self.assertEqual(sum(pickings[1].move_ids.mapped("quantity")), 5)
+
+    def test_lines_left_to_the_job_are_made_by_it_only(self):
+        picking = self.draft(
+            self.warehouse.in_type_id,
+            self.supplier_location,
+            self.stock_location,
+            self.product,
+        )
+        picking.action_confirm()
+        # as Odoo's scheduler does for every confirmed move
+        picking.move_ids._action_assign()
+        self.assertFalse(picking.move_line_ids)
+        self.assertTrue(picking.move_ids.serial_assign_pending)
+        self.run_job()
+        self.assertEqual(len(picking.move_line_ids), 7)
+        self.assertFalse(picking.move_ids.serial_assign_pending)
