@@ -41,6 +41,30 @@ def current_count():
     return _applying_count.get()
 
 
+# The count's own actions (start, scan, compare, apply) are the only writers
+# of its state, its dates and its lines; set here, never through RPC.
+_count_at_work = ContextVar("serial_tracking_count_at_work", default=False)
+
+
+@contextmanager
+def count_at_work():
+    token = _count_at_work.set(True)
+    try:
+        yield
+    finally:
+        _count_at_work.reset(token)
+
+
+def count_is_at_work():
+    return _count_at_work.get()
+
+
+# Fields only the count's actions write: its progress and its record.
+ACTION_FIELDS = frozenset(
+    {"state", "date_start", "date_applied", "applied_by_id", "date_compared"}
+)
+
+
 class SerialCount(models.Model):
     """Count by scanning: the serials found at a place, read with the entry
     dialog and saved as they come, compared with the units the system holds
@@ -176,6 +200,16 @@ class SerialCount(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            if not count_is_at_work() and (
+                vals.get("state") == "applied"
+                or set(vals) & (ACTION_FIELDS - {"state", "date_start"})
+            ):
+                raise UserError(
+                    self.env._(
+                        "A count is applied by its Apply button only; it cannot be "
+                        "created applied."
+                    )
+                )
             if vals.get("name", "/") == "/":
                 vals["name"] = (
                     self.env["ir.sequence"]
@@ -186,6 +220,8 @@ class SerialCount(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        if not count_is_at_work():
+            self._check_writable(vals)
         scope = {"location_id", "include_children", "product_id", "categ_id"}
         if scope & set(vals) and any(count.state != "draft" for count in self):
             raise UserError(
@@ -194,6 +230,31 @@ class SerialCount(models.Model):
                 )
             )
         return super().write(vals)
+
+    def _check_writable(self, vals):
+        """An applied count is a record of the stock it changed: none of its
+        own fields change afterwards (its chatter and activities still do).
+        Before that, its state and dates follow its actions only."""
+        mail_fields = set(self.env["mail.thread"]._fields) | set(
+            self.env["mail.activity.mixin"]._fields
+        )
+        own = set(vals) - mail_fields
+        applied = self.filtered(lambda count: count.state == "applied")
+        if own and applied:
+            raise UserError(
+                self.env._(
+                    "%(counts)s is applied and kept as it was applied: it records "
+                    "the stock it changed. Start a new count to count again.",
+                    counts=", ".join(applied.mapped("name")),
+                )
+            )
+        if own & ACTION_FIELDS:
+            raise UserError(
+                self.env._(
+                    "The status and dates of a count follow its buttons (Start, "
+                    "Scan, Compare, Apply); they cannot be written directly."
+                )
+            )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_applied(self):
@@ -365,7 +426,10 @@ class SerialCount(models.Model):
                         else self.env._(", or include its sub-locations"),
                     )
                 )
-            self.write({"state": "in_progress", "date_start": fields.Datetime.now()})
+            with count_at_work():
+                self.write(
+                    {"state": "in_progress", "date_start": fields.Datetime.now()}
+                )
         return self.action_scan()
 
     def action_scan(self):
@@ -395,6 +459,7 @@ class SerialCount(models.Model):
         self._check_scannable()
         if not names:
             return ""
+        self._lock_for_scan()
         known, modes = self._known_serials(names)
         self._check_no_accounting_serials(known, modes)
         saved = self._save_scans(names)
@@ -407,6 +472,19 @@ class SerialCount(models.Model):
                 already=len(names) - saved,
             )
         return notice
+
+    def _lock_for_scan(self):
+        """Write the count's row before saving scans: a scan and an Apply
+        (which locks the row) serialize. A scan that comes second, its
+        transaction begun before the Apply ended, is refused by PostgreSQL
+        for the row changed under it; Odoo's request layer runs it again,
+        and it finds the count applied. Two scanners of one count take
+        turns the same way."""
+        self.env.cr.execute(
+            "UPDATE serial_count SET write_uid = %s, write_date = %s WHERE id = %s",
+            [self.env.uid, fields.Datetime.now(), self.id],
+        )
+        self.invalidate_recordset(["write_uid", "write_date"])
 
     def _save_scans(self, names):
         """Insert one scanned line per serial, in batches; a serial this count
@@ -553,7 +631,8 @@ class SerialCount(models.Model):
             )
         Line.invalidate_model()
         self.invalidate_recordset(["line_ids"])
-        self.date_compared = now
+        with count_at_work():
+            self.date_compared = now
         return rows
 
     # ------------------------------------------------------------------
@@ -568,8 +647,12 @@ class SerialCount(models.Model):
                     "administrators (Inventory: Administrator) may do it."
                 )
             )
-        # two people pressing Apply at once: the second waits here, then
-        # finds the count applied
+        # the count's own row lock. Every scan writes this row first, so a scan
+        # and an Apply serialize: the one that comes second finds the row
+        # changed under it, PostgreSQL refuses it and Odoo's request layer
+        # runs it again on the first one's outcome (a scan then finds the
+        # count applied; an Apply sees the scan). Two Applies at once: the
+        # second finds the count applied.
         self.env.cr.execute(
             "SELECT state FROM serial_count WHERE id = %s FOR UPDATE", [self.id]
         )
@@ -589,15 +672,20 @@ class SerialCount(models.Model):
         self._compare()
         Line = self.env["serial.count.line"]
         lines = Line.search([("count_id", "=", self.id)])
+        moved = self._moved_since_scanned(lines)
+        outside = lines.filtered(
+            lambda line: line.result == "unexpected"
+            and not self._in_scope(line.product_id)
+        )
+        counted = lines.filtered(lambda line: line.result == "counted") - moved
         missing = lines.filtered(lambda line: line.result == "missing")
-        unexpected = lines.filtered(lambda line: line.result == "unexpected")
+        unexpected = (
+            lines.filtered(lambda line: line.result == "unexpected") - moved - outside
+        )
         to_relocate = unexpected.filtered(lambda line: line.elsewhere == "location")
         to_bring = unexpected - to_relocate
-        unknown = (
-            lines.filtered(lambda line: line.result == "unknown")
-            if self.add_unknown
-            else Line
-        )
+        all_unknown = lines.filtered(lambda line: line.result == "unknown")
+        unknown = all_unknown if self.add_unknown else Line
         self._check_unknown_products(unknown)
         leaving = (
             self.env["stock.quant"]
@@ -643,26 +731,101 @@ class SerialCount(models.Model):
                     location_dest_id=self.location_id, message=self.name, unpack=True
                 )
             self._apply_inventory(leaving - at_other_places, to_bring.lot_id | new_lots)
-        (missing | unexpected | unknown).write({"applied": True})
-        self.write(
-            {
-                "state": "applied",
-                "date_applied": fields.Datetime.now(),
-                "applied_by_id": self.env.uid,
-            }
-        )
+        self._record_counted(counted, labels["counted"])
+        with count_at_work():
+            (missing | unexpected | unknown).write({"applied": True})
+            moved.write({"left_alone": "moved"})
+            (outside - moved).write({"left_alone": "outside_scope"})
+            self.write(
+                {
+                    "state": "applied",
+                    "date_applied": fields.Datetime.now(),
+                    "applied_by_id": self.env.uid,
+                }
+            )
         self.message_post(
-            body=self.env._(
-                "Applied: %(missing)s missing units to the inventory loss location, "
-                "%(unexpected)s unexpected units to %(location)s, %(unknown)s unknown "
-                "serials created.",
-                missing=len(missing),
-                unexpected=len(unexpected),
-                location=self.location_id.display_name,
-                unknown=len(new_lots),
+            body=self._applied_message(
+                missing, unexpected, new_lots, all_unknown - unknown, moved, outside
             )
         )
         return True
+
+    def _in_scope(self, product):
+        """Whether ``product`` is within the count's product and category."""
+        if self.product_id and product != self.product_id:
+            return False
+        if self.categ_id:
+            path = product.categ_id.parent_path or ""
+            return path.startswith(self.categ_id.parent_path)
+        return True
+
+    def _moved_since_scanned(self, lines):
+        """The scanned lines whose unit moved after it was scanned (a done
+        transfer line of its serial dated later): what the scan saw is no
+        longer where the unit is. One query."""
+        scanned = lines.filtered(lambda line: line.scanned and line.lot_id)
+        if not scanned:
+            return lines.browse()
+        lines.flush_recordset(["lot_id", "date"])
+        self.env["stock.move.line"].flush_model(["lot_id", "state", "date"])
+        self.env.cr.execute(
+            """SELECT scan.id FROM serial_count_line scan
+                WHERE scan.id = ANY(%s)
+                  AND EXISTS (SELECT 1 FROM stock_move_line move_line
+                               WHERE move_line.lot_id = scan.lot_id
+                                 AND move_line.state = 'done'
+                                 AND move_line.date > scan.date)""",
+            [scanned.ids],
+        )
+        return lines.browse(row[0] for row in self.env.cr.fetchall())
+
+    def _record_counted(self, counted, note):
+        """One COUNT history row per unit found where the system holds it,
+        dated when it was scanned: the last time it was seen."""
+        self.env["stock.lot.history"].sudo()._record_events(
+            [
+                {
+                    "lot": line.lot_id.id,
+                    "event_type": "COUNT",
+                    "date": line.date,
+                    "location_id": line.location_id.id,
+                    "location_dest_id": line.location_id.id,
+                    "document": self,
+                    "note": note,
+                }
+                for line in counted
+            ]
+        )
+
+    def _applied_message(self, missing, unexpected, new_lots, skipped, moved, outside):
+        message = self.env._(
+            "Applied: %(missing)s missing units to the inventory loss location, "
+            "%(unexpected)s unexpected units to %(location)s, %(unknown)s unknown "
+            "serials created.",
+            missing=len(missing),
+            unexpected=len(unexpected),
+            location=self.location_id.display_name,
+            unknown=len(new_lots),
+        )
+        if skipped:
+            message += " " + self.env._(
+                "%(count)s unknown serials scanned were left out (Create Unknown "
+                "Serials is off): %(serials)s.",
+                count=len(skipped),
+                serials=format_serials(self.env, skipped.mapped("name"), limit=20),
+            )
+        if moved:
+            message += " " + self.env._(
+                "Left alone, as they moved after they were scanned: %(serials)s.",
+                serials=format_serials(self.env, moved.mapped("name"), limit=20),
+            )
+        outside -= moved
+        if outside:
+            message += " " + self.env._(
+                "Left alone, outside the count's products: %(serials)s.",
+                serials=format_serials(self.env, outside.mapped("name"), limit=20),
+            )
+        return message
 
     def _check_unknown_products(self, unknown):
         from .product_template import tracks_serials_physically

@@ -1,8 +1,14 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import UserError
 
-from ..tools.serial_count import COUNT_RESULTS, ELSEWHERE
+from ..tools.serial_count import COUNT_RESULTS, ELSEWHERE, LEFT_ALONE
+from .serial_count import count_is_at_work
+
+# What a person may change on a line of an open count, and on which lines:
+# the product an unknown serial is created for.
+PERSON_EDITABLE = frozenset({"product_id"})
 
 
 class SerialCountLine(models.Model):
@@ -57,12 +63,65 @@ class SerialCountLine(models.Model):
     applied = fields.Boolean(
         readonly=True, help="The count's Apply changed the stock for this line."
     )
+    left_alone = fields.Selection(
+        LEFT_ALONE,
+        readonly=True,
+        help="Why the count's Apply left this unit where the system holds it.",
+    )
 
     # two people scanning one count at the same moment: one line per serial
     _one_scan_per_serial = models.UniqueIndex(
         "(count_id, name) WHERE scanned",
         "This serial number is already scanned in this count.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not count_is_at_work():
+            raise UserError(
+                self.env._(
+                    "The serials of a count are added by scanning them (Scan on "
+                    "the count), not created directly."
+                )
+            )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not count_is_at_work():
+            self._check_person_edit(vals)
+        return super().write(vals)
+
+    def _check_person_edit(self, vals):
+        applied = self.count_id.filtered(lambda count: count.state == "applied")
+        if applied:
+            raise UserError(
+                self.env._(
+                    "%(counts)s is applied: its serials are kept as they were "
+                    "applied, a record of the stock it changed.",
+                    counts=", ".join(applied.mapped("name")),
+                )
+            )
+        if set(vals) - PERSON_EDITABLE or any(
+            line.result != "unknown" for line in self
+        ):
+            raise UserError(
+                self.env._(
+                    "The serials of a count change by scanning only. What may be "
+                    "set by hand is the product of an unknown serial, created when "
+                    "the count is applied with Create Unknown Serials."
+                )
+            )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_by_the_count(self):
+        if not count_is_at_work():
+            raise UserError(
+                self.env._(
+                    "The serials of a count are kept: a count's record is what was "
+                    "scanned. Delete the whole count instead, while it is not "
+                    "applied."
+                )
+            )
 
     def action_open_history(self):
         self.ensure_one()

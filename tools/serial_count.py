@@ -23,6 +23,12 @@ COUNT_RESULTS = [
     ("unknown", "Unknown"),
 ]
 
+# Why Apply left a scanned unit where the system holds it.
+LEFT_ALONE = [
+    ("moved", "Moved After Its Scan"),
+    ("outside_scope", "Outside the Count's Products"),
+]
+
 # Where the system thinks an unexpected unit is.
 ELSEWHERE = [
     ("location", "Another Location"),
