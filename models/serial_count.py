@@ -1,5 +1,6 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -11,9 +12,11 @@ from ..tools.serial_count import (
     COUNT_STATES,
     ExpectedUnit,
     KnownSerial,
+    ScannedSerial,
     compare_count,
 )
 from ..tools.serial_flow import QUIET_CONTEXT, trusted_serial_flow
+from ..tools.serial_gs1 import same_gtin
 from ..tools.serial_rules import INTERNAL_USAGES
 from .serial_bulk import format_serials
 
@@ -462,7 +465,9 @@ class SerialCount(models.Model):
         self._lock_for_scan()
         known, modes = self._known_serials(names)
         self._check_no_accounting_serials(known, modes)
-        saved = self._save_scans(names)
+        named = self._scan_products(wizard, names, known)
+        shared = self._shared_here(known)
+        saved = self._save_scans(names, named, shared)
         notice = self.env._(
             "%(saved)s saved in %(count)s.", saved=saved, count=self.name
         )
@@ -471,7 +476,80 @@ class SerialCount(models.Model):
                 "%(already)s were scanned in this count before.",
                 already=len(names) - saved,
             )
+        undecided = [name for name in names if name in shared and name not in named]
+        if undecided:
+            products = self.env["product.product"].browse(
+                {product for name in undecided for product in shared[name]}
+            )
+            notice += " " + self.env._(
+                "Units of several products (%(products)s) are named %(serials)s "
+                "here: scan their GS1 code, which names the product, or choose on "
+                "the count whose unit each scan was (Which Product?, Scanned As).",
+                products=", ".join(sorted(products.mapped("display_name"))),
+                serials=format_serials(self.env, undecided, limit=20),
+            )
         return notice
+
+    def _scan_products(self, wizard, names, known):
+        """{serial: product id} of the serials read from GS1 codes: the
+        product whose barcode is the code's GTIN. One query."""
+        wanted = set(names)
+        gtins = {
+            name: gtin
+            for name, gtin in (
+                wizard._gs1_gtins(wizard.paste_text) if wizard else {}
+            ).items()
+            if name in wanted
+        }
+        if not gtins:
+            return {}
+        # a barcode keeps a GTIN as a GTIN-14, an EAN-13, a UPC-A or an EAN-8
+        forms = {
+            gtin.zfill(14)[14 - digits :]
+            for gtin in gtins.values()
+            for digits in (8, 12, 13, 14)
+        }
+        products = (
+            self.env["product.product"]
+            .sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("barcode", "in", list(forms)),
+                    ("company_id", "in", [self.company_id.id, False]),
+                ]
+            )
+        )
+        named = {}
+        for name, gtin in gtins.items():
+            matching = products.filtered(
+                lambda product, gtin=gtin: same_gtin(gtin, product.barcode)
+            )
+            if len(matching) == 1:
+                named[name] = matching.id
+        return named
+
+    def _shared_here(self, known):
+        """{serial: product ids} of the serials that units of several products
+        within the count's scope are named at the counted place: a scan of
+        the name alone cannot say which unit it saw."""
+        places = self._counted_location_ids()
+        here = defaultdict(set)
+        for serial in known:
+            if serial.location_id in places:
+                here[serial.name].add(serial.product_id)
+        in_scope = {
+            product.id
+            for product in self.env["product.product"]
+            .sudo()
+            .browse({product for products in here.values() for product in products})
+            if self._in_scope(product)
+        }
+        return {
+            name: products & in_scope
+            for name, products in here.items()
+            if len(products & in_scope) > 1
+        }
 
     def _lock_for_scan(self):
         """Write the count's row before saving scans: a scan and an Apply
@@ -486,13 +564,25 @@ class SerialCount(models.Model):
         )
         self.invalidate_recordset(["write_uid", "write_date"])
 
-    def _save_scans(self, names):
+    def _save_scans(self, names, named=None, shared=()):
         """Insert one scanned line per serial, in batches; a serial this count
         already holds (scanned before, or by another user at this moment) is
-        left as it is. Returns how many lines were added."""
+        left as it is. A serial that units of several products are named at
+        the place (``shared``) gets one line per product its scans named
+        (``named``: {serial: product id}, from GS1 codes) and one for its
+        scans that named none. Returns how many lines were added."""
         self.ensure_one()
+        named = named or {}
         now = fields.Datetime.now()
         uid = self.env.uid
+        # under the count's row lock (_lock_for_scan): no other scan meanwhile
+        self.env.cr.execute(
+            "SELECT DISTINCT name FROM serial_count_line"
+            " WHERE count_id = %s AND scanned AND name = ANY(%s)",
+            [self.id, list(names)],
+        )
+        held = {name for (name,) in self.env.cr.fetchall()}
+        names = [name for name in names if name not in held or name in shared]
         added = 0
         for start in range(0, len(names), CHUNK):
             chunk = names[start : start + CHUNK]
@@ -500,18 +590,20 @@ class SerialCount(models.Model):
                 SQL(
                     """INSERT INTO serial_count_line
                            (count_id, company_id, name, scanned, user_id, date,
-                            product_id, create_uid, create_date, write_uid, write_date)
+                            product_id, scan_product_id, create_uid, create_date,
+                            write_uid, write_date)
                        VALUES %s
                   ON CONFLICT DO NOTHING
                     RETURNING id""",
                     SQL(", ").join(
                         SQL(
-                            "(%s, %s, %s, TRUE, %s, %s, NULL, %s, %s, %s, %s)",
+                            "(%s, %s, %s, TRUE, %s, %s, NULL, %s, %s, %s, %s, %s)",
                             self.id,
                             self.company_id.id,
                             name,
                             uid,
                             now,
+                            named.get(name),
                             uid,
                             now,
                             uid,
@@ -549,12 +641,15 @@ class SerialCount(models.Model):
         Line = self.env["serial.count.line"]
         Line.flush_model()
         self.env.cr.execute(
-            "SELECT id, name FROM serial_count_line"
+            "SELECT id, name, scan_product_id FROM serial_count_line"
             " WHERE count_id = %s AND scanned ORDER BY id",
             [self.id],
         )
-        line_of = {name: line_id for line_id, name in self.env.cr.fetchall()}
-        known, modes = self._known_serials(list(line_of))
+        line_of = {
+            ScannedSerial(name, product_id): line_id
+            for line_id, name, product_id in self.env.cr.fetchall()
+        }
+        known, modes = self._known_serials(list({scan.name for scan in line_of}))
         self._check_no_accounting_serials(known, modes)
         rows = compare_count(
             list(line_of),
@@ -569,7 +664,8 @@ class SerialCount(models.Model):
         scanned = [row for row in rows if row.scanned]
         for start in range(0, len(scanned), CHUNK):
             chunk = scanned[start : start + CHUNK]
-            # an unknown serial keeps the product a user gave it, else the count's
+            # an unknown serial is created for the product its GS1 code named,
+            # else the one a user gave it, else the count's
             self.env.cr.execute(
                 SQL(
                     """UPDATE serial_count_line line
@@ -578,7 +674,8 @@ class SerialCount(models.Model):
                               lot_id = found.lot_id,
                               location_id = found.location_id,
                               product_id = CASE WHEN found.result = 'unknown'
-                                                THEN COALESCE(line.product_id, %s)
+                                                THEN COALESCE(found.product_id,
+                                                              line.product_id, %s)
                                                 ELSE found.product_id END
                          FROM (VALUES %s) AS found(id, result, elsewhere, lot_id,
                                                    product_id, location_id)
@@ -587,7 +684,7 @@ class SerialCount(models.Model):
                     SQL(", ").join(
                         SQL(
                             "(%s, %s::varchar, %s::varchar, %s::int, %s::int, %s::int)",
-                            line_of[row.name],
+                            line_of[row.name, row.scan_product_id],
                             row.result,
                             row.elsewhere,
                             row.lot_id,
@@ -672,6 +769,7 @@ class SerialCount(models.Model):
         self._compare()
         Line = self.env["serial.count.line"]
         lines = Line.search([("count_id", "=", self.id)])
+        self._check_decided(lines)
         moved = self._moved_since_scanned(lines)
         outside = lines.filtered(
             lambda line: line.result == "unexpected"
@@ -749,6 +847,26 @@ class SerialCount(models.Model):
             )
         )
         return True
+
+    def _check_decided(self, lines):
+        """A serial scanned without its product, that units of several
+        products are named at the place, stops the Apply: which unit was
+        seen decides which one is counted out."""
+        undecided = lines.filtered(lambda line: line.result == "ambiguous")
+        if undecided:
+            raise UserError(
+                self.env._(
+                    "Units of several products are named %(serials)s at "
+                    "%(location)s, and their scan does not say whose unit it saw. "
+                    "On each such line (Which Product?), choose the product in "
+                    "Scanned As, or scan the unit's GS1 code, which names its "
+                    "product; then apply again.",
+                    serials=format_serials(
+                        self.env, undecided.mapped("name"), limit=20
+                    ),
+                    location=self.location_id.display_name,
+                )
+            )
 
     def _in_scope(self, product):
         """Whether ``product`` is within the count's product and category."""
@@ -954,7 +1072,7 @@ class SerialCount(models.Model):
                 },
             )
             if result:
-                row[result] += number
+                row[result] = row.get(result, 0) + number
         return sorted(rows.values(), key=lambda row: row["product"])
 
     # ------------------------------------------------------------------

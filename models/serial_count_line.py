@@ -4,11 +4,12 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools.serial_count import COUNT_RESULTS, ELSEWHERE, LEFT_ALONE
-from .serial_count import count_is_at_work
+from .serial_count import count_at_work, count_is_at_work
 
 # What a person may change on a line of an open count, and on which lines:
-# the product an unknown serial is created for.
-PERSON_EDITABLE = frozenset({"product_id"})
+# the product an unknown serial is created for, and the product a serial
+# several products share at the place was scanned for.
+PERSON_EDITABLE = {"product_id": "unknown", "scan_product_id": "ambiguous"}
 
 
 class SerialCountLine(models.Model):
@@ -58,6 +59,13 @@ class SerialCountLine(models.Model):
         help="Where the system holds the unit: at the counted place for a counted "
         "or missing unit, elsewhere for an unexpected one.",
     )
+    scan_product_id = fields.Many2one(
+        "product.product",
+        string="Scanned As",
+        help="The product the scan named: a GS1 code names its product; for a "
+        "serial that several products share at the place, choose whose unit was "
+        "scanned.",
+    )
     user_id = fields.Many2one("res.users", string="Scanned By", readonly=True)
     date = fields.Datetime(string="Scanned On", readonly=True)
     applied = fields.Boolean(
@@ -69,9 +77,10 @@ class SerialCountLine(models.Model):
         help="Why the count's Apply left this unit where the system holds it.",
     )
 
-    # two people scanning one count at the same moment: one line per serial
+    # two people scanning one count at the same moment: one line per serial,
+    # and per product when the scan named it
     _one_scan_per_serial = models.UniqueIndex(
-        "(count_id, name) WHERE scanned",
+        "(count_id, name, COALESCE(scan_product_id, 0)) WHERE scanned",
         "This serial number is already scanned in this count.",
     )
 
@@ -87,9 +96,32 @@ class SerialCountLine(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if not count_is_at_work():
-            self._check_person_edit(vals)
-        return super().write(vals)
+        if count_is_at_work():
+            return super().write(vals)
+        self._check_person_edit(vals)
+        lines = self
+        if vals.get("scan_product_id"):
+            # the answer names a unit already scanned as such: a repeat
+            repeats = self._scanned_already_as(vals["scan_product_id"])
+            with count_at_work():
+                repeats.unlink()
+            lines -= repeats
+        return super(SerialCountLine, lines).write(vals)
+
+    def _scanned_already_as(self, product_id):
+        """The lines of ``self`` whose serial their count already holds as
+        scanned for ``product_id``."""
+        others = self.search(
+            [
+                ("count_id", "in", self.count_id.ids),
+                ("name", "in", self.mapped("name")),
+                ("scanned", "=", True),
+                ("scan_product_id", "=", product_id),
+                ("id", "not in", self.ids),
+            ]
+        )
+        taken = {(line.count_id.id, line.name) for line in others}
+        return self.filtered(lambda line: (line.count_id.id, line.name) in taken)
 
     def _check_person_edit(self, vals):
         applied = self.count_id.filtered(lambda count: count.state == "applied")
@@ -101,14 +133,16 @@ class SerialCountLine(models.Model):
                     counts=", ".join(applied.mapped("name")),
                 )
             )
-        if set(vals) - PERSON_EDITABLE or any(
-            line.result != "unknown" for line in self
+        if set(vals) - set(PERSON_EDITABLE) or any(
+            line.result != PERSON_EDITABLE[field] for field in vals for line in self
         ):
             raise UserError(
                 self.env._(
                     "The serials of a count change by scanning only. What may be "
-                    "set by hand is the product of an unknown serial, created when "
-                    "the count is applied with Create Unknown Serials."
+                    "set by hand is the product of an unknown serial (created when "
+                    "the count is applied with Create Unknown Serials) and whose "
+                    "unit a serial that several products share was (Which "
+                    "Product?)."
                 )
             )
 

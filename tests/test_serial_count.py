@@ -9,6 +9,7 @@ from odoo.tests import BaseCase, new_test_user
 from odoo.addons.serial_tracking.tools.serial_count import (
     ExpectedUnit,
     KnownSerial,
+    ScannedSerial,
     compare_count,
     count_summary,
     where_is,
@@ -72,6 +73,34 @@ class TestCountRules(BaseCase):
         ]
         rows = compare_count(["S-1"], expected, known, {SHELF})
         self.assertEqual([(row.lot_id, row.result) for row in rows], [(9, "counted")])
+
+    def test_a_name_of_units_of_two_products_here_asks_which_product(self):
+        expected = [
+            ExpectedUnit(8, "S-1", WIDGET, SHELF),
+            ExpectedUnit(9, "S-1", GADGET, SHELF),
+        ]
+        known = [
+            KnownSerial(8, "S-1", WIDGET, "in_stock", SHELF),
+            KnownSerial(9, "S-1", GADGET, "in_stock", SHELF),
+        ]
+        rows = compare_count(["S-1"], expected, known, {SHELF})
+        self.assertEqual(
+            [(row.result, row.lot_id) for row in rows],
+            [("ambiguous", None), ("missing", 8), ("missing", 9)],
+        )
+        # a scan that names its product stands for that product's unit
+        rows = compare_count(
+            [ScannedSerial("S-1", GADGET), ScannedSerial("S-1", WIDGET)],
+            expected,
+            known,
+            {SHELF},
+        )
+        self.assertEqual(
+            [(row.result, row.lot_id, row.scan_product_id) for row in rows],
+            [("counted", 9, GADGET), ("counted", 8, WIDGET)],
+        )
+        rows = compare_count([ScannedSerial("S-1", 3)], [], known, {SHELF})
+        self.assertEqual((rows[0].result, rows[0].product_id), ("unknown", 3))
 
     def test_where_is(self):
         self.assertEqual(where_is("in_stock", OTHER), "location")
@@ -383,6 +412,66 @@ class TestSerialCount(SerialCountCase):
         )
         self.assertIn(
             "Left alone, outside the count's products: P-1.", self.chatter(count)
+        )
+
+    def test_a_serial_two_products_share_here_asks_which_product(self):
+        printer = self.create_tracked_product(
+            "Tracked Printer", "physical", barcode="9506000134352"
+        )
+        self.add_serials(printer, ["C-1"], self.shelf)
+        count = self.new_count(user=self.stock_admin)
+        wizard = self.scan(count, "C-1", "C-2", "C-3", "C-4")
+        self.assertIn(
+            "Units of several products (Tracked Printer, Tracked Scanner) are named "
+            "C-1 here",
+            wizard.last_message,
+        )
+        # the name again: still not saying whose unit it is, a repeat
+        wizard = self.scan(count, "C-1")
+        self.assertIn("1 were scanned in this count before", wizard.last_message)
+        line = count.line_ids.filtered(lambda line: line.name == "C-1" and line.scanned)
+        self.assertEqual((line.result, line.lot_id.id), ("ambiguous", False))
+        # neither unit is counted out while the question is open
+        self.assertEqual(
+            count.line_ids.filtered(lambda line: line.name == "C-1").mapped("result"),
+            ["ambiguous", "missing", "missing"],
+        )
+        with self.assertRaisesRegex(
+            UserError, "Units of several products are named C-1 at WH/Stock/Shelf 9"
+        ):
+            count.action_apply()
+        self.assertEqual(count.state, "in_progress")
+        self.assertEqual(self.quant_places("C-1")["C-1"], [self.shelf])
+
+        # the printer's GS1 code names its product; a person answers for the
+        # name scanned alone
+        self.scan(count, "(01)09506000134352(21)C-1")
+        line.scan_product_id = self.product
+        count.action_apply()
+
+        self.assertEqual(count.state, "applied")
+        units = self.env["stock.lot"].search([("name", "=", "C-1")])
+        self.assertEqual(
+            sorted(
+                (
+                    unit.product_id.name,
+                    unit.quant_ids.filtered(
+                        lambda quant: quant.quantity > 0
+                    ).location_id,
+                )
+                for unit in units
+            ),
+            [("Tracked Printer", self.shelf), ("Tracked Scanner", self.shelf)],
+        )
+        self.assertEqual(
+            sorted(
+                (line.scan_product_id.name, line.result, line.lot_id.product_id.name)
+                for line in count.line_ids.filtered(lambda line: line.name == "C-1")
+            ),
+            [
+                ("Tracked Printer", "counted", "Tracked Printer"),
+                ("Tracked Scanner", "counted", "Tracked Scanner"),
+            ],
         )
 
     def test_resuming_a_count_by_another_user(self):
