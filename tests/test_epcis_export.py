@@ -228,7 +228,7 @@ class TestEpcisExport(EpcisCase):
 
 @tagged("post_install", "-at_install")
 class TestEpcisCount(SerialCountCase):
-    def test_a_unit_found_at_a_count_is_observed_by_cycle_counting(self):
+    def test_a_count_observes_units_found_and_decommissions_units_missing(self):
         self.add_serials(self.physical_product, ["EC-1", "EC-2"], self.shelf)
         unit = self.lots("EC-1")
         before = events_of(exported(self.env, unit.action_export_epcis()))
@@ -245,6 +245,12 @@ class TestEpcisCount(SerialCountCase):
             ("ObjectEvent", "OBSERVE", "cycle_counting"),
         )
         self.assertIn("readPoint", seen)
+        # EC-2, not scanned, counted out to the inventory loss location
+        events = events_of(exported(self.env, self.lots("EC-2").action_export_epcis()))
+        self.assertEqual(
+            (events[-1]["action"], events[-1]["bizStep"], events[-1]["disposition"]),
+            ("DELETE", "decommissioning", "inactive"),
+        )
 
 
 class TestEpcisDownload(HttpCase, EpcisCase):
