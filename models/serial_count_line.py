@@ -101,10 +101,11 @@ class SerialCountLine(models.Model):
         self._check_person_edit(vals)
         lines = self
         if vals.get("scan_product_id"):
-            # the answer names a unit already scanned as such: a repeat
+            # the answer names a unit already scanned as such: a repeat, which
+            # the count drops for whoever may answer (they may not delete lines)
             repeats = self._scanned_already_as(vals["scan_product_id"])
             with count_at_work():
-                repeats.unlink()
+                repeats.sudo().unlink()
             lines -= repeats
         return super(SerialCountLine, lines).write(vals)
 

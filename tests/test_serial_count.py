@@ -474,6 +474,35 @@ class TestSerialCount(SerialCountCase):
             ],
         )
 
+    def test_answering_with_a_product_scanned_already_is_a_repeat(self):
+        printer = self.create_tracked_product(
+            "Tracked Printer", "physical", barcode="9506000134352"
+        )
+        self.add_serials(printer, ["C-1"], self.shelf)
+        count = self.new_count(user=self.stock_user)
+        self.scan(count, "(01)09506000134352(21)C-1", "C-2", "C-3", "C-4")
+        self.scan(count, "C-1")
+        scans = count.line_ids.filtered(
+            lambda line: line.name == "C-1" and line.scanned
+        )
+        self.assertEqual(
+            sorted((line.scan_product_id.name or "", line.result) for line in scans),
+            [("", "ambiguous"), ("Tracked Printer", "counted")],
+        )
+        undecided = scans.filtered(lambda line: line.result == "ambiguous")
+        undecided.with_user(
+            self.stock_user
+        ).scan_product_id = printer.product_variant_id
+        self.assertFalse(undecided.exists())
+        count.action_compare()
+        self.assertEqual(
+            sorted(
+                (line.result, line.lot_id.product_id.name)
+                for line in count.line_ids.filtered(lambda line: line.name == "C-1")
+            ),
+            [("counted", "Tracked Printer"), ("missing", "Tracked Scanner")],
+        )
+
     def test_resuming_a_count_by_another_user(self):
         count = self.new_count(user=self.stock_user)
         self.scan(count, "C-1", "C-2", confirm=False)  # dialog closed: kept
