@@ -552,8 +552,8 @@ class SerialCount(models.Model):
         }
 
     def _lock_for_scan(self):
-        """Write the count's row before saving scans: a scan and an Apply
-        (which locks the row) serialize. A scan that comes second, its
+        """Write the count's row before saving or comparing scans: a scan
+        and an Apply (which locks the row) serialize. A scan that comes second, its
         transaction begun before the Apply ended, is refused by PostgreSQL
         for the row changed under it; Odoo's request layer runs it again,
         and it finds the count applied. Two scanners of one count take
@@ -619,7 +619,11 @@ class SerialCount(models.Model):
         return added
 
     def _serial_entry_apply(self, wizard):
-        # the scans are saved already; what they mean is worked out now
+        # the scans are saved already; what they mean is worked out now, on a
+        # count still open (a dialog left open while the count was applied
+        # must not rewrite its record)
+        self._check_scannable()
+        self._lock_for_scan()
         self._compare()
 
     # ------------------------------------------------------------------
@@ -630,6 +634,7 @@ class SerialCount(models.Model):
         self.check_access("write")
         if self.state != "in_progress":
             raise UserError(self.env._("Start the count and scan serials first."))
+        self._lock_for_scan()
         self._compare()
         return True
 

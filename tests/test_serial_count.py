@@ -312,6 +312,22 @@ class TestSerialCount(SerialCountCase):
         count.with_user(self.stock_admin).action_apply()
         self.assertEqual(self.quant_places("C-1")["C-1"], [self.shelf])
 
+    def test_refused_confirming_a_dialog_left_open_while_the_count_was_applied(self):
+        count = self.new_count(user=self.stock_admin)
+        wizard = self.scan(count, "C-1", "C-2", confirm=False)
+        count.action_apply()
+        lines = count.line_ids
+        before = sorted(lines.mapped(lambda line: (line.name, line.result)))
+        self.assertIn(("C-3", "missing"), before)
+        with self.assertRaisesRegex(UserError, "is applied: start a new count"):
+            wizard.action_confirm()
+        with self.assertRaisesRegex(UserError, "Start the count and scan"):
+            count.action_compare()
+        self.env.invalidate_all()
+        self.assertEqual(
+            sorted(count.line_ids.mapped(lambda line: (line.name, line.result))), before
+        )
+
     def test_refused_writing_the_status_or_dates_of_a_count(self):
         count = self.new_count(user=self.stock_user)
         self.scan(count, "C-1")
