@@ -1,5 +1,6 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
 from contextlib import contextmanager
 from contextvars import ContextVar
 
@@ -11,9 +12,11 @@ from ..tools.serial_count import (
     COUNT_STATES,
     ExpectedUnit,
     KnownSerial,
+    ScannedSerial,
     compare_count,
 )
 from ..tools.serial_flow import QUIET_CONTEXT, trusted_serial_flow
+from ..tools.serial_gs1 import same_gtin
 from ..tools.serial_rules import INTERNAL_USAGES
 from .serial_bulk import format_serials
 
@@ -39,6 +42,30 @@ def applying_count(count, notes):
 def current_count():
     """(count, {lot id: note}) while a count is applied, else None."""
     return _applying_count.get()
+
+
+# The count's own actions (start, scan, compare, apply) are the only writers
+# of its state, its dates and its lines; set here, never through RPC.
+_count_at_work = ContextVar("serial_tracking_count_at_work", default=False)
+
+
+@contextmanager
+def count_at_work():
+    token = _count_at_work.set(True)
+    try:
+        yield
+    finally:
+        _count_at_work.reset(token)
+
+
+def count_is_at_work():
+    return _count_at_work.get()
+
+
+# Fields only the count's actions write: its progress and its record.
+ACTION_FIELDS = frozenset(
+    {"state", "date_start", "date_applied", "applied_by_id", "date_compared"}
+)
 
 
 class SerialCount(models.Model):
@@ -176,6 +203,16 @@ class SerialCount(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            if not count_is_at_work() and (
+                vals.get("state") == "applied"
+                or set(vals) & (ACTION_FIELDS - {"state", "date_start"})
+            ):
+                raise UserError(
+                    self.env._(
+                        "A count is applied by its Apply button only; it cannot be "
+                        "created applied."
+                    )
+                )
             if vals.get("name", "/") == "/":
                 vals["name"] = (
                     self.env["ir.sequence"]
@@ -186,6 +223,8 @@ class SerialCount(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        if not count_is_at_work():
+            self._check_writable(vals)
         scope = {"location_id", "include_children", "product_id", "categ_id"}
         if scope & set(vals) and any(count.state != "draft" for count in self):
             raise UserError(
@@ -194,6 +233,31 @@ class SerialCount(models.Model):
                 )
             )
         return super().write(vals)
+
+    def _check_writable(self, vals):
+        """An applied count is a record of the stock it changed: none of its
+        own fields change afterwards (its chatter and activities still do).
+        Before that, its state and dates follow its actions only."""
+        mail_fields = set(self.env["mail.thread"]._fields) | set(
+            self.env["mail.activity.mixin"]._fields
+        )
+        own = set(vals) - mail_fields
+        applied = self.filtered(lambda count: count.state == "applied")
+        if own and applied:
+            raise UserError(
+                self.env._(
+                    "%(counts)s is applied and kept as it was applied: it records "
+                    "the stock it changed. Start a new count to count again.",
+                    counts=", ".join(applied.mapped("name")),
+                )
+            )
+        if own & ACTION_FIELDS:
+            raise UserError(
+                self.env._(
+                    "The status and dates of a count follow its buttons (Start, "
+                    "Scan, Compare, Apply); they cannot be written directly."
+                )
+            )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_applied(self):
@@ -365,7 +429,10 @@ class SerialCount(models.Model):
                         else self.env._(", or include its sub-locations"),
                     )
                 )
-            self.write({"state": "in_progress", "date_start": fields.Datetime.now()})
+            with count_at_work():
+                self.write(
+                    {"state": "in_progress", "date_start": fields.Datetime.now()}
+                )
         return self.action_scan()
 
     def action_scan(self):
@@ -395,9 +462,12 @@ class SerialCount(models.Model):
         self._check_scannable()
         if not names:
             return ""
+        self._lock_for_scan()
         known, modes = self._known_serials(names)
         self._check_no_accounting_serials(known, modes)
-        saved = self._save_scans(names)
+        named = self._scan_products(wizard, names, known)
+        shared = self._shared_here(known)
+        saved = self._save_scans(names, named, shared)
         notice = self.env._(
             "%(saved)s saved in %(count)s.", saved=saved, count=self.name
         )
@@ -406,15 +476,113 @@ class SerialCount(models.Model):
                 "%(already)s were scanned in this count before.",
                 already=len(names) - saved,
             )
+        undecided = [name for name in names if name in shared and name not in named]
+        if undecided:
+            products = self.env["product.product"].browse(
+                {product for name in undecided for product in shared[name]}
+            )
+            notice += " " + self.env._(
+                "Units of several products (%(products)s) are named %(serials)s "
+                "here: scan their GS1 code, which names the product, or choose on "
+                "the count whose unit each scan was (Which Product?, Scanned As).",
+                products=", ".join(sorted(products.mapped("display_name"))),
+                serials=format_serials(self.env, undecided, limit=20),
+            )
         return notice
 
-    def _save_scans(self, names):
+    def _scan_products(self, wizard, names, known):
+        """{serial: product id} of the serials read from GS1 codes: the
+        product whose barcode is the code's GTIN. One query."""
+        wanted = set(names)
+        gtins = {
+            name: gtin
+            for name, gtin in (
+                wizard._gs1_gtins(wizard.paste_text) if wizard else {}
+            ).items()
+            if name in wanted
+        }
+        if not gtins:
+            return {}
+        # a barcode keeps a GTIN as a GTIN-14, an EAN-13, a UPC-A or an EAN-8
+        forms = {
+            gtin.zfill(14)[14 - digits :]
+            for gtin in gtins.values()
+            for digits in (8, 12, 13, 14)
+        }
+        products = (
+            self.env["product.product"]
+            .sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("barcode", "in", list(forms)),
+                    ("company_id", "in", [self.company_id.id, False]),
+                ]
+            )
+        )
+        named = {}
+        for name, gtin in gtins.items():
+            matching = products.filtered(
+                lambda product, gtin=gtin: same_gtin(gtin, product.barcode)
+            )
+            if len(matching) == 1:
+                named[name] = matching.id
+        return named
+
+    def _shared_here(self, known):
+        """{serial: product ids} of the serials that units of several products
+        within the count's scope are named at the counted place: a scan of
+        the name alone cannot say which unit it saw."""
+        places = self._counted_location_ids()
+        here = defaultdict(set)
+        for serial in known:
+            if serial.location_id in places:
+                here[serial.name].add(serial.product_id)
+        in_scope = {
+            product.id
+            for product in self.env["product.product"]
+            .sudo()
+            .browse({product for products in here.values() for product in products})
+            if self._in_scope(product)
+        }
+        return {
+            name: products & in_scope
+            for name, products in here.items()
+            if len(products & in_scope) > 1
+        }
+
+    def _lock_for_scan(self):
+        """Write the count's row before saving or comparing scans: a scan
+        and an Apply (which locks the row) serialize. A scan that comes second, its
+        transaction begun before the Apply ended, is refused by PostgreSQL
+        for the row changed under it; Odoo's request layer runs it again,
+        and it finds the count applied. Two scanners of one count take
+        turns the same way."""
+        self.env.cr.execute(
+            "UPDATE serial_count SET write_uid = %s, write_date = %s WHERE id = %s",
+            [self.env.uid, fields.Datetime.now(), self.id],
+        )
+        self.invalidate_recordset(["write_uid", "write_date"])
+
+    def _save_scans(self, names, named=None, shared=()):
         """Insert one scanned line per serial, in batches; a serial this count
         already holds (scanned before, or by another user at this moment) is
-        left as it is. Returns how many lines were added."""
+        left as it is. A serial that units of several products are named at
+        the place (``shared``) gets one line per product its scans named
+        (``named``: {serial: product id}, from GS1 codes) and one for its
+        scans that named none. Returns how many lines were added."""
         self.ensure_one()
+        named = named or {}
         now = fields.Datetime.now()
         uid = self.env.uid
+        # under the count's row lock (_lock_for_scan): no other scan meanwhile
+        self.env.cr.execute(
+            "SELECT DISTINCT name FROM serial_count_line"
+            " WHERE count_id = %s AND scanned AND name = ANY(%s)",
+            [self.id, list(names)],
+        )
+        held = {name for (name,) in self.env.cr.fetchall()}
+        names = [name for name in names if name not in held or name in shared]
         added = 0
         for start in range(0, len(names), CHUNK):
             chunk = names[start : start + CHUNK]
@@ -422,18 +590,20 @@ class SerialCount(models.Model):
                 SQL(
                     """INSERT INTO serial_count_line
                            (count_id, company_id, name, scanned, user_id, date,
-                            product_id, create_uid, create_date, write_uid, write_date)
+                            product_id, scan_product_id, create_uid, create_date,
+                            write_uid, write_date)
                        VALUES %s
                   ON CONFLICT DO NOTHING
                     RETURNING id""",
                     SQL(", ").join(
                         SQL(
-                            "(%s, %s, %s, TRUE, %s, %s, NULL, %s, %s, %s, %s)",
+                            "(%s, %s, %s, TRUE, %s, %s, NULL, %s, %s, %s, %s, %s)",
                             self.id,
                             self.company_id.id,
                             name,
                             uid,
                             now,
+                            named.get(name),
                             uid,
                             now,
                             uid,
@@ -449,7 +619,11 @@ class SerialCount(models.Model):
         return added
 
     def _serial_entry_apply(self, wizard):
-        # the scans are saved already; what they mean is worked out now
+        # the scans are saved already; what they mean is worked out now, on a
+        # count still open (a dialog left open while the count was applied
+        # must not rewrite its record)
+        self._check_scannable()
+        self._lock_for_scan()
         self._compare()
 
     # ------------------------------------------------------------------
@@ -460,6 +634,7 @@ class SerialCount(models.Model):
         self.check_access("write")
         if self.state != "in_progress":
             raise UserError(self.env._("Start the count and scan serials first."))
+        self._lock_for_scan()
         self._compare()
         return True
 
@@ -471,12 +646,15 @@ class SerialCount(models.Model):
         Line = self.env["serial.count.line"]
         Line.flush_model()
         self.env.cr.execute(
-            "SELECT id, name FROM serial_count_line"
+            "SELECT id, name, scan_product_id FROM serial_count_line"
             " WHERE count_id = %s AND scanned ORDER BY id",
             [self.id],
         )
-        line_of = {name: line_id for line_id, name in self.env.cr.fetchall()}
-        known, modes = self._known_serials(list(line_of))
+        line_of = {
+            ScannedSerial(name, product_id): line_id
+            for line_id, name, product_id in self.env.cr.fetchall()
+        }
+        known, modes = self._known_serials(list({scan.name for scan in line_of}))
         self._check_no_accounting_serials(known, modes)
         rows = compare_count(
             list(line_of),
@@ -491,7 +669,8 @@ class SerialCount(models.Model):
         scanned = [row for row in rows if row.scanned]
         for start in range(0, len(scanned), CHUNK):
             chunk = scanned[start : start + CHUNK]
-            # an unknown serial keeps the product a user gave it, else the count's
+            # an unknown serial is created for the product its GS1 code named,
+            # else the one a user gave it, else the count's
             self.env.cr.execute(
                 SQL(
                     """UPDATE serial_count_line line
@@ -500,7 +679,8 @@ class SerialCount(models.Model):
                               lot_id = found.lot_id,
                               location_id = found.location_id,
                               product_id = CASE WHEN found.result = 'unknown'
-                                                THEN COALESCE(line.product_id, %s)
+                                                THEN COALESCE(found.product_id,
+                                                              line.product_id, %s)
                                                 ELSE found.product_id END
                          FROM (VALUES %s) AS found(id, result, elsewhere, lot_id,
                                                    product_id, location_id)
@@ -509,7 +689,7 @@ class SerialCount(models.Model):
                     SQL(", ").join(
                         SQL(
                             "(%s, %s::varchar, %s::varchar, %s::int, %s::int, %s::int)",
-                            line_of[row.name],
+                            line_of[row.name, row.scan_product_id],
                             row.result,
                             row.elsewhere,
                             row.lot_id,
@@ -553,7 +733,8 @@ class SerialCount(models.Model):
             )
         Line.invalidate_model()
         self.invalidate_recordset(["line_ids"])
-        self.date_compared = now
+        with count_at_work():
+            self.date_compared = now
         return rows
 
     # ------------------------------------------------------------------
@@ -568,8 +749,12 @@ class SerialCount(models.Model):
                     "administrators (Inventory: Administrator) may do it."
                 )
             )
-        # two people pressing Apply at once: the second waits here, then
-        # finds the count applied
+        # the count's own row lock. Every scan writes this row first, so a scan
+        # and an Apply serialize: the one that comes second finds the row
+        # changed under it, PostgreSQL refuses it and Odoo's request layer
+        # runs it again on the first one's outcome (a scan then finds the
+        # count applied; an Apply sees the scan). Two Applies at once: the
+        # second finds the count applied.
         self.env.cr.execute(
             "SELECT state FROM serial_count WHERE id = %s FOR UPDATE", [self.id]
         )
@@ -589,15 +774,21 @@ class SerialCount(models.Model):
         self._compare()
         Line = self.env["serial.count.line"]
         lines = Line.search([("count_id", "=", self.id)])
+        self._check_decided(lines)
+        moved = self._moved_since_scanned(lines)
+        outside = lines.filtered(
+            lambda line: line.result == "unexpected"
+            and not self._in_scope(line.product_id)
+        )
+        counted = lines.filtered(lambda line: line.result == "counted") - moved
         missing = lines.filtered(lambda line: line.result == "missing")
-        unexpected = lines.filtered(lambda line: line.result == "unexpected")
+        unexpected = (
+            lines.filtered(lambda line: line.result == "unexpected") - moved - outside
+        )
         to_relocate = unexpected.filtered(lambda line: line.elsewhere == "location")
         to_bring = unexpected - to_relocate
-        unknown = (
-            lines.filtered(lambda line: line.result == "unknown")
-            if self.add_unknown
-            else Line
-        )
+        all_unknown = lines.filtered(lambda line: line.result == "unknown")
+        unknown = all_unknown if self.add_unknown else Line
         self._check_unknown_products(unknown)
         leaving = (
             self.env["stock.quant"]
@@ -643,26 +834,121 @@ class SerialCount(models.Model):
                     location_dest_id=self.location_id, message=self.name, unpack=True
                 )
             self._apply_inventory(leaving - at_other_places, to_bring.lot_id | new_lots)
-        (missing | unexpected | unknown).write({"applied": True})
-        self.write(
-            {
-                "state": "applied",
-                "date_applied": fields.Datetime.now(),
-                "applied_by_id": self.env.uid,
-            }
-        )
+        self._record_counted(counted, labels["counted"])
+        with count_at_work():
+            (missing | unexpected | unknown).write({"applied": True})
+            moved.write({"left_alone": "moved"})
+            (outside - moved).write({"left_alone": "outside_scope"})
+            self.write(
+                {
+                    "state": "applied",
+                    "date_applied": fields.Datetime.now(),
+                    "applied_by_id": self.env.uid,
+                }
+            )
         self.message_post(
-            body=self.env._(
-                "Applied: %(missing)s missing units to the inventory loss location, "
-                "%(unexpected)s unexpected units to %(location)s, %(unknown)s unknown "
-                "serials created.",
-                missing=len(missing),
-                unexpected=len(unexpected),
-                location=self.location_id.display_name,
-                unknown=len(new_lots),
+            body=self._applied_message(
+                missing, unexpected, new_lots, all_unknown - unknown, moved, outside
             )
         )
         return True
+
+    def _check_decided(self, lines):
+        """A serial scanned without its product, that units of several
+        products are named at the place, stops the Apply: which unit was
+        seen decides which one is counted out."""
+        undecided = lines.filtered(lambda line: line.result == "ambiguous")
+        if undecided:
+            raise UserError(
+                self.env._(
+                    "Units of several products are named %(serials)s at "
+                    "%(location)s, and their scan does not say whose unit it saw. "
+                    "On each such line (Which Product?), choose the product in "
+                    "Scanned As, or scan the unit's GS1 code, which names its "
+                    "product; then apply again.",
+                    serials=format_serials(
+                        self.env, undecided.mapped("name"), limit=20
+                    ),
+                    location=self.location_id.display_name,
+                )
+            )
+
+    def _in_scope(self, product):
+        """Whether ``product`` is within the count's product and category."""
+        if self.product_id and product != self.product_id:
+            return False
+        if self.categ_id:
+            path = product.categ_id.parent_path or ""
+            return path.startswith(self.categ_id.parent_path)
+        return True
+
+    def _moved_since_scanned(self, lines):
+        """The scanned lines whose unit moved after it was scanned (a done
+        transfer line of its serial dated later): what the scan saw is no
+        longer where the unit is. One query."""
+        scanned = lines.filtered(lambda line: line.scanned and line.lot_id)
+        if not scanned:
+            return lines.browse()
+        lines.flush_recordset(["lot_id", "date"])
+        self.env["stock.move.line"].flush_model(["lot_id", "state", "date"])
+        self.env.cr.execute(
+            """SELECT scan.id FROM serial_count_line scan
+                WHERE scan.id = ANY(%s)
+                  AND EXISTS (SELECT 1 FROM stock_move_line move_line
+                               WHERE move_line.lot_id = scan.lot_id
+                                 AND move_line.state = 'done'
+                                 AND move_line.date > scan.date)""",
+            [scanned.ids],
+        )
+        return lines.browse(row[0] for row in self.env.cr.fetchall())
+
+    def _record_counted(self, counted, note):
+        """One COUNT history row per unit found where the system holds it,
+        dated when it was scanned: the last time it was seen."""
+        self.env["stock.lot.history"].sudo()._record_events(
+            [
+                {
+                    "lot": line.lot_id.id,
+                    "event_type": "COUNT",
+                    "date": line.date,
+                    "location_id": line.location_id.id,
+                    "location_dest_id": line.location_id.id,
+                    "document": self,
+                    "note": note,
+                }
+                for line in counted
+            ]
+        )
+
+    def _applied_message(self, missing, unexpected, new_lots, skipped, moved, outside):
+        message = self.env._(
+            "Applied: %(missing)s missing units to the inventory loss location, "
+            "%(unexpected)s unexpected units to %(location)s, %(unknown)s unknown "
+            "serials created.",
+            missing=len(missing),
+            unexpected=len(unexpected),
+            location=self.location_id.display_name,
+            unknown=len(new_lots),
+        )
+        if skipped:
+            message += " " + self.env._(
+                "%(count)s unknown serials scanned were left out (Create Unknown "
+                "Serials is off): %(serials)s.",
+                count=len(skipped),
+                serials=format_serials(self.env, skipped.mapped("name"), limit=20),
+            )
+        if moved:
+            message += " " + self.env._(
+                "Left alone, as they moved after they were scanned: %(serials)s.",
+                serials=format_serials(self.env, moved.mapped("name"), limit=20),
+            )
+        outside -= moved
+        if outside:
+            message += " " + self.env._(
+                "Left alone, outside the count's products: %(serials)s.",
+                serials=format_serials(self.env, outside.mapped("name"), limit=20),
+            )
+        return message
 
     def _check_unknown_products(self, unknown):
         from .product_template import tracks_serials_physically
@@ -791,7 +1077,7 @@ class SerialCount(models.Model):
                 },
             )
             if result:
-                row[result] += number
+                row[result] = row.get(result, 0) + number
         return sorted(rows.values(), key=lambda row: row["product"])
 
     # ------------------------------------------------------------------

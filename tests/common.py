@@ -538,6 +538,17 @@ class SerialCountCase(PhysicalModeCase):
             wizard.action_confirm()
         return wizard
 
+    def dated_later(self, picking, minutes=1):
+        """Date the moves of ``picking`` ``minutes`` later, as if it had been
+        validated a while after the scans made now."""
+        picking.env.flush_all()
+        self.env.cr.execute(
+            """UPDATE stock_move_line SET date = date + make_interval(mins => %s)
+                WHERE picking_id = %s""",
+            [minutes, picking.id],
+        )
+        self.env.invalidate_all()
+
     def quant_places(self, *names):
         """{serial: [internal locations where it is on hand]}."""
         quants = self.env["stock.quant"].search(

@@ -13,7 +13,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from ..wizards import serial_epcis_export
-from .common import Command, ManufacturingCase, SerialFlowCase
+from .common import Command, ManufacturingCase, SerialCountCase, SerialFlowCase
 
 SCHEMA = json.loads(
     (Path(__file__).parent / "data" / "epcis" / "EPCIS-JSON-Schema.json").read_text()
@@ -266,6 +266,32 @@ class TestEpcisExport(EpcisCase):
 
 
 @tagged("post_install", "-at_install")
+class TestEpcisCount(SerialCountCase):
+    def test_a_count_observes_units_found_and_decommissions_units_missing(self):
+        self.add_serials(self.physical_product, ["EC-1", "EC-2"], self.shelf)
+        unit = self.lots("EC-1")
+        before = events_of(exported(self.env, unit.action_export_epcis()))
+        count = self.new_count(user=self.stock_admin)
+        self.scan(count, "EC-1")
+        count.action_apply()
+        document = exported(self.env, unit.action_export_epcis())
+        validate(document)
+        events = events_of(document)
+        self.assertEqual(len(events), len(before) + 1)
+        seen = events[-1]
+        self.assertEqual(
+            (seen["type"], seen["action"], seen["bizStep"]),
+            ("ObjectEvent", "OBSERVE", "cycle_counting"),
+        )
+        self.assertIn("readPoint", seen)
+        # EC-2, not scanned, counted out to the inventory loss location
+        events = events_of(exported(self.env, self.lots("EC-2").action_export_epcis()))
+        self.assertEqual(
+            (events[-1]["action"], events[-1]["bizStep"], events[-1]["disposition"]),
+            ("DELETE", "decommissioning", "inactive"),
+        )
+
+
 class TestEpcisDownload(HttpCase, EpcisCase):
     def test_download_is_the_document_for_its_user_only(self):
         self.receive("ED-1")

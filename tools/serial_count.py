@@ -21,6 +21,13 @@ COUNT_RESULTS = [
     ("missing", "Missing"),
     ("unexpected", "Unexpected"),
     ("unknown", "Unknown"),
+    ("ambiguous", "Which Product?"),
+]
+
+# Why Apply left a scanned unit where the system holds it.
+LEFT_ALONE = [
+    ("moved", "Moved After Its Scan"),
+    ("outside_scope", "Outside the Count's Products"),
 ]
 
 # Where the system thinks an unexpected unit is.
@@ -42,10 +49,25 @@ ExpectedUnit = namedtuple(
 KnownSerial = namedtuple(
     "KnownSerial", ("lot_id", "name", "product_id", "status", "location_id")
 )
-# One row of the result: a scanned serial, or a unit expected and not scanned.
+# A serial as scanned, with the product the scan named (a GS1 code names its
+# product; a person answers for a name several products share at the place),
+# None for a plain scan.
+ScannedSerial = namedtuple("ScannedSerial", ("name", "product_id"))
+# One row of the result: a scanned serial, or a unit expected and not scanned;
+# ``scan_product_id``: the product its scan named.
 CountRow = namedtuple(
     "CountRow",
-    ("name", "scanned", "result", "lot_id", "product_id", "location_id", "elsewhere"),
+    (
+        "name",
+        "scanned",
+        "result",
+        "lot_id",
+        "product_id",
+        "location_id",
+        "elsewhere",
+        "scan_product_id",
+    ),
+    defaults=(None,),
 )
 
 
@@ -64,7 +86,9 @@ def where_is(status, location_id):
 def compare_count(scanned_names, expected, known, counted_location_ids):
     """The result of a count.
 
-    ``scanned_names``: the serials scanned, each once; ``expected``:
+    ``scanned_names``: the serials scanned, each once, as names or
+    :class:`ScannedSerial` (a scan that names its product stands for that
+    product's unit only); ``expected``:
     :class:`ExpectedUnit` of every unit the system holds at the counted place
     within the count's scope; ``known``: :class:`KnownSerial` of the
     company's serials named like a scanned one (several per name when serials
@@ -74,7 +98,9 @@ def compare_count(scanned_names, expected, known, counted_location_ids):
     A scanned serial is *counted* when it is expected, or on hand at the
     counted place for a product outside the scope; *unexpected* when the
     system has it elsewhere (with where); *unknown* when the system has never
-    seen it. An expected unit no scan names is *missing*. Returns the rows,
+    seen it; *ambiguous* when, scanned without its product, the name is that
+    of expected units of several products (the scan cannot say which unit
+    it saw). An expected unit no scan names is *missing*. Returns the rows,
     scanned ones in the order scanned, then the missing ones by location and
     serial id.
     """
@@ -84,10 +110,27 @@ def compare_count(scanned_names, expected, known, counted_location_ids):
     for serial in sorted(known, key=lambda serial: serial.lot_id):
         serials_named[serial.name].append(serial)
     rows, found = [], set()
-    for name in scanned_names:
+    for scan in scanned_names:
+        name, scan_product = (scan, None) if isinstance(scan, str) else scan
         candidates = serials_named.get(name, ())
+        if scan_product:
+            candidates = [
+                serial for serial in candidates if serial.product_id == scan_product
+            ]
         if not candidates:
-            rows.append(CountRow(name, True, "unknown", None, None, None, None))
+            rows.append(
+                CountRow(
+                    name, True, "unknown", None, scan_product, None, None, scan_product
+                )
+            )
+            continue
+        expected_here = {
+            serial.product_id
+            for serial in candidates
+            if serial.lot_id in expected_by_lot
+        }
+        if len(expected_here) > 1:
+            rows.append(CountRow(name, True, "ambiguous", None, None, None, None))
             continue
         here = next(
             (serial for serial in candidates if serial.lot_id in expected_by_lot),
@@ -111,6 +154,7 @@ def compare_count(scanned_names, expected, known, counted_location_ids):
                     here.product_id,
                     here.location_id,
                     None,
+                    scan_product,
                 )
             )
             continue
@@ -127,6 +171,7 @@ def compare_count(scanned_names, expected, known, counted_location_ids):
                 serial.product_id,
                 serial.location_id,
                 where_is(serial.status, serial.location_id),
+                scan_product,
             )
         )
     missing = sorted(

@@ -18,7 +18,8 @@ MEDIA_TYPE = "application/ld+json"
 
 #: The one table from a history event to an EPCIS ObjectEvent's ``action``,
 #: CBV 2.0 ``bizStep`` and ``disposition`` (None: left out). ADJUST_OUT is an
-#: ADJUST row whose unit leaves stock (scrapped, written off at a count).
+#: ADJUST or COUNT row whose unit leaves stock (scrapped, written off at a
+#: count); a COUNT row that keeps it in stock observes it (counted, found).
 #: Accounting mode has no transfers: its bill stands for the receipt, its
 #: invoice for the shipment, its credit notes for the returns. BUILD and
 #: CONSUME rows of a manufacturing order become one TransformationEvent
@@ -72,7 +73,7 @@ PICKING_TRANSACTION_TYPES = {"outgoing": "desadv", "incoming": "recadv"}
 
 def epcis_mapping(event_type, leaves_stock=False):
     """(action, bizStep, disposition) of a history event."""
-    if event_type == "ADJUST" and leaves_stock:
+    if event_type in ("ADJUST", "COUNT") and leaves_stock:
         event_type = "ADJUST_OUT"
     return EPCIS_EVENT_MAPPING.get(event_type, ("OBSERVE", "other", None))
 

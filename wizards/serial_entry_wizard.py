@@ -486,6 +486,32 @@ class SerialEntryWizard(models.TransientModel):
             return _Gs1Reading(link["serial"], link["gtin"], uri, None)
         return _Gs1Reading(None, None, uri, problem)
 
+    def _gs1_gtins(self, text):
+        """{serial: GTIN} of the GS1 codes and Digital Links pasted in
+        ``text`` (one per line) that hold both: the product each code names
+        (a count tells apart the units of products that share a serial).
+        Other lines, and codes that cannot be read, are left out."""
+        barcode = self.product_id.barcode
+        gtins, nomenclature = {}, None
+        for line in _LINES.split(text or ""):
+            if looks_like_digital_link(line):
+                try:
+                    link = parse_digital_link(line.strip())
+                except DigitalLinkError:
+                    continue
+                if link["serial"]:
+                    gtins[link["serial"]] = link["gtin"]
+            elif looks_like_gs1(line, barcode):
+                nomenclature = nomenclature or self._gs1_nomenclature().sudo()
+                try:
+                    elements = nomenclature.gs1_decompose_extended(gs1_raw_form(line))
+                except ValidationError:
+                    continue
+                values = {element["ai"]: element["value"] for element in elements or ()}
+                if AI_SERIAL in values and AI_GTIN in values:
+                    gtins[values[AI_SERIAL]] = values[AI_GTIN]
+        return gtins
+
     def _span_notice(self, spans):
         """Which pasted items were read as spans, so that a serial such as
         2024-5000 read as 2,977 serials does not pass unnoticed."""
