@@ -348,22 +348,9 @@ class SerialEntryWizard(models.TransientModel):
         decomposed by Odoo's GS1 nomenclature. The GTIN (AI 01) of a code must
         be the product's barcode when it has one, and not another product's
         when it has none."""
-        lines = _LINES.split(text)
-        barcode = self.product_id.barcode
-        if not any(
-            looks_like_gs1(line, barcode) or looks_like_digital_link(line)
-            for line in lines
-        ):
+        readings = self._gs1_readings(text)
+        if readings is None:
             return [(text, False)]
-        nomenclature = self._gs1_nomenclature().sudo()
-        readings = []
-        for line in lines:
-            if looks_like_digital_link(line):
-                readings.append(self._digital_link_serial(line.strip()))
-            elif looks_like_gs1(line, barcode):
-                readings.append(self._gs1_code_serial(nomenclature, line))
-            else:
-                readings.append(_Gs1Reading(line, None, None, None))
         others = self._gs1_other_products({reading.gtin for reading in readings})
         problems, entries = [], []
         for reading in readings:
@@ -397,6 +384,28 @@ class SerialEntryWizard(models.TransientModel):
                 )
             )
         return entries
+
+    def _gs1_readings(self, text):
+        """The reading (a ``_Gs1Reading``) of each line of ``text``: of a
+        scanned GS1 code or Digital Link, or the line itself; None when no
+        line is one."""
+        lines = _LINES.split(text)
+        barcode = self.product_id.barcode
+        if not any(
+            looks_like_gs1(line, barcode) or looks_like_digital_link(line)
+            for line in lines
+        ):
+            return None
+        nomenclature = self._gs1_nomenclature().sudo()
+        readings = []
+        for line in lines:
+            if looks_like_digital_link(line):
+                readings.append(self._digital_link_serial(line.strip()))
+            elif looks_like_gs1(line, barcode):
+                readings.append(self._gs1_code_serial(nomenclature, line))
+            else:
+                readings.append(_Gs1Reading(line, None, None, None))
+        return readings
 
     def _gs1_code_serial(self, nomenclature, line):
         """The reading of a scanned GS1 element string (a ``_Gs1Reading``)."""
@@ -491,26 +500,11 @@ class SerialEntryWizard(models.TransientModel):
         ``text`` (one per line) that hold both: the product each code names
         (a count tells apart the units of products that share a serial).
         Other lines, and codes that cannot be read, are left out."""
-        barcode = self.product_id.barcode
-        gtins, nomenclature = {}, None
-        for line in _LINES.split(text or ""):
-            if looks_like_digital_link(line):
-                try:
-                    link = parse_digital_link(line.strip())
-                except DigitalLinkError:
-                    continue
-                if link["serial"]:
-                    gtins[link["serial"]] = link["gtin"]
-            elif looks_like_gs1(line, barcode):
-                nomenclature = nomenclature or self._gs1_nomenclature().sudo()
-                try:
-                    elements = nomenclature.gs1_decompose_extended(gs1_raw_form(line))
-                except ValidationError:
-                    continue
-                values = {element["ai"]: element["value"] for element in elements or ()}
-                if AI_SERIAL in values and AI_GTIN in values:
-                    gtins[values[AI_SERIAL]] = values[AI_GTIN]
-        return gtins
+        return {
+            reading.serial: reading.gtin
+            for reading in self._gs1_readings(text or "") or ()
+            if reading.code and reading.serial and reading.gtin
+        }
 
     def _span_notice(self, spans):
         """Which pasted items were read as spans, so that a serial such as
