@@ -432,9 +432,7 @@ class StockPicking(models.Model):
                     )
                 )._serial_background_job()
             return
-        self.env.ref(
-            "serial_tracking.ir_cron_serial_background_validation"
-        ).sudo()._trigger()
+        self._serial_trigger_cron()
 
     def _serial_background_job(self):
         """One OCA queue_job job: one slice of this transfer (or what is left
@@ -480,6 +478,7 @@ class StockPicking(models.Model):
                 return
 
     def _serial_trigger_cron(self):
+        """Run the scheduled action now (its trigger wakes a cron worker)."""
         self.env.ref(
             "serial_tracking.ir_cron_serial_background_validation"
         ).sudo()._trigger()
