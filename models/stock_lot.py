@@ -7,7 +7,7 @@ import psycopg2
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import escape_psql
+from odoo.tools import SQL, escape_psql
 
 from ..tools.serial_digital_link import build_digital_link, normalize_gtin
 from ..tools.serial_errors import SerialInputError
@@ -19,7 +19,9 @@ from ..tools.serial_flow import (
 )
 from ..tools.serial_format import counter_pattern
 from ..tools.serial_rules import (
+    EXPECTED_STATUS,
     SALE_EVENT_TYPES,
+    SERIAL_DOCUMENT_KINDS,
     SERIAL_STATUS_TRANSITIONS,
     SERIAL_STATUSES,
     WARRANTY_STATUSES,
@@ -665,6 +667,79 @@ class StockLot(models.Model):
                 ]
             )
         return lots
+
+    @api.model
+    def _serial_announce(self, product, names, company, document, location_dest=None):
+        """Create the units ``names`` of ``product`` as Expected units of
+        ``document`` (an incoming document not done yet), in one batch, each
+        with its announcement in the history; returned in the order of
+        ``names``. A serial that exists already is refused as receiving it
+        again would be (the unique index on the serial key)."""
+        kind = SERIAL_DOCUMENT_KINDS["announcement"]
+        with trusted_serial_flow():
+            lots = self.with_context(**QUIET_CONTEXT).create(
+                [
+                    {
+                        "name": name,
+                        "product_id": product.id,
+                        "company_id": company.id,
+                        "serial_status": kind.status,
+                    }
+                    for name in names
+                ]
+            )
+        partner = getattr(document, "partner_id", False)
+        self.env["stock.lot.history"]._record_events(
+            [
+                {
+                    "lot": lot,
+                    "event_type": kind.event,
+                    "location_dest_id": location_dest and location_dest.id,
+                    "partner_id": partner and partner.id,
+                    "document": document,
+                }
+                for lot in lots
+            ]
+        )
+        return lots
+
+    def _serial_discard_expected(self):
+        """Delete those of these units that are Expected and that nothing
+        holds any more (no move line, no quant, nothing in their history but
+        their announcement): a unit announced and never received, dropped
+        by its document (cancelled, the line removed). The announcement goes
+        with it: the one deletion the append-only history allows."""
+        if not self:
+            return
+        self.flush_recordset(["serial_status"])
+        self.env["stock.move.line"].flush_model(["lot_id"])
+        self.env["stock.quant"].flush_model(["lot_id"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT lot.id FROM stock_lot lot
+                    WHERE lot.id = ANY(%(ids)s) AND lot.serial_status = %(expected)s
+                      AND NOT EXISTS (SELECT 1 FROM stock_move_line ml
+                                       WHERE ml.lot_id = lot.id)
+                      AND NOT EXISTS (SELECT 1 FROM stock_quant quant
+                                       WHERE quant.lot_id = lot.id)
+                      AND NOT EXISTS (SELECT 1 FROM stock_lot_history row
+                                       WHERE row.lot_id = lot.id
+                                         AND row.event_type <> %(announce)s)""",
+                ids=self.ids,
+                expected=EXPECTED_STATUS,
+                announce=SERIAL_DOCUMENT_KINDS["announcement"].event,
+            )
+        )
+        unused = self.browse(row[0] for row in self.env.cr.fetchall())
+        if not unused:
+            return
+        self.env.cr.execute(
+            SQL("DELETE FROM stock_lot_history WHERE lot_id = ANY(%s)", unused.ids)
+        )
+        self.env["stock.lot.history"].invalidate_model()
+        self.invalidate_model(["history_ids", "history_count"])
+        with trusted_serial_flow():
+            unused.sudo().with_context(**QUIET_CONTEXT).unlink()
 
     @api.model
     def _serial_apply_inventory(self, product, location, new_lots, untracked_delta=0):

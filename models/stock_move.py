@@ -10,15 +10,19 @@ from odoo.tools import SQL
 from ..tools.serial_flow import ASSIGN_LATER, format_lot_names, trusted_serial_flow
 from ..tools.serial_rules import (
     AVAILABLE_STATUSES,
+    EXPECTED_STATUS,
     INTERNAL_USAGES,
     SERIAL_DOCUMENT_KINDS,
+    announces_serials,
     classify_move,
+    move_kind,
 )
 from ..tools.serial_stock_rules import SerialLineRow
 from .product_template import tracks_serials_physically
 from .serial_bulk import format_serials
 from .serial_count import current_count
 from .stock_speed_path import (
+    lot_blank_lines,
     name_blank_lines,
     out_move_lines,
     reserve_units,
@@ -514,6 +518,21 @@ class StockMove(models.Model):
             lambda lot: lot.serial_status in AVAILABLE_STATUSES
             or lot.product_id != self.product_id
         )
+        # a unit announced by another document (this move's own come back
+        # as the dialog opens with them)
+        expected = (lots - in_stock - self.move_line_ids.lot_id).filtered(
+            lambda lot: lot.serial_status == EXPECTED_STATUS
+        )
+        if expected:
+            return self.env._(
+                "%(count)s serial numbers are already expected on another "
+                "receipt: %(serials)s. Remove them from this entry, or from the "
+                "other receipt first.",
+                count=len(expected),
+                serials=format_serials(
+                    self.env, sorted(expected.mapped("name")), limit=20
+                ),
+            )
         if in_stock:
             return self.env._(
                 "%(count)s serial numbers are already in stock or used by "
@@ -532,12 +551,46 @@ class StockMove(models.Model):
         self._serial_set_move_lines(
             names=wizard._entered_serials() if wizard.mode == "add" else None,
             lots=wizard.selected_lot_ids if wizard.mode == "remove" else None,
+            announce=wizard.mode == "add" and self._serial_announces(),
         )
 
-    def _serial_set_move_lines(self, names=None, lots=None):
+    def _serial_announces(self):
+        """Whether the serials entered on this move are created at once as
+        Expected units on its lines (a receipt of a Track Serials product in
+        physical mode: ``announces_serials``)."""
+        self.ensure_one()
+        return tracks_serials_physically(self.product_id) and announces_serials(
+            move_kind(self.location_id.usage, self.location_dest_id.usage)
+        )
+
+    def _serial_expected_lots(self, names):
+        """The units ``names`` of this move's product, in that order: those
+        that exist already (units that come back), the others created as
+        Expected units of the move's transfer."""
+        Lot = self.env["stock.lot"]
+        existing = Lot._serial_find_existing(self.product_id, names, self.company_id)
+        lot_of = {
+            lot.name: lot for lot in existing if lot.product_id == self.product_id
+        }
+        new = [name for name in names if name not in lot_of]
+        if new:
+            created = Lot._serial_announce(
+                self.product_id,
+                new,
+                self.company_id,
+                self.picking_id or self,
+                self.location_dest_id,
+            )
+            lot_of.update(zip(new, created, strict=True))
+        return Lot.browse([lot_of[name].id for name in names])
+
+    def _serial_set_move_lines(self, names=None, lots=None, announce=False):
         """One line per serial, in one batch. Lines already holding one of the
         serials are kept: re-creating what Odoo reserved would unreserve and
-        reserve every unit again."""
+        reserve every unit again. With ``announce`` (a receipt's entry
+        confirmed), the new serials are created as Expected units and the
+        lines carry them (``lot_id``), rather than their names; the units of
+        lines dropped that were never received are deleted."""
         base = {
             "move_id": self.id,
             "picking_id": self.picking_id.id,
@@ -560,7 +613,19 @@ class StockMove(models.Model):
                 kept_ids.append(line.id)
                 seen.add(key)
         others = self.move_line_ids - self.env["stock.move.line"].browse(kept_ids)
-        if names is not None:
+        if names is not None and announce:
+            missing = [name for name in names if name not in seen]
+            blank = self._serial_blank_lines(others)[: len(missing)]
+            # the lines dropped go first: a unit they announced and that is
+            # entered again is then created anew, not kept half-deleted
+            (others - blank).unlink()
+            missing_lots = self._serial_expected_lots(missing)
+            if blank and lot_blank_lines(blank, missing_lots[: len(blank)]):
+                missing_lots = missing_lots[len(blank) :]
+            else:
+                blank.unlink()
+            vals_list = [{**base, "lot_id": lot.id} for lot in missing_lots]
+        elif names is not None:
             missing = [name for name in names if name not in seen]
             # the lines Odoo made for the units to come (one per unit, no
             # serial yet) take the new serials, rather than being replaced

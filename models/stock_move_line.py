@@ -7,7 +7,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..tools.serial_flow import QUIET_CONTEXT, trusted_serial_flow
-from ..tools.serial_rules import INTERNAL_USAGES
+from ..tools.serial_rules import EXPECTED_STATUS, INTERNAL_USAGES
 from ..tools.serial_stock_rules import (
     SerialPlace,
     leaving_keys,
@@ -49,6 +49,26 @@ class StockMoveLine(models.Model):
 
         with serial_quant_batch(self, keys):
             return super().create(vals_list)
+
+    def write(self, vals):
+        # a line given another serial drops the Expected unit it carried
+        dropped = self._serial_expected_lots() if "lot_id" in vals else None
+        result = super().write(vals)
+        if dropped:
+            dropped._serial_discard_expected()
+        return result
+
+    def unlink(self):
+        # the Expected units of the lines deleted (the entry dialog's
+        # removal, a line deleted, the receipt cancelled) go with them
+        dropped = self._serial_expected_lots()
+        result = super().unlink()
+        dropped._serial_discard_expected()
+        return result
+
+    def _serial_expected_lots(self):
+        """The Expected units these lines carry."""
+        return self.lot_id.filtered(lambda lot: lot.serial_status == EXPECTED_STATUS)
 
     def _action_done(self):
         # the lines read once, for the stock rules, the quant batch and the

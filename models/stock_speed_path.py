@@ -1132,6 +1132,37 @@ def name_blank_lines(lines, names):
     return True
 
 
+def lot_blank_lines(lines, lots):
+    """Give ``lines`` (lines of a receipt with neither a serial nor a serial
+    name, as Odoo creates them when the receipt is marked as to do) the
+    serials ``lots`` (its Expected units), one each, as the move line
+    ``write`` of ``lot_id`` would: for such lines (not done, in no package,
+    their source bypassing reservation: nothing to unreserve or reserve
+    again) Odoo's stock ``write`` only passes the serial on, and stock_account's
+    values their moves again, done once here after all lines, as
+    :func:`assign_new_lots` does. Returns False, having done nothing, where
+    the speed path does not apply: the caller then replaces the lines by new
+    ones."""
+    if not lines or not speed_path_applies(
+        lines, lines.product_id, LOT_ASSIGNMENT_METHODS
+    ):
+        return False
+    if not all(
+        move._should_bypass_reservation(location)
+        for move, location in {(line.move_id, line.location_id) for line in lines}
+    ):
+        return False
+    quantity_of = {
+        line: line.quantity
+        for line in lines
+        if line.move_id.is_in or line.move_id.is_out
+    }
+    write_each(lines, "lot_id", lots.ids)
+    if quantity_of:
+        lines._update_stock_move_value(quantity_of)
+    return True
+
+
 def assign_lots_first(lines):
     """The serials Odoo's ``_action_done`` gives, in its checks before its
     quant loop, to lines that name new ones (a receipt), given before the

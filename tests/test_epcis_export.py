@@ -225,7 +225,11 @@ class TestEpcisExport(EpcisCase):
                 for unit in units
             ]
         )
-        rows = History.search([("lot_id", "in", units.ids)])
+        # each unit: announced, received, adjusted (the announcements are
+        # not exported)
+        rows = History.search(
+            [("lot_id", "in", units.ids), ("event_type", "!=", "ANNOUNCE")]
+        )
         self.assertEqual(len(rows), 4)
         in_time_order = rows.sorted(lambda row: (row.date, row.id))
         self.assertNotEqual(in_time_order.ids, sorted(rows.ids))
@@ -240,6 +244,24 @@ class TestEpcisExport(EpcisCase):
         with patch.object(serial_epcis_export, "EPCIS_BATCH_SIZE", 1):
             batched = exported(self.env, units.action_export_epcis())
         self.assertEqual([e["eventID"] for e in events_of(batched)], expected)
+
+    def test_announcement_is_left_out(self):
+        # an Expected unit has nothing to export until it is received
+        receipt = self.receipt("EA-1")
+        unit = self.lots("EA-1", product=self.physical_product)
+        self.assertEqual(self.events(unit), ["ANNOUNCE"])
+        with self.assertRaisesRegex(
+            UserError, "EA-1: there is no serial history to export"
+        ):
+            unit.action_export_epcis()
+        receipt.button_validate()
+        self.assertEqual(self.events(unit), ["ANNOUNCE", "RECEIVE"])
+        document = exported(self.env, unit.action_export_epcis())
+        validate(document)
+        self.assertEqual(
+            [(e["bizStep"], e["disposition"]) for e in events_of(document)],
+            [("receiving", "sellable_not_accessible")],
+        )
 
     def test_nothing_to_export_says_so(self):
         stranger = self.env["res.company"].create({"name": "Other Company"})

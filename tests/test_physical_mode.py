@@ -16,9 +16,14 @@ class TestPhysicalMode(PhysicalModeCase):
         )
         wizard = self.enter(receipt.move_ids, "P-1..P-3")
         self.assertEqual(wizard.mode, "add")
+        # the serials are Expected units on the lines until validated
         self.assertEqual(
-            sorted(receipt.move_ids.move_line_ids.mapped("lot_name")),
+            sorted(receipt.move_ids.move_line_ids.lot_id.mapped("name")),
             ["P-1", "P-2", "P-3"],
+        )
+        self.assertEqual(
+            set(receipt.move_ids.move_line_ids.lot_id.mapped("serial_status")),
+            {"expected"},
         )
         receipt.button_validate()
         self.assertEqual(receipt.state, "done")
@@ -26,10 +31,11 @@ class TestPhysicalMode(PhysicalModeCase):
         self.assertEqual(lot.serial_status, "in_stock")
         self.assertEqual(lot.location_id, self.stock_location)
         self.assertTrue(lot.date_received)
-        self.assertEqual(self.events(lot), ["RECEIVE"])
+        self.assertEqual(self.events(lot), ["ANNOUNCE", "RECEIVE"])
         # the history is the audit trail: no chatter message per received unit
         self.assertFalse(lot.message_ids)
-        row = lot.history_ids
+        announced, row = lot.history_ids.sorted("id")
+        self.assertEqual(announced.document_ref, receipt)
         self.assertEqual(row.document_ref, receipt)
         self.assertEqual(
             (row.location_id, row.location_dest_id),
@@ -54,7 +60,7 @@ class TestPhysicalMode(PhysicalModeCase):
         self.assertEqual(lot.serial_status, "sold")
         self.assertEqual(lot.holder_partner_id, self.customer)
         self.assertTrue(lot.warranty_date_start)
-        self.assertEqual(self.events(lot), ["RECEIVE", "SHIP"])
+        self.assertEqual(self.events(lot), ["ANNOUNCE", "RECEIVE", "SHIP"])
         self.assertEqual(self.lots("Q-2").serial_status, "in_stock")
 
     def test_return_brings_the_same_serial_back(self):
@@ -77,7 +83,7 @@ class TestPhysicalMode(PhysicalModeCase):
         returned.button_validate()
         lot = self.lots("R-1")
         self.assertEqual(lot.serial_status, "returned")
-        self.assertEqual(self.events(lot), ["RECEIVE", "SHIP", "RETURN"])
+        self.assertEqual(self.events(lot), ["ANNOUNCE", "RECEIVE", "SHIP", "RETURN"])
 
     def test_internal_transfer_and_single_serial_move(self):
         self.receive("M-1", "M-2")
@@ -85,7 +91,7 @@ class TestPhysicalMode(PhysicalModeCase):
             self.warehouse.int_type_id, self.stock_location, self.shelf, ["M-1"]
         )
         lot = self.lots("M-1")
-        self.assertEqual(self.events(lot), ["RECEIVE", "MOVE"])
+        self.assertEqual(self.events(lot), ["ANNOUNCE", "RECEIVE", "MOVE"])
         move_row = lot.history_ids.sorted("id")[-1]
         self.assertEqual(
             (move_row.location_id, move_row.location_dest_id),
@@ -96,7 +102,7 @@ class TestPhysicalMode(PhysicalModeCase):
         # moving one serial from its form
         other = self.lots("M-2")
         other.with_user(self.serial_manager).location_id = self.shelf
-        self.assertEqual(self.events(other), ["RECEIVE", "MOVE"])
+        self.assertEqual(self.events(other), ["ANNOUNCE", "RECEIVE", "MOVE"])
         self.assertEqual(other.location_id, self.shelf)
 
     def test_scrap(self):
@@ -112,7 +118,7 @@ class TestPhysicalMode(PhysicalModeCase):
         scrap.action_validate()
         lot = self.lots("S-1")
         self.assertEqual(lot.serial_status, "scrapped")
-        self.assertEqual(self.events(lot), ["RECEIVE", "ADJUST"])
+        self.assertEqual(self.events(lot), ["ANNOUNCE", "RECEIVE", "ADJUST"])
         self.assertEqual(lot.history_ids.sorted("id")[-1].document_ref, scrap)
 
     def test_initialize_serials_keeps_on_hand_quantities(self):
@@ -244,7 +250,7 @@ class TestPhysicalMode(PhysicalModeCase):
         ):
             receipt.button_validate()
         self.assertEqual(receipt.state, "assigned")
-        self.assertEqual(self.events(self.lots("DUP-1")), ["RECEIVE"])
+        self.assertEqual(self.events(self.lots("DUP-1")), ["ANNOUNCE", "RECEIVE"])
 
     def test_server_refuses_a_unit_leaving_where_it_is_not(self):
         self.receive("AWAY-1")

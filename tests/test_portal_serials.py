@@ -57,6 +57,35 @@ class TestPortalSerials(PortalSerialsCase):
             self.env["serial.warranty.claim"].with_user(self.cy).has_access("read")
         )
 
+    def test_expected_units_are_not_listed(self):
+        # a receipt from the customer's company announces a unit: nobody
+        # holds it, so My Serials neither lists nor opens it
+        receipt = self.picking(
+            self.warehouse.in_type_id,
+            self.supplier_location,
+            self.stock_location,
+            1,
+            self.alpha,
+        )
+        wizard = self.env["serial.entry.wizard"].browse(
+            receipt.move_ids.action_open_serial_entry()["res_id"]
+        )
+        wizard.paste_text = "PX-1"
+        wizard.action_add_pasted()
+        wizard.action_confirm()
+        unit = self.lots("PX-1", product=self.physical_product)
+        self.assertEqual(unit.serial_status, "expected")
+        self.login(self.ann)
+        self.assertEqual(
+            self.listed_serials(self.page("/my/serials")),
+            ["PA-1", "PA-2", "PA-3", "PP-1"],
+        )
+        with mute_logger("odoo.http"):
+            response = self.url_open(f"/my/serials/{unit.id}")
+        self.assertEqual(response.status_code, 404)
+        lookup = self.page("/my/serials/lookup?serial=PX-1")
+        self.assertIn("You hold no unit with this serial number", lookup)
+
     def test_unit_page_shows_warranty_and_only_the_customers_history(self):
         # PA-1 came back from Alpha and was sold to Beta: each sees only its own rows
         self.invoice("out_refund", self.alpha, ["PA-1"])

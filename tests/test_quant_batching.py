@@ -380,9 +380,14 @@ class TestQuantBatching(SerialTrackingCase):
             with self.subTest(table=table):
                 self.assertEqual(on[table], off[table])
         # worth comparing: eight serials received, valued, with their history
+        # (the five entered in the dialog announced first)
         self.assertEqual(off["on_hand"], 8.0)
         self.assertEqual(len(off["lots"]), 8)
-        self.assertEqual(len(off["history"]), 8)
+        self.assertEqual(len(off["history"]), 13)
+        self.assertEqual(
+            sorted(dict(row)["event_type"] for row in off["history"]),
+            ["ANNOUNCE"] * 5 + ["RECEIVE"] * 8,
+        )
         self.assertIn(("value", 10.0), off["quants"][0])
         self.assertIn(("value", 50.0), off["moves"][0] + off["moves"][1])
 
@@ -446,16 +451,19 @@ class TestQuantBatching(SerialTrackingCase):
         made, lines = confirmed("1")
         self.assertEqual(len(made), 3, "Odoo makes a line per unit to come")
         self.assertEqual(lines, made)
+        # the lines carry the receipt's Expected units
         self.assertEqual(
-            lines.sorted("id").mapped("lot_name"), ["BL1-1", "BL1-2", "BL1-3"]
+            lines.sorted("id").lot_id.mapped("name"), ["BL1-1", "BL1-2", "BL1-3"]
         )
+        self.assertEqual(set(lines.lot_id.mapped("serial_status")), {"expected"})
         self.assertEqual(lines.mapped("quantity"), [1.0] * 3)
         # the speed path off: Odoo's lines are replaced by new ones
         made, lines = confirmed("0")
         self.assertFalse(lines & made)
         self.assertEqual(
-            lines.sorted("id").mapped("lot_name"), ["BL0-1", "BL0-2", "BL0-3"]
+            lines.sorted("id").lot_id.mapped("name"), ["BL0-1", "BL0-2", "BL0-3"]
         )
+        self.assertEqual(set(lines.lot_id.mapped("serial_status")), {"expected"})
 
     def test_serials_written_together_keep_odoo_checks(self):
         # write_each runs the field's constraints and company check, as the

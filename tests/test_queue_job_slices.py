@@ -34,7 +34,7 @@ class TestQueueJobSlices(QueueJobCase):
         self.assertEqual(receipt.state, "done")
         self.assertFalse(receipt.serial_background_state)
         self.assertEqual(self.in_stock(*names), 7)
-        self.assertEqual(self.events(self.lots("QJ-7")), ["RECEIVE"])
+        self.assertEqual(self.events(self.lots("QJ-7")), ["ANNOUNCE", "RECEIVE"])
         self.assertEqual(receipt.move_ids.write_uid, self.stock_user)
         self.assertEqual(
             self.env["queue.job"]

@@ -107,6 +107,7 @@ class TestCountRules(BaseCase):
         self.assertEqual(where_is("returned_vendor", None), "vendor")
         self.assertEqual(where_is("consumed", None), "consumed")
         self.assertEqual(where_is("in_stock", None), "nowhere")
+        self.assertEqual(where_is("expected", None), "expected")
 
 
 class TestSerialCount(SerialCountCase):
@@ -121,6 +122,27 @@ class TestSerialCount(SerialCountCase):
 
     def results(self, count):
         return {line.name: line.result for line in count.line_ids}
+
+    def test_an_expected_unit_is_not_expected_at_the_place(self):
+        # announced by a receipt to the shelf, not received: not stock there
+        receipt = self.picking(
+            self.warehouse.in_type_id,
+            self.supplier_location,
+            self.shelf,
+            1,
+            self.vendor,
+        )
+        self.enter(receipt.move_ids, "EXP-1")
+        self.assertEqual(self.lots("EXP-1").serial_status, "expected")
+        count = self.new_count(user=self.stock_admin)
+        self.scan(count, "C-1", "C-2", "C-3", "C-4")
+        self.assertEqual(
+            self.results(count),
+            dict.fromkeys(("C-1", "C-2", "C-3", "C-4"), "counted"),
+        )
+        self.scan(count, "EXP-1")
+        line = count.line_ids.filtered(lambda line: line.name == "EXP-1")
+        self.assertEqual((line.result, line.elsewhere), ("unexpected", "expected"))
 
     def test_counted_missing_unexpected_unknown_each_applied(self):
         count = self.new_count(user=self.stock_admin, add_unknown=True)

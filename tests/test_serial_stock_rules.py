@@ -6,8 +6,10 @@ from odoo.addons.serial_tracking.tools.serial_rules import (
     ACCOUNT_MOVE_KINDS,
     HISTORY_EVENT_TYPES,
     SERIAL_DOCUMENT_KINDS,
+    SERIAL_STATUS_TRANSITIONS,
     SERIAL_STATUSES,
     account_move_kind,
+    announces_serials,
     classify_move,
     move_kind,
 )
@@ -66,6 +68,20 @@ class TestSerialDocumentKinds(BaseCase):
                 self.assertIn(kind.entry, ("add", "remove", None))
                 self.assertIn(kind.event, events)
                 self.assertIn(kind.status, statuses | {None})
+
+    def test_only_receipts_announce_expected_units(self):
+        announcing = {kind for kind in SERIAL_DOCUMENT_KINDS if announces_serials(kind)}
+        self.assertEqual(announcing, {"receipt"})
+        announcement = SERIAL_DOCUMENT_KINDS["announcement"]
+        self.assertEqual(
+            (announcement.event, announcement.status), ("ANNOUNCE", "expected")
+        )
+        # an Expected unit can only be received; a new unit may be announced
+        self.assertEqual(SERIAL_STATUS_TRANSITIONS["expected"], {"in_stock"})
+        self.assertIn("expected", SERIAL_STATUS_TRANSITIONS[False])
+        self.assertEqual(
+            move_kind("supplier", "internal"), "receipt", "what a receipt is"
+        )
 
     def test_invoice_types(self):
         self.assertEqual(

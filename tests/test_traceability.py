@@ -89,6 +89,7 @@ class TestTracePhysical(PhysicalModeCase):
         self.assertEqual(
             summary(trace_rows(self.lots("TP-1"))),
             [
+                ("unit", "TP-1", "upstream", "ANNOUNCE", "Physical Vendor", receipt),
                 ("unit", "TP-1", "upstream", "RECEIVE", "Physical Vendor", receipt),
                 ("unit", "TP-1", "downstream", "SHIP", "Physical Customer", delivery),
                 ("unit", "TP-1", "downstream", "RETURN", "Physical Customer", returned),
@@ -123,6 +124,7 @@ class TestTraceManufacturing(ManufacturingCase):
         self.assertEqual(
             [(r, name, event) for r, name, _d, event, _p, _doc in summary(board_trace)],
             [
+                ("unit", "TB-1", "ANNOUNCE"),
                 ("unit", "TB-1", "RECEIVE"),
                 ("unit", "TB-1", "CONSUME"),
                 ("finished", "TR-ROBOT-1", "BUILD"),

@@ -181,7 +181,7 @@ class TestWarrantyClaims(SerialFlowCase):
         )
         self.assertEqual(
             lot.history_ids.sorted("id").mapped("event_type"),
-            ["RECEIVE", "SHIP", "CLAIM", "CLAIM", "RETURN"],
+            ["ANNOUNCE", "RECEIVE", "SHIP", "CLAIM", "CLAIM", "RETURN"],
         )
         claim.action_done()
         with self.assertRaisesRegex(ValidationError, "PC-2 is already back"):

@@ -38,8 +38,10 @@ class TestWarrantyLookup(PortalSerialsCase):
     def test_unknown_and_unsold_numbers_get_the_same_answer(self):
         self.allow_public_lookup()
         self.invoice("in_invoice", self.vendor, ["STOCK-1"])
+        # a unit announced by a receipt, not received (Expected)
+        self.receipt("EXPECTED-1")
         answers = {}
-        for serial in ("NOPE-404", "STOCK-1", "PA-", "PA-%", "pa-1"):
+        for serial in ("NOPE-404", "STOCK-1", "EXPECTED-1", "PA-", "PA-%", "pa-1"):
             response = self.lookup(serial)
             self.assertEqual(response.status_code, 200)
             self.assertIn(NOT_FOUND, response.text)

@@ -37,6 +37,7 @@ ELSEWHERE = [
     ("scrapped", "Scrapped"),
     ("vendor", "Returned to Vendor"),
     ("consumed", "Consumed"),
+    ("expected", "Expected, Not Received"),
     ("nowhere", "Not in Stock"),
 ]
 
@@ -80,6 +81,7 @@ def where_is(status, location_id):
         "scrapped": "scrapped",
         "returned_vendor": "vendor",
         "consumed": "consumed",
+        "expected": "expected",
     }.get(status, "nowhere")
 
 

@@ -44,6 +44,12 @@ EPCIS_EVENT_MAPPING = {
 }
 TRANSFORMATION_BIZ_STEP = ("assembling", "active")
 
+#: History events with no EPCIS event, left out of every export: an
+#: announcement (an Expected unit) says that a unit is to come; nothing has
+#: happened to the unit yet, and EPCIS events record what did (what is to
+#: come is a despatch advice, a business document, not an event).
+EPCIS_LEFT_OUT_EVENTS = ("ANNOUNCE",)
+
 #: Which way a unit goes between the company and the row's partner: the
 #: partner is the source ("in") or the destination ("out") of the event.
 EVENT_PARTY_DIRECTION = {

@@ -11,6 +11,7 @@ from collections import namedtuple
 from dateutil.relativedelta import relativedelta
 
 SERIAL_STATUSES = [
+    ("expected", "Expected"),
     ("in_stock", "In Stock"),
     ("sold", "Sold"),
     ("returned", "Returned"),
@@ -35,10 +36,17 @@ def holder_of(status, last_customer):
 # Statuses in which a unit can be sold, scrapped or sent back to its vendor.
 AVAILABLE_STATUSES = ("in_stock", "returned")
 
+# The status of a unit announced by an incoming document and not received
+# yet: a serial record with its announcement in its history, but no quant, no
+# stock value and no accounting. Receiving it makes it In Stock; a unit that
+# never came is deleted with its announcement when its document drops it.
+EXPECTED_STATUS = "expected"
+
 # The allowed status changes, checked by invoices, bills and credit notes. A
 # reversal restores the status it replaced; stock moves follow Odoo's own checks.
 SERIAL_STATUS_TRANSITIONS = {
-    False: {"in_stock"},
+    False: {"in_stock", EXPECTED_STATUS},
+    EXPECTED_STATUS: {"in_stock"},
     "in_stock": {"in_stock", "sold", "returned_vendor", "scrapped", "consumed"},
     "returned": {
         "returned",
@@ -55,6 +63,7 @@ SERIAL_STATUS_TRANSITIONS = {
 }
 
 HISTORY_EVENT_TYPES = [
+    ("ANNOUNCE", "Announced"),
     ("RECEIVE", "Received"),
     ("SHIP", "Shipped"),
     ("RETURN", "Customer Return"),
@@ -162,7 +171,22 @@ SERIAL_DOCUMENT_KINDS = {
     # a warranty claim is written in the unit's history; the status changes
     # only with the return it may bring
     "claim": SerialDocumentKind(None, None, "CLAIM", None),
+    # the serials entered on an incoming document before it is done
+    # (ANNOUNCING_KINDS): the units exist, Expected, until it receives them
+    "announcement": SerialDocumentKind(None, "add", "ANNOUNCE", EXPECTED_STATUS),
 }
+
+# The kinds of document whose serials, once entered (the entry dialog's
+# Confirm), are created at once as Expected units on the document's lines;
+# the document then receives the units that exist.
+ANNOUNCING_KINDS = ("receipt",)
+
+
+def announces_serials(kind):
+    """Whether a document of ``kind`` (a key of SERIAL_DOCUMENT_KINDS)
+    creates the serials entered on it as Expected units."""
+    return kind in ANNOUNCING_KINDS
+
 
 # Odoo's invoice types that carry serials in accounting mode, and their kind.
 ACCOUNT_MOVE_KINDS = {
@@ -232,6 +256,7 @@ TRACE_DIRECTIONS = [
     ("internal", "Internal"),
 ]
 EVENT_TRACE_DIRECTION = {
+    "ANNOUNCE": "upstream",
     "RECEIVE": "upstream",
     "BILL": "upstream",
     "BUILD": "upstream",

@@ -14,6 +14,7 @@ from ..tools.serial_digital_link import (
 )
 from ..tools.serial_epcis import (
     BIZ_TRANSACTION_TYPES,
+    EPCIS_LEFT_OUT_EVENTS,
     EVENT_PARTY_DIRECTION,
     MEDIA_TYPE,
     PICKING_TRANSACTION_TYPES,
@@ -65,7 +66,9 @@ class SerialEpcisExport(models.TransientModel):
         """The download of the EPCIS document of the history rows ``domain``
         selects (refused with a message when there are none)."""
         domain = Domain(domain)
-        if not self.env["stock.lot.history"].search_count(domain, limit=1):
+        if not self.env["stock.lot.history"].search_count(
+            self._epcis_rows_domain(domain), limit=1
+        ):
             raise UserError(
                 self.env._("%(name)s: there is no serial history to export.", name=name)
             )
@@ -75,6 +78,11 @@ class SerialEpcisExport(models.TransientModel):
             "url": f"/serial_tracking/epcis/{export.id}",
             "target": "download",
         }
+
+    @api.model
+    def _epcis_rows_domain(self, domain):
+        """The history rows of ``domain`` that have an EPCIS event."""
+        return Domain(domain) & Domain("event_type", "not in", EPCIS_LEFT_OUT_EVENTS)
 
     def _epcis_filename(self):
         self.ensure_one()
@@ -103,7 +111,7 @@ class SerialEpcisExport(models.TransientModel):
         by record."""
         self.ensure_one()
         History = self.env["stock.lot.history"]
-        domain = Domain(self.history_domain)
+        domain = self._epcis_rows_domain(self.history_domain)
         context = _EpcisContext(self.env)
         columns = ["id", *HISTORY_FIELDS]
         last = None

@@ -1,0 +1,232 @@
+# Copyright 2026 serial_tracking authors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.exceptions import UserError, ValidationError
+
+from ..models.stock_speed_path import SPEED_PATH_PARAM
+from .common import PhysicalModeCase
+
+
+class TestExpectedSerials(PhysicalModeCase):
+    def new_receipt(self, quantity=3, assign=True):
+        return self.picking(
+            self.warehouse.in_type_id,
+            self.supplier_location,
+            self.stock_location,
+            quantity,
+            self.vendor,
+            assign=assign,
+        )
+
+    def history_of(self, lot_ids):
+        """Every history row of the units ``lot_ids`` (ids: the units may be
+        gone)."""
+        return self.env["stock.lot.history"].search([("lot_id", "in", lot_ids)])
+
+    def assert_expected(self, lots, receipt):
+        self.assertEqual(set(lots.mapped("serial_status")), {"expected"})
+        self.assertFalse(
+            self.env["stock.quant"].search_count([("lot_id", "in", lots.ids)])
+        )
+        self.assertFalse(lots.location_id)
+        self.assertFalse(any(lots.mapped("date_received")))
+        for lot in lots:
+            self.assertEqual(self.events(lot), ["ANNOUNCE"])
+            row = lot.history_ids
+            self.assertEqual(row.document_ref, receipt)
+            self.assertEqual(row.partner_id, self.vendor)
+            self.assertEqual(row.location_dest_id, self.stock_location)
+
+    def test_confirm_creates_expected_units_that_validation_receives(self):
+        for switch in ("1", "0"):
+            with self.subTest(speed_path=switch):
+                self.env["ir.config_parameter"].sudo().set_param(
+                    SPEED_PATH_PARAM, switch
+                )
+                prefix = f"EX{switch}-"
+                on_hand = self.product.qty_available
+                receipt = self.new_receipt()
+                self.enter(receipt.move_ids, f"{prefix}1..{prefix}3")
+                names = [f"{prefix}{number}" for number in (1, 2, 3)]
+                lots = self.lots(*names)
+                self.assertEqual(len(lots), 3)
+                lines = receipt.move_ids.move_line_ids.sorted("id")
+                # the lines carry the units, as Odoo's do for existing serials
+                self.assertEqual(lines.lot_id.mapped("name"), names)
+                self.assertEqual(lines.mapped("quantity"), [1.0] * 3)
+                self.assert_expected(lots, receipt)
+                self.product.invalidate_recordset()
+                self.assertEqual(self.product.qty_available, on_hand)
+                receipt.move_ids.invalidate_recordset(["serial_display"])
+                shown = f"{prefix}1 – {prefix}3 (3) (3 / 3)"
+                self.assertEqual(receipt.move_ids.serial_display, shown)
+
+                receipt.button_validate()
+                self.assertEqual(receipt.state, "done")
+                # the units announced are the ones received
+                self.assertEqual(self.lots(*names), lots)
+                self.assertEqual(set(lots.mapped("serial_status")), {"in_stock"})
+                self.assertEqual(lots.location_id, self.stock_location)
+                self.assertTrue(all(lots.mapped("date_received")))
+                for lot in lots:
+                    self.assertEqual(self.events(lot), ["ANNOUNCE", "RECEIVE"])
+                self.product.invalidate_recordset()
+                self.assertEqual(self.product.qty_available, on_hand + 3)
+                self.receive_nothing_twice(names[0])
+
+    def receive_nothing_twice(self, name):
+        """A received unit is in stock: a new receipt cannot announce it."""
+        receipt = self.new_receipt(quantity=1)
+        with self.assertRaisesRegex(UserError, "already in stock"):
+            self.enter(receipt.move_ids, name)
+        self.assertFalse(receipt.move_ids.move_line_ids.lot_id)
+
+    def test_announcing_a_serial_twice_is_refused(self):
+        first = self.new_receipt(quantity=2)
+        self.enter(first.move_ids, "TW-1\nTW-2")
+        unit = self.lots("TW-1")
+        second = self.new_receipt(quantity=2)
+        action = second.move_ids.action_open_serial_entry()
+        wizard = self.env["serial.entry.wizard"].browse(action["res_id"])
+        wizard.action_clear()
+        wizard.paste_text = "TW-1\nTW-3"
+        wizard.action_add_pasted()
+        self.assertIn(
+            "1 serial numbers are already expected on another receipt: TW-1.",
+            wizard.problem,
+        )
+        with self.assertRaisesRegex(UserError, "already expected on another receipt"):
+            wizard.action_confirm()
+        self.assertFalse(second.move_ids.move_line_ids.lot_id)
+        self.assertFalse(self.lots("TW-3"))
+        self.assertEqual(self.lots("TW-1"), unit)
+        self.assertEqual(self.events(unit), ["ANNOUNCE"])
+        # past the dialog, the unique index refuses it as it refuses a
+        # serial received twice
+        with self.assertRaisesRegex(ValidationError, "already used or given twice"):
+            self.env["stock.lot"]._serial_announce(
+                self.product, ["TW-1"], self.company, second
+            )
+        self.assertEqual(self.lots("TW-1"), unit)
+
+    def test_reopening_the_dialog_keeps_the_units(self):
+        receipt = self.new_receipt()
+        self.enter(receipt.move_ids, "RO-1..RO-3")
+        lots = self.lots("RO-1", "RO-2", "RO-3")
+        wizard = self.enter(receipt.move_ids)
+        self.assertFalse(wizard.problem)
+        self.assertEqual(receipt.move_ids.move_line_ids.lot_id, lots)
+        for lot in lots:
+            self.assertEqual(self.events(lot), ["ANNOUNCE"])
+
+    def test_removing_a_unit_from_the_entry_deletes_it_with_its_history(self):
+        receipt = self.new_receipt()
+        self.enter(receipt.move_ids, "RM-1..RM-3")
+        kept, dropped = self.lots("RM-1", "RM-2"), self.lots("RM-3")
+        dropped_id = dropped.id
+        self.assertTrue(self.history_of([dropped_id]))
+        self.enter(receipt.move_ids, "RM-1\nRM-2\nRM-4")
+        self.assertFalse(dropped.exists())
+        self.assertFalse(self.history_of([dropped_id]))
+        added = self.lots("RM-4")
+        self.assertEqual(receipt.move_ids.move_line_ids.lot_id, kept | added)
+        self.assert_expected(kept | added, receipt)
+
+    def test_deleting_a_line_deletes_its_expected_unit(self):
+        receipt = self.new_receipt()
+        self.enter(receipt.move_ids, "DL-1..DL-3")
+        unit = self.lots("DL-2")
+        line = receipt.move_ids.move_line_ids.filtered(lambda ml: ml.lot_id == unit)
+        line.unlink()
+        self.assertFalse(unit.exists())
+        self.assertFalse(self.history_of([unit.id]))
+        self.assertEqual(len(self.lots("DL-1", "DL-3")), 2)
+
+    def test_another_serial_on_the_line_deletes_the_expected_one(self):
+        receipt = self.new_receipt(quantity=1)
+        self.enter(receipt.move_ids, "CH-1")
+        unit = self.lots("CH-1")
+        receipt.move_ids.move_line_ids.write({"lot_id": False, "lot_name": "CH-2"})
+        self.assertFalse(unit.exists())
+        self.assertFalse(self.history_of([unit.id]))
+
+    def test_cancelling_the_receipt_deletes_its_expected_units(self):
+        receipt = self.new_receipt()
+        self.enter(receipt.move_ids, "CA-1..CA-3")
+        lots = self.lots("CA-1", "CA-2", "CA-3")
+        lot_ids = lots.ids
+        receipt.action_cancel()
+        self.assertEqual(receipt.state, "cancel")
+        self.assertFalse(lots.exists())
+        self.assertFalse(self.history_of(lot_ids))
+
+    def test_a_unit_received_before_is_kept_when_its_receipt_is_cancelled(self):
+        self.receive("BK-1")
+        unit = self.lots("BK-1")
+        vendor_return = self.transfer(
+            self.warehouse.out_type_id,
+            self.stock_location,
+            self.supplier_location,
+            ["BK-1"],
+            self.vendor,
+        )
+        self.assertEqual(vendor_return.state, "done")
+        self.assertEqual(unit.serial_status, "returned_vendor")
+        receipt = self.new_receipt(quantity=1)
+        self.enter(receipt.move_ids, "BK-1")
+        # the unit that comes back is the one the line carries
+        self.assertEqual(receipt.move_ids.move_line_ids.lot_id, unit)
+        self.assertEqual(unit.serial_status, "returned_vendor")
+        receipt.action_cancel()
+        self.assertTrue(unit.exists())
+        self.assertEqual(self.events(unit), ["ANNOUNCE", "RECEIVE", "VENDOR_RETURN"])
+
+    def test_history_stays_append_only(self):
+        receipt = self.new_receipt(quantity=1)
+        self.enter(receipt.move_ids, "AO-1")
+        row = self.lots("AO-1").history_ids
+        with self.assertRaisesRegex(UserError, "cannot be deleted"):
+            row.sudo().unlink()
+        # a unit announced is a record of its document: not deleted by hand
+        with self.assertRaisesRegex(UserError, "appear on documents"):
+            self.lots("AO-1").unlink()
+        self.assertTrue(row.exists())
+
+    def test_expected_units_are_not_stock(self):
+        receipt = self.new_receipt(quantity=2)
+        self.enter(receipt.move_ids, "NS-1\nNS-2")
+        delivery = self.picking(
+            self.warehouse.out_type_id,
+            self.stock_location,
+            self.customer_location,
+            1,
+            self.customer,
+        )
+        action = delivery.move_ids.action_open_serial_entry()
+        wizard = self.env["serial.entry.wizard"].browse(action["res_id"])
+        self.assertEqual(wizard.available_count, 0)
+        wizard.paste_text = "NS-1"
+        with self.assertRaisesRegex(UserError, "not available at .*: NS-1"):
+            wizard.action_select_pasted()
+        wizard.action_auto_select()
+        self.assertFalse(wizard.selected_lot_ids)
+        self.assertFalse(delivery.move_ids.move_line_ids)
+        # no customer holds them: the portal and the public lookup have none
+        self.env.company.serial_public_warranty_lookup = True
+        Lot = self.env["stock.lot"]
+        self.assertFalse(Lot._serial_public_lookup("NS-1"))
+        self.assertFalse(
+            Lot.search(Lot._serial_portal_domain(self.vendor))
+            & self.lots("NS-1", "NS-2")
+        )
+
+    def test_serials_list_filters_expected_units(self):
+        receipt = self.new_receipt(quantity=1)
+        self.enter(receipt.move_ids, "FI-1")
+        self.receive("FI-2")
+        view = self.env.ref("serial_tracking.stock_lot_view_search_serial")
+        arch = self.env["stock.lot"].get_view(view.id, "search")["arch"]
+        self.assertIn('name="filter_expected"', arch)
+        found = self.env["stock.lot"].search(
+            [("serial_status", "=", "expected"), ("product_id", "=", self.product.id)]
+        )
+        self.assertEqual(found, self.lots("FI-1"))
