@@ -43,3 +43,4 @@ from . import test_warranty_reminders
 from . import test_background_validation
 from . import test_unit_holder
 from . import test_serial_count
+from . import test_expected_serials

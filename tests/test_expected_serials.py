@@ -230,3 +230,22 @@ class TestExpectedSerials(PhysicalModeCase):
             [("serial_status", "=", "expected"), ("product_id", "=", self.product.id)]
         )
         self.assertEqual(found, self.lots("FI-1"))
+
+    def test_an_invoice_does_not_offer_expected_units(self):
+        # an Expected unit of a product invoiced in accounting mode (as a
+        # vendor bill will announce them)
+        product = self.accounting_product.product_variant_id
+        bill = self.make_move("in_invoice", self.vendor, 1, product=product)
+        unit = self.env["stock.lot"]._serial_announce(
+            product, ["IX-1"], self.company, bill
+        )
+        self.assertEqual(unit.serial_status, "expected")
+        invoice = self.make_move("out_invoice", self.customer, 1, product=product)
+        action = invoice.invoice_line_ids.action_open_serial_entry()
+        wizard = self.env["serial.entry.wizard"].browse(action["res_id"])
+        self.assertEqual(wizard.mode, "remove")
+        self.assertEqual(wizard.available_count, 0)
+        wizard.paste_text = "IX-1"
+        with self.assertRaisesRegex(UserError, "not available.*: IX-1"):
+            wizard.action_select_pasted()
+        self.assertFalse(invoice.invoice_line_ids.serial_lot_ids)
