@@ -1,6 +1,7 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import mute_logger
 
 from ..models.stock_speed_path import SPEED_PATH_PARAM
 from .common import PhysicalModeCase
@@ -102,7 +103,10 @@ class TestExpectedSerials(PhysicalModeCase):
         self.assertEqual(self.events(unit), ["ANNOUNCE"])
         # past the dialog, the unique index refuses it as it refuses a
         # serial received twice
-        with self.assertRaisesRegex(ValidationError, "already used or given twice"):
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaisesRegex(ValidationError, "already used or given twice"),
+        ):
             self.env["stock.lot"]._serial_announce(
                 self.product, ["TW-1"], self.company, second
             )
