@@ -548,19 +548,29 @@ class StockMove(models.Model):
         self.ensure_one()
         self.check_access("write")
         self.picking_id._serial_check_not_in_background()
+        names = wizard._entered_serials() if wizard.mode == "add" else None
         self._serial_set_move_lines(
-            names=wizard._entered_serials() if wizard.mode == "add" else None,
+            names=names,
             lots=wizard.selected_lot_ids if wizard.mode == "remove" else None,
-            announce=wizard.mode == "add" and self._serial_announces(),
+            announce=names is not None and self._serial_announces(len(names)),
         )
 
-    def _serial_announces(self):
-        """Whether the serials entered on this move are created at once as
-        Expected units on its lines (a receipt of a Track Serials product in
-        physical mode: ``announces_serials``)."""
+    def _serial_announces(self, count):
+        """Whether the ``count`` serials entered on this move are created at
+        once as Expected units on its lines: a receipt of a Track Serials
+        product in physical mode (``announces_serials``) below the company's
+        background threshold. A larger entry keeps the serials' names on the
+        lines, its units made when it is validated (in slices): creating
+        them all in the dialog's request would not end within a request's
+        limits."""
         self.ensure_one()
-        return tracks_serials_physically(self.product_id) and announces_serials(
-            move_kind(self.location_id.usage, self.location_dest_id.usage)
+        threshold = self.company_id.serial_background_validation_threshold
+        return (
+            tracks_serials_physically(self.product_id)
+            and announces_serials(
+                move_kind(self.location_id.usage, self.location_dest_id.usage)
+            )
+            and not (threshold > 0 and count >= threshold)
         )
 
     def _serial_expected_lots(self, names):

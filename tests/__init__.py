@@ -44,3 +44,6 @@ from . import test_background_validation
 from . import test_unit_holder
 from . import test_serial_count
 from . import test_expected_serials
+from . import test_sliced_validation
+from . import test_queue_job_slices
+from . import test_subcontracting

@@ -1,12 +1,14 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.exceptions import UserError, ValidationError
+from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from ..models.stock_speed_path import SPEED_PATH_PARAM
 from .common import PhysicalModeCase
 
 
+@tagged("post_install", "-at_install")
 class TestExpectedSerials(PhysicalModeCase):
     def new_receipt(self, quantity=3, assign=True):
         return self.picking(
@@ -253,3 +255,21 @@ class TestExpectedSerials(PhysicalModeCase):
         with self.assertRaisesRegex(UserError, "not available.*: IX-1"):
             wizard.action_select_pasted()
         self.assertFalse(invoice.invoice_line_ids.serial_lot_ids)
+
+    def test_an_entry_of_the_background_threshold_keeps_names(self):
+        """At the background threshold the dialog's request does not create
+        the units: the lines keep their names, and the validation (in the
+        background) makes them, as before Expected units."""
+        receipt = self.new_receipt()
+        self.company.serial_background_validation_threshold = 3
+        self.enter(receipt.move_ids, "EXB-1..EXB-3")
+        self.assertFalse(self.lots("EXB-1", "EXB-2", "EXB-3"))
+        self.assertEqual(
+            sorted(receipt.move_ids.move_line_ids.mapped("lot_name")),
+            ["EXB-1", "EXB-2", "EXB-3"],
+        )
+        self.company.serial_background_validation_threshold = 0
+        smaller = self.new_receipt()
+        self.company.serial_background_validation_threshold = 4
+        self.enter(smaller.move_ids, "EXB-4..EXB-6")
+        self.assertEqual(len(self.lots("EXB-4", "EXB-5", "EXB-6")), 3)
