@@ -228,7 +228,7 @@ class TestSlicedPurchaseReceipt(BackgroundValidationCase):
         names = [f"PO-{number}" for number in range(1, 9)]
         self.enter(receipt.move_ids, "\n".join(names))
         receipt.move_ids.move_line_ids.filtered(
-            lambda line: line.lot_name == "PO-8"
+            lambda line: (line.lot_id.name or line.lot_name) == "PO-8"
         ).unlink()
         Form.from_action(self.env, receipt.button_validate()).save().process()
         if receipt.serial_background_state == "queued":
