@@ -1072,8 +1072,16 @@ def assign_new_lots(lines):
     lots = lines.env["stock.lot"].create(
         [line._prepare_new_lot_vals() for line in lines]
     )
-    # stock_account's write: the quantities of lines of incoming and outgoing
-    # moves before the serial is written, to re-value their moves after
+    write_lots_valued(lines, lots)
+    return True
+
+
+def write_lots_valued(lines, lots):
+    """Write each of ``lines`` its serial of ``lots`` (in the same order)
+    with :func:`write_each`, then value their moves once, as stock_account's
+    move line ``write`` does per line: the quantities of lines of incoming and
+    outgoing moves are read before the serials are written, and their moves
+    valued again after."""
     quantity_of = {
         line: line.quantity
         for line in lines
@@ -1082,7 +1090,6 @@ def assign_new_lots(lines):
     write_each(lines, "lot_id", lots.ids)
     if quantity_of:
         lines._update_stock_move_value(quantity_of)
-    return True
 
 
 def write_each(records, fname, values):
@@ -1152,14 +1159,7 @@ def lot_blank_lines(lines, lots):
         for move, location in {(line.move_id, line.location_id) for line in lines}
     ):
         return False
-    quantity_of = {
-        line: line.quantity
-        for line in lines
-        if line.move_id.is_in or line.move_id.is_out
-    }
-    write_each(lines, "lot_id", lots.ids)
-    if quantity_of:
-        lines._update_stock_move_value(quantity_of)
+    write_lots_valued(lines, lots)
     return True
 
 

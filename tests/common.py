@@ -325,6 +325,10 @@ class BackgroundValidationCase(PhysicalModeCase):
         cls.company.serial_background_validation_threshold = 3
         cls.company.serial_validation_slice_size = 3
         cls.cron = cls.env.ref("serial_tracking.ir_cron_serial_background_validation")
+        # a second product like the class's, for flows compared both ways
+        cls.twin = cls.create_tracked_product(
+            "Tracked Scanner Twin", "physical"
+        ).product_variant_id
 
     def run_job(self):
         self.env["stock.picking"]._serial_cron_validate_queued()

@@ -19,9 +19,6 @@ class TestSlicedValidation(BackgroundValidationCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.twin = cls.create_tracked_product(
-            "Tracked Scanner Twin", "physical"
-        ).product_variant_id
         (cls.product | cls.twin).standard_price = 40.0
         cls.names = [f"SL-{number}" for number in range(1, 8)]
 
@@ -201,9 +198,6 @@ class TestSlicedPurchaseReceipt(BackgroundValidationCase):
         super().setUpClass()
         if "purchase_line_id" not in cls.env["stock.move"]._fields:
             raise unittest.SkipTest("purchase_stock is not installed on this database")
-        cls.twin = cls.create_tracked_product(
-            "Tracked Scanner Twin", "physical"
-        ).product_variant_id
 
     def buy_and_receive(self, product, sliced):
         """An order of eight units; seven received, the eighth left to a
@@ -256,13 +250,6 @@ class TestMarkAsToDoInSlices(BackgroundValidationCase):
     serial units confirms it at once and leaves the lines of its units (one
     per unit to come, or the units reserved) to the background job, slice by
     slice; the transfer ends as Odoo's own Mark as To Do leaves it."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.twin = cls.create_tracked_product(
-            "Tracked Scanner Twin", "physical"
-        ).product_variant_id
 
     def draft(self, picking_type, source, destination, product, quantity=7):
         return self.picking(
