@@ -15,6 +15,7 @@ from ..tools.serial_count import (
     ScannedSerial,
     compare_count,
 )
+from ..tools.serial_digital_link import gtin_barcode_forms
 from ..tools.serial_flow import QUIET_CONTEXT, trusted_serial_flow
 from ..tools.serial_gs1 import same_gtin
 from ..tools.serial_rules import INTERNAL_USAGES
@@ -503,11 +504,10 @@ class SerialCount(models.Model):
         }
         if not gtins:
             return {}
-        # a barcode keeps a GTIN as a GTIN-14, an EAN-13, a UPC-A or an EAN-8
         forms = {
-            gtin.zfill(14)[14 - digits :]
+            form
             for gtin in gtins.values()
-            for digits in (8, 12, 13, 14)
+            for form in gtin_barcode_forms(gtin.zfill(14))
         }
         products = (
             self.env["product.product"]
