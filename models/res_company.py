@@ -64,6 +64,13 @@ class ResCompany(models.Model):
         "and the transfer shows its progress. 0: the whole transfer at once.",
     )
 
+    def _serial_in_background(self, units):
+        """Whether work on ``units`` serial units of this company is left to
+        the background job (the company's threshold; 0: never)."""
+        self.ensure_one()
+        threshold = self.serial_background_validation_threshold
+        return threshold > 0 and units >= threshold
+
     def write(self, vals):
         serial_settings = {"serial_tracking_default_mode", "serial_uniqueness"}
         if any(

@@ -7,7 +7,12 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..tools.serial_flow import ASSIGN_LATER, format_lot_names, trusted_serial_flow
+from ..tools.serial_flow import (
+    ASSIGN_LATER,
+    IN_THE_FOREGROUND,
+    format_lot_names,
+    trusted_serial_flow,
+)
 from ..tools.serial_rules import (
     AVAILABLE_STATUSES,
     EXPECTED_STATUS,
@@ -168,6 +173,15 @@ def serial_rows_now(env, rows):
     return now
 
 
+# A line as Odoo makes it for a unit to come: no serial, no serial name, one
+# unit, no package or owner, not done.
+BLANK_LINE = SQL(
+    """lot_id IS NULL AND COALESCE(lot_name, '') = '' AND quantity = 1
+       AND state NOT IN ('done', 'cancel') AND package_id IS NULL
+       AND result_package_id IS NULL AND owner_id IS NULL"""
+)
+
+
 class StockMove(models.Model):
     _name = "stock.move"
     _inherit = ["stock.move", "serial.entry.target"]
@@ -177,6 +191,19 @@ class StockMove(models.Model):
         readonly=True,
         help="A Mark as To Do left this move's lines to the background job "
         "(large transfers of Track Serials products); set until it made them.",
+    )
+
+    serial_names_to_announce = fields.Text(
+        copy=False,
+        readonly=True,
+        help="Technical: the serials of an entry too large for the dialog's "
+        "request, one per line, which the background job puts on this receipt's "
+        "lines as Expected units.",
+    )
+    serial_names_announced = fields.Integer(
+        copy=False,
+        readonly=True,
+        help="Technical: how many of those serials the job has put on the lines.",
     )
 
     serial_required = fields.Boolean(compute="_compute_serial_required")
@@ -509,8 +536,14 @@ class StockMove(models.Model):
         )
 
     def _serial_entry_check(self, wizard, names):
-        """Serials received must not be in stock already; units that come back
-        (sold or returned to the vendor before) are fine."""
+        # this move's own Expected units come back as the dialog opens with them
+        return self._serial_receipt_problem(names, self.move_line_ids.lot_id)
+
+    def _serial_receipt_problem(self, names, own_lots):
+        """Why ``names`` cannot be received on this move (False when they
+        can): serials received must not be in stock already, nor announced
+        by another document than ``own_lots``; units that come back (sold or
+        returned to the vendor before) are fine."""
         lots = self.env["stock.lot"]._serial_find_existing(
             self.product_id, names, self.company_id
         )
@@ -518,9 +551,7 @@ class StockMove(models.Model):
             lambda lot: lot.serial_status in AVAILABLE_STATUSES
             or lot.product_id != self.product_id
         )
-        # a unit announced by another document (this move's own come back
-        # as the dialog opens with them)
-        expected = (lots - in_stock - self.move_line_ids.lot_id).filtered(
+        expected = (lots - in_stock - own_lots).filtered(
             lambda lot: lot.serial_status == EXPECTED_STATUS
         )
         if expected:
@@ -549,28 +580,148 @@ class StockMove(models.Model):
         self.check_access("write")
         self.picking_id._serial_check_not_in_background()
         names = wizard._entered_serials() if wizard.mode == "add" else None
+        if names is not None and self._serial_announces_later(len(names)):
+            # too many for the dialog's request: the job puts them on the lines
+            self.write(
+                {
+                    "serial_names_to_announce": "\n".join(names),
+                    "serial_names_announced": 0,
+                }
+            )
+            result = self.picking_id._serial_queue_validation(action="announce")
+            # the dialog closes, and the transfer shows it is being prepared
+            result["params"]["next"] = {"type": "ir.actions.act_window_close"}
+            return result
         self._serial_set_move_lines(
             names=names,
             lots=wizard.selected_lot_ids if wizard.mode == "remove" else None,
             announce=names is not None and self._serial_announces(len(names)),
         )
+        return None
 
-    def _serial_announces(self, count):
-        """Whether the ``count`` serials entered on this move are created at
-        once as Expected units on its lines: a receipt of a Track Serials
-        product in physical mode (``announces_serials``) below the company's
-        background threshold. A larger entry keeps the serials' names on the
-        lines, its units made when it is validated (in slices): creating
-        them all in the dialog's request would not end within a request's
-        limits."""
+    def _serial_announces_serials(self):
+        """Whether the serials entered on this move are Expected units until
+        it is done: a receipt of a Track Serials product in physical mode
+        (``announces_serials``)."""
         self.ensure_one()
-        threshold = self.company_id.serial_background_validation_threshold
-        return (
+        return bool(
             tracks_serials_physically(self.product_id)
             and announces_serials(
                 move_kind(self.location_id.usage, self.location_dest_id.usage)
             )
-            and not (threshold > 0 and count >= threshold)
+        )
+
+    def _serial_announces(self, count):
+        """Whether the ``count`` serials entered on this move are created at
+        once, in the dialog's request, as Expected units on its lines: below
+        the company's background threshold. A larger entry keeps the serials'
+        names on the lines, and the background job creates their units
+        (``stock.picking._serial_announce_slice``): creating them all in the
+        dialog's request would not end within a request's limits."""
+        self.ensure_one()
+        return self._serial_announces_serials() and not (
+            self.company_id._serial_in_background(count)
+        )
+
+    def _serial_announces_later(self, count):
+        """Whether the ``count`` serials entered on this move are left to the
+        background job, which creates them as Expected units slice by slice
+        (``_serial_announce_next``): a receipt's entry of at least the
+        company's background threshold, unless the transfer is built in code
+        (``IN_THE_FOREGROUND``)."""
+        self.ensure_one()
+        return bool(
+            self.picking_id
+            and self._serial_announces_serials()
+            and self.company_id._serial_in_background(count)
+            and not self.env.context.get(IN_THE_FOREGROUND)
+        )
+
+    def _serial_announce_next(self, size=None):
+        """One step of an entry left to the background job: the next ``size``
+        (all when None) of the names stored on this move become Expected units
+        on its lines, as ``_serial_set_move_lines(announce=True)`` makes them
+        at once: lines that hold one of the names are kept; the first step
+        deletes the lines that hold none of them, the last one the lines left
+        without a serial. Each step checks its names again (another receipt
+        may have announced or received one since). Returns the names taken."""
+        self.ensure_one()
+        names = self.serial_names_to_announce.split("\n")
+        start = self.serial_names_announced
+        if not start:
+            self._serial_drop_lines_named_otherwise(set(names))
+        chunk = names[start:] if size is None else names[start : start + size]
+        if chunk:
+            self._serial_put_expected_on_lines(chunk)
+        if start + len(chunk) < len(names):
+            self.serial_names_announced = start + len(chunk)
+        else:
+            self._serial_blank_lines_of_move().unlink()
+            self.write({"serial_names_to_announce": False, "serial_names_announced": 0})
+        return len(chunk)
+
+    def _serial_named_lines(self, names=None):
+        """This move's lines of one unit holding a serial or a serial name (of
+        ``names`` when given), with it: one query, in the lines' order."""
+        self.env["stock.move.line"].flush_model(["move_id", "lot_id", "lot_name"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT line.id, COALESCE(lot.name, line.lot_name)
+                     FROM stock_move_line line
+                LEFT JOIN stock_lot lot ON lot.id = line.lot_id
+                    WHERE line.move_id = %s AND line.quantity = 1
+                      AND COALESCE(lot.name, NULLIF(line.lot_name, '')) IS NOT NULL
+                      %s
+                 ORDER BY line.id""",
+                self.id,
+                SQL("AND COALESCE(lot.name, line.lot_name) = ANY(%s)", list(names))
+                if names is not None
+                else SQL(),
+            )
+        )
+        return self.env.cr.fetchall()
+
+    def _serial_drop_lines_named_otherwise(self, wanted):
+        """Delete this move's lines that hold no serial of ``wanted`` (or one
+        another line holds already) and are not lines Odoo made for a unit to
+        come: as ``_serial_set_move_lines`` does first."""
+        kept, seen = set(), set()
+        for line_id, name in self._serial_named_lines():
+            if name in wanted and name not in seen:
+                kept.add(line_id)
+                seen.add(name)
+        kept.update(self._serial_blank_lines_of_move().ids)
+        self.env.cr.execute(
+            SQL("SELECT id FROM stock_move_line WHERE move_id = %s", self.id)
+        )
+        dropped = [row[0] for row in self.env.cr.fetchall() if row[0] not in kept]
+        self.env["stock.move.line"].browse(dropped).unlink()
+
+    def _serial_put_expected_on_lines(self, names):
+        """``names`` on this move's lines as Expected units: kept where a line
+        holds one already, else given to the lines Odoo made for the units to
+        come, else on new lines; all picked, as the entry picks them."""
+        Line = self.env["stock.move.line"]
+        named = self._serial_named_lines(names)
+        kept = Line.browse([line_id for line_id, _name in named])
+        seen = {name for _line_id, name in named}
+        missing = [name for name in names if name not in seen]
+        problem = self._serial_receipt_problem(missing, self.env["stock.lot"])
+        if problem:
+            raise UserError(problem)
+        lots = self._serial_expected_lots(missing)
+        blank = self._serial_blank_lines_of_move(limit=len(missing))
+        if blank and lot_blank_lines(blank, lots[: len(blank)]):
+            lots = lots[len(blank) :]
+            kept |= blank
+        else:
+            blank.unlink()
+        (kept.filtered(lambda line: not line.picked)).picked = True
+        Line.create(
+            [
+                {**self._serial_line_values(), "lot_id": lot.id, "picked": True}
+                for lot in lots
+            ]
         )
 
     def _serial_expected_lots(self, names):
@@ -601,16 +752,7 @@ class StockMove(models.Model):
         confirmed), the new serials are created as Expected units and the
         lines carry them (``lot_id``), rather than their names; the units of
         lines dropped that were never received are deleted."""
-        base = {
-            "move_id": self.id,
-            "picking_id": self.picking_id.id,
-            "product_id": self.product_id.id,
-            "product_uom_id": self.product_id.uom_id.id,
-            "location_id": self.location_id.id,
-            "location_dest_id": self.location_dest_id.id,
-            "quantity": 1,
-            "company_id": self.company_id.id,
-        }
+        base = self._serial_line_values()
         wanted = set(names) if names is not None else set(lots.ids)
         kept_ids, seen = [], set()
         for line in self.move_line_ids:
@@ -682,33 +824,67 @@ class StockMove(models.Model):
         self.env["stock.move.line"].create(vals_list)
         self.picked = True
 
+    def _serial_line_values(self):
+        """What each line of one unit of this move holds, its serial aside."""
+        return {
+            "move_id": self.id,
+            "picking_id": self.picking_id.id,
+            "product_id": self.product_id.id,
+            "product_uom_id": self.product_id.uom_id.id,
+            "location_id": self.location_id.id,
+            "location_dest_id": self.location_dest_id.id,
+            "quantity": 1,
+            "company_id": self.company_id.id,
+        }
+
     @api.model
     def _serial_blank_lines(self, lines):
         """Those of ``lines`` as Odoo makes them for the units to come, one
         per unit: no serial, no serial name, one unit, no package or owner,
         not done; read with one query, in the lines' order."""
-        columns = (
-            "lot_id",
-            "lot_name",
-            "quantity",
-            "state",
-            "package_id",
-            "result_package_id",
-            "owner_id",
-        )
-        lines.flush_recordset(columns)
+        self._serial_flush_line_columns()
         self.env.cr.execute(
             SQL(
-                """SELECT id FROM stock_move_line
-                    WHERE id = ANY(%s) AND lot_id IS NULL
-                      AND COALESCE(lot_name, '') = '' AND quantity = 1
-                      AND state NOT IN ('done', 'cancel') AND package_id IS NULL
-                      AND result_package_id IS NULL AND owner_id IS NULL""",
+                "SELECT id FROM stock_move_line WHERE id = ANY(%s) AND %s",
                 lines.ids,
+                BLANK_LINE,
             )
         )
         blank = {row[0] for row in self.env.cr.fetchall()}
         return lines.filtered(lambda line: line.id in blank)
+
+    def _serial_blank_lines_of_move(self, limit=None):
+        """This move's first ``limit`` (all when None) lines as Odoo makes
+        them for the units to come (``_serial_blank_lines``), in their order."""
+        self.ensure_one()
+        self._serial_flush_line_columns()
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM stock_move_line WHERE move_id = %s AND %s "
+                "ORDER BY id LIMIT %s",
+                self.id,
+                BLANK_LINE,
+                limit,
+            )
+        )
+        return self.env["stock.move.line"].browse(
+            [row[0] for row in self.env.cr.fetchall()]
+        )
+
+    @api.model
+    def _serial_flush_line_columns(self):
+        self.env["stock.move.line"].flush_model(
+            [
+                "move_id",
+                "lot_id",
+                "lot_name",
+                "quantity",
+                "state",
+                "package_id",
+                "result_package_id",
+                "owner_id",
+            ]
+        )
 
     def _serial_fill_from_format(self):
         """Auto Serial Number: units coming in without serials get them from

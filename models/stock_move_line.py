@@ -28,6 +28,7 @@ from .stock_speed_path import (
     action_done_batched,
     assign_lots_first,
     assign_new_lots,
+    lines_products,
     putaway_is_destination,
     serial_quant_batch,
     speed_path_applies,
@@ -260,7 +261,7 @@ class StockMoveLine(models.Model):
         if (
             self
             and not self.env.context.get("avoid_putaway_rules")
-            and speed_path_applies(self, self.product_id, PUTAWAY_METHODS)
+            and speed_path_applies(self, lines_products(self), PUTAWAY_METHODS)
             and putaway_is_destination(self)
         ):
             return None

@@ -9,7 +9,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import LockError, UserError
 from odoo.tools import config
 
-from ..tools.serial_flow import ASSIGN_LATER
+from ..tools.serial_flow import ASSIGN_LATER, IN_THE_FOREGROUND
 from .product_template import tracks_serials_physically
 
 try:
@@ -84,12 +84,17 @@ class StockPicking(models.Model):
     _inherit = "stock.picking"
 
     serial_background_action = fields.Selection(
-        [("validate", "Validate"), ("assign", "Mark as To Do")],
+        [
+            ("validate", "Validate"),
+            ("assign", "Mark as To Do"),
+            ("announce", "Create Expected Units"),
+        ],
         string="Done in the Background",
         copy=False,
         readonly=True,
-        help="What the background job does to the transfer: validate it, or "
-        "create the lines of its serial units (Mark as To Do).",
+        help="What the background job does to the transfer: validate it, "
+        "create the lines of its serial units (Mark as To Do), or create the "
+        "serials entered on a receipt as Expected units.",
     )
     serial_background_state = fields.Selection(
         [("queued", "Being validated"), ("failed", "Validation failed")],
@@ -141,8 +146,12 @@ class StockPicking(models.Model):
         serial units is confirmed at once, and the lines Odoo would make for
         its serial units then (one per unit to come, or the units reserved)
         are made by the background job, slice by slice. A transfer built in
-        code confirms with ``ASSIGN_LATER`` set empty: nothing is left."""
-        if BACKGROUND_RUN in self.env.context or ASSIGN_LATER in self.env.context:
+        code (``IN_THE_FOREGROUND``) leaves nothing."""
+        if (
+            BACKGROUND_RUN in self.env.context
+            or ASSIGN_LATER in self.env.context
+            or self.env.context.get(IN_THE_FOREGROUND)
+        ):
             return super().action_confirm()
         later = self.filtered(
             lambda picking: picking.state == "draft"
@@ -206,9 +215,10 @@ class StockPicking(models.Model):
                 ],
             }
         )
-        picking.with_context(**{ASSIGN_LATER: ()}).action_confirm()
+        picking = picking.with_context(**{IN_THE_FOREGROUND: True})
+        picking.action_confirm()
         picking.action_assign()
-        wizard = self.env["serial.entry.wizard"].browse(
+        wizard = picking.env["serial.entry.wizard"].browse(
             picking.move_ids.action_open_serial_entry()["res_id"]
         )
         wizard.action_clear()  # drop what Odoo reserved; take the named units
@@ -218,7 +228,7 @@ class StockPicking(models.Model):
         else:
             wizard.action_select_pasted()
         wizard.action_confirm()
-        return picking
+        return picking.with_context(**{IN_THE_FOREGROUND: False})
 
     def _serial_create_return(self, lots):
         """Odoo's return of this transfer (its Return button) for the units
@@ -280,9 +290,9 @@ class StockPicking(models.Model):
         if self.env.context.get(BACKGROUND_RUN):
             return False
         return any(
-            picking.company_id.serial_background_validation_threshold > 0
-            and (picking._serial_unit_count() if units is None else units)
-            >= picking.company_id.serial_background_validation_threshold
+            picking.company_id._serial_in_background(
+                picking._serial_unit_count() if units is None else units
+            )
             for picking in self
         )
 
@@ -305,6 +315,11 @@ class StockPicking(models.Model):
             )
         )
 
+    def _serial_moves_to_announce(self):
+        """Moves whose entry (too large for the dialog's request) the
+        background job has still to put on their lines as Expected units."""
+        return self.move_ids.filtered("serial_names_to_announce")
+
     def _serial_check_not_in_background(self):
         """Refuse to change a transfer the background job is validating (its
         moves and lines included), unless the change is the job's own."""
@@ -313,21 +328,33 @@ class StockPicking(models.Model):
         queued = self.filtered(lambda p: p.serial_background_state == "queued")
         if queued:
             picking = queued[0]
+            values = {
+                "transfer": picking.display_name,
+                "user": picking.serial_background_user_id.display_name,
+                "date": fields.Datetime.to_string(
+                    fields.Datetime.context_timestamp(
+                        picking, picking.serial_background_date
+                    )
+                )
+                if picking.serial_background_date
+                else "",
+            }
+            if picking.serial_background_action == "validate":
+                raise UserError(
+                    self.env._(
+                        "%(transfer)s is already being validated in the background "
+                        "(asked by %(user)s on %(date)s). You will get a message "
+                        "when it is done; it cannot be changed, validated or "
+                        "cancelled meanwhile.",
+                        **values,
+                    )
+                )
             raise UserError(
                 self.env._(
-                    "%(transfer)s is already being validated in the background "
-                    "(asked by %(user)s on %(date)s). You will get a message when "
-                    "it is done; it cannot be changed, validated or cancelled "
-                    "meanwhile.",
-                    transfer=picking.display_name,
-                    user=picking.serial_background_user_id.display_name,
-                    date=fields.Datetime.to_string(
-                        fields.Datetime.context_timestamp(
-                            picking, picking.serial_background_date
-                        )
-                    )
-                    if picking.serial_background_date
-                    else "",
+                    "%(transfer)s is being prepared in the background (asked by "
+                    "%(user)s on %(date)s). You will get a message when it is "
+                    "ready; it cannot be changed, validated or cancelled meanwhile.",
+                    **values,
                 )
             )
 
@@ -385,11 +412,16 @@ class StockPicking(models.Model):
             }
         )
         for picking in self:
-            picking.serial_background_units_total = (
-                picking._serial_units_to_assign()
-                if action == "assign"
-                else picking._serial_unit_count()
-            )
+            if action == "assign":
+                total = picking._serial_units_to_assign()
+            elif action == "announce":
+                total = sum(
+                    move.serial_names_to_announce.count("\n") + 1
+                    for move in picking._serial_moves_to_announce()
+                )
+            else:
+                total = picking._serial_unit_count()
+            picking.serial_background_units_total = total
         self._serial_start_background_job()
         count = sum(self.mapped("serial_background_units_total"))
         transfers = ", ".join(self.mapped("display_name"))
@@ -401,24 +433,35 @@ class StockPicking(models.Model):
                 "title": self.env._("Validated in the background")
                 if action == "validate"
                 else self.env._("Prepared in the background"),
-                "message": self.env._(
-                    "%(transfers)s (%(count)s serial units) is being validated in "
-                    "the background. You will get a message when it is done.",
-                    transfers=transfers,
-                    count=count,
-                )
-                if action == "validate"
-                else self.env._(
-                    "%(transfers)s is marked as to do; the lines of its "
-                    "%(count)s serial units are made in the background. You will "
-                    "get a message when it is ready.",
-                    transfers=transfers,
-                    count=count,
-                ),
+                "message": self._serial_queued_message(action, transfers, count),
                 "sticky": False,
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
+
+    def _serial_queued_message(self, action, transfers, count):
+        if action == "assign":
+            return self.env._(
+                "%(transfers)s is marked as to do; the lines of its %(count)s "
+                "serial units are made in the background. You will get a message "
+                "when it is ready.",
+                transfers=transfers,
+                count=count,
+            )
+        if action == "announce":
+            return self.env._(
+                "The %(count)s serials entered on %(transfers)s are created as "
+                "Expected units in the background. You will get a message when "
+                "they are ready.",
+                transfers=transfers,
+                count=count,
+            )
+        return self.env._(
+            "%(transfers)s (%(count)s serial units) is being validated in the "
+            "background. You will get a message when it is done.",
+            transfers=transfers,
+            count=count,
+        )
 
     def _serial_start_background_job(self):
         """OCA's queue_job when it is installed (its job runners spread the
@@ -546,8 +589,11 @@ class StockPicking(models.Model):
                 .with_company(picking.company_id)
             )
             size = picking.company_id.serial_validation_slice_size
-            assign = picking.serial_background_action == "assign"
-            if assign:
+            action = picking.serial_background_action
+            # Mark as To Do and the Expected units: the slice is made by the
+            # job; validation: the last step is Odoo's own validation
+            prepares = action in ("assign", "announce")
+            if prepares:
                 last = False  # known once the slice is made
             else:
                 last = not (
@@ -559,11 +605,16 @@ class StockPicking(models.Model):
             started = time.monotonic()
             try:
                 with self.env.cr.savepoint():
-                    if assign:
+                    if action == "assign":
                         count = validating._serial_assign_slice(
                             size if size > 0 else None
                         )
-                        last = last or not picking._serial_units_to_assign()
+                        last = not picking._serial_units_to_assign()
+                    elif action == "announce":
+                        count = validating._serial_announce_slice(
+                            size if size > 0 else None
+                        )
+                        last = not picking._serial_moves_to_announce()
                     elif last:
                         validating.button_validate()
                         if validating.state != "done":
@@ -586,7 +637,7 @@ class StockPicking(models.Model):
                 picking._serial_background_failed(error)
                 return False
             if last:
-                picking._serial_log_step(count if assign else None, started)
+                picking._serial_log_step(count if prepares else None, started)
                 picking._serial_background_done()
                 return False
             picking._serial_log_step(count, started)
@@ -624,6 +675,18 @@ class StockPicking(models.Model):
             count += added
             if added == missing or added < take:
                 move.serial_assign_pending = False
+        return count
+
+    def _serial_announce_slice(self, size=None):
+        """Put the next ``size`` (all when None) serials of the entries left to
+        the job on their lines as Expected units, move by move
+        (``stock.move._serial_announce_next``). Returns the count."""
+        self.ensure_one()
+        count = 0
+        for move in self._serial_moves_to_announce().sorted("id"):
+            if size is not None and count >= size:
+                break
+            count += move._serial_announce_next(None if size is None else size - count)
         return count
 
     def _serial_log_step(self, count, started):
@@ -752,6 +815,12 @@ class StockPicking(models.Model):
             )
             if self.serial_background_action == "assign"
             else self.env._(
+                "%(transfer)s is ready: the serials entered were created as "
+                "Expected units in the background.",
+                transfer=self.display_name,
+            )
+            if self.serial_background_action == "announce"
+            else self.env._(
                 "%(transfer)s was validated in the background.",
                 transfer=self.display_name,
             )
@@ -762,34 +831,17 @@ class StockPicking(models.Model):
         """Record why the validation stopped, and what of it is done: the
         slices validated before the failure stay done."""
         user = self.serial_background_user_id
-        done = self.serial_background_units_done
-        if self.serial_background_action == "assign":
+        if self.serial_background_action == "announce":
+            # the entry is confirmed again in the dialog
+            self._serial_moves_to_announce().write(
+                {"serial_names_to_announce": False, "serial_names_announced": 0}
+            )
+        elif self.serial_background_action == "assign":
             # Check Availability makes the lines the job did not
             self.move_ids.filtered(
                 "serial_assign_pending"
             ).serial_assign_pending = False
-        if done and self.serial_background_action == "assign":
-            outcome = self.env._(
-                "%(done)s of %(total)s serial units got their lines in earlier "
-                "slices; the other %(left)s have none yet (Check Availability "
-                "makes them). Why the rest stopped: %(error)s",
-                done=done,
-                total=self.serial_background_units_total,
-                left=self.serial_background_units_total - done,
-                error=error,
-            )
-        elif done:
-            outcome = self.env._(
-                "%(done)s of %(total)s serial units were validated in earlier "
-                "slices and are done; the other %(left)s are still to validate. "
-                "Why the rest stopped: %(error)s",
-                done=done,
-                total=self.serial_background_units_total,
-                left=self.serial_background_units_total - done,
-                error=error,
-            )
-        else:
-            outcome = self.env._("Nothing was validated. %(error)s", error=error)
+        outcome = self._serial_failure_outcome(error)
         self.sudo().write(
             {
                 "serial_background_state": "failed",
@@ -804,7 +856,7 @@ class StockPicking(models.Model):
                 transfer=self.display_name,
                 outcome=outcome,
             )
-            if self.serial_background_action == "assign"
+            if self.serial_background_action in ("assign", "announce")
             else self.env._(
                 "%(transfer)s could not be validated in the background. %(outcome)s",
                 transfer=self.display_name,
@@ -819,6 +871,39 @@ class StockPicking(models.Model):
                 summary=self.env._("Background validation failed"),
                 note=outcome,
             )
+
+    def _serial_failure_outcome(self, error):
+        """What a failed background job leaves, in the user's words."""
+        done = self.serial_background_units_done
+        values = {
+            "done": done,
+            "total": self.serial_background_units_total,
+            "left": self.serial_background_units_total - done,
+            "error": error,
+        }
+        if self.serial_background_action == "announce":
+            return self.env._(
+                "%(done)s of %(total)s serials were put on the receipt as Expected "
+                "units in earlier slices; the other %(left)s are not on it: open "
+                "the serials of its line and confirm them again. Why the rest "
+                "stopped: %(error)s",
+                **values,
+            )
+        if not done:
+            return self.env._("Nothing was validated. %(error)s", error=error)
+        if self.serial_background_action == "assign":
+            return self.env._(
+                "%(done)s of %(total)s serial units got their lines in earlier "
+                "slices; the other %(left)s have none yet (Check Availability "
+                "makes them). Why the rest stopped: %(error)s",
+                **values,
+            )
+        return self.env._(
+            "%(done)s of %(total)s serial units were validated in earlier "
+            "slices and are done; the other %(left)s are still to validate. "
+            "Why the rest stopped: %(error)s",
+            **values,
+        )
 
     def _serial_background_notify(self, user, message, kind):
         """The outcome in the transfer's chatter, addressed to the user who

@@ -1013,24 +1013,62 @@ def action_done_batched(lines, batch, rows):
     return True
 
 
+def lines_products(lines):
+    """The products of ``lines``, asked of the database: for the many lines
+    of a large move, without reading every line into the ORM."""
+    lines.flush_recordset(["product_id"])
+    lines.env.cr.execute(
+        SQL(
+            "SELECT DISTINCT product_id FROM stock_move_line WHERE id = ANY(%s)",
+            lines.ids,
+        )
+    )
+    return lines.env["product.product"].browse(
+        row[0] for row in lines.env.cr.fetchall()
+    )
+
+
 def putaway_is_destination(lines):
     """Whether Odoo's putaway would send each of ``lines`` (of products the
     speed path applies to) to the destination it already has: the line
     follows its move, into no package, and that destination has no putaway
-    rule."""
-    asked = {
+    rule. Asked of the database in one query: Odoo asks it again of every line
+    of a move each time lines are added to it (a slice of a large Mark as To
+    Do), so reading the lines here would grow with the move."""
+    env = lines.env
+    lines.flush_recordset(["move_id", "result_package_id", "location_dest_id"])
+    env["stock.move"].flush_model(["location_dest_id"])
+    env.cr.execute(
+        SQL(
+            """SELECT DISTINCT move.location_dest_id FROM stock_move move
+                 JOIN stock_move_line line ON line.move_id = move.id
+                WHERE line.id = ANY(%s)""",
+            lines.ids,
+        )
+    )
+    destinations = env["stock.location"].browse(row[0] for row in env.cr.fetchall())
+    asked = [
         location.id
-        for location in lines.move_id.location_dest_id
+        for location in destinations
         if location.usage != "view"
         and not location._check_access_putaway().putaway_rule_ids
-    }
-    return all(
-        line.move_id
-        and not line.result_package_id
-        and line.location_dest_id == line.move_id.location_dest_id
-        and line.location_dest_id.id in asked
-        for line in lines
+    ]
+    if not asked:
+        return False
+    env.cr.execute(
+        SQL(
+            """SELECT 1 FROM stock_move_line line
+          LEFT JOIN stock_move move ON move.id = line.move_id
+              WHERE line.id = ANY(%s)
+                AND (move.id IS NULL OR line.result_package_id IS NOT NULL
+                     OR line.location_dest_id != move.location_dest_id
+                     OR line.location_dest_id != ALL(%s))
+              LIMIT 1""",
+            lines.ids,
+            asked,
+        )
     )
+    return not env.cr.fetchone()
 
 
 def assign_new_lots(lines):

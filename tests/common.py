@@ -333,6 +333,14 @@ class BackgroundValidationCase(PhysicalModeCase):
     def run_job(self):
         self.env["stock.picking"]._serial_cron_validate_queued()
 
+    def enter(self, move, text=None, auto_select=False):
+        """The entry dialog confirmed; an entry left to the background job
+        (the threshold or more on a receipt) is run there."""
+        wizard = super().enter(move, text=text, auto_select=auto_select)
+        if move.picking_id.serial_background_state == "queued":
+            self.run_job()
+        return wizard
+
     def validate(self, picking):
         """Validate ``picking`` as a user does; what went to the background
         is run there."""

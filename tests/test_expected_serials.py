@@ -5,7 +5,7 @@ from odoo.tests import tagged
 from odoo.tools import mute_logger
 
 from ..models.stock_speed_path import SPEED_PATH_PARAM
-from .common import PhysicalModeCase
+from .common import BackgroundValidationCase, PhysicalModeCase
 
 
 @tagged("post_install", "-at_install")
@@ -256,20 +256,150 @@ class TestExpectedSerials(PhysicalModeCase):
             wizard.action_select_pasted()
         self.assertFalse(invoice.invoice_line_ids.serial_lot_ids)
 
-    def test_an_entry_of_the_background_threshold_keeps_names(self):
-        """At the background threshold the dialog's request does not create
-        the units: the lines keep their names, and the validation (in the
-        background) makes them, as before Expected units."""
-        receipt = self.new_receipt()
-        self.company.serial_background_validation_threshold = 3
-        self.enter(receipt.move_ids, "EXB-1..EXB-3")
-        self.assertFalse(self.lots("EXB-1", "EXB-2", "EXB-3"))
+
+@tagged("post_install", "-at_install")
+class TestExpectedSerialsInBackground(BackgroundValidationCase):
+    """An entry of at least the company's background threshold (3 here) on a
+    receipt: the dialog's request keeps the names, and the background job
+    creates the units as Expected units, slice by slice (2 here)."""
+
+    def setUp(self):
+        super().setUp()
+        self.company.serial_validation_slice_size = 2
+
+    def large_entry(self, text, quantity=5):
+        """A receipt of ``quantity`` units and the dialog's confirmation of
+        ``text``: returns the receipt and what the confirmation answered."""
+        receipt = self.picking(
+            self.warehouse.in_type_id,
+            self.supplier_location,
+            self.stock_location,
+            quantity,
+            self.vendor,
+        )
+        if receipt.serial_background_state:  # its lines made in the background
+            self.run_job()
+        action = receipt.move_ids.action_open_serial_entry()
+        wizard = self.env["serial.entry.wizard"].browse(action["res_id"])
+        wizard.action_clear()
+        wizard.paste_text = text
+        wizard.action_add_pasted()
+        return receipt, wizard.action_confirm()
+
+    def test_a_large_entry_creates_its_units_in_the_background(self):
+        for switch in ("1", "0"):
+            with self.subTest(speed_path=switch):
+                self.env["ir.config_parameter"].sudo().set_param(
+                    SPEED_PATH_PARAM, switch
+                )
+                prefix = f"BG{switch}-"
+                names = [f"{prefix}{number}" for number in range(1, 6)]
+                receipt, answer = self.large_entry(f"{prefix}1..{prefix}5")
+                self.assertIn(
+                    "created as Expected units in the background",
+                    answer["params"]["message"],
+                )
+                self.assertEqual(
+                    answer["params"]["next"], {"type": "ir.actions.act_window_close"}
+                )
+                self.assertEqual(receipt.serial_background_state, "queued")
+                self.assertEqual(receipt.serial_background_action, "announce")
+                self.assertEqual(receipt.serial_background_units_total, 5)
+                self.assertFalse(self.lots(*names))
+                # locked while the job runs
+                with self.assertRaisesRegex(UserError, "in the background"):
+                    receipt.move_ids.action_open_serial_entry()
+                self.run_job()
+                self.assertFalse(receipt.serial_background_state)
+                self.assertEqual(receipt.serial_background_units_done, 4)
+                lots = self.lots(*names)
+                self.assertEqual(len(lots), 5)
+                self.assertEqual(set(lots.mapped("serial_status")), {"expected"})
+                lines = receipt.move_ids.move_line_ids.sorted("id")
+                self.assertEqual(lines.lot_id.mapped("name"), names)
+                self.assertFalse(any(lines.mapped("lot_name")))
+                for lot in lots:
+                    self.assertEqual(self.events(lot), ["ANNOUNCE"])
+                    self.assertEqual(lot.history_ids.document_ref, receipt)
+                self.assertTrue(
+                    receipt.message_ids.filtered(
+                        lambda m: "created as Expected units in the background"
+                        in (m.body or "")
+                    )
+                )
+                # validating receives the units the job created
+                self.validate(receipt)
+                self.assertEqual(receipt.state, "done")
+                self.assertEqual(self.lots(*names), lots)
+                self.assertEqual(self.in_stock(*names), 5)
+                for lot in lots:
+                    self.assertEqual(self.events(lot), ["ANNOUNCE", "RECEIVE"])
+
+    def test_a_serial_announced_meanwhile_stops_the_job_with_the_reason(self):
+        receipt, _answer = self.large_entry("MW-1..MW-4", quantity=4)
+        # another receipt announces MW-3 before the job reaches it
+        other = self.picking(
+            self.warehouse.in_type_id,
+            self.supplier_location,
+            self.stock_location,
+            1,
+            self.vendor,
+        )
+        self.enter(other.move_ids, "MW-3")
+        announced = self.lots("MW-3")
+        self.run_job()
+        self.assertEqual(receipt.serial_background_state, "failed")
+        self.assertIn(
+            "2 of 4 serials were put on the receipt as Expected units in earlier "
+            "slices; the other 2 are not on it",
+            receipt.serial_background_error,
+        )
+        self.assertIn(
+            "already expected on another receipt: MW-3",
+            receipt.serial_background_error,
+        )
+        # the first slice stays, the failed one is undone whole
+        self.assertEqual(len(self.lots("MW-1", "MW-2")), 2)
+        self.assertFalse(self.lots("MW-4"))
+        self.assertEqual(self.lots("MW-3"), announced)
+        self.assertEqual(announced.history_ids.document_ref, other)
+        lines = receipt.move_ids.move_line_ids.sorted("id")
+        self.assertEqual(lines.lot_id.mapped("name"), ["MW-1", "MW-2"])
+        # the lines Odoo made for the other two units stay, without serial
+        self.assertEqual(len(lines), 4)
+        self.assertFalse(any(lines.mapped("lot_name")))
+        self.assertFalse(receipt.move_ids.serial_names_to_announce)
+        # confirmed again without the serial of the other receipt, it ends
+        self.enter(receipt.move_ids, "MW-1\nMW-2\nMW-4\nMW-5")
+        self.run_job()
+        self.assertFalse(receipt.serial_background_state)
+        self.assertEqual(
+            receipt.move_ids.move_line_ids.sorted("id").lot_id.mapped("name"),
+            ["MW-1", "MW-2", "MW-4", "MW-5"],
+        )
+
+    def test_a_transfer_built_in_code_keeps_the_names(self):
+        """Demo data and warranty claims build their transfers in code: the
+        entry keeps its names at any size, its units made at validation."""
+        receipt = self.receipt("BC-1", "BC-2", "BC-3")
+        self.assertFalse(receipt.serial_background_state)
+        self.assertFalse(self.lots("BC-1", "BC-2", "BC-3"))
         self.assertEqual(
             sorted(receipt.move_ids.move_line_ids.mapped("lot_name")),
-            ["EXB-1", "EXB-2", "EXB-3"],
+            ["BC-1", "BC-2", "BC-3"],
         )
-        self.company.serial_background_validation_threshold = 0
-        smaller = self.new_receipt()
-        self.company.serial_background_validation_threshold = 4
-        self.enter(smaller.move_ids, "EXB-4..EXB-6")
-        self.assertEqual(len(self.lots("EXB-4", "EXB-5", "EXB-6")), 3)
+
+    def test_a_large_entry_again_replaces_the_units_no_longer_named(self):
+        receipt, _answer = self.large_entry("RE-1..RE-4", quantity=4)
+        self.run_job()
+        first = self.lots("RE-1", "RE-2", "RE-3", "RE-4")
+        self.assertEqual(len(first), 4)
+        # the background job runs through the class's enter
+        self.enter(receipt.move_ids, "RE-3\nRE-4\nRE-5\nRE-6")
+        self.assertFalse(receipt.serial_background_state)
+        lines = receipt.move_ids.move_line_ids.sorted("id")
+        self.assertEqual(lines.lot_id.mapped("name"), ["RE-3", "RE-4", "RE-5", "RE-6"])
+        self.assertTrue(all(lines.mapped("picked")))
+        # the units dropped were never received: deleted with their history
+        self.assertFalse(self.lots("RE-1", "RE-2"))
+        self.assertEqual(self.lots("RE-3", "RE-4"), first[2:])

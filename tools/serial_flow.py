@@ -28,6 +28,12 @@ QUIET_CONTEXT = {
 # because Odoo's own action_confirm calls stock.move._action_assign in between.
 ASSIGN_LATER = "serial_assign_later"
 
+# Context key of a transfer built in code (demo data, warranty claims, the
+# tests' builders): its Mark as To Do and its serials' entry leave nothing to
+# the background job, whatever their size. An ORM context key, because the
+# entry dialog's confirmation reaches the move through the wizard.
+IN_THE_FOREGROUND = "serial_in_the_foreground"
+
 
 @contextmanager
 def trusted_serial_flow():
