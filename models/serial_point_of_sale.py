@@ -128,6 +128,7 @@ class SerialPointOfSale(models.AbstractModel):
             return
         for picking in pickings.filtered(
             lambda picking: picking.state not in ("done", "cancel")
+            and picking.location_id.usage == "internal"
         ):
             lines = picking.move_line_ids.filtered(
                 lambda line: (line.lot_id or line.lot_name)
@@ -153,7 +154,7 @@ class SerialPointOfSale(models.AbstractModel):
                 lambda line, present=present: (line.product_id.id, line.lot_id.id)
                 not in present
             )
-            if not refused or picking.location_id.usage != "internal":
+            if not refused:
                 continue
             names = refused.mapped(lambda line: line.lot_id.name or line.lot_name)
             orders = picking.pos_order_id or (

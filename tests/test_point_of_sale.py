@@ -174,10 +174,18 @@ class TestPointOfSale(PointOfSaleCase):
 class TestPointOfSaleTour(HttpCase, PointOfSaleCase):
     """The till's own screen, on the database with the Point of Sale app."""
 
-    def test_till_sells_a_unit_by_its_serial_and_refuses_it_twice(self):
+    def test_till_sells_a_scanned_unit_and_refuses_it_typed_again(self):
         self.set_stock_update("closing")
         customer = self.env["res.partner"].create({"name": "Till Tour Customer"})
         self.receive("POS-TOUR-1", "POS-TOUR-2")
+        # the scanner reads GS1 codes: the product's GTIN and the serial
+        self.company.nomenclature_id = self.env.ref(
+            "barcodes_gs1_nomenclature.default_gs1_nomenclature"
+        )
+        self.config.fallback_nomenclature_id = self.env.ref(
+            "barcodes.default_barcode_nomenclature"
+        )
+        self.product.barcode = "08431673020125"
         self.env.ref("base.user_admin").write(
             {
                 "company_ids": [Command.link(self.company.id)],
