@@ -41,6 +41,13 @@
     "assets": {
         "web.assets_tests": [
             "serial_tracking/static/tests/tours/*.js",
+            # the till's tours import nothing of the Point of Sale app, so
+            # that this bundle loads without it
+            "serial_tracking/static/tests/pos_tours/*.js",
+        ],
+        # used only where the Point of Sale app is installed: the till
+        "point_of_sale._assets_pos": [
+            "serial_tracking/static/src/pos/*.js",
         ],
     },
     "installable": True,

@@ -19,4 +19,5 @@ from . import account_move_line
 from . import account_move
 from . import stock_move
 from . import stock_picking
+from . import serial_point_of_sale
 from . import serial_tracking_demo

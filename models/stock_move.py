@@ -387,6 +387,10 @@ class StockMove(models.Model):
         picking_of = {picking.id: picking for picking in pickings}
         move_of = {move.id: move for move in moves}
         subcontracted = moves._serial_subcontracting_facts()
+        # units a point-of-sale till sold or took back name its order
+        till_orders = self.env["serial.point.of.sale"]._till_orders(
+            pickings, [line for line, _date in done]
+        )
         # a count being applied names itself on the rows of the units it moves
         counting = current_count()
         events, transitions, first_receipts = [], [], {}
@@ -418,14 +422,23 @@ class StockMove(models.Model):
                     picking or move.scrap_id or move,
                 )
             partner, document = document_of[picking_id, move_id]
+            till_order = till_orders.get((picking_id, lot_id))
+            if till_order:
+                partner, document = till_order.partner_id, till_order
             values = {}
             if status:
                 values["serial_status"] = status
             if event == "SHIP":
-                if date not in warranty_start:
-                    warranty_start[date] = fields.Date.context_today(self, date)
+                if till_order:
+                    start = self.env["serial.point.of.sale"]._till_warranty_start(
+                        till_order
+                    )
+                else:
+                    if date not in warranty_start:
+                        warranty_start[date] = fields.Date.context_today(self, date)
+                    start = warranty_start[date]
                 values["last_customer_id"] = partner.id
-                values["warranty_date_start"] = warranty_start[date]
+                values["warranty_date_start"] = start
             if status == "in_stock" and not line.date_received:
                 first_receipts[lot_id] = None
             transitions.append((lot_id, values))

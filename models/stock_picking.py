@@ -181,7 +181,11 @@ class StockPicking(models.Model):
             for field in vals
         ):
             self._serial_check_not_in_background()
-        return super().write(vals)
+        result = super().write(vals)
+        if "pos_session_id" in vals or "pos_order_id" in vals:
+            # the till's picking gets its order or session once Odoo tried it
+            self.env["serial.point.of.sale"]._till_report_refused(self)
+        return result
 
     def action_print_serial_labels(self):
         """Labels of the serials this transfer moved (or will move)."""

@@ -4,13 +4,13 @@
 # headless Chromium through pytest-odoo's --odoo-http server) and ends with
 # "N passed, N failed". A skipped test counts as failed: Odoo skips browser
 # tours silently when Chromium or websocket-client is missing.
-# Seven databases: the addon alone (every test but those tagged serial_tracking_sale,
+# Eight databases: the addon alone (every test but those tagged serial_tracking_sale,
 # serial_tracking_mrp, serial_tracking_repair, serial_tracking_subcontracting,
-# serial_tracking_purchase or serial_tracking_queue_job), and the addon with, each
-# for the tests of its tag: sale_stock (serial_tracking_sale), mrp
+# serial_tracking_purchase, serial_tracking_queue_job or serial_tracking_pos), and the
+# addon with, each for the tests of its tag: sale_stock (serial_tracking_sale), mrp
 # (serial_tracking_mrp), repair (serial_tracking_repair), mrp_subcontracting
 # (serial_tracking_subcontracting), purchase_stock (serial_tracking_purchase), OCA's
-# queue_job (serial_tracking_queue_job).
+# queue_job (serial_tracking_queue_job), point_of_sale (serial_tracking_pos).
 # Tests are chosen by their Odoo tags (scripts/pytest_odoo_tags.py), as
 # odoo-bin --test-tags would. On one database (TEST_MODULES, by default the
 # addon alone):
@@ -135,13 +135,14 @@ if [ -n "${TEST_TAGS:-}${TESTS:-}" ]; then
     read -r -a test_paths <<< "${TESTS:-}"
     run_phase addon "${TEST_MODULES:-serial_tracking}" "${TEST_TAGS:-}" "${test_paths[@]}"
 else
-    run_phase addon serial_tracking "/serial_tracking,-serial_tracking_sale,-serial_tracking_mrp,-serial_tracking_repair,-serial_tracking_subcontracting,-serial_tracking_queue_job,-serial_tracking_purchase"
+    run_phase addon serial_tracking "/serial_tracking,-serial_tracking_sale,-serial_tracking_mrp,-serial_tracking_repair,-serial_tracking_subcontracting,-serial_tracking_queue_job,-serial_tracking_purchase,-serial_tracking_pos"
     run_phase sale serial_tracking,sale_stock "serial_tracking_sale"
     run_phase mrp serial_tracking,mrp "serial_tracking_mrp"
     run_phase repair serial_tracking,repair "serial_tracking_repair"
     run_phase subcontracting serial_tracking,mrp_subcontracting "serial_tracking_subcontracting"
     run_phase purchase serial_tracking,purchase_stock "serial_tracking_purchase"
     run_phase queue_job serial_tracking,queue_job "serial_tracking_queue_job"
+    run_phase pos serial_tracking,point_of_sale "serial_tracking_pos"
 fi
 echo "$total_passed passed, $total_failed failed"
 [ "$total_failed" -eq 0 ]

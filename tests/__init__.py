@@ -47,3 +47,5 @@ from . import test_expected_serials
 from . import test_sliced_validation
 from . import test_queue_job_slices
 from . import test_subcontracting
+from . import test_serial_till
+from . import test_point_of_sale

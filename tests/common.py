@@ -11,9 +11,17 @@ import psycopg2
 from odoo import SUPERUSER_ID, Command, fields
 from odoo.api import Environment
 from odoo.http import Request
+from odoo.modules.registry import Registry
 from odoo.orm.environments import Transaction
 from odoo.tests import Form, HttpCase, TransactionCase, new_test_user
+from odoo.tests.common import get_db_name
 from odoo.tools import mute_logger
+
+# Odoo's own base of point-of-sale tests (a company with its chart, a till
+# with cash and bank, sessions and orders as the till sends them); its source
+# is there whether or not the app is installed, and only PointOfSaleCase, run
+# on a database with it, sets it up
+from odoo.addons.point_of_sale.tests.common import TestPoSCommon
 
 
 class SerialTrackingCase(TransactionCase):
@@ -789,6 +797,95 @@ class SerialFlowCase(SerialTrackingCase):
         )
         scrap.action_validate()
         return scrap
+
+
+class PointOfSaleCase(PhysicalModeCase, TestPoSCommon):
+    """A till (Odoo's point-of-sale test company and till) selling the
+    physical product, with units received in the till's stock, for the tests
+    of the database with the Point of Sale app, which the test command
+    installs for them only."""
+
+    @classmethod
+    def setUpClass(cls):
+        if "pos.order" not in Registry(get_db_name()):
+            raise unittest.SkipTest("point_of_sale is not installed on this database")
+        super().setUpClass()
+        cls.config = cls.basic_config
+        cls.physical_product.write(
+            {
+                "available_in_pos": True,
+                "list_price": 100.0,
+                "taxes_id": [Command.clear()],
+                "serial_warranty_duration": 12,
+                "serial_warranty_unit": "month",
+            }
+        )
+        cls.other_customer = cls.env["res.partner"].create({"name": "Till Customer 2"})
+
+    def assert_sold_at_till(self, lot, order, customer):
+        """``lot`` sold on the till's ``order`` to ``customer`` (or none)."""
+        self.assertEqual(lot.serial_status, "sold")
+        self.assertEqual(lot.last_customer_id, customer)
+        self.assertEqual(lot.holder_partner_id, customer)
+        self.assertEqual(
+            lot.warranty_date_start,
+            fields.Date.context_today(lot, order.date_order),
+        )
+        row = lot.history_ids.sorted("id")[-1]
+        self.assertEqual(row.event_type, "SHIP")
+        self.assertEqual((row.res_model, row.res_id), ("pos.order", order.id))
+        self.assertEqual(row.partner_id, customer)
+        action = row.action_open_document()
+        self.assertEqual(
+            (action["res_model"], action["res_id"]), ("pos.order", order.id)
+        )
+
+    def set_stock_update(self, when):
+        """``"real"``: a picking per order; ``"closing"``: one per session."""
+        self.company.point_of_sale_update_stock_quantities = when
+
+    def sell(self, *names, customer=None, invoice=False, price=100.0):
+        """A paid till order of the physical product's units ``names``, one
+        line each, as the till sends it (the session must be open)."""
+        data = self.create_ui_order_data(
+            [
+                {
+                    "product": self.product,
+                    "quantity": 1,
+                    "pack_lot_ids": [Command.create({"lot_name": name})],
+                }
+                for name in names
+            ],
+            customer=customer,
+            is_invoiced=invoice,
+        )
+        result = self.env["pos.order"].sync_from_ui([data])
+        return self.env["pos.order"].browse(result["pos.order"][0]["id"])
+
+    def refund(self, order):
+        """Odoo's refund of the whole ``order``, paid in cash at the till."""
+        refund = order._refund()
+        self.make_payment(refund, self.cash_pm1, refund.amount_total)
+        return refund
+
+    def close_session(self):
+        session = self.pos_session
+        cash = sum(
+            session.order_ids.payment_ids.filtered(
+                lambda payment: payment.payment_method_id.is_cash_count
+            ).mapped("amount")
+        )
+        session.post_closing_cash_details(cash)
+        session.close_session_from_ui()
+        return session
+
+    def check_till(self, order_uuid, *lines):
+        """The till's check before payment of [product, serial, quantity]."""
+        return self.env["serial.point.of.sale"].check_till_order(
+            self.config.id,
+            order_uuid,
+            [[product.id, serial, quantity] for product, serial, quantity in lines],
+        )
 
 
 class PortalSerialsCase(HttpCase, SerialFlowCase):
