@@ -32,7 +32,8 @@ KILL_PATTERNS = re.compile(
 # (stock.picking._serial_log_step)
 BACKGROUND_STEP = re.compile(
     r"Background validation of (?P<transfer>\S+): (?P<step>a slice of \d+ serial "
-    r"units|the last step) in (?P<seconds>[\d.]+) s, (?P<done>\d+) of "
+    r"units|the last step) in (?P<seconds>[\d.]+) s \((?P<cpu>[\d.]+) s CPU\), "
+    r"(?P<done>\d+) of "
     r"(?P<total>\d+) serial units done before it; peak memory (?P<peak>\d+) MiB"
 )
 WORKER_ALIVE = re.compile(r"Worker Worker(?:HTTP|Cron) \((\d+)\) alive")
@@ -613,7 +614,8 @@ class Flows:
         for number, step in enumerate(steps, 1):
             say(
                 f"{label}: step {number} of {len(steps)}, {step['step']}: "
-                f"{float(step['seconds']):.1f} s, worker peak {step['peak']} MiB"
+                f"{float(step['seconds']):.1f} s ({float(step['cpu']):.1f} s CPU of "
+                f"the worker), worker peak {step['peak']} MiB"
             )
         if steps:
             longest = max(float(step["seconds"]) for step in steps)
