@@ -1,7 +1,10 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
 import io
+import os
 import re
+import tempfile
 import threading
 import unittest
 from contextlib import contextmanager
@@ -1074,6 +1077,51 @@ class FakeCameraTourCase(HttpCase):
                 png = Report.barcode("Code128", text, width=600, height=100)
             codes.append((Image.open(io.BytesIO(png)), text))
         return codes
+
+
+class PhoneTourCase(HttpCase):
+    """Tours on a phone's screen, 390 x 844 with touch. A tour step that logs
+    ``serial_tracking screenshot <name>`` has the page captured into
+    ``screenshot_dir`` as ``<name>.png`` (set the environment variable
+    SERIAL_TRACKING_SCREENSHOTS to a folder to keep them, e.g. for the
+    README's images; a temporary folder otherwise)."""
+
+    browser_size = "390x844"
+    touch_enabled = True
+    SCREENSHOT_SIGNAL = "serial_tracking screenshot "
+
+    def setUp(self):
+        super().setUp()
+        folder = os.environ.get("SERIAL_TRACKING_SCREENSHOTS")
+        if not folder:
+            temporary = tempfile.TemporaryDirectory()
+            self.addCleanup(temporary.cleanup)
+            folder = temporary.name
+        self.screenshot_dir = Path(folder)
+        self.screenshot_dir.mkdir(parents=True, exist_ok=True)
+
+    def browser_js(self, *args, **kwargs):
+        handle_console = ChromeBrowser._handle_console
+        signal, folder = self.SCREENSHOT_SIGNAL, self.screenshot_dir
+
+        def handle_console_with_screenshots(browser, type, args=None, **kw):  # noqa: A002  pylint: disable=redefined-builtin
+            first = args and args[0].get("value")
+            if isinstance(first, str) and first.startswith(signal):
+                path = folder / f"{first[len(signal) :]}.png"
+                future = browser._websocket_send(
+                    "Page.captureScreenshot", with_future=True
+                )
+                future.add_done_callback(
+                    lambda done: path.write_bytes(
+                        base64.b64decode(done.result()["data"])
+                    )
+                )
+            return handle_console(browser, type, args=args, **kw)
+
+        with patch.object(
+            ChromeBrowser, "_handle_console", handle_console_with_screenshots
+        ):
+            return super().browser_js(*args, **kwargs)
 
 
 #: The fake camera's frames: 640 x 480 at 10 frames a second.
