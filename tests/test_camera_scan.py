@@ -1,5 +1,6 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.exceptions import UserError
 from odoo.tests import Form
 
 from .common import CameraScanCase, SerialCountCase
@@ -146,7 +147,9 @@ class TestScanIntoACount(SerialCountCase, CameraScanCase):
 
 class TestScanIntoAddSerial(CameraScanCase):
     def _wizard(self):
-        action = self.physical_product.with_user(self.serial_manager).action_add_serial()
+        action = self.physical_product.with_user(
+            self.serial_manager
+        ).action_add_serial()
         form = Form(
             self.env[action["res_model"]]
             .with_user(self.serial_manager)
@@ -193,3 +196,11 @@ class TestScanIntoAddSerial(CameraScanCase):
         )
         self.assertEqual(self.physical_product.serial_ids.mapped("name"), ["OLD-1"])
         self.assertFalse(wizard.scanned_names)
+
+    def test_add_without_a_serial_is_refused_after_scanning(self):
+        # the number is not required to open the dialog and scan
+        wizard = self._wizard()
+        wizard.scan_code("ADD-1")
+        with self.assertRaisesRegex(UserError, "Enter a serial number."):
+            wizard.action_confirm()
+        self.assertEqual(self.physical_product.serial_ids.mapped("name"), ["ADD-1"])

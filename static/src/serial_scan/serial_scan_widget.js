@@ -14,6 +14,8 @@ import { standardWidgetProps } from "@web/views/widgets/standard_widget_props";
 // A code kept in the frame is read again at every detection; it counts once
 // until it has been out of sight this long.
 const SAME_CODE_GAP_MS = 1000;
+// The barcodes module's own command barcodes (click a button, save...).
+const ODOO_COMMAND_BARCODE = /^O(BT|CD)/;
 // How long the last scan stays visible before the view closes on its own.
 const CLOSE_DELAY_MS = 800;
 
@@ -47,7 +49,6 @@ export class SerialScanWidget extends Component {
         this.queue = Promise.resolve();
         this.lastCode = null;
         this.lastSeenAt = 0;
-        this.readyAt = 0;
         this.audio = null;
         const barcode = this.env.services.barcode;
         if (barcode) {
@@ -93,10 +94,6 @@ export class SerialScanWidget extends Component {
         this.state.cameraOpen = false;
     }
 
-    onCameraReady() {
-        this.readyAt = performance.now();
-    }
-
     onCameraError(error) {
         this.state.cameraOpen = false;
         this.notification.add(error.message, { type: "danger" });
@@ -113,7 +110,8 @@ export class SerialScanWidget extends Component {
     }
 
     onWedgeScan(code) {
-        if (this.isInFront()) {
+        // Odoo's command barcodes (OBT..., OCD...) are the barcodes module's
+        if (this.isInFront() && !ODOO_COMMAND_BARCODE.test(code)) {
             this.enqueue(code, performance.now());
         }
     }
@@ -132,7 +130,6 @@ export class SerialScanWidget extends Component {
             return;
         }
         const result = await this.orm.call(record.resModel, "scan_code", [[record.resId], code]);
-        await record.load();
         Object.assign(this.state, {
             lastCode: code,
             status: result.status,
@@ -141,22 +138,19 @@ export class SerialScanWidget extends Component {
             required: result.required,
         });
         this.feedback(result.status);
-        // the serial is on screen once the browser has painted the update
+        // the outcome is on screen once the browser has painted it
         await new Promise((resolve) => browser.requestAnimationFrame(() => resolve()));
-        const shownAt = performance.now();
         this.state.log.unshift({
             code,
             status: result.status,
-            shownAt: Math.round(shownAt - this.readyAt),
-            readAt: Math.round(readAt - this.readyAt),
+            readAt: Math.round(readAt),
+            shownAt: Math.round(performance.now()),
         });
-        console.info(
-            `serial_tracking scan ${code}: ${result.status}, shown ` +
-                `${Math.round(shownAt - readAt)} ms after it was read`
-        );
         if (result.done && this.state.cameraOpen) {
             browser.setTimeout(() => this.closeCamera(), CLOSE_DELAY_MS);
         }
+        // then the dialog's list and counter under the camera's view
+        await record.load();
     }
 
     /** A short beep and a buzz for a unit added; two low beeps otherwise. */

@@ -20,13 +20,31 @@ const SCHEDULE = [
     [8.5, "CAM-0001"],
 ];
 
-// Time from each code appearing in the frame to its outcome on screen, from
-// the times the scanning view keeps (in ms since the camera's first frame).
+// The time at which the camera's video started (its first frame, captured
+// when the file's first frame played), taken from the video element.
+let videoStart = null;
+
+function timeTheVideo() {
+    return () => {
+        const video = document.querySelector(".o_serial_scan_view video");
+        video.requestVideoFrameCallback((now, frame) => {
+            videoStart = frame.captureTime ?? now;
+        });
+    };
+}
+
+// Time from each code appearing in the frame to its outcome on screen, and
+// from its reading to its outcome, from the times the scanning view keeps
+// (performance.now()).
 function logLatencies() {
     const scans = [...document.querySelectorAll(".o_serial_scan_log li")].reverse();
     const latencies = SCHEDULE.map(([second, serial], index) => {
-        const shownAt = Number(scans[index].dataset.shownAt);
-        return `${serial} ${Math.round(shownAt - second * 1000)} ms`;
+        const { readAt, shownAt } = scans[index].dataset;
+        const appeared = videoStart + second * 1000;
+        return (
+            `${serial} ${Math.round(shownAt - appeared)} ms ` +
+            `(read to shown ${Math.round(shownAt - readAt)} ms)`
+        );
     });
     console.info(`serial_tracking camera latency (frame to dialog): ${latencies.join(", ")}`);
 }
@@ -60,6 +78,11 @@ registry.category("web_tour.tours").add("serial_tracking_camera_tour", {
             content: "Scan with the camera",
             trigger: ".modal .o_serial_scan_camera",
             run: "click",
+        },
+        {
+            content: "Note when the video starts",
+            trigger: ".o_serial_scan_view video",
+            run: timeTheVideo(),
         },
         scanned("added", "CAM-0001", "1 / 4"),
         scanned("added", "CAM-0002", "2 / 4"),
@@ -96,6 +119,76 @@ registry.category("web_tour.tours").add("serial_tracking_camera_tour", {
         {
             content: "The serials are on the product",
             trigger: "body:not(:has(.modal)) div[name='serial_tab_ids'] td:contains('CAM-0004')",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("serial_tracking_camera_quantity_tour", {
+    steps: () => [
+        {
+            content: "Open the Serials tab",
+            trigger: ".o_notebook_headers a:contains('Serials')",
+            run: "click",
+        },
+        {
+            content: "Add many serials at once",
+            trigger: "button[name='action_add_serials_bulk']",
+            run: "click",
+        },
+        {
+            content: "Two units come in",
+            trigger: ".modal div[name='required_count'] input",
+            run: "edit 2",
+        },
+        {
+            content: "Scan with the camera",
+            trigger: ".modal .o_serial_scan_camera",
+            run: "click",
+        },
+        scanned("added", "CAM-0001", "1 / 2"),
+        {
+            content: "The second code read, the view closes by itself: the quantity is reached",
+            trigger: ".modal:not(:has(.o_serial_scan_view)) div[name='count_label']:contains('(2 / 2)')",
+            timeout: 20000,
+        },
+        {
+            content: "Confirm",
+            trigger: ".modal footer button.btn-primary[name='action_confirm']",
+            run: "click",
+        },
+        {
+            content: "The serials are on the product",
+            trigger: "body:not(:has(.modal)) div[name='serial_tab_ids'] td:contains('CAM-0002')",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("serial_tracking_camera_count_tour", {
+    steps: () => [
+        {
+            content: "Scan with the camera on the count",
+            trigger: ".o_form_view button[name='action_scan_camera']",
+            run: "click",
+        },
+        scanned("added", "CAM-0001", "1"),
+        scanned("added", "CAM-0002", "2"),
+        {
+            content: "Close the camera",
+            trigger: ".o_serial_scan_close",
+            run: "click",
+        },
+        {
+            content: "The scans are saved in the count",
+            trigger: ".modal:not(:has(.o_serial_scan_view)) div[name='count_label']:contains('(2)')",
+        },
+        {
+            content: "Close the dialog",
+            trigger: ".modal footer button.btn-secondary:contains('Cancel')",
+            run: "click",
+        },
+        {
+            content: "Back on the count",
+            trigger: "body:not(:has(.modal)) .o_form_view button[name='action_scan_camera']",
         },
     ],
 });

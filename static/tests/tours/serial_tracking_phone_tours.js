@@ -3,8 +3,11 @@ import { registry } from "@web/core/registry";
 // Whether the screen fits a phone: nothing scrolls sideways (the page, the
 // dialog, the form, a list), and every button shown is within the screen.
 // Then the test takes a screenshot named `name`.
-function fitsThePhone(name) {
-    return () => {
+function fitsThePhone(name, scroll = false) {
+    return ({ anchor }) => {
+        if (scroll) {
+            anchor.scrollIntoView({ block: "center" });
+        }
         const width = window.innerWidth;
         // a dialog covers the page: what is under it does not count
         const dialogs = document.querySelectorAll(".modal");
@@ -87,9 +90,9 @@ registry.category("web_tour.tours").add("serial_tracking_phone_entry_tour", {
 registry.category("web_tour.tours").add("serial_tracking_phone_count_tour", {
     steps: () => [
         {
-            content: "The count fits the phone",
-            trigger: ".o_form_view button[name='action_scan_camera']",
-            run: fitsThePhone("serial_count_phone"),
+            content: "The count fits the phone, its serials as cards",
+            trigger: ".o_form_view div[name='line_ids'] .o_kanban_record:contains('PH-0999')",
+            run: fitsThePhone("serial_count_phone", true),
         },
         waitForScreenshot,
     ],
@@ -99,7 +102,7 @@ registry.category("web_tour.tours").add("serial_tracking_phone_unit_tour", {
     steps: () => [
         {
             content: "The unit's form fits the phone",
-            trigger: ".o_form_view div[name='history_ids']",
+            trigger: ".o_form_view div[name='history_ids'] .o_kanban_record",
             run: fitsThePhone("serial_unit_phone"),
         },
         waitForScreenshot,
