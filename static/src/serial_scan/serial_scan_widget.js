@@ -74,9 +74,13 @@ export class SerialScanWidget extends Component {
         return Boolean(el && this.ui.activeElement && this.ui.activeElement.contains(el));
     }
 
-    openCamera() {
+    async openCamera() {
         // sounds need a context made on a user's gesture
         this.audio = this.audio || new browser.AudioContext();
+        // the dialog's own values (a quantity typed) go first, once
+        if (!(await this.props.record.save())) {
+            return;
+        }
         const data = this.props.record.data;
         Object.assign(this.state, {
             cameraOpen: true,
@@ -125,7 +129,7 @@ export class SerialScanWidget extends Component {
 
     async send(code, readAt) {
         const record = this.props.record;
-        // the dialog's own values (a quantity typed) are the server's first
+        // values changed since (with the camera closed, a wedge scan)
         if (!(await record.save())) {
             return;
         }
