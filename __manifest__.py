@@ -39,6 +39,9 @@
         "data/serial_tracking_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "serial_tracking/static/src/**/*",
+        ],
         "web.assets_tests": [
             "serial_tracking/static/tests/tours/*.js",
             # the till's tours import nothing of the Point of Sale app, so

@@ -452,6 +452,12 @@ class SerialCount(models.Model):
             open_count=True,
         )
 
+    def action_scan_camera(self):
+        """The scanning dialog with the camera already open."""
+        action = self.action_scan()
+        action["context"] = {**action["context"], "serial_scan_camera": True}
+        return action
+
     def _serial_entry_check(self, wizard, names):
         # every serial may be scanned: the comparison says what it is
         return False

@@ -1,12 +1,19 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
+import io
+import os
 import re
+import tempfile
 import threading
 import unittest
 from contextlib import contextmanager
 from datetime import date, timedelta
+from pathlib import Path
+from unittest.mock import patch
 
 import psycopg2
+from PIL import Image
 
 from odoo import SUPERUSER_ID, Command, fields
 from odoo.api import Environment
@@ -14,7 +21,7 @@ from odoo.http import Request
 from odoo.modules.registry import Registry
 from odoo.orm.environments import Transaction
 from odoo.tests import Form, HttpCase, TransactionCase, new_test_user
-from odoo.tests.common import get_db_name
+from odoo.tests.common import ChromeBrowser, get_db_name
 from odoo.tools import mute_logger
 
 # Odoo's own base of point-of-sale tests (a company with its chart, a till
@@ -22,6 +29,8 @@ from odoo.tools import mute_logger
 # is there whether or not the app is installed, and only PointOfSaleCase, run
 # on a database with it, sets it up
 from odoo.addons.point_of_sale.tests.common import TestPoSCommon
+
+from ..tools.serial_digital_link import build_digital_link
 
 
 class SerialTrackingCase(TransactionCase):
@@ -522,6 +531,46 @@ class Gs1EntryCase(PhysicalModeCase):
         selecting.paste_text = delivery_scan
         selecting.action_select_pasted()
         return received, selecting
+
+
+class CameraScanCase(Gs1EntryCase):
+    """Codes read one at a time (the camera, a keyboard-wedge scanner) into
+    the entry dialog of a product with a GTIN, and the units they name."""
+
+    GTIN = "09506000134352"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.product.barcode = cls.GTIN[1:]
+        cls.other_product = cls.create_tracked_product(
+            "Other Scanner", "physical", barcode="4012345000016"
+        ).product_variant_id
+
+    @classmethod
+    def digital_link(cls, serial, gtin=None):
+        return build_digital_link("https://id.example.com", gtin or cls.GTIN, serial)
+
+    def delivery_wizard(self, count=1, location=None):
+        delivery = self.picking(
+            self.warehouse.out_type_id,
+            location or self.stock_location,
+            self.customer_location,
+            count,
+            self.customer,
+        )
+        action = delivery.move_ids.action_open_serial_entry()
+        wizard = self.env["serial.entry.wizard"].browse(action["res_id"])
+        wizard.action_clear()
+        return wizard
+
+    def assert_scan(self, result, status, message="", **values):
+        """``result`` of ``scan_code`` has ``status``, a message holding
+        ``message`` and the ``values`` given (entered, required, done)."""
+        self.assertEqual(result["status"], status, result["message"])
+        self.assertIn(message, result["message"])
+        for key, value in values.items():
+            self.assertEqual(result[key], value, key)
 
 
 class SerialCountCase(PhysicalModeCase):
@@ -1082,3 +1131,144 @@ __all__ = [
     "recall",
     "run_concurrently",
 ]
+
+
+class FakeCameraTourCase(HttpCase):
+    """Tours in Chromium with a fake camera: Chromium's own test switches
+    make ``getUserMedia`` answer, without asking, with the frames of a video
+    file (``camera_video``, a .y4m written by :func:`write_camera_video`),
+    played from its start when the page opens the camera and looped. Odoo's
+    tour runner takes no switches of its own, so they are added to the
+    command it starts Chromium with."""
+
+    camera_video = None
+
+    def browser_js(self, *args, **kwargs):
+        if not self.camera_video:
+            return super().browser_js(*args, **kwargs)
+        switches = [
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={self.camera_video}",
+        ]
+        spawn = ChromeBrowser._spawn_chrome
+
+        def spawn_with_camera(browser, cmd):
+            # the page to open stays last
+            return spawn(browser, cmd[:-1] + switches + cmd[-1:])
+
+        with patch.object(ChromeBrowser, "_spawn_chrome", spawn_with_camera):
+            return super().browser_js(*args, **kwargs)
+
+    def label_codes(self, gtin, serials):
+        """The images of the codes a label carries, rendered by Odoo's
+        barcode renderer as the labels are (report/serial_label_reports.xml):
+        the QR of each unit's Digital Link, the GS1 DataMatrix of Odoo's lot
+        label (AI 01 and 21) and a Code 128 of the plain serial, for
+        ``serials``, a list of (symbology, serial) with symbology QR,
+        DataMatrix or Code128. Returns (image, text encoded) pairs."""
+        Report = self.env["ir.actions.report"]
+        codes = []
+        for symbology, serial in serials:
+            if symbology == "QR":
+                text = build_digital_link("https://id.example.com", gtin, serial)
+                png = Report.barcode("QR", text, width=300, height=300)
+            elif symbology == "DataMatrix":
+                text = f"01{gtin}21{serial}"
+                png = Report.barcode("ECC200DataMatrix", text, width=300, height=300)
+            else:
+                text = serial
+                png = Report.barcode("Code128", text, width=600, height=100)
+            codes.append((Image.open(io.BytesIO(png)), text))
+        return codes
+
+
+class PhoneTourCase(HttpCase):
+    """Tours on a phone's screen, 390 x 844 with touch. A tour step that logs
+    ``serial_tracking screenshot <name>`` has the page captured into
+    ``screenshot_dir`` as ``<name>.png`` (set the environment variable
+    SERIAL_TRACKING_SCREENSHOTS to a folder to keep them, e.g. for the
+    README's images; a temporary folder otherwise)."""
+
+    browser_size = "390x844"
+    touch_enabled = True
+    SCREENSHOT_SIGNAL = "serial_tracking screenshot "
+
+    def setUp(self):
+        super().setUp()
+        folder = os.environ.get("SERIAL_TRACKING_SCREENSHOTS")
+        if not folder:
+            temporary = tempfile.TemporaryDirectory()
+            self.addCleanup(temporary.cleanup)
+            folder = temporary.name
+        self.screenshot_dir = Path(folder)
+        self.screenshot_dir.mkdir(parents=True, exist_ok=True)
+
+    def browser_js(self, *args, **kwargs):
+        handle_console = ChromeBrowser._handle_console
+        signal, folder = self.SCREENSHOT_SIGNAL, self.screenshot_dir
+
+        def handle_console_with_screenshots(browser, type, args=None, **kw):  # noqa: A002  pylint: disable=redefined-builtin
+            first = args and args[0].get("value")
+            if isinstance(first, str) and first.startswith(signal):
+                path = folder / f"{first[len(signal) :]}.png"
+                future = browser._websocket_send(
+                    "Page.captureScreenshot", with_future=True
+                )
+                future.add_done_callback(
+                    lambda done: path.write_bytes(
+                        base64.b64decode(done.result()["data"])
+                    )
+                )
+            return handle_console(browser, type, args=args, **kw)
+
+        with patch.object(
+            ChromeBrowser, "_handle_console", handle_console_with_screenshots
+        ):
+            return super().browser_js(*args, **kwargs)
+
+
+#: The fake camera's frames: 640 x 480 at 10 frames a second.
+CAMERA_SIZE = (640, 480)
+CAMERA_FPS = 10
+
+
+def write_camera_video(path, images, lead_in=1.0, shown=1.5, gap=1.0):
+    """Write a .y4m video (raw YUV 4:2:0, which Chromium's fake camera plays)
+    of ``images``, each ``shown`` seconds on a white page after ``lead_in``
+    seconds of blank and with ``gap`` seconds of blank between them. Each
+    code is drawn at most 110 pixels high in the middle, inside the band
+    Odoo's scanner reads. Returns the second at which each image appears."""
+    width, height = CAMERA_SIZE
+    blank = Image.new("L", CAMERA_SIZE, 255)
+    chroma = bytes([128]) * (width * height // 2)  # Cb and Cr: grey
+
+    def frame(image):
+        page = blank.copy()
+        image = image.convert("L")
+        ratio = min(480 / image.width, 110 / image.height)
+        image = image.resize(
+            (max(1, int(image.width * ratio)), max(1, int(image.height * ratio))),
+            Image.NEAREST,
+        )
+        page.paste(image, ((width - image.width) // 2, (height - image.height) // 2))
+        return page.tobytes()
+
+    appears, second = [], lead_in
+    with Path(path).open("wb") as video:
+        video.write(
+            f"YUV4MPEG2 W{width} H{height} F{CAMERA_FPS}:1 Ip A1:1 C420jpeg\n".encode()
+        )
+
+        def write(luma, seconds):
+            for _frame in range(round(seconds * CAMERA_FPS)):
+                video.write(b"FRAME\n" + luma + chroma)
+
+        write(blank.tobytes(), lead_in)
+        for image in images:
+            appears.append(second)
+            write(frame(image), shown)
+            write(blank.tobytes(), gap)
+            second += shown + gap
+        write(blank.tobytes(), 2.0)
+    return appears

@@ -590,6 +590,104 @@ class SerialEntryWizard(models.TransientModel):
         return self._reopen()
 
     # ------------------------------------------------------------------
+    # One code at a time: the camera and the keyboard-wedge scanner
+    # ------------------------------------------------------------------
+    def _scanned_serials(self, code):
+        """The serials one scanned code names (one, for a label): a GS1 code
+        or Digital Link read as the paste reads it (its GTIN checked against
+        the product), any other code taken as one serial as written. Raises
+        UserError for a code the dialog refuses."""
+        entries = self._gs1_to_serials(code.strip("\r\n"))
+        parsed = self._run_parser(
+            parse_serial_entries, [(text, True) for text, _literal in entries], False
+        )
+        if not parsed.serials:
+            raise UserError(self.env._("The code read holds no serial number."))
+        return parsed.serials
+
+    def scan_code(self, code):
+        """Take one code read by the camera or a scanner at once: add its
+        serial (select it, in remove mode), or say why not. A serial already
+        in the entry is flagged, not added again; a code the dialog refuses
+        (another product's GTIN, a unit not available here, a serial a count
+        cannot take) writes nothing. Returns what the scanning view shows:
+        ``status`` (added, duplicate or refused), ``serials``, ``message``,
+        ``entered``, ``required`` and ``done`` (the quantity is reached)."""
+        self.ensure_one()
+        status, serials, message = "refused", [], ""
+        try:
+            # a refusal rolls back what the target wrote (a count's lock)
+            with self.env.cr.savepoint():
+                serials = self._scanned_serials(code or "")
+                if self.mode == "remove":
+                    status, message = self._scan_select(serials)
+                else:
+                    status, message = self._scan_add(code, serials)
+        except UserError as error:
+            message = error.args[0]
+        entered = (
+            len(self.selected_lot_ids)
+            if self.mode == "remove"
+            else len(self._entered_serials())
+        )
+        return {
+            "status": status,
+            "serials": serials,
+            "message": message,
+            "entered": entered,
+            "required": 0 if self.open_count else self.required_count,
+            "done": not self.open_count
+            and self.required_count > 0
+            and entered >= self.required_count,
+        }
+
+    def _scan_repeated(self, serials):
+        return self.env._(
+            "%(serials)s is already in the list: it was not added again.",
+            serials=", ".join(serials),
+        )
+
+    def _scan_add(self, code, serials):
+        entered = set(self._entered_serials())
+        new = [serial for serial in serials if serial not in entered]
+        if not new:
+            return "duplicate", self._scan_repeated(serials)
+        problem = self._target()._serial_entry_check(self, new)
+        if problem:
+            raise UserError(problem)
+        # a count reads the product a GS1 code names from the scanned text
+        typed = self.paste_text
+        self.paste_text = code
+        self._append(new)
+        self.paste_text = typed
+        return "added", self.last_message
+
+    def _scan_select(self, serials):
+        held = set(self.selected_lot_ids.mapped("name"))
+        new = [serial for serial in serials if serial not in held]
+        if not new:
+            return "duplicate", self._scan_repeated(serials)
+        found = self.env["stock.lot"].search(
+            self._available_domain() + [("name", "in", new)]
+        )
+        missing = [serial for serial in new if serial not in found.mapped("name")]
+        if missing:
+            raise UserError(self._not_available_message(missing))
+        self.selected_lot_ids = [fields.Command.link(lot.id) for lot in found]
+        return "added", self.env._(
+            "%(serials)s selected.", serials=", ".join(found.mapped("name"))
+        )
+
+    def _not_available_message(self, serials):
+        return self.env._(
+            "These serial numbers are not available%(where)s: %(serials)s.",
+            where=self.location_id
+            and self.env._(" at %(location)s", location=self.location_id.display_name)
+            or "",
+            serials=format_serials(self.env, serials, limit=20),
+        )
+
+    # ------------------------------------------------------------------
     # Remove mode
     # ------------------------------------------------------------------
     def _available_domain(self):
@@ -612,17 +710,7 @@ class SerialEntryWizard(models.TransientModel):
         found = Lot.search(self._available_domain() + [("name", "in", parsed.serials)])
         missing = sorted(set(parsed.serials) - set(found.mapped("name")))
         if missing:
-            raise UserError(
-                self.env._(
-                    "These serial numbers are not available%(where)s: %(serials)s.",
-                    where=self.location_id
-                    and self.env._(
-                        " at %(location)s", location=self.location_id.display_name
-                    )
-                    or "",
-                    serials=format_serials(self.env, missing, limit=20),
-                )
-            )
+            raise UserError(self._not_available_message(missing))
         self.write(
             {
                 "selected_lot_ids": [fields.Command.link(lot.id) for lot in found],
