@@ -48,7 +48,9 @@ class AccountMove(models.Model):
         second one to post sees what the first did."""
         if lots:
             self.env.cr.execute(
-                "SELECT id FROM stock_lot WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
+                """SELECT lot.id FROM unnest(%s::int[]) AS given(id)
+                     JOIN stock_lot lot ON lot.id = given.id
+                 ORDER BY lot.id FOR UPDATE OF lot""",
                 [sorted(lots.ids)],
             )
             lots.invalidate_recordset((*RESTORABLE_FIELDS, "holder_partner_id"))
@@ -57,7 +59,9 @@ class AccountMove(models.Model):
         lots = self.env["stock.lot"]._serial_find_existing(
             line.product_id, names, self.company_id
         )
-        return lots.filtered(lambda lot: lot.product_id == line.product_id), lots
+        facts = lots._serial_product_and_status()
+        own = lots.filtered(lambda lot: facts[lot.id][0] == line.product_id.id)
+        return own, lots
 
     def _serial_problems_for(self, line, names, lots=None, found=None):
         """Why ``names`` cannot go on ``line`` (empty when they can). For
@@ -77,7 +81,8 @@ class AccountMove(models.Model):
 
         if event == "BILL":
             own, clashing = found or self._serial_find_lots(line, names)
-            in_stock = own.filtered(lambda lot: lot.serial_status in AVAILABLE_STATUSES)
+            facts = own._serial_product_and_status()
+            in_stock = own.filtered(lambda lot: facts[lot.id][1] in AVAILABLE_STATUSES)
             other = clashing - own
             problems = []
             if in_stock:
@@ -117,9 +122,12 @@ class AccountMove(models.Model):
                 )
             return "; ".join(problems)
         lots = lots if lots is not None else line.serial_lot_ids
-        wrong_product = lots.filtered(lambda lot: lot.product_id != line.product_id)
+        facts = lots._serial_product_and_status()
+        wrong_product = lots.filtered(
+            lambda lot: facts[lot.id][0] != line.product_id.id
+        )
         unavailable = (lots - wrong_product).filtered(
-            lambda lot: lot.serial_status not in AVAILABLE_STATUSES
+            lambda lot: facts[lot.id][1] not in AVAILABLE_STATUSES
         )
         problems = []
         if wrong_product:
@@ -263,16 +271,26 @@ class AccountMove(models.Model):
         return values
 
     def _serial_apply(self, plan):
+        """Give the units of ``plan`` (``_serial_check_and_plan``) the status
+        and place of their document, with their history: units that exist
+        changed set-based (``stock.lot._serial_change_in_place``), new ones
+        created with those values."""
         Lot = self.env["stock.lot"].sudo().with_context(**QUIET_CONTEXT)
-        events, transitions = [], []
+        created_events, steps = [], []
         with trusted_serial_flow():
             for line, lots, new_names in plan:
                 move = line.move_id
                 kind = account_move_kind(move.move_type)
                 values = self._serial_target_values(kind, move)
                 lots._serial_check_transition(values["serial_status"])
-                previous = {lot.id: lot._serial_restorable_values() for lot in lots}
-                transitions += [(lot.id, values) for lot in lots]
+                event = {
+                    "event_type": kind.event,
+                    "document": move,
+                    "partner_id": move.partner_id.id,
+                    "location_dest_id": values["location_id"],
+                }
+                steps.append((lots.ids, values, event))
+                created = Lot.browse()
                 if new_names:
                     created = Lot.create(
                         [
@@ -285,25 +303,23 @@ class AccountMove(models.Model):
                             for name in new_names
                         ]
                     )
-                    previous.update(
-                        {lot.id: {"serial_status": False} for lot in created}
-                    )
-                    lots = lots | created
-                if line._serial_mode() == "add":
-                    line.sudo().serial_lot_ids = [fields.Command.set(lots.ids)]
-                events += [
-                    {
-                        "lot": lot,
-                        "event_type": kind.event,
-                        "document": move,
-                        "partner_id": move.partner_id.id,
-                        "location_id": previous[lot.id].get("location_id") or False,
-                        "location_dest_id": values["location_id"],
-                        "previous_values": previous[lot.id],
-                    }
-                    for lot in lots
-                ]
-        self.env["stock.lot"]._serial_apply_transitions(transitions, events)
+                    created_events += [
+                        {
+                            **event,
+                            "lot": lot,
+                            "location_id": False,
+                            "previous_values": {"serial_status": False},
+                        }
+                        for lot in created
+                    ]
+                if line._serial_mode() == "add" and (
+                    created or lots != line.serial_lot_ids
+                ):
+                    line.sudo().serial_lot_ids = [
+                        fields.Command.set((lots | created).ids)
+                    ]
+        Lot._serial_change_in_place(steps)
+        self.env["stock.lot.history"]._record_events(created_events)
 
     def button_draft(self):
         self.filtered("serial_applied")._serial_reverse()

@@ -53,7 +53,7 @@ class AccountMoveLine(models.Model):
             return self._serial_delivered_names()
         if self._serial_mode() == "add" and self.serial_names:
             return self.serial_names.split("\n")
-        return self.serial_lot_ids.sorted("name").mapped("name")
+        return sorted(self.serial_lot_ids.mapped("name"))
 
     def _serial_is_physical(self):
         return bool(
