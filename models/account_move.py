@@ -9,6 +9,7 @@ from ..tools.serial_flow import QUIET_CONTEXT, trusted_serial_flow
 from ..tools.serial_rules import (
     ACCOUNT_MOVE_KINDS,
     AVAILABLE_STATUSES,
+    EXPECTED_STATUS,
     SERIAL_DOCUMENT_KINDS,
     account_move_kind,
 )
@@ -83,8 +84,21 @@ class AccountMove(models.Model):
             own, clashing = found or self._serial_find_lots(line, names)
             facts = own._serial_product_and_status()
             in_stock = own.filtered(lambda lot: facts[lot.id][1] in AVAILABLE_STATUSES)
+            # units another document announced (this line's own are its own)
+            expected = (own - line.serial_lot_ids).filtered(
+                lambda lot: facts[lot.id][1] == EXPECTED_STATUS
+            )
             other = clashing - own
             problems = []
+            if expected:
+                problems.append(
+                    self.env._(
+                        "already expected on another bill or receipt: %(serials)s. "
+                        "Remove them from this entry, or from the other document "
+                        "first",
+                        serials=listed(expected.mapped("name")),
+                    )
+                )
             if in_stock:
                 problems.append(
                     self.env._(
@@ -325,6 +339,57 @@ class AccountMove(models.Model):
         self.filtered("serial_applied")._serial_reverse()
         return super().button_draft()
 
+    def button_cancel(self):
+        result = super().button_cancel()
+        self.filtered(lambda move: move.state == "cancel")._serial_withdraw_expected()
+        return result
+
+    def _serial_withdraw_expected(self):
+        """A cancelled bill gives up its Expected units: its lines keep the
+        serials as names, the units never received are deleted with their
+        announcement, and those it had brought in before it was reset are
+        no longer Expected (no status, as a unit whose bill was cancelled),
+        with a Reversal row."""
+        lines = self._serial_lines()
+        expected = lines._serial_expected_lots()
+        if not expected:
+            return
+        document_of = {
+            lot.id: line.move_id for line in lines for lot in line.serial_lot_ids
+        }
+        for line in lines.filtered("serial_lot_ids"):
+            if line._serial_mode() == "add":
+                line.sudo().write(
+                    {
+                        "serial_names": "\n".join(line._serial_entered_names()),
+                        "serial_lot_ids": [fields.Command.clear()],
+                    }
+                )
+        kept = expected.exists()
+        if not kept:
+            return
+        reversal = SERIAL_DOCUMENT_KINDS["reversal"]
+        labels = dict(
+            self.env["stock.lot.history"]
+            ._fields["event_type"]
+            ._description_selection(self.env)
+        )
+        self.env["stock.lot"].sudo()._serial_apply_transitions(
+            [(lot.id, {"serial_status": False}) for lot in kept],
+            [
+                {
+                    "lot": lot,
+                    "event_type": reversal.event,
+                    "document": document_of[lot.id],
+                    "previous_values": lot._serial_restorable_values(),
+                    "note": self.env._(
+                        "Reversal of %(event)s", event=labels["ANNOUNCE"]
+                    ),
+                }
+                for lot in kept
+            ],
+        )
+
     def _serial_reverse(self):
         """Undo what posting did to the units, if none has moved on since."""
         History = self.env["stock.lot.history"].sudo()
@@ -339,8 +404,11 @@ class AccountMove(models.Model):
         last_reversal = {}
         for row in rows.filtered(lambda r: r.event_type == "REVERSAL"):
             last_reversal[row.res_id] = row.id
+        # a bill's announcement of its Expected units is not an effect of
+        # posting: the units stay announced by the draft bill
+        announce = SERIAL_DOCUMENT_KINDS["announcement"].event
         rows = rows.filtered(
-            lambda r: r.event_type != "REVERSAL"
+            lambda r: r.event_type not in ("REVERSAL", announce)
             and r.id > last_reversal.get(r.res_id, 0)
         )
         lots = rows.lot_id

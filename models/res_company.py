@@ -64,6 +64,17 @@ class ResCompany(models.Model):
         "and the transfer shows its progress. 0: the whole transfer at once.",
     )
 
+    def _serial_creates_at_once(self, count):
+        """Whether an entry of ``count`` serials creates its units in the
+        entry dialog's own request (as Expected units of an announcing
+        document): below the background threshold. A larger entry keeps the
+        serials' names, its units made by the validation or the posting:
+        creating them all in the dialog's request would not end within a
+        request's limits."""
+        self.ensure_one()
+        threshold = self.serial_background_validation_threshold
+        return not (threshold > 0 and count >= threshold)
+
     def write(self, vals):
         serial_settings = {"serial_tracking_default_mode", "serial_uniqueness"}
         if any(

@@ -559,18 +559,16 @@ class StockMove(models.Model):
         """Whether the ``count`` serials entered on this move are created at
         once as Expected units on its lines: a receipt of a Track Serials
         product in physical mode (``announces_serials``) below the company's
-        background threshold. A larger entry keeps the serials' names on the
-        lines, its units made when it is validated (in slices): creating
-        them all in the dialog's request would not end within a request's
-        limits."""
+        background threshold (``res.company._serial_creates_at_once``). A
+        larger entry keeps the serials' names on the lines, its units made
+        when it is validated (in slices)."""
         self.ensure_one()
-        threshold = self.company_id.serial_background_validation_threshold
         return (
             tracks_serials_physically(self.product_id)
             and announces_serials(
                 move_kind(self.location_id.usage, self.location_dest_id.usage)
             )
-            and not (threshold > 0 and count >= threshold)
+            and self.company_id._serial_creates_at_once(count)
         )
 
     def _serial_expected_lots(self, names):

@@ -5,6 +5,7 @@ from . import test_accounting_mode
 from . import test_accounting_portal
 from . import test_accounting_set_based
 from . import test_add_serial_wizard
+from . import test_bill_expected_serials
 from . import test_external_api
 from . import test_multi_company
 from . import test_physical_mode

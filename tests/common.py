@@ -278,6 +278,17 @@ class AccountingModeCase(SerialTrackingCase):
         bill.action_post()
         return bill
 
+    def enter_on_line(self, line, text):
+        """Confirm the entry dialog of an invoice line with ``text`` pasted
+        (add mode); returns the dialog."""
+        action = line.action_open_serial_entry()
+        wizard = self.env["serial.entry.wizard"].browse(action["res_id"])
+        wizard.action_clear()
+        wizard.paste_text = text
+        wizard.action_add_pasted()
+        wizard.action_confirm()
+        return wizard
+
     def run_documents(self, product, prefix, count):
         """Post a bill of ``count`` new units of ``product``, an invoice of
         all but the last (reset to draft and posted again), a customer credit
