@@ -1,5 +1,7 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import date
+
 from odoo.exceptions import UserError
 
 from ..models.stock_speed_path import SPEED_PATH_PARAM
@@ -40,15 +42,16 @@ class TestAccountingSetBasedPosting(AccountingModeCase):
 
     def test_posting_queries_do_not_grow_with_the_units(self):
         """A few statements per document line, whatever the number of
-        units: invoices of 3 units and of 300 send as many queries."""
-        self.add_serials(self.accounting_product, [f"Q-{n}" for n in range(1, 305)])
+        units: invoices of 3 units and of 1,000 send about as many queries
+        (unit by unit, the ORM writes 100 units a statement)."""
+        self.add_serials(self.accounting_product, [f"Q-{n}" for n in range(1, 1005)])
         counts = []
         # the first invoice posted also does what is done once (its journal's
         # sequence...): not counted
         for serials in (
             ["Q-1"],
             ["Q-2", "Q-3", "Q-4"],
-            [f"Q-{n}" for n in range(5, 305)],
+            [f"Q-{n}" for n in range(5, 1005)],
         ):
             invoice = self.make_move(
                 "out_invoice", self.customer, len(serials), serials
@@ -63,7 +66,8 @@ class TestAccountingSetBasedPosting(AccountingModeCase):
                 set(invoice.invoice_line_ids.serial_lot_ids.mapped("serial_status")),
                 {"sold"},
             )
-        self.assertEqual(counts[1], counts[2])
+        # Odoo's own work may add a query now and then, never one per unit
+        self.assertLessEqual(counts[2], counts[1] + 2)
 
     def test_a_unit_that_cannot_change_is_refused_and_nothing_is_written(self):
         self.bill("NW-1", "NW-2")
@@ -82,3 +86,26 @@ class TestAccountingSetBasedPosting(AccountingModeCase):
             UserError, r"cannot become Sold: NW-2 \(Scrapped\)"
         ):
             lots._serial_check_transition("sold")
+
+    def test_a_claims_warranty_status_follows_the_set_based_change(self):
+        """A stored field of another model that depends on what posting
+        writes (a claim's warranty status) is recomputed, as after the ORM's
+        write: a unit sold long ago, claimed, credited and sold again today
+        is under warranty on the claim's date."""
+        self.bill("WC-1")
+        unit = self.lots("WC-1")
+        self.make_move(
+            "out_invoice", self.customer, 1, ["WC-1"], invoice_date=date(2020, 1, 1)
+        ).action_post()
+        claim = self.env["serial.warranty.claim"].create(
+            {"lot_id": unit.id, "partner_id": self.customer.id, "reason": "Noise"}
+        )
+        self.assertEqual(claim.warranty_status, "expired")
+        self.make_move("out_refund", self.customer, 1, ["WC-1"]).action_post()
+        self.make_move(
+            "out_invoice", self.customer, 1, ["WC-1"], invoice_date=claim.date
+        ).action_post()
+        self.env.flush_all()
+        self.env.invalidate_all()
+        self.assertEqual(unit.warranty_date_start, claim.date)
+        self.assertEqual(claim.warranty_status, "under")
