@@ -9,6 +9,7 @@ from ..tools.serial_flow import QUIET_CONTEXT, trusted_serial_flow
 from ..tools.serial_rules import (
     ACCOUNT_MOVE_KINDS,
     AVAILABLE_STATUSES,
+    EXPECTED_STATUS,
     SERIAL_DOCUMENT_KINDS,
     account_move_kind,
 )
@@ -48,7 +49,9 @@ class AccountMove(models.Model):
         second one to post sees what the first did."""
         if lots:
             self.env.cr.execute(
-                "SELECT id FROM stock_lot WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
+                """SELECT lot.id FROM unnest(%s::int[]) AS given(id)
+                     JOIN stock_lot lot ON lot.id = given.id
+                 ORDER BY lot.id FOR UPDATE OF lot""",
                 [sorted(lots.ids)],
             )
             lots.invalidate_recordset((*RESTORABLE_FIELDS, "holder_partner_id"))
@@ -57,7 +60,9 @@ class AccountMove(models.Model):
         lots = self.env["stock.lot"]._serial_find_existing(
             line.product_id, names, self.company_id
         )
-        return lots.filtered(lambda lot: lot.product_id == line.product_id), lots
+        facts = lots._serial_product_and_status()
+        own = lots.filtered(lambda lot: facts[lot.id][0] == line.product_id.id)
+        return own, lots
 
     def _serial_problems_for(self, line, names, lots=None, found=None):
         """Why ``names`` cannot go on ``line`` (empty when they can). For
@@ -77,9 +82,23 @@ class AccountMove(models.Model):
 
         if event == "BILL":
             own, clashing = found or self._serial_find_lots(line, names)
-            in_stock = own.filtered(lambda lot: lot.serial_status in AVAILABLE_STATUSES)
+            facts = own._serial_product_and_status()
+            in_stock = own.filtered(lambda lot: facts[lot.id][1] in AVAILABLE_STATUSES)
+            # units another document announced (this line's own are its own)
+            expected = (own - line.serial_lot_ids).filtered(
+                lambda lot: facts[lot.id][1] == EXPECTED_STATUS
+            )
             other = clashing - own
             problems = []
+            if expected:
+                problems.append(
+                    self.env._(
+                        "already expected on another bill or receipt: %(serials)s. "
+                        "Remove them from this entry, or from the other document "
+                        "first",
+                        serials=listed(expected.mapped("name")),
+                    )
+                )
             if in_stock:
                 problems.append(
                     self.env._(
@@ -117,9 +136,12 @@ class AccountMove(models.Model):
                 )
             return "; ".join(problems)
         lots = lots if lots is not None else line.serial_lot_ids
-        wrong_product = lots.filtered(lambda lot: lot.product_id != line.product_id)
+        facts = lots._serial_product_and_status()
+        wrong_product = lots.filtered(
+            lambda lot: facts[lot.id][0] != line.product_id.id
+        )
         unavailable = (lots - wrong_product).filtered(
-            lambda lot: lot.serial_status not in AVAILABLE_STATUSES
+            lambda lot: facts[lot.id][1] not in AVAILABLE_STATUSES
         )
         problems = []
         if wrong_product:
@@ -263,16 +285,26 @@ class AccountMove(models.Model):
         return values
 
     def _serial_apply(self, plan):
+        """Give the units of ``plan`` (``_serial_check_and_plan``) the status
+        and place of their document, with their history: units that exist
+        changed set-based (``stock.lot._serial_change_in_place``), new ones
+        created with those values."""
         Lot = self.env["stock.lot"].sudo().with_context(**QUIET_CONTEXT)
-        events, transitions = [], []
+        created_events, steps = [], []
         with trusted_serial_flow():
             for line, lots, new_names in plan:
                 move = line.move_id
                 kind = account_move_kind(move.move_type)
                 values = self._serial_target_values(kind, move)
                 lots._serial_check_transition(values["serial_status"])
-                previous = {lot.id: lot._serial_restorable_values() for lot in lots}
-                transitions += [(lot.id, values) for lot in lots]
+                event = {
+                    "event_type": kind.event,
+                    "document": move,
+                    "partner_id": move.partner_id.id,
+                    "location_dest_id": values["location_id"],
+                }
+                steps.append((lots.ids, values, event))
+                created = Lot.browse()
                 if new_names:
                     created = Lot.create(
                         [
@@ -285,29 +317,78 @@ class AccountMove(models.Model):
                             for name in new_names
                         ]
                     )
-                    previous.update(
-                        {lot.id: {"serial_status": False} for lot in created}
-                    )
-                    lots = lots | created
-                if line._serial_mode() == "add":
-                    line.sudo().serial_lot_ids = [fields.Command.set(lots.ids)]
-                events += [
-                    {
-                        "lot": lot,
-                        "event_type": kind.event,
-                        "document": move,
-                        "partner_id": move.partner_id.id,
-                        "location_id": previous[lot.id].get("location_id") or False,
-                        "location_dest_id": values["location_id"],
-                        "previous_values": previous[lot.id],
-                    }
-                    for lot in lots
-                ]
-        self.env["stock.lot"]._serial_apply_transitions(transitions, events)
+                    created_events += [
+                        {
+                            **event,
+                            "lot": lot,
+                            "location_id": False,
+                            "previous_values": {"serial_status": False},
+                        }
+                        for lot in created
+                    ]
+                if line._serial_mode() == "add" and (
+                    created or lots != line.serial_lot_ids
+                ):
+                    line.sudo().serial_lot_ids = [
+                        fields.Command.set((lots | created).ids)
+                    ]
+        Lot._serial_change_in_place(steps)
+        self.env["stock.lot.history"]._record_events(created_events)
 
     def button_draft(self):
         self.filtered("serial_applied")._serial_reverse()
         return super().button_draft()
+
+    def button_cancel(self):
+        result = super().button_cancel()
+        self.filtered(lambda move: move.state == "cancel")._serial_withdraw_expected()
+        return result
+
+    def _serial_withdraw_expected(self):
+        """A cancelled bill gives up its Expected units: its lines keep the
+        serials as names, the units never received are deleted with their
+        announcement, and those it had brought in before it was reset are
+        no longer Expected (no status, as a unit whose bill was cancelled),
+        with a Reversal row."""
+        lines = self._serial_lines()
+        expected = lines._serial_expected_lots()
+        if not expected:
+            return
+        document_of = {
+            lot.id: line.move_id for line in lines for lot in line.serial_lot_ids
+        }
+        for line in lines.filtered("serial_lot_ids"):
+            if line._serial_mode() == "add":
+                line.sudo().write(
+                    {
+                        "serial_names": "\n".join(line._serial_entered_names()),
+                        "serial_lot_ids": [fields.Command.clear()],
+                    }
+                )
+        kept = expected.exists()
+        if not kept:
+            return
+        reversal = SERIAL_DOCUMENT_KINDS["reversal"]
+        labels = dict(
+            self.env["stock.lot.history"]
+            ._fields["event_type"]
+            ._description_selection(self.env)
+        )
+        self.env["stock.lot"].sudo()._serial_apply_transitions(
+            [(lot.id, {"serial_status": False}) for lot in kept],
+            [
+                {
+                    "lot": lot,
+                    "event_type": reversal.event,
+                    "document": document_of[lot.id],
+                    "previous_values": lot._serial_restorable_values(),
+                    "note": self.env._(
+                        "Reversal of %(event)s", event=labels["ANNOUNCE"]
+                    ),
+                }
+                for lot in kept
+            ],
+        )
 
     def _serial_reverse(self):
         """Undo what posting did to the units, if none has moved on since."""
@@ -323,8 +404,11 @@ class AccountMove(models.Model):
         last_reversal = {}
         for row in rows.filtered(lambda r: r.event_type == "REVERSAL"):
             last_reversal[row.res_id] = row.id
+        # a bill's announcement of its Expected units is not an effect of
+        # posting: the units stay announced by the draft bill
+        announce = SERIAL_DOCUMENT_KINDS["announcement"].event
         rows = rows.filtered(
-            lambda r: r.event_type != "REVERSAL"
+            lambda r: r.event_type not in ("REVERSAL", announce)
             and r.id > last_reversal.get(r.res_id, 0)
         )
         lots = rows.lot_id

@@ -3,7 +3,12 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools.serial_rules import ACCOUNT_MOVE_KINDS, account_move_kind
+from ..tools.serial_rules import (
+    ACCOUNT_MOVE_KINDS,
+    EXPECTED_STATUS,
+    account_move_kind,
+    announces_serials,
+)
 from .product_template import tracks_serials_physically
 from .serial_bulk import format_serials
 
@@ -46,6 +51,69 @@ class AccountMoveLine(models.Model):
     def _serial_mode(self):
         return account_move_kind(self.move_id.move_type).entry
 
+    def write(self, vals):
+        # a unit taken off a bill's line that only announced it goes
+        dropped = self._serial_expected_lots() if "serial_lot_ids" in vals else None
+        result = super().write(vals)
+        if dropped:
+            self._serial_discard_dropped(dropped)
+        return result
+
+    def unlink(self):
+        # the Expected units of the lines deleted (the line or its draft bill
+        # deleted) go with them
+        dropped = self._serial_expected_lots()
+        result = super().unlink()
+        self._serial_discard_dropped(dropped)
+        return result
+
+    def _serial_expected_lots(self):
+        """The Expected units these lines carry."""
+        lots = self.sudo().serial_lot_ids
+        facts = lots._serial_product_and_status()
+        return lots.filtered(lambda lot: facts[lot.id][1] == EXPECTED_STATUS)
+
+    @api.model
+    def _serial_discard_dropped(self, lots):
+        """Delete those of the Expected units ``lots`` that no line carries
+        any more and that were never received, with their announcement."""
+        if not lots:
+            return
+        kept = self.sudo().search([("serial_lot_ids", "in", lots.ids)]).serial_lot_ids
+        (lots - kept).exists()._serial_discard_expected()
+
+    def _serial_announces(self, count):
+        """Whether the ``count`` serials entered on this line are created at
+        once as Expected units on it: a vendor bill's line
+        (``announces_serials``) below the company's background threshold."""
+        self.ensure_one()
+        return announces_serials(
+            ACCOUNT_MOVE_KINDS.get(self.move_id.move_type)
+        ) and not self.move_id.company_id._serial_in_background(count)
+
+    def _serial_announced_lots(self, names):
+        """The units ``names`` of the line's product, in that order: those
+        that exist already (units bought back), the others created as
+        Expected units of the bill."""
+        move = self.move_id
+        own, _clashing = move._serial_find_lots(self, names)
+        lot_of = {lot.name: lot for lot in own}
+        new = [name for name in names if name not in lot_of]
+        if new:
+            created = (
+                self.env["stock.lot"]
+                .sudo()
+                ._serial_announce(
+                    self.product_id,
+                    new,
+                    move.company_id,
+                    move,
+                    move._serial_stock_location(),
+                )
+            )
+            lot_of.update(zip(new, created, strict=True))
+        return self.env["stock.lot"].browse([lot_of[name].id for name in names])
+
     def _serial_entered_names(self):
         """The serials of the line, as names, in entry order."""
         self.ensure_one()
@@ -53,7 +121,7 @@ class AccountMoveLine(models.Model):
             return self._serial_delivered_names()
         if self._serial_mode() == "add" and self.serial_names:
             return self.serial_names.split("\n")
-        return self.serial_lot_ids.sorted("name").mapped("name")
+        return sorted(self.serial_lot_ids.mapped("name"))
 
     def _serial_is_physical(self):
         return bool(
@@ -171,7 +239,7 @@ class AccountMoveLine(models.Model):
             title=self.env._(
                 "Serials: %(line)s", line=self.name or self.product_id.display_name
             ),
-            names=self.serial_names.split("\n") if self.serial_names else (),
+            names=self._serial_entered_names() if mode == "add" else (),
             lots=self.serial_lot_ids,
         )
 
@@ -183,6 +251,18 @@ class AccountMoveLine(models.Model):
         self.ensure_one()
         self.move_id.check_access("write")
         if self._serial_mode() == "add":
-            self.serial_names = "\n".join(wizard._entered_serials())
+            names = wizard._entered_serials()
+            if self._serial_announces(len(names)):
+                lots = self._serial_announced_lots(names)
+                self.write(
+                    {
+                        "serial_names": False,
+                        "serial_lot_ids": [fields.Command.set(lots.ids)],
+                    }
+                )
+            else:
+                self.serial_names = "\n".join(names)
+                if self.serial_lot_ids:
+                    self.serial_lot_ids = [fields.Command.clear()]
         else:
             self.serial_lot_ids = [fields.Command.set(wizard.selected_lot_ids.ids)]

@@ -32,9 +32,15 @@ from ..tools.serial_rules import (
 from ..tools.serial_text import normalize_serial
 from .product_template import MANAGE_SERIALS_GROUP
 from .serial_bulk import check_company_in_bulk
+from .stock_speed_path import speed_path_applies
 
 # Defaults computed once per batch of serials; see StockLot.create.
 _batch_defaults = ContextVar("serial_tracking_batch_defaults", default=None)
+
+# The stored fields Odoo computes from what a document changes on its units,
+# written by the set-based status change in the same UPDATE
+# (StockLot._serial_change_in_place)
+IN_PLACE_COMPUTED_FIELDS = ("holder_partner_id", "warranty_date_end")
 
 
 class StockLot(models.Model):
@@ -549,22 +555,58 @@ class StockLot(models.Model):
     # Status
     # ------------------------------------------------------------------
     def _serial_check_transition(self, new_status):
-        labels = dict(self._fields["serial_status"]._description_selection(self.env))
-        refused = self.filtered(
-            lambda lot: new_status
-            not in SERIAL_STATUS_TRANSITIONS.get(lot.serial_status, set())
-        )
-        if refused:
-            raise UserError(
-                self.env._(
-                    "These serial numbers cannot become %(status)s: %(serials)s.",
-                    status=labels[new_status],
-                    serials=", ".join(
-                        f"{lot.name} ({labels.get(lot.serial_status, '-')})"
-                        for lot in refused[:20]
-                    ),
-                )
+        """Refuse, naming them, the units that cannot become ``new_status``;
+        judged in one query, however many units there are."""
+        if not self:
+            return
+        allowed_from = [
+            status or ""
+            for status, targets in SERIAL_STATUS_TRANSITIONS.items()
+            if new_status in targets
+        ]
+        self.flush_recordset(["serial_status"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT lot.id FROM unnest(%s::int[]) AS given(id)
+                     JOIN stock_lot lot ON lot.id = given.id
+                    WHERE NOT COALESCE(lot.serial_status, '') = ANY(%s)""",
+                list(self._ids),
+                allowed_from,
             )
+        )
+        refused_ids = {row[0] for row in self.env.cr.fetchall()}
+        if not refused_ids:
+            return
+        labels = dict(self._fields["serial_status"]._description_selection(self.env))
+        refused = self.filtered(lambda lot: lot.id in refused_ids)
+        raise UserError(
+            self.env._(
+                "These serial numbers cannot become %(status)s: %(serials)s.",
+                status=labels[new_status],
+                serials=", ".join(
+                    f"{lot.name} ({labels.get(lot.serial_status, '-')})"
+                    for lot in refused[:20]
+                ),
+            )
+        )
+
+    def _serial_product_and_status(self):
+        """{serial id: (product id, status)} of these units, in one query:
+        documents of many units judge them on these values rather than unit
+        by unit through the ORM."""
+        if not self:
+            return {}
+        self.flush_recordset(["product_id", "serial_status"])
+        self.env.cr.execute(
+            """SELECT lot.id, lot.product_id, lot.serial_status
+                 FROM unnest(%s::int[]) AS given(id)
+                 JOIN stock_lot lot ON lot.id = given.id""",
+            [list(self._ids)],
+        )
+        return {
+            lot_id: (product_id, status or False)
+            for lot_id, product_id, status in self.env.cr.fetchall()
+        }
 
     def _serial_adopt(self):
         """Make existing lots of a product tracked serials, in stock where they are."""
@@ -1066,3 +1108,192 @@ class StockLot(models.Model):
             for items, lot_ids in writes.items():
                 Lot.browse(list(lot_ids)).write(dict(items))
         return self.env["stock.lot.history"]._record_events(events)
+
+    @api.model
+    def _serial_change_in_place(self, steps):
+        """Apply status changes of units that exist, each with its history
+        row, as posting a bill or an invoice makes them: ``steps`` are
+        (serial ids, values to write, event), the event giving what the
+        history rows of the step share (``event_type``, ``document``,
+        ``partner_id``, ``location_dest_id``); each row's origin and previous
+        values are the unit's own before the change. Where
+        :meth:`_serial_in_place_applies`, set-based: per step, one INSERT of
+        the history rows that reads the units' previous values in the
+        database and one UPDATE per product, with the stored fields computed
+        from the values written (``IN_PLACE_COMPUTED_FIELDS``); otherwise
+        through the ORM (:meth:`_serial_apply_transitions`), unit by unit."""
+        steps = [step for step in steps if step[0]]
+        if not steps:
+            return
+        fnames = {fname for _ids, values, _event in steps for fname in values}
+        if not self._serial_in_place_applies(
+            fnames, [lot_id for ids, _values, _event in steps for lot_id in ids]
+        ):
+            transitions, events = [], []
+            for ids, values, event in steps:
+                lots = self.browse(ids)
+                transitions += [(lot_id, values) for lot_id in ids]
+                events += [
+                    {
+                        **event,
+                        "lot": lot,
+                        "location_id": lot.location_id.id,
+                        "previous_values": lot._serial_restorable_values(),
+                    }
+                    for lot in lots
+                ]
+            self._serial_apply_transitions(transitions, events)
+            return
+        self.flush_model()
+        self.env["stock.lot.history"].flush_model()
+        now = fields.Datetime.now()
+        for ids, values, event in steps:
+            self._serial_record_in_place(ids, event, now)
+            self._serial_write_in_place(ids, values)
+        lots = self.browse({lot_id for ids, _values, _event in steps for lot_id in ids})
+        written = [*fnames, *IN_PLACE_COMPUTED_FIELDS, "write_uid", "write_date"]
+        lots.invalidate_recordset(written)
+        # what depends on the fields written, as the ORM's write marks it,
+        # but the fields the UPDATE computed
+        computed = [self._fields[fname] for fname in IN_PLACE_COMPUTED_FIELDS]
+        with self.env.protecting(computed, lots):
+            lots.modified(written)
+        self.invalidate_model(["history_ids", "history_count"])
+        self.env["product.template"].invalidate_model(["serial_history_count"])
+
+    @api.model
+    def _serial_in_place_applies(self, fnames, lot_ids):
+        """Whether writing ``fnames`` on the units ``lot_ids`` may be done in
+        SQL by :meth:`_serial_change_in_place`: the stock speed path's switch
+        is on, no other module extends the serial's ``write``, no stored field
+        of the serial depends on those fields but ``IN_PLACE_COMPUTED_FIELDS``,
+        and no unit
+        has stock (writing its location would move it: Odoo's inverse of
+        ``location_id``)."""
+        if not speed_path_applies(self):
+            return False
+        own_write_modules = {
+            "odoo.addons.stock.models.stock_lot",
+            "odoo.addons.stock_account.models.stock_lot",
+            "odoo.addons.mail.models.mail_thread",
+        }
+        for cls in type(self).__mro__:
+            if (
+                "write" in vars(cls)
+                and cls.__module__.startswith("odoo.addons.")
+                and cls.__module__ not in own_write_modules
+                and not cls.__module__.startswith("odoo.addons.serial_tracking.")
+            ):
+                return False
+        # stored fields of other models (a claim's warranty status) are
+        # recomputed as after the ORM's write; those of the unit must be
+        # computed by the UPDATE
+        for fname in fnames:
+            for dependent in self.env.registry.get_dependent_fields(
+                self._fields[fname]
+            ):
+                if (
+                    dependent.store
+                    and dependent.model_name == self._name
+                    and dependent.name not in IN_PLACE_COMPUTED_FIELDS
+                ):
+                    return False
+        self.env["stock.quant"].flush_model(["lot_id", "quantity"])
+        self.env.cr.execute(
+            """SELECT 1 FROM unnest(%s::int[]) AS given(id)
+                 JOIN stock_quant quant ON quant.lot_id = given.id
+                WHERE quant.quantity > 0 LIMIT 1""",
+            [lot_ids],
+        )
+        return not self.env.cr.fetchone()
+
+    @api.model
+    def _serial_record_in_place(self, lot_ids, event, date):
+        """The history rows of one step of :meth:`_serial_change_in_place`,
+        in one INSERT: origin and previous values (``RESTORABLE_FIELDS``, as
+        :meth:`_serial_restorable_values` gives them) read from the units."""
+        document = event.get("document")
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO stock_lot_history
+                       (lot_id, product_id, product_tmpl_id, company_id, event_type,
+                        date, quantity, location_id, location_dest_id, partner_id,
+                        user_id, res_model, res_id, document_name, previous_values)
+                   SELECT lot.id, lot.product_id, product.product_tmpl_id,
+                          COALESCE(lot.company_id, %(company)s), %(event)s, %(date)s,
+                          1.0, lot.location_id, %(dest)s, %(partner)s, %(uid)s,
+                          %(model)s, %(res_id)s, %(name)s,
+                          jsonb_build_object(
+                              'serial_status',
+                              COALESCE(to_jsonb(lot.serial_status), 'false'),
+                              'location_id',
+                              COALESCE(to_jsonb(lot.location_id), 'false'),
+                              'last_customer_id',
+                              COALESCE(to_jsonb(lot.last_customer_id), 'false'),
+                              'warranty_date_start',
+                              COALESCE(to_jsonb(lot.warranty_date_start), 'false'),
+                              'date_received',
+                              COALESCE(to_jsonb(lot.date_received), 'false'))
+                     FROM unnest(%(ids)s::int[]) AS given(id)
+                     JOIN stock_lot lot ON lot.id = given.id
+                     JOIN product_product product ON product.id = lot.product_id
+                 ORDER BY lot.id""",
+                company=self.env.company.id,
+                event=event["event_type"],
+                date=date,
+                dest=event.get("location_dest_id") or None,
+                partner=event.get("partner_id") or None,
+                uid=self.env.uid,
+                model=document._name if document else None,
+                res_id=document.id if document else None,
+                name=document.display_name if document else None,
+                ids=list(lot_ids),
+            )
+        )
+
+    @api.model
+    def _serial_write_in_place(self, lot_ids, values):
+        """Write ``values`` on the units ``lot_ids`` with one UPDATE per
+        product, the fields Odoo computes from them with it: who holds the
+        unit (``holder_of``) and, when the warranty starts, its end."""
+        assignments = {fname: value or None for fname, value in values.items()}
+        if "serial_status" in values:
+            assignments["holder_partner_id"] = holder_of(
+                values["serial_status"],
+                assignments.get("last_customer_id", SQL.identifier("last_customer_id")),
+            )
+        self.env.cr.execute(
+            """SELECT DISTINCT lot.product_id FROM unnest(%s::int[]) AS given(id)
+                 JOIN stock_lot lot ON lot.id = given.id""",
+            [list(lot_ids)],
+        )
+        products = self.env["product.product"].browse(
+            row[0] for row in self.env.cr.fetchall()
+        )
+        for product in products:
+            if "warranty_date_start" in values:
+                assignments["warranty_date_end"] = (
+                    product.product_tmpl_id._serial_warranty_end(
+                        values["warranty_date_start"]
+                    )
+                    or None
+                )
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE stock_lot SET %s, write_uid = %s, write_date = %s"
+                    " FROM unnest(%s::int[]) AS given(id)"
+                    " WHERE stock_lot.id = given.id AND product_id = %s",
+                    SQL(", ").join(
+                        SQL(
+                            "%s = %s",
+                            SQL.identifier(fname),
+                            value if isinstance(value, SQL) else SQL("%s", value),
+                        )
+                        for fname, value in assignments.items()
+                    ),
+                    self.env.uid,
+                    self.env.cr.now(),
+                    list(lot_ids),
+                    product.id,
+                )
+            )

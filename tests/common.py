@@ -295,6 +295,79 @@ class AccountingModeCase(SerialTrackingCase):
         bill.action_post()
         return bill
 
+    def enter_on_line(self, line, text):
+        """Confirm the entry dialog of an invoice line with ``text`` pasted
+        (add mode); returns the dialog."""
+        action = line.action_open_serial_entry()
+        wizard = self.env["serial.entry.wizard"].browse(action["res_id"])
+        wizard.action_clear()
+        wizard.paste_text = text
+        wizard.action_add_pasted()
+        wizard.action_confirm()
+        return wizard
+
+    def run_documents(self, product, prefix, count):
+        """Post a bill of ``count`` new units of ``product``, an invoice of
+        all but the last (reset to draft and posted again), a customer credit
+        note of the first and a vendor credit note of the last. Returns the
+        documents, in that order."""
+        names = [f"{prefix}{n}" for n in range(1, count + 1)]
+        documents = []
+        for move_type, partner, serials in (
+            ("in_invoice", self.vendor, names),
+            ("out_invoice", self.customer, names[:-1]),
+            ("out_refund", self.customer, names[:1]),
+            ("in_refund", self.vendor, names[-1:]),
+        ):
+            move = self.make_move(
+                move_type, partner, len(serials), serials, product=product
+            )
+            move.action_post()
+            if move_type == "out_invoice":
+                move.button_draft()
+                move.action_post()
+            documents.append(move)
+        return documents
+
+    def accounting_outcome(self, product, documents, prefix):
+        """What the database holds of ``product``'s units, named by serial
+        (without ``prefix``) and by the position of the document in
+        ``documents``: each unit's status, place, customer, holder, dates
+        and its history rows (event, document, places, partner, user and the
+        values a reversal restores)."""
+        self.env.flush_all()
+        self.env.invalidate_all()
+        position = {move.id: index for index, move in enumerate(documents)}
+        lots = self.env["stock.lot"].search([("product_id", "=", product.id)])
+        return sorted(
+            (
+                lot.name.removeprefix(prefix),
+                lot.serial_status,
+                lot.location_id.id,
+                lot.last_customer_id.id,
+                lot.holder_partner_id.id,
+                lot.warranty_date_start,
+                lot.warranty_date_end,
+                lot.date_received,
+                tuple(
+                    (
+                        row.event_type,
+                        row.res_model,
+                        position.get(row.res_id),
+                        row.location_id.id,
+                        row.location_dest_id.id,
+                        row.partner_id.id,
+                        row.user_id.id,
+                        row.company_id.id,
+                        row.product_tmpl_id == product.product_tmpl_id,
+                        row.previous_values,
+                    )
+                    for row in lot.history_ids.sorted("id")
+                ),
+            )
+            for lot in lots
+        )
+
 
 class PhysicalModeCase(SerialTrackingCase):
     """A physical-mode product, a vendor, a customer, and receipts and

@@ -307,7 +307,7 @@ class TestSerialEntryWizard(SerialTrackingCase):
         )  # as the dialog saves
         wizard.action_add_pasted()
         wizard.action_confirm()
-        self.assertEqual(bill.invoice_line_ids.serial_names, "2024-5000")
+        self.assertEqual(bill.invoice_line_ids._serial_entered_names(), ["2024-5000"])
         self.assertFalse(open_for_bill().read_ranges)
         self.assertTrue(self._open_add().read_ranges)  # another user keeps the default
         wizard = open_for_bill()

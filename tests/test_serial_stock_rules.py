@@ -69,9 +69,9 @@ class TestSerialDocumentKinds(BaseCase):
                 self.assertIn(kind.event, events)
                 self.assertIn(kind.status, statuses | {None})
 
-    def test_only_receipts_announce_expected_units(self):
+    def test_only_receipts_and_bills_announce_expected_units(self):
         announcing = {kind for kind in SERIAL_DOCUMENT_KINDS if announces_serials(kind)}
-        self.assertEqual(announcing, {"receipt"})
+        self.assertEqual(announcing, {"receipt", "bill"})
         announcement = SERIAL_DOCUMENT_KINDS["announcement"]
         self.assertEqual(
             (announcement.event, announcement.status), ("ANNOUNCE", "expected")

@@ -178,8 +178,9 @@ SERIAL_DOCUMENT_KINDS = {
 
 # The kinds of document whose serials, once entered (the entry dialog's
 # Confirm), are created at once as Expected units on the document's lines;
-# the document then receives the units that exist.
-ANNOUNCING_KINDS = ("receipt",)
+# the document then receives (validated) or brings in (posted) the units
+# that exist.
+ANNOUNCING_KINDS = ("receipt", "bill")
 
 
 def announces_serials(kind):
