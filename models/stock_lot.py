@@ -1,6 +1,7 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import Counter, defaultdict
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 import psycopg2
@@ -41,6 +42,23 @@ _batch_defaults = ContextVar("serial_tracking_batch_defaults", default=None)
 # written by the set-based status change in the same UPDATE
 # (StockLot._serial_change_in_place)
 IN_PLACE_COMPUTED_FIELDS = ("holder_partner_id", "warranty_date_end")
+
+
+@contextmanager
+def whole_names_lookup(cr):
+    """Queries within read serials by a list of whole names without a
+    bitmap scan. Odoo indexes the serial's name by trigrams; once the table's
+    statistics are gathered, PostgreSQL may take that index for a batch of
+    names, and serials that share a prefix make each name of the batch match
+    most of the table there. Without bitmap scans (the only way a trigram
+    index is read) the names' equality index or a scan of the table is used."""
+    cr.execute("SHOW enable_bitmapscan")
+    previous = cr.fetchone()[0]
+    cr.execute("SET LOCAL enable_bitmapscan = off")
+    try:
+        yield
+    finally:
+        cr.execute(SQL("SELECT set_config('enable_bitmapscan', %s, true)", previous))
 
 
 class StockLot(models.Model):
@@ -139,6 +157,13 @@ class StockLot(models.Model):
         copy=False,
         help="Technical: the warranty end the customer was last reminded of.",
     )
+
+    # Odoo indexes the name for searching by a part of it (trigram); the
+    # lookups of whole names (Odoo's uniqueness check and the addon's on every
+    # batch of serials created or entered) need an equality index too, else
+    # once the table's statistics are gathered PostgreSQL may test each name
+    # of a batch against the trigram index, a slice then waiting on it
+    _serial_name_index = models.Index("(name)")
 
     _serial_key_unique = models.UniqueIndex(
         "(COALESCE(company_id, 0), serial_key) WHERE serial_key IS NOT NULL",
@@ -617,6 +642,13 @@ class StockLot(models.Model):
     # ------------------------------------------------------------------
     # Services used by every flow that brings serials in
     # ------------------------------------------------------------------
+    @api.constrains("name", "product_id", "company_id")
+    def _check_unique_lot(self):
+        # Odoo's check reads the batch's serials by their names; re-declared
+        # as a constraint, which an override otherwise no longer is
+        with whole_names_lookup(self.env.cr):
+            return super()._check_unique_lot()
+
     @api.model
     def _serial_find_existing(self, product, names, company=None):
         """Return the serials that would clash with ``names`` for ``product``
@@ -629,7 +661,8 @@ class StockLot(models.Model):
         ]
         if company.serial_uniqueness != "company":
             domain.append(("product_id", "=", product.id))
-        return self.sudo().search(domain)
+        with whole_names_lookup(self.env.cr):
+            return self.sudo().search(domain)
 
     @api.model
     def _serial_highest_number(self, product, parts, company):

@@ -163,6 +163,26 @@ class TestSerialUniqueness(SerialTrackingCase):
             self.add_serials(self.accounting_product, ["DUP-2", "DUP-1"])
         self.assertFalse(self.env["stock.lot"].search([("name", "=", "DUP-2")]))
 
+    def test_lookups_by_names_keep_odoos_check_and_the_planner_setting(self):
+        """A batch of serials is read by names without bitmap scans (Odoo's
+        trigram index of the name), only for that query: Odoo's uniqueness
+        check still refuses duplicates of a product Odoo tracks alone, and the
+        transaction's planner setting is as before afterwards."""
+        plain = self.env["product.product"].create(
+            {"name": "Odoo Serial Product", "is_storable": True, "tracking": "serial"}
+        )
+        Lot = self.env["stock.lot"]
+        Lot.create({"name": "PL-1", "product_id": plain.id})
+        with self.assertRaisesRegex(ValidationError, "must be unique"):
+            Lot.create({"name": "PL-1", "product_id": plain.id})
+        self.env.cr.execute("SET LOCAL enable_bitmapscan = on")
+        found = Lot._serial_find_existing(
+            self.physical_product.product_variant_id, ["NOPE-1", "NOPE-2"]
+        )
+        self.assertFalse(found)
+        self.env.cr.execute("SHOW enable_bitmapscan")
+        self.assertEqual(self.env.cr.fetchone()[0], "on")
+
     def test_concurrent_creation_exactly_one_succeeds(self):
         """Two transactions create the same serial at the same time: the unique
         index, not the Python check, makes the second one fail."""
