@@ -207,7 +207,7 @@ class StockMove(models.Model):
     )
 
     serial_required = fields.Boolean(compute="_compute_serial_required")
-    serial_display = fields.Char(string="Serials", compute="_compute_serial_required")
+    serial_display = fields.Char(string="Serials", compute="_compute_serial_display")
 
     @api.model
     def action_generate_lot_line_vals(
@@ -256,14 +256,41 @@ class StockMove(models.Model):
     def _compute_serial_required(self):
         for move in self:
             move.serial_required = tracks_serials_physically(move.product_id)
-            names = move.move_line_ids.mapped(
-                lambda ml: ml.lot_id.name or ml.lot_name or ""
-            )
-            names = [name for name in names if name]
-            move.serial_display = move.serial_required and (
+
+    def _compute_serial_display(self):
+        for move in self:
+            if not tracks_serials_physically(move.product_id):
+                move.serial_display = False
+                continue
+            names = move._serial_line_names()
+            move.serial_display = (
                 f"{format_serials(self.env, names, limit=3) or '-'} "
                 f"({len(names)} / {int(move.product_qty)})"
             )
+
+    def _serial_line_names(self):
+        """The serials (or serial names) of this move's lines: asked of the
+        database for a saved move, so that showing a large move does not read
+        its lines one by one."""
+        self.ensure_one()
+        if not isinstance(self.id, int):
+            names = self.move_line_ids.mapped(
+                lambda ml: ml.lot_id.name or ml.lot_name or ""
+            )
+            return [name for name in names if name]
+        self.env["stock.move.line"].flush_model(["move_id", "lot_id", "lot_name"])
+        self.env["stock.lot"].flush_model(["name"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT COALESCE(lot.name, NULLIF(line.lot_name, ''))
+                     FROM stock_move_line line
+                LEFT JOIN stock_lot lot ON lot.id = line.lot_id
+                    WHERE line.move_id = %s
+                 ORDER BY line.id""",
+                self.id,
+            )
+        )
+        return [name for (name,) in self.env.cr.fetchall() if name]
 
     def _get_out_move_lines(self, lot=None):
         if not speed_path_applies(self, self.product_id):
