@@ -39,8 +39,10 @@
         "data/serial_tracking_demo.xml",
     ],
     "assets": {
+        # the web client's own (the till's code, static/src/pos, is the Point
+        # of Sale app's, below)
         "web.assets_backend": [
-            "serial_tracking/static/src/**/*",
+            "serial_tracking/static/src/serial_scan/**/*",
         ],
         "web.assets_tests": [
             "serial_tracking/static/tests/tours/*.js",
