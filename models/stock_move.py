@@ -278,19 +278,7 @@ class StockMove(models.Model):
                 lambda ml: ml.lot_id.name or ml.lot_name or ""
             )
             return [name for name in names if name]
-        self.env["stock.move.line"].flush_model(["move_id", "lot_id", "lot_name"])
-        self.env["stock.lot"].flush_model(["name"])
-        self.env.cr.execute(
-            SQL(
-                """SELECT COALESCE(lot.name, NULLIF(line.lot_name, ''))
-                     FROM stock_move_line line
-                LEFT JOIN stock_lot lot ON lot.id = line.lot_id
-                    WHERE line.move_id = %s
-                 ORDER BY line.id""",
-                self.id,
-            )
-        )
-        return [name for (name,) in self.env.cr.fetchall() if name]
+        return [name for _line_id, name in self._serial_named_lines(one_unit=False)]
 
     def _get_out_move_lines(self, lot=None):
         if not speed_path_applies(self, self.product_id):
@@ -700,20 +688,25 @@ class StockMove(models.Model):
             self.write({"serial_names_to_announce": False, "serial_names_announced": 0})
         return len(chunk)
 
-    def _serial_named_lines(self, names=None):
-        """This move's lines of one unit holding a serial or a serial name (of
-        ``names`` when given), with it: one query, in the lines' order."""
-        self.env["stock.move.line"].flush_model(["move_id", "lot_id", "lot_name"])
+    def _serial_named_lines(self, names=None, one_unit=True):
+        """This move's lines holding a serial or a serial name (of ``names``
+        when given), of one unit unless ``one_unit`` is False, with it: one
+        query, in the lines' order."""
+        self.env["stock.move.line"].flush_model(
+            ["move_id", "lot_id", "lot_name", "quantity"]
+        )
+        self.env["stock.lot"].flush_model(["name"])
         self.env.cr.execute(
             SQL(
                 """SELECT line.id, COALESCE(lot.name, line.lot_name)
                      FROM stock_move_line line
                 LEFT JOIN stock_lot lot ON lot.id = line.lot_id
-                    WHERE line.move_id = %s AND line.quantity = 1
+                    WHERE line.move_id = %s
                       AND COALESCE(lot.name, NULLIF(line.lot_name, '')) IS NOT NULL
-                      %s
+                      %s %s
                  ORDER BY line.id""",
                 self.id,
+                SQL("AND line.quantity = 1") if one_unit else SQL(),
                 SQL("AND COALESCE(lot.name, line.lot_name) = ANY(%s)", list(names))
                 if names is not None
                 else SQL(),
