@@ -116,6 +116,22 @@ class SerialPointOfSale(models.AbstractModel):
         return fields.Date.context_today(self, order.date_order)
 
     @api.model
+    def _session_packs(self, session, names, domain):
+        """The serials (pack operations) named ``names`` on the orders of
+        ``session``, further restricted by ``domain``."""
+        return (
+            self.env["pos.pack.operation.lot"]
+            .sudo()
+            .search(
+                [
+                    ("lot_name", "in", names),
+                    ("pos_order_line_id.order_id.session_id", "=", session.id),
+                    *domain,
+                ]
+            )
+        )
+
+    @api.model
     def _till_report_refused(self, pickings):
         """Odoo links a till's picking to its order (stock updated in real
         time) or session (at closing) once it tried to validate it, and leaves
@@ -157,21 +173,11 @@ class SerialPointOfSale(models.AbstractModel):
             if not refused:
                 continue
             names = refused.mapped(lambda line: line.lot_id.name or line.lot_name)
-            orders = picking.pos_order_id or (
-                self.env["pos.pack.operation.lot"]
-                .sudo()
-                .search(
-                    [
-                        ("lot_name", "in", names),
-                        (
-                            "pos_order_line_id.order_id.session_id",
-                            "=",
-                            picking.pos_session_id.id,
-                        ),
-                        ("pos_order_line_id.qty", ">", 0),
-                    ]
-                )
-                .pos_order_line_id.order_id
+            orders = (
+                picking.pos_order_id
+                or self._session_packs(
+                    picking.pos_session_id, names, [("pos_order_line_id.qty", ">", 0)]
+                ).pos_order_line_id.order_id
             )
             message = self.env._(
                 "Track Serials: the till's units could not leave %(location)s, "
@@ -234,19 +240,13 @@ class SerialPointOfSale(models.AbstractModel):
         )
         in_stock = {(product.id, lot.name) for product, lot in quants}
         session_packs = (
-            self.env["pos.pack.operation.lot"]
-            .sudo()
-            .search(
+            self._session_packs(
+                config.current_session_id,
+                names,
                 [
-                    ("lot_name", "in", names),
-                    (
-                        "pos_order_line_id.order_id.session_id",
-                        "=",
-                        config.current_session_id.id,
-                    ),
                     ("pos_order_line_id.order_id.state", "in", SOLD_ORDER_STATES),
                     ("pos_order_line_id.order_id.uuid", "!=", order_uuid),
-                ]
+                ],
             )
             if config.current_session_id
             else self.env["pos.pack.operation.lot"]
