@@ -694,9 +694,13 @@ class Flows:
         )
         check_count(wizard, self.size)
         self.dialog_button("delivery: confirm", wizard_id, "action_confirm")
-        self.client.web_read(
+        picking = self.client.web_read(
             self.label("delivery: read the transfer"), "stock.picking", picking_id
         )
+        if picking.get("serial_background_state") == "queued":
+            # a selection of the threshold or more: its units are put on the
+            # lines in the background
+            self.wait_background("delivery", picking_id, "selected")
         self.validate("delivery", picking_id)
 
     def accounting(self):
@@ -790,7 +794,11 @@ def target_of(size, label):
         if label.endswith("validated in the background"):
             return 240.0
         if label.endswith(
-            ("prepared in the background", "announced in the background")
+            (
+                "prepared in the background",
+                "announced in the background",
+                "selected in the background",
+            )
         ):
             return None  # no target of its own: part of the way to Validate
         return 15.0

@@ -205,6 +205,18 @@ class StockMove(models.Model):
         readonly=True,
         help="Technical: how many of those serials the job has put on the lines.",
     )
+    serial_lots_to_take = fields.Json(
+        copy=False,
+        readonly=True,
+        help="Technical: the units selected in an entry too large for the "
+        "dialog's request (their ids, in order), which the background job puts "
+        "on this move's lines.",
+    )
+    serial_lots_taken = fields.Integer(
+        copy=False,
+        readonly=True,
+        help="Technical: how many of those units the job has put on the lines.",
+    )
 
     serial_required = fields.Boolean(compute="_compute_serial_required")
     serial_display = fields.Char(string="Serials", compute="_compute_serial_display")
@@ -546,6 +558,8 @@ class StockMove(models.Model):
         self.check_access("write")
         self.picking_id._serial_check_not_in_background()
         mode = self._serial_entry_mode()
+        # the serials the lines hold, read with one query: a large move's
+        # lines are not loaded as records to open its dialog
         return self.env["serial.entry.wizard"]._open_for(
             self,
             mode,
@@ -553,14 +567,10 @@ class StockMove(models.Model):
             required_count=int(self.product_qty),
             location=self.location_dest_id if mode == "add" else self.location_id,
             title=self.env._("Serials: %(move)s", move=self.display_name),
-            names=[
-                name
-                for name in self.move_line_ids.mapped(
-                    lambda ml: ml.lot_id.name or ml.lot_name or ""
-                )
-                if name
-            ],
-            lots=self.move_line_ids.lot_id,
+            names=[name for _line_id, name in self._serial_named_lines(one_unit=False)]
+            if mode == "add"
+            else (),
+            lots=self._serial_lines_units() if mode == "remove" else None,
         )
 
     def _serial_entry_check(self, wizard, names):
@@ -608,24 +618,201 @@ class StockMove(models.Model):
         self.check_access("write")
         self.picking_id._serial_check_not_in_background()
         names = wizard._entered_serials() if wizard.mode == "add" else None
+        # too many for the dialog's request: the job puts them on the lines
         if names is not None and self._serial_announces_later(len(names)):
-            # too many for the dialog's request: the job puts them on the lines
-            self.write(
+            return self._serial_enter_later(
+                "announce",
                 {
                     "serial_names_to_announce": "\n".join(names),
                     "serial_names_announced": 0,
-                }
+                },
             )
-            result = self.picking_id._serial_queue_validation(action="announce")
-            # the dialog closes, and the transfer shows it is being prepared
-            result["params"]["next"] = {"type": "ir.actions.act_window_close"}
-            return result
+        if names is None and self._serial_takes_later(len(wizard.selected_lot_ids)):
+            return self._serial_enter_later(
+                "take",
+                {
+                    "serial_lots_to_take": wizard.selected_lot_ids.ids,
+                    "serial_lots_taken": 0,
+                },
+            )
         self._serial_set_move_lines(
             names=names,
             lots=wizard.selected_lot_ids if wizard.mode == "remove" else None,
             announce=names is not None and self._serial_announces(len(names)),
         )
         return None
+
+    def _serial_enter_later(self, action, values):
+        """Leave this move's entry (``values``: what the job reads) to the
+        background job, which does ``action`` slice by slice; the dialog
+        closes, and the transfer shows it is being prepared."""
+        self.write(values)
+        result = self.picking_id._serial_queue_validation(action=action)
+        result["params"]["next"] = {"type": "ir.actions.act_window_close"}
+        return result
+
+    def _serial_takes_later(self, count):
+        """Whether the ``count`` units selected on this move (a delivery, an
+        internal transfer) are put on its lines by the background job, slice
+        by slice (``_serial_take_next``): at least the company's background
+        threshold, unless the transfer is built in code
+        (``IN_THE_FOREGROUND``)."""
+        self.ensure_one()
+        return bool(
+            self.picking_id
+            and tracks_serials_physically(self.product_id)
+            and self.company_id._serial_in_background(count)
+            and not self.env.context.get(IN_THE_FOREGROUND)
+        )
+
+    def _serial_enter_next(self, size=None):
+        """One step of an entry left to the background job: Expected units
+        on a receipt's lines, or selected units on a delivery's. Returns the
+        serials taken."""
+        if self.serial_names_to_announce:
+            return self._serial_announce_next(size)
+        return self._serial_take_next(size)
+
+    def _serial_take_next(self, size=None):
+        """The next ``size`` (all when None) of the units selected on this
+        move and left to the job go on its lines
+        (``_serial_put_units_on_lines``). Returns the count."""
+        self.ensure_one()
+        wanted = self.serial_lots_to_take
+        start = self.serial_lots_taken
+        chunk = wanted[start:] if size is None else wanted[start : start + size]
+        last = start + len(chunk) >= len(wanted)
+        self._serial_put_units_on_lines(chunk, wanted, last)
+        if last:
+            self.write({"serial_lots_to_take": False, "serial_lots_taken": 0})
+        else:
+            self.serial_lots_taken = start + len(chunk)
+        return len(chunk)
+
+    def _serial_lines_units(self):
+        """The units this move's lines hold, in the lines' order: one query."""
+        self.ensure_one()
+        self.env["stock.move.line"].flush_model(["move_id", "lot_id"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT lot_id FROM stock_move_line WHERE move_id = %s "
+                "AND lot_id IS NOT NULL ORDER BY id",
+                self.id,
+            )
+        )
+        return self.env["stock.lot"].browse(
+            dict.fromkeys(row[0] for row in self.env.cr.fetchall())
+        )
+
+    def _serial_put_units_on_lines(self, lot_ids, wanted, last):
+        """The units ``lot_ids`` (a part, in order, of the units ``wanted``
+        on this move) on its lines, picked: kept where a line of one unit
+        holds one already (re-creating what Odoo reserved would unreserve and
+        reserve it again), else on a new line taking the unit from its own
+        quant. Lines holding no wanted unit are deleted, as many as new lines
+        are made (all that are left with ``last``): each reservation given
+        back as another is taken. Read with two queries."""
+        Line = self.env["stock.move.line"]
+        self._serial_flush_line_columns()
+        self.env.cr.execute(
+            SQL(
+                """SELECT lot_id, MIN(id) FROM stock_move_line
+                    WHERE move_id = %s AND quantity = 1 AND lot_id = ANY(%s)
+                 GROUP BY lot_id""",
+                self.id,
+                list(lot_ids),
+            )
+        )
+        kept = dict(self.env.cr.fetchall())
+        missing = [lot_id for lot_id in lot_ids if lot_id not in kept]
+        self._serial_check_still_here(missing)
+        if last or missing:
+            # the first line of one unit holding a wanted unit is kept
+            self.env.cr.execute(
+                SQL(
+                    """SELECT id FROM (
+                         SELECT id, lot_id, quantity, ROW_NUMBER() OVER (
+                                PARTITION BY lot_id, quantity = 1 ORDER BY id) AS rank
+                           FROM stock_move_line WHERE move_id = %s) line
+                        WHERE NOT (quantity = 1 AND rank = 1
+                                   AND lot_id IS NOT NULL AND lot_id = ANY(%s))
+                     ORDER BY id %s""",
+                    self.id,
+                    list(wanted),
+                    SQL() if last else SQL("LIMIT %s", len(missing)),
+                )
+            )
+            Line.browse([row[0] for row in self.env.cr.fetchall()]).unlink()
+        held = Line.browse(kept.values())
+        held.filtered(lambda line: not line.picked).picked = True
+        Line.create(
+            [
+                {**values, "picked": True}
+                for values in self._serial_unit_line_values(
+                    self.env["stock.lot"].browse(missing)
+                )
+            ]
+        )
+
+    def _serial_check_still_here(self, lot_ids):
+        """Refuse units selected for this move that are no longer available
+        where it takes them from: moved or delivered since the selection (the
+        background job puts a large selection on the lines later)."""
+        if not lot_ids:
+            return
+        Lot = self.env["stock.lot"]
+        here = Lot.search(
+            [
+                ("id", "in", lot_ids),
+                ("serial_status", "in", AVAILABLE_STATUSES),
+                ("location_id", "child_of", self.location_id.id),
+            ]
+        )
+        gone = Lot.browse(lot_ids) - here
+        if gone:
+            raise UserError(
+                self.env._(
+                    "These serial numbers are no longer available at %(location)s: "
+                    "%(serials)s. They were moved or delivered since they were "
+                    "selected; select other units.",
+                    location=self.location_id.display_name,
+                    serials=format_serials(self.env, gone.mapped("name"), limit=20),
+                )
+            )
+
+    def _serial_unit_line_values(self, lots):
+        """A line of this move for each unit of ``lots``, taken from its own
+        quant: its place, package and owner (a line without them would
+        reserve and take the unit from a quant that does not hold it)."""
+        if not lots:
+            return []
+        base = self._serial_line_values()
+        quants = (
+            self.env["stock.quant"]
+            .sudo()
+            .search(
+                [
+                    ("lot_id", "in", lots.ids),
+                    ("quantity", ">", 0),
+                    ("location_id", "child_of", self.location_id.id),
+                ]
+            )
+        )
+        quant_of = {quant.lot_id.id: quant for quant in quants}
+        vals_list = []
+        for lot in lots:
+            quant = quant_of.get(lot.id)
+            vals_list.append(
+                {
+                    **base,
+                    "lot_id": lot.id,
+                    "location_id": (quant.location_id if quant else lot.location_id).id
+                    or self.location_id.id,
+                    "package_id": quant.package_id.id if quant else False,
+                    "owner_id": quant.owner_id.id if quant else False,
+                }
+            )
+        return vals_list
 
     def _serial_announces_serials(self):
         """Whether the serials entered on this move are Expected units until
@@ -784,21 +971,23 @@ class StockMove(models.Model):
         reserve every unit again. With ``announce`` (a receipt's entry
         confirmed), the new serials are created as Expected units and the
         lines carry them (``lot_id``), rather than their names; the units of
-        lines dropped that were never received are deleted."""
+        lines dropped that were never received are deleted. Units leaving
+        (``lots``) are put on the lines by ``_serial_put_units_on_lines``."""
+        if names is None:
+            self._serial_put_units_on_lines(lots.ids, lots.ids, last=True)
+            if not self.picked:  # no line left to pick
+                self.picked = True
+            return
         base = self._serial_line_values()
-        wanted = set(names) if names is not None else set(lots.ids)
+        wanted = set(names)
         kept_ids, seen = [], set()
         for line in self.move_line_ids:
-            key = (
-                (line.lot_name or line.lot_id.name)
-                if names is not None
-                else line.lot_id.id
-            )
+            key = line.lot_name or line.lot_id.name
             if key in wanted and key not in seen and line.quantity == 1:
                 kept_ids.append(line.id)
                 seen.add(key)
         others = self.move_line_ids - self.env["stock.move.line"].browse(kept_ids)
-        if names is not None and announce:
+        if announce:
             missing = [name for name in names if name not in seen]
             blank = self._serial_blank_lines(others)[: len(missing)]
             # the lines dropped go first: a unit they announced and that is
@@ -810,7 +999,7 @@ class StockMove(models.Model):
             else:
                 blank.unlink()
             vals_list = [{**base, "lot_id": lot.id} for lot in missing_lots]
-        elif names is not None:
+        else:
             missing = [name for name in names if name not in seen]
             # the lines Odoo made for the units to come (one per unit, no
             # serial yet) take the new serials, rather than being replaced
@@ -820,40 +1009,6 @@ class StockMove(models.Model):
                 missing = missing[len(blank) :]
             others.unlink()
             vals_list = [{**base, "lot_name": name} for name in missing]
-        else:
-            others.unlink()
-            # each unit is taken from its own quant: its place, package and
-            # owner (a line without them would reserve and take the unit
-            # from a quant that does not hold it)
-            quants = (
-                self.env["stock.quant"]
-                .sudo()
-                .search(
-                    [
-                        ("lot_id", "in", lots.ids),
-                        ("quantity", ">", 0),
-                        ("location_id", "child_of", self.location_id.id),
-                    ]
-                )
-            )
-            quant_of = {quant.lot_id.id: quant for quant in quants}
-            vals_list = []
-            for lot in lots:
-                if lot.id in seen:
-                    continue
-                quant = quant_of.get(lot.id)
-                vals_list.append(
-                    {
-                        **base,
-                        "lot_id": lot.id,
-                        "location_id": (
-                            quant.location_id if quant else lot.location_id
-                        ).id
-                        or self.location_id.id,
-                        "package_id": quant.package_id.id if quant else False,
-                        "owner_id": quant.owner_id.id if quant else False,
-                    }
-                )
         self.env["stock.move.line"].create(vals_list)
         self.picked = True
 

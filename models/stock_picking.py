@@ -88,13 +88,15 @@ class StockPicking(models.Model):
             ("validate", "Validate"),
             ("assign", "Mark as To Do"),
             ("announce", "Create Expected Units"),
+            ("take", "Put the Selected Units on the Lines"),
         ],
         string="Done in the Background",
         copy=False,
         readonly=True,
         help="What the background job does to the transfer: validate it, "
-        "create the lines of its serial units (Mark as To Do), or create the "
-        "serials entered on a receipt as Expected units.",
+        "create the lines of its serial units (Mark as To Do), create the "
+        "serials entered on a receipt as Expected units, or put the units "
+        "selected on a delivery on its lines.",
     )
     serial_background_state = fields.Selection(
         [("queued", "Being validated"), ("failed", "Validation failed")],
@@ -319,10 +321,13 @@ class StockPicking(models.Model):
             )
         )
 
-    def _serial_moves_to_announce(self):
+    def _serial_moves_with_entry(self):
         """Moves whose entry (too large for the dialog's request) the
-        background job has still to put on their lines as Expected units."""
-        return self.move_ids.filtered("serial_names_to_announce")
+        background job has still to put on their lines: serials to create as
+        Expected units, or units selected to leave."""
+        return self.move_ids.filtered(
+            lambda move: move.serial_names_to_announce or move.serial_lots_to_take
+        )
 
     def _serial_check_not_in_background(self):
         """Refuse to change a transfer the background job is validating (its
@@ -418,10 +423,12 @@ class StockPicking(models.Model):
         for picking in self:
             if action == "assign":
                 total = picking._serial_units_to_assign()
-            elif action == "announce":
+            elif action in ("announce", "take"):
                 total = sum(
                     move.serial_names_to_announce.count("\n") + 1
-                    for move in picking._serial_moves_to_announce()
+                    if move.serial_names_to_announce
+                    else len(move.serial_lots_to_take)
+                    for move in picking._serial_moves_with_entry()
                 )
             else:
                 total = picking._serial_unit_count()
@@ -457,6 +464,14 @@ class StockPicking(models.Model):
                 "The %(count)s serials entered on %(transfers)s are created as "
                 "Expected units in the background. You will get a message when "
                 "they are ready.",
+                transfers=transfers,
+                count=count,
+            )
+        if action == "take":
+            return self.env._(
+                "The %(count)s units selected on %(transfers)s are put on its "
+                "lines in the background. You will get a message when they are "
+                "ready.",
                 transfers=transfers,
                 count=count,
             )
@@ -596,7 +611,7 @@ class StockPicking(models.Model):
             action = picking.serial_background_action
             # Mark as To Do and the Expected units: the slice is made by the
             # job; validation: the last step is Odoo's own validation
-            prepares = action in ("assign", "announce")
+            prepares = action in ("assign", "announce", "take")
             if prepares:
                 last = False  # known once the slice is made
             else:
@@ -614,11 +629,11 @@ class StockPicking(models.Model):
                             size if size > 0 else None
                         )
                         last = not picking._serial_units_to_assign()
-                    elif action == "announce":
-                        count = validating._serial_announce_slice(
+                    elif action in ("announce", "take"):
+                        count = validating._serial_entry_slice(
                             size if size > 0 else None
                         )
-                        last = not picking._serial_moves_to_announce()
+                        last = not picking._serial_moves_with_entry()
                     elif last:
                         validating.button_validate()
                         if validating.state != "done":
@@ -681,16 +696,17 @@ class StockPicking(models.Model):
                 move.serial_assign_pending = False
         return count
 
-    def _serial_announce_slice(self, size=None):
+    def _serial_entry_slice(self, size=None):
         """Put the next ``size`` (all when None) serials of the entries left to
-        the job on their lines as Expected units, move by move
-        (``stock.move._serial_announce_next``). Returns the count."""
+        the job on their lines, move by move (``stock.move._serial_enter_next``:
+        Expected units on a receipt, selected units on a delivery). Returns
+        the count."""
         self.ensure_one()
         count = 0
-        for move in self._serial_moves_to_announce().sorted("id"):
+        for move in self._serial_moves_with_entry().sorted("id"):
             if size is not None and count >= size:
                 break
-            count += move._serial_announce_next(None if size is None else size - count)
+            count += move._serial_enter_next(None if size is None else size - count)
         return count
 
     def _serial_log_step(self, count, started):
@@ -827,6 +843,12 @@ class StockPicking(models.Model):
             )
             if self.serial_background_action == "announce"
             else self.env._(
+                "%(transfer)s is ready: the units selected were put on its lines "
+                "in the background.",
+                transfer=self.display_name,
+            )
+            if self.serial_background_action == "take"
+            else self.env._(
                 "%(transfer)s was validated in the background.",
                 transfer=self.display_name,
             )
@@ -837,10 +859,15 @@ class StockPicking(models.Model):
         """Record why the validation stopped, and what of it is done: the
         slices validated before the failure stay done."""
         user = self.serial_background_user_id
-        if self.serial_background_action == "announce":
+        if self.serial_background_action in ("announce", "take"):
             # the entry is confirmed again in the dialog
-            self._serial_moves_to_announce().write(
-                {"serial_names_to_announce": False, "serial_names_announced": 0}
+            self._serial_moves_with_entry().write(
+                {
+                    "serial_names_to_announce": False,
+                    "serial_names_announced": 0,
+                    "serial_lots_to_take": False,
+                    "serial_lots_taken": 0,
+                }
             )
         elif self.serial_background_action == "assign":
             # Check Availability makes the lines the job did not
@@ -862,7 +889,7 @@ class StockPicking(models.Model):
                 transfer=self.display_name,
                 outcome=outcome,
             )
-            if self.serial_background_action in ("assign", "announce")
+            if self.serial_background_action in ("assign", "announce", "take")
             else self.env._(
                 "%(transfer)s could not be validated in the background. %(outcome)s",
                 transfer=self.display_name,
@@ -891,6 +918,14 @@ class StockPicking(models.Model):
             return self.env._(
                 "%(done)s of %(total)s serials were put on the receipt as Expected "
                 "units in earlier slices; the other %(left)s are not on it: open "
+                "the serials of its line and confirm them again. Why the rest "
+                "stopped: %(error)s",
+                **values,
+            )
+        if self.serial_background_action == "take":
+            return self.env._(
+                "%(done)s of %(total)s selected units were put on the transfer's "
+                "lines in earlier slices; the other %(left)s are not on it: open "
                 "the serials of its line and confirm them again. Why the rest "
                 "stopped: %(error)s",
                 **values,

@@ -5,6 +5,7 @@ from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
 from ..models.stock_picking import MAX_BACKGROUND_ATTEMPTS
+from ..models.stock_speed_path import SPEED_PATH_PARAM
 from .common import BackgroundValidationCase, committed_env
 
 
@@ -184,3 +185,133 @@ class TestBackgroundValidation(BackgroundValidationCase):
             with committed_env(self) as env:
                 env["stock.picking"].browse(picking_id).unlink()
                 env["product.product"].browse(product_id).unlink()
+
+
+@tagged("post_install", "-at_install")
+class TestSelectedUnitsInBackground(BackgroundValidationCase):
+    """A delivery's selection of at least the company's background threshold
+    (3 here): the dialog's request keeps the units chosen, and the background
+    job puts them on the lines, slice by slice (2 here)."""
+
+    def setUp(self):
+        super().setUp()
+        self.company.serial_validation_slice_size = 2
+
+    def in_stock_now(self, *names):
+        """Receive ``names`` (validated, in the background when large)."""
+        receipt = self.validate(self.receipt(*names))
+        self.assertEqual(receipt.state, "done")
+
+    def large_selection(self, names):
+        """A delivery of as many units as ``names`` and the dialog's
+        confirmation of that selection: returns the delivery and what the
+        confirmation answered."""
+        delivery = self.picking(
+            self.warehouse.out_type_id,
+            self.stock_location,
+            self.customer_location,
+            len(names),
+            self.customer,
+        )
+        if delivery.serial_background_state:  # reserved in the background
+            self.run_job()
+        action = delivery.move_ids.action_open_serial_entry()
+        wizard = self.env["serial.entry.wizard"].browse(action["res_id"])
+        wizard.action_clear()
+        wizard.paste_text = "\n".join(names)
+        wizard.action_select_pasted()
+        return delivery, wizard.action_confirm()
+
+    def reserved(self, *names):
+        return sum(
+            self.env["stock.quant"]
+            .search(
+                [
+                    ("lot_id", "in", self.lots(*names).ids),
+                    ("location_id", "=", self.stock_location.id),
+                ]
+            )
+            .mapped("reserved_quantity")
+        )
+
+    def test_a_large_selection_is_put_on_the_lines_in_the_background(self):
+        for switch in ("1", "0"):
+            with self.subTest(speed_path=switch):
+                self.env["ir.config_parameter"].sudo().set_param(
+                    SPEED_PATH_PARAM, switch
+                )
+                names = [f"SEL{switch}-{number}" for number in range(1, 7)]
+                self.in_stock_now(*names)
+                delivery, answer = self.large_selection(names[2:])
+                self.assertIn(
+                    "put on its lines in the background", answer["params"]["message"]
+                )
+                self.assertEqual(
+                    answer["params"]["next"], {"type": "ir.actions.act_window_close"}
+                )
+                self.assertEqual(delivery.serial_background_state, "queued")
+                self.assertEqual(delivery.serial_background_action, "take")
+                self.assertEqual(delivery.serial_background_units_total, 4)
+                # Odoo reserved the first units; the selection is not on the
+                # lines until the job runs, and the delivery is locked
+                self.assertEqual(self.reserved(*names[:2]), 2)
+                with self.assertRaisesRegex(UserError, "in the background"):
+                    delivery.move_ids.action_open_serial_entry()
+                self.run_job()
+                self.assertFalse(delivery.serial_background_state)
+                self.assertEqual(delivery.serial_background_units_done, 2)
+                lines = delivery.move_ids.move_line_ids
+                self.assertEqual(sorted(lines.lot_id.mapped("name")), names[2:])
+                self.assertTrue(all(lines.mapped("picked")))
+                self.assertFalse(delivery.move_ids.serial_lots_to_take)
+                # the reservations follow the selection
+                self.assertEqual(self.reserved(*names[:2]), 0)
+                self.assertEqual(self.reserved(*names[2:]), 4)
+                self.assertTrue(
+                    delivery.message_ids.filtered(
+                        lambda m: "put on its lines in the background" in (m.body or "")
+                    )
+                )
+                self.validate(delivery)
+                self.assertEqual(delivery.state, "done")
+                self.assertEqual(self.in_stock(*names), 2)
+                self.assertEqual(
+                    set(self.lots(*names[2:]).mapped("serial_status")), {"sold"}
+                )
+
+    def test_a_unit_gone_meanwhile_stops_the_job_with_the_reason(self):
+        names = [f"GONE-{number}" for number in range(1, 7)]
+        self.in_stock_now(*names)
+        delivery, _answer = self.large_selection(names[2:])
+        # GONE-6 leaves with another delivery before the job reaches it
+        self.deliver("GONE-6")
+        self.run_job()
+        self.assertEqual(delivery.serial_background_state, "failed")
+        self.assertIn(
+            "2 of 4 selected units were put on the transfer's lines in earlier "
+            "slices; the other 2 are not on it",
+            delivery.serial_background_error,
+        )
+        self.assertIn(
+            "no longer available at WH/Stock: GONE-6",
+            delivery.serial_background_error,
+        )
+        # the failed slice is undone whole: the lines hold what Odoo reserved
+        # and the first slice picked
+        lines = delivery.move_ids.move_line_ids
+        self.assertEqual(
+            sorted(lines.lot_id.mapped("name")),
+            ["GONE-1", "GONE-2", "GONE-3", "GONE-4"],
+        )
+        self.assertEqual(
+            sorted(lines.filtered("picked").lot_id.mapped("name")), ["GONE-3", "GONE-4"]
+        )
+        self.assertEqual(self.reserved(*names[:4]), 4)
+        self.assertFalse(delivery.move_ids.serial_lots_to_take)
+        # selected again without the unit gone, it ends
+        self.enter(delivery.move_ids, "GONE-2\nGONE-3\nGONE-4\nGONE-5")
+        self.assertFalse(delivery.serial_background_state)
+        self.assertEqual(
+            sorted(delivery.move_ids.move_line_ids.lot_id.mapped("name")),
+            ["GONE-2", "GONE-3", "GONE-4", "GONE-5"],
+        )

@@ -152,7 +152,10 @@ class SerialEntryWizard(models.TransientModel):
     def _compute_entry_summary(self):
         for wizard in self:
             if wizard.mode == "remove":
-                names = wizard.selected_lot_ids.mapped("name")
+                # only the names: a large selection's units are not read whole
+                names = wizard.selected_lot_ids.with_context(
+                    prefetch_fields=False
+                ).mapped("name")
                 label = self.env._("Selected serials")
             else:
                 names = wizard._entered_serials()
