@@ -27,6 +27,8 @@ from .product_template import tracks_serials_physically
 from .serial_bulk import format_serials
 from .serial_count import current_count
 from .stock_speed_path import (
+    PICKED_QUANTITY_METHODS,
+    all_lines_picked,
     lot_blank_lines,
     name_blank_lines,
     out_move_lines,
@@ -291,6 +293,19 @@ class StockMove(models.Model):
             )
             return [name for name in names if name]
         return [name for _line_id, name in self._serial_named_lines(one_unit=False)]
+
+    def _get_picked_quantity(self):
+        # the stock speed path: when every line is picked, Odoo's answer is
+        # the move's quantity, which it knows only after reading every line
+        if (
+            self.picked
+            and speed_path_applies(
+                self, self.product_id, steps_aside_for=PICKED_QUANTITY_METHODS
+            )
+            and all_lines_picked(self)
+        ):
+            return self.quantity
+        return super()._get_picked_quantity()
 
     def _get_out_move_lines(self, lot=None):
         if not speed_path_applies(self, self.product_id):

@@ -11,6 +11,11 @@ from odoo.tools import config
 
 from ..tools.serial_flow import ASSIGN_LATER, IN_THE_FOREGROUND
 from .product_template import tracks_serials_physically
+from .stock_speed_path import (
+    SANITY_CHECK_METHODS,
+    lines_lacking_serial,
+    speed_path_applies,
+)
 
 try:
     import resource
@@ -188,6 +193,20 @@ class StockPicking(models.Model):
             # the till's picking gets its order or session once Odoo tried it
             self.env["serial.point.of.sale"]._till_report_refused(self)
         return result
+
+    def _get_lot_move_lines_for_sanity_check(
+        self, none_done_picking_ids, separate_pickings=True
+    ):
+        # the stock speed path: Odoo's reads every line of the transfers
+        if not speed_path_applies(
+            self, steps_aside_for=SANITY_CHECK_METHODS
+        ) or not any(
+            tracks_serials_physically(move.product_id) for move in self.move_ids
+        ):
+            return super()._get_lot_move_lines_for_sanity_check(
+                none_done_picking_ids, separate_pickings=separate_pickings
+            )
+        return lines_lacking_serial(self, none_done_picking_ids, separate_pickings)
 
     def action_print_serial_labels(self):
         """Labels of the serials this transfer moved (or will move)."""

@@ -36,7 +36,13 @@ names the Odoo method it mirrors:
   give lines naming new serials their lots;
 * :func:`putaway_is_destination` lets ``_apply_putaway_strategy`` skip Odoo's
   putaway where its answer (``stock.location._get_putaway_strategy``) is the
-  destination itself.
+  destination itself;
+* :func:`lines_lacking_serial` mirrors ``stock.picking``'s
+  ``_get_lot_move_lines_for_sanity_check``, narrowed to the lines its one
+  caller, ``_sanity_check``, looks at (those naming no serial);
+* :func:`all_lines_picked` lets ``stock.move._get_picked_quantity`` answer
+  the move's quantity, as Odoo's does when every line is picked, without
+  reading every line.
 
 :data:`MIRRORED_METHODS` records each of these Odoo methods with a
 fingerprint of its source as this code was written against (Odoo 19.0).
@@ -196,11 +202,34 @@ MIRRORED_METHODS = {
         "odoo.addons.stock.models.stock_move_line",
     ): "bedcbfb090bde6dcaccf4abee406debf64757e520ff806fb5691be2eb0e54275",
     (
+        "stock.picking",
+        "_get_lot_move_lines_for_sanity_check",
+        "odoo.addons.stock.models.stock_picking",
+    ): "f7f1971006000f4cc5f4c40d96a8bd458616b55b7d668a96c8663ae2a580a78f",
+    (
+        "stock.picking",
+        "_sanity_check",
+        "odoo.addons.stock.models.stock_picking",
+    ): "d391492a66f93dea87a227bfd27cd8324be0bada0a3faab36bfed97d0fdf44ce",
+    (
+        "stock.move",
+        "_get_picked_quantity",
+        "odoo.addons.stock.models.stock_move",
+    ): "62c0f32e4802a5a66bcbc6d742e8b83352373924751b739b19fc8e87dbc42d94",
+    (
         "stock.location",
         "_get_putaway_strategy",
         "odoo.addons.stock.models.stock_location",
     ): "d185f2ad28657e6915b52d6b6f7840768b52a053194e56ab19697f4b17d65dc6",
 }
+
+# the validation's checks over every line of a transfer (Validate, and the
+# last step of a validation in slices)
+SANITY_CHECK_METHODS = (
+    ("stock.picking", "_get_lot_move_lines_for_sanity_check"),
+    ("stock.picking", "_sanity_check"),
+)
+PICKED_QUANTITY_METHODS = (("stock.move", "_get_picked_quantity"),)
 
 # Odoo methods whose extension by another module makes a part of the speed
 # path step aside: its batched copy would leave that module's code out
@@ -1066,6 +1095,64 @@ def putaway_is_destination(lines):
               LIMIT 1""",
             lines.ids,
             asked,
+        )
+    )
+    return not env.cr.fetchone()
+
+
+def lines_lacking_serial(pickings, none_done_picking_ids, separate_pickings):
+    """Odoo's ``_get_lot_move_lines_for_sanity_check`` for the lines its one
+    caller, ``_sanity_check``, looks at: lines of tracked products that name
+    no serial (no lot, no lot name), which it reports; the others it passes.
+    Those lines are asked of the database, and Odoo's own choice of the lines
+    to check (all of a transfer with no quantity set, else the lines picked
+    with a quantity) is made on them: Odoo's reads every line of the
+    transfers, done ones included."""
+    env = pickings.env
+    env["stock.move.line"].flush_model(
+        ["picking_id", "product_id", "lot_id", "lot_name"]
+    )
+    env.cr.execute(
+        SQL(
+            """SELECT line.id FROM stock_move_line line
+                 JOIN product_product product ON product.id = line.product_id
+                 JOIN product_template template ON template.id = product.product_tmpl_id
+                WHERE line.picking_id = ANY(%s) AND template.tracking != 'none'
+                  AND line.lot_id IS NULL AND COALESCE(line.lot_name, '') = ''
+             ORDER BY line.id""",
+            pickings.ids,
+        )
+    )
+    lacking = env["stock.move.line"].browse(row[0] for row in env.cr.fetchall())
+
+    def with_quantity(lines):
+        return lines.filtered(
+            lambda line: line.picked and line.product_uom_id.compare(line.quantity, 0)
+        )
+
+    if separate_pickings:
+        return lacking.filtered(
+            lambda line: line.picking_id.id in none_done_picking_ids
+        ) | with_quantity(
+            lacking.filtered(
+                lambda line: line.picking_id.id not in none_done_picking_ids
+            )
+        )
+    if any(picking.id not in none_done_picking_ids for picking in pickings):
+        return with_quantity(lacking)
+    return lacking
+
+
+def all_lines_picked(move):
+    """Whether every line of ``move`` is picked, asked of the database (with
+    what the transaction changed): Odoo's ``_get_picked_quantity`` reads every
+    line to know it."""
+    env = move.env
+    env["stock.move.line"].flush_model(["move_id", "picked"])
+    env.cr.execute(
+        SQL(
+            "SELECT 1 FROM stock_move_line WHERE move_id = %s AND NOT picked LIMIT 1",
+            move.id,
         )
     )
     return not env.cr.fetchone()

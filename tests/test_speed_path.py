@@ -2,6 +2,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from unittest.mock import patch
 
+from odoo.exceptions import UserError
+
 from ..models import stock_speed_path
 from ..models.stock_speed_path import (
     MIRRORED_METHODS,
@@ -145,3 +147,54 @@ class TestSpeedPathGuard(PhysicalModeCase):
             self.assertIsNone(current_fingerprints(self.env)[missing])
             self.assertFalse(speed_path_applies(self.env["stock.quant"]))
         self.assertIn("stock.quant._serial_no_such_odoo_method", logs.output[0])
+
+
+class TestValidationChecksOnTheSpeedPath(PhysicalModeCase):
+    """Odoo's checks of Validate over every line of a transfer (the lines
+    naming no serial, the quantity picked) answer on the speed path as Odoo's
+    own code answers, asked of the database."""
+
+    def both_ways(self, check):
+        """``check()``'s answer with the speed path on and with it off."""
+        answers = []
+        for switch in ("1", "0"):
+            self.env["ir.config_parameter"].sudo().set_param(SPEED_PATH_PARAM, switch)
+            self.env.invalidate_all()
+            answers.append(check())
+        return answers
+
+    def test_a_line_naming_no_serial_is_refused_as_by_odoo(self):
+        receipt = self.receipt("NS-1", "NS-2", "NS-3")
+        receipt.move_ids.move_line_ids.sorted("id")[-1].write(
+            {"lot_id": False, "lot_name": False}
+        )
+        receipt.move_ids.picked = True
+
+        def refusal():
+            with self.assertRaises(UserError) as raised:
+                receipt.button_validate()
+            return raised.exception.args[0]
+
+        on, off = self.both_ways(refusal)
+        self.assertIn("You need to supply a Lot/Serial number", on)
+        self.assertEqual(on, off)
+        lines = self.both_ways(
+            lambda: receipt._get_lot_move_lines_for_sanity_check(set()).ids
+        )
+        self.assertEqual(lines[0], receipt.move_ids.move_line_ids.sorted("id")[-1:].ids)
+        # Odoo's lists every line it checks; its caller reports those that
+        # name no serial, the only ones the speed path returns
+        self.assertEqual(
+            receipt.env["stock.move.line"]
+            .browse(lines[1])
+            .filtered(lambda line: not line.lot_name and not line.lot_id)
+            .ids,
+            lines[0],
+        )
+
+    def test_the_quantity_picked_is_odoos(self):
+        receipt = self.receipt("PQ-1", "PQ-2", "PQ-3")
+        move = receipt.move_ids
+        self.assertEqual(self.both_ways(move._get_picked_quantity), [3, 3])
+        move.move_line_ids.sorted("id")[0].picked = False
+        self.assertEqual(self.both_ways(move._get_picked_quantity), [2, 2])
