@@ -6,6 +6,8 @@
 # fails when a call errors or a worker is killed. Settings (environment):
 #   SCALE_N="10000 100000"   sizes (serials per document)
 #   SCALE_STEPS=receipt,delivery,accounting   which flows
+#   SCALE_ENTRY_MAX=100000   serials per product of a receipt (one entry each):
+#                            SCALE_N=1000000 receives ten products
 #   SCALE_DB=name            use (and keep) this database, the addon installed on
 #                            it when missing, instead of a fresh one
 # Odoo listens on a free port of its own on 127.0.0.1 only, and is stopped, and
