@@ -710,6 +710,20 @@ class ShippingNoticeCase(PhysicalModeCase):
         wizard.action_import()
         return wizard
 
+    def assert_packed_as_notice_pallet(self, receipt):
+        """The lines of ``receipt`` put the units of notice_pallet.csv into
+        their cartons."""
+        self.assertEqual(
+            self.line_packages(receipt),
+            {
+                "NS-1": self.carton_sscc,
+                "NS-2": self.carton_sscc,
+                "NS-3": self.other_carton_sscc,
+                "NS-4": self.other_carton_sscc,
+                "NS-5": False,
+            },
+        )
+
     def package(self, name):
         return self.env["stock.package"].search([("name", "=", name)])
 

@@ -243,18 +243,29 @@ def _open_xlsx(filename, content):
 
 def _xlsx_rows(filename, content):
     _check_xlsx_archive(filename, content).close()
+    return _read_first_sheet(filename, content, _sheet_rows)
+
+
+def _sheet_rows(sheet, filename):
+    rows = []
+    for count, row in enumerate(sheet.iter_rows(values_only=True), 1):
+        if count > MAX_FILE_ROWS:
+            raise _too_many_rows(filename)
+        rows.append([_cell_text(value) for value in row])
+    return rows
+
+
+def _read_first_sheet(filename, content, read):
+    """``read(sheet, filename)`` of the first sheet of an .xlsx workbook,
+    opened by openpyxl; a failure while streaming its rows means damaged."""
     workbook = _open_xlsx(filename, content)
     try:
         if not workbook.worksheets:
             return []
         sheet = workbook.worksheets[0]
+        # the stored dimensions may be wrong (some tools write A1): trust the rows
         sheet.reset_dimensions()
-        rows = []
-        for count, row in enumerate(sheet.iter_rows(values_only=True), 1):
-            if count > MAX_FILE_ROWS:
-                raise _too_many_rows(filename)
-            rows.append([_cell_text(value) for value in row])
-        return rows
+        return read(sheet, filename)
     except SerialInputError:
         raise
     except Exception as error:  # a truncated archive fails while streaming rows
@@ -302,20 +313,7 @@ def _read_xlsx(filename, content):
             raise
         except Exception:  # noqa: BLE001 anything unusual is left to openpyxl, which decides
             _logger.debug("%s: left to openpyxl", filename, exc_info=True)
-    workbook = _open_xlsx(filename, content)
-    try:
-        if not workbook.worksheets:
-            return []
-        sheet = workbook.worksheets[0]
-        # the stored dimensions may be wrong (some tools write A1): trust the rows
-        sheet.reset_dimensions()
-        return _xlsx_column(sheet, filename)
-    except SerialInputError:
-        raise
-    except Exception as error:  # a truncated archive fails while streaming rows
-        raise _damaged(filename) from error
-    finally:
-        workbook.close()
+    return _read_first_sheet(filename, content, _xlsx_column)
 
 
 # The plain reader: most serial lists are a column of texts and plain numbers.

@@ -23,6 +23,7 @@ from .serial_digital_link import (
 )
 from .serial_epcis import EPCIS_CONTEXT
 from .serial_errors import SerialInputError
+from .serial_files import HEADERS as SERIAL_HEADERS
 from .serial_files import MAX_FILE_BYTES, read_table_file
 from .serial_gs1 import GROUP_SEPARATOR, SYMBOLOGY_IDENTIFIERS
 
@@ -36,18 +37,7 @@ PROBLEM_LIMIT = 50
 #: What the columns of a notice hold, and the header texts (trimmed, any
 #: case, ``_`` and ``-`` read as spaces) that name them.
 COLUMN_HEADERS = {
-    "serial": (
-        "serial",
-        "serials",
-        "serial number",
-        "serial numbers",
-        "serial no",
-        "serial no.",
-        "sn",
-        "s/n",
-        "imei",
-        "lot/serial number",
-    ),
+    "serial": (*sorted(SERIAL_HEADERS), "sn", "s/n", "imei"),
     "gtin": ("gtin", "gtin 14", "ean", "ean13", "ean 13", "upc", "barcode"),
     "product": (
         "sku",
