@@ -7,10 +7,12 @@ from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
+from ..tools.serial_digital_link import gs1_check_digit
 from .common import (
     NOTICE_GTIN,
     BackgroundValidationCase,
     ShippingNoticeCase,
+    epcis_notice,
     notice_data,
 )
 
@@ -176,6 +178,59 @@ class TestShippingNotice(ShippingNoticeCase):
                 with self.assertRaisesRegex(UserError, message):
                     wizard.action_preview()
                 self.assert_nothing_written(receipt, ["NT-1", "NT-5"])
+
+    def test_refused_for_packages_in_stock_and_products_of_no_receipt(self):
+        bulk = self.env["product.product"].create(
+            {"name": "Bulk Cable", "type": "consu", "is_storable": True}
+        )
+        carton = self.env["stock.package"].create({"name": self.carton_sscc})
+        self.env["stock.quant"]._update_available_quantity(
+            bulk, self.stock_location, 1, package_id=carton
+        )
+        receipt = self.notice_receipt()
+        text = f"{CSV_HEADER}A-1,SCAN-1,{self.carton_sscc},\n"
+        wizard = self.notice_wizard(receipt, "notice.csv", text.encode())
+        with self.assertRaisesRegex(
+            UserError, f"Package {self.carton_sscc} holds stock already"
+        ):
+            wizard.action_import()
+        self.assertFalse(self.lots("A-1"))
+        self.assertFalse(receipt.move_ids.move_line_ids.lot_id)
+        # a notice of none of the receipt's products
+        text = f"{CSV_HEADER}T-1,SCAN-2,,\n"
+        wizard = self.notice_wizard(receipt, "twins.csv", text.encode())
+        with self.assertRaisesRegex(
+            UserError, "None of the 1 units of this notice is of a product"
+        ):
+            wizard.action_import()
+        self.assertFalse(self.lots("T-1", product=self.twin))
+
+    def test_large_notice_of_other_companies_products(self):
+        """About 10 MB of events about products of no one here: refused with
+        the first reasons named and the others counted, nothing written."""
+        epcs = [
+            f"https://id.gs1.org/01/{gtin}/21/OTHER-{number:06d}"
+            for number in range(180_000)
+            for gtin in [self.other_gtin(number % 60)]
+        ]
+        content = epcis_notice([("ship", epcs)])
+        self.assertGreater(len(content), 9_000_000)
+        receipt = self.notice_receipt()
+        wizard = self.notice_wizard(receipt, "others.jsonld", content)
+        with self.assertRaises(UserError) as caught:
+            wizard.action_preview()
+        message = caught.exception.args[0]
+        self.assertIn("names no product", message)
+        self.assertIn("… (+10 more)", message)
+        self.assertFalse(
+            self.env["stock.lot"].search_count([("name", "=like", "OTHER-%")])
+        )
+        self.assertFalse(receipt.move_ids.move_line_ids.lot_id)
+
+    @staticmethod
+    def other_gtin(number):
+        body = f"0400000{number:06d}"
+        return body + gs1_check_digit(body)
 
     def test_two_notices_on_one_receipt(self):
         carton, other, pallet = (
