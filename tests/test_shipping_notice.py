@@ -1,5 +1,6 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import base64
 import json
 import unittest
 
@@ -12,6 +13,8 @@ from .common import (
     NOTICE_GTIN,
     BackgroundValidationCase,
     ShippingNoticeCase,
+    committed_env,
+    drop_committed_template,
     epcis_notice,
     notice_data,
 )
@@ -231,6 +234,71 @@ class TestShippingNotice(ShippingNoticeCase):
     def other_gtin(number):
         body = f"0400000{number:06d}"
         return body + gs1_check_digit(body)
+
+    def test_receipt_locked_by_another_transaction_is_refused_at_once(self):
+        """An import onto a receipt another transaction holds (a second
+        import, a validation) is refused without waiting, and writes
+        nothing."""
+        with committed_env(self) as env:
+            template = env["product.template"].create(
+                {
+                    "name": "Notice Concurrent",
+                    "type": "consu",
+                    "serial_tracking_enabled": True,
+                    "serial_tracking_mode": "physical",
+                    "default_code": "NOTICE-LOCK",
+                }
+            )
+            warehouse = env["stock.warehouse"].search(
+                [("company_id", "=", env.company.id)], limit=1
+            )
+            picking = env["stock.picking"].create(
+                {
+                    "picking_type_id": warehouse.in_type_id.id,
+                    "location_id": self.supplier_location.id,
+                    "location_dest_id": warehouse.lot_stock_id.id,
+                    "move_ids": [
+                        Command.create(
+                            {
+                                "product_id": template.product_variant_id.id,
+                                "product_uom_qty": 1,
+                                "location_id": self.supplier_location.id,
+                                "location_dest_id": warehouse.lot_stock_id.id,
+                            }
+                        )
+                    ],
+                }
+            )
+            picking.action_confirm()
+            picking_id, template_id = picking.id, template.id
+        try:
+            with committed_env(self) as holder, committed_env(self) as other:
+                holder.cr.execute(
+                    "SELECT id FROM stock_picking WHERE id = %s FOR NO KEY UPDATE",
+                    [picking_id],
+                )
+                wizard = other["serial.notice.import"].create(
+                    {
+                        "picking_id": picking_id,
+                        "notice_file": base64.b64encode(
+                            f"{CSV_HEADER}LOCK-1,NOTICE-LOCK,,\n".encode()
+                        ),
+                        "notice_filename": "lock.csv",
+                    }
+                )
+                with self.assertRaisesRegex(UserError, "is being changed right now"):
+                    wizard.action_import()
+                other.cr.rollback()
+                holder.cr.rollback()
+                self.assertFalse(
+                    other["stock.lot"].search_count([("name", "=", "LOCK-1")])
+                )
+        finally:
+            with committed_env(self) as env:
+                picking = env["stock.picking"].browse(picking_id)
+                picking.action_cancel()
+                picking.unlink()
+            drop_committed_template(self, template_id)
 
     def test_two_notices_on_one_receipt(self):
         carton, other, pallet = (

@@ -4,7 +4,7 @@ import base64
 from collections import Counter, defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import LockError, UserError
 
 from ..models.serial_bulk import format_serials
 from ..tools.serial_digital_link import gtin_barcode_forms, normalize_gtin
@@ -372,6 +372,19 @@ class SerialNoticeImport(models.TransientModel):
         self.ensure_one()
         picking = self.picking_id
         picking.check_access("write")
+        try:
+            # two imports onto one receipt at once would both find its units
+            # missing and its packages to make
+            picking.lock_for_update(allow_referencing=True)
+        except LockError:
+            raise UserError(
+                self.env._(
+                    "%(receipt)s is being changed right now (another notice being "
+                    "imported, or the receipt being validated); try again in a "
+                    "moment.",
+                    receipt=picking.display_name,
+                )
+            ) from None
         picking._serial_check_not_in_background()
         notice, plan, left = self._plan()
         package_of = self._make_packages(notice)
