@@ -23,6 +23,7 @@
         "wizards/serial_add_wizard_views.xml",
         "wizards/serial_entry_wizard_views.xml",
         "wizards/serial_recall_wizard_views.xml",
+        "wizards/serial_notice_import_views.xml",
         "data/mail_template_serial_recall.xml",
         "report/serial_label_reports.xml",
         "views/serial_epcis_export_views.xml",

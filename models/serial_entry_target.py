@@ -42,6 +42,12 @@ class SerialEntryTarget(models.AbstractModel):
         return a notice to show. By default nothing is saved before Confirm."""
         return ""
 
+    def _serial_entry_packages(self, names):
+        """{package name: serial names} of those of ``names`` that a scanned
+        package label stands for in the dialog (a receipt's units announced
+        in packages). None by default."""
+        return {}
+
     def _serial_entry_apply(self, wizard):
         """Confirm: take ``wizard._entered_serials()`` (add mode) or
         ``wizard.selected_lot_ids`` (remove mode). May return an action."""

@@ -1,5 +1,6 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
 from contextvars import ContextVar
 from datetime import timedelta
 
@@ -218,6 +219,13 @@ class StockMove(models.Model):
         copy=False,
         readonly=True,
         help="Technical: how many of those units the job has put on the lines.",
+    )
+    serial_notice_packages = fields.Json(
+        copy=False,
+        readonly=True,
+        help="Technical: {serial: package id} of a shipping notice's units the "
+        "background job puts on this receipt's lines, for the package each line "
+        "goes into.",
     )
 
     serial_required = fields.Boolean(compute="_compute_serial_required")
@@ -846,7 +854,7 @@ class StockMove(models.Model):
         once, in the dialog's request, as Expected units on its lines: below
         the company's background threshold. A larger entry keeps the serials'
         names on the lines, and the background job creates their units
-        (``stock.picking._serial_announce_slice``): creating them all in the
+        (``stock.picking._serial_entry_slice``): creating them all in the
         dialog's request would not end within a request's limits."""
         self.ensure_one()
         return self._serial_announces_serials() and not (
@@ -883,12 +891,62 @@ class StockMove(models.Model):
         chunk = names[start:] if size is None else names[start : start + size]
         if chunk:
             self._serial_put_expected_on_lines(chunk)
+            packages = self.serial_notice_packages or {}
+            self._serial_pack_lines(
+                {name: packages[name] for name in chunk if name in packages}
+            )
         if start + len(chunk) < len(names):
             self.serial_names_announced = start + len(chunk)
         else:
             self._serial_blank_lines_of_move().unlink()
-            self.write({"serial_names_to_announce": False, "serial_names_announced": 0})
+            self.write(
+                {
+                    "serial_names_to_announce": False,
+                    "serial_names_announced": 0,
+                    "serial_notice_packages": False,
+                }
+            )
         return len(chunk)
+
+    def _serial_pack_lines(self, package_of):
+        """This move's lines of the serials of ``package_of`` ({serial name:
+        package id}, a shipping notice's cartons) put their unit into that
+        package at the destination (``result_package_id``): one query for
+        the lines, one write per package."""
+        if not package_of:
+            return
+        lines_of = defaultdict(list)
+        for line_id, name in self._serial_named_lines(list(package_of)):
+            lines_of[package_of[name]].append(line_id)
+        Line = self.env["stock.move.line"]
+        for package_id, line_ids in lines_of.items():
+            Line.browse(line_ids).write({"result_package_id": package_id})
+
+    def _serial_entry_packages(self, names):
+        """{package name: serial names} of those of ``names`` that name a
+        package holding units announced on this move's lines (in it, or in a
+        package inside it): what scanning a package's label enters in the
+        dialog. One query for the packages, one per package found."""
+        self.ensure_one()
+        packages = self.env["stock.package"].search(
+            [
+                ("name", "in", list(names)),
+                ("company_id", "in", [False, self.company_id.id]),
+            ]
+        )
+        found = {}
+        for package in packages:
+            lines = self.env["stock.move.line"].search(
+                [
+                    ("move_id", "=", self.id),
+                    ("result_package_id", "child_of", package.id),
+                ],
+                order="id",
+            )
+            serials = [line.lot_id.name or line.lot_name for line in lines]
+            if any(serials):
+                found[package.name] = [serial for serial in serials if serial]
+        return found
 
     def _serial_named_lines(self, names=None, one_unit=True):
         """This move's lines holding a serial or a serial name (of ``names``

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
 import io
+import json
 import os
 import re
 import tempfile
@@ -31,6 +32,64 @@ from odoo.tools import mute_logger
 from odoo.addons.point_of_sale.tests.common import TestPoSCommon
 
 from ..tools.serial_digital_link import build_digital_link
+from ..tools.serial_epcis import EPCIS_CONTEXT
+
+#: The shipping notices of tests/data/notice: their product's GTIN and SSCCs
+#: (the pallet, then its two cartons).
+NOTICE_GTIN = "09506000134352"
+NOTICE_SSCC = ("095060001000000012", "095060001000000029", "095060001000000036")
+
+
+def notice_data(filename):
+    """The bytes of a shipping notice of tests/data/notice."""
+    return (Path(__file__).parent / "data" / "notice" / filename).read_bytes()
+
+
+def sscc_urn(sscc, prefix_length=7):
+    """The EPC URN of an SSCC whose company prefix has ``prefix_length``
+    digits."""
+    prefix = sscc[1 : 1 + prefix_length]
+    return f"urn:epc:id:sscc:{prefix}.{sscc[0]}{sscc[1 + prefix_length : 17]}"
+
+
+def epcis_notice(events):
+    """An EPCIS 2.0 document (bytes) of ``events``: ``("pack", parent SSCC
+    (written as its URN) or Digital Link, child EPCs)`` for a packing
+    AggregationEvent, ``("ship", EPCs)`` for a shipping ObjectEvent."""
+    event_list = []
+    for event in events:
+        common = {"eventTime": "2026-03-01T08:00:00Z", "eventTimeZoneOffset": "+00:00"}
+        if event[0] == "pack":
+            event_list.append(
+                {
+                    "type": "AggregationEvent",
+                    **common,
+                    "action": "ADD",
+                    "bizStep": "packing",
+                    "parentID": event[1]
+                    if event[1].startswith("https://")
+                    else sscc_urn(event[1]),
+                    "childEPCs": list(event[2]),
+                }
+            )
+        else:
+            event_list.append(
+                {
+                    "type": "ObjectEvent",
+                    **common,
+                    "action": "OBSERVE",
+                    "bizStep": "shipping",
+                    "epcList": list(event[1]),
+                }
+            )
+    document = {
+        "@context": [EPCIS_CONTEXT],
+        "type": "EPCISDocument",
+        "schemaVersion": "2.0",
+        "creationDate": "2026-03-01T10:00:00Z",
+        "epcisBody": {"eventList": event_list},
+    }
+    return json.dumps(document).encode()
 
 
 class SerialTrackingCase(TransactionCase):
@@ -604,6 +663,83 @@ class Gs1EntryCase(PhysicalModeCase):
         selecting.paste_text = delivery_scan
         selecting.action_select_pasted()
         return received, selecting
+
+
+class ShippingNoticeCase(PhysicalModeCase):
+    """Receipts that take a vendor's shipping notice (tests/data/notice): the
+    class's product has the notices' GTIN and the internal reference SCAN-1,
+    its twin SCAN-2."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.product.write({"barcode": NOTICE_GTIN[1:], "default_code": "SCAN-1"})
+        cls.twin = cls.create_tracked_product(
+            "Tracked Scanner Twin", "physical", default_code="SCAN-2"
+        ).product_variant_id
+        cls.pallet_sscc, cls.carton_sscc, cls.other_carton_sscc = NOTICE_SSCC
+
+    def notice_receipt(self, quantity=5, product=None):
+        return self.picking(
+            self.warehouse.in_type_id,
+            self.supplier_location,
+            self.stock_location,
+            quantity,
+            self.vendor,
+            product=product,
+        )
+
+    def notice_wizard(self, receipt, filename, content):
+        action = receipt.action_import_serial_notice()
+        wizard = self.env["serial.notice.import"].browse(action["res_id"])
+        wizard.write(
+            {
+                "notice_file": base64.b64encode(content),
+                "notice_filename": filename,
+            }
+        )
+        return wizard
+
+    def import_notice(self, receipt, filename, content=None):
+        """Preview then import ``filename`` (of tests/data/notice unless
+        ``content`` is given) onto ``receipt``; returns the dialog."""
+        if content is None:
+            content = notice_data(filename)
+        wizard = self.notice_wizard(receipt, filename, content)
+        wizard.action_preview()
+        wizard.action_import()
+        return wizard
+
+    def assert_packed_as_notice_pallet(self, receipt):
+        """The lines of ``receipt`` put the units of notice_pallet.csv into
+        their cartons."""
+        self.assertEqual(
+            self.line_packages(receipt),
+            {
+                "NS-1": self.carton_sscc,
+                "NS-2": self.carton_sscc,
+                "NS-3": self.other_carton_sscc,
+                "NS-4": self.other_carton_sscc,
+                "NS-5": False,
+            },
+        )
+
+    def package(self, name):
+        return self.env["stock.package"].search([("name", "=", name)])
+
+    def line_packages(self, receipt):
+        """{serial: the name of the package its line goes into}."""
+        return {
+            line.lot_id.name: line.result_package_id.name or False
+            for line in receipt.move_ids.move_line_ids
+        }
+
+    def receipt_entry(self, receipt):
+        """The entry dialog of the receipt's move, cleared."""
+        action = receipt.move_ids.action_open_serial_entry()
+        wizard = self.env["serial.entry.wizard"].browse(action["res_id"])
+        wizard.action_clear()
+        return wizard
 
 
 class CameraScanCase(Gs1EntryCase):

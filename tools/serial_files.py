@@ -84,6 +84,48 @@ def read_serial_file(filename, content):
                 file=filename or "?",
             )
         )
+    _check_size(filename, content)
+    if extension == ".xlsx":
+        values = _read_xlsx(filename, content)
+    else:
+        lines = _text_lines(filename, _decode(filename, content))
+        values = _read_csv(filename, lines) if extension == ".csv" else _read_txt(lines)
+    if not values:
+        raise SerialInputError(_lt("%(file)s holds no serial numbers.", file=filename))
+    return values
+
+
+def read_table_file(filename, content):
+    """Every row of a spreadsheet (``.xlsx``: its first sheet, or ``.csv``)
+    as the list of its cell texts, in file order, blank rows skipped: for
+    files of several columns (a shipping notice), where
+    :func:`read_serial_file` keeps one. The same limits and refusals."""
+    filename = filename or ""
+    name = filename.lower().strip()
+    if not name.endswith((".xlsx", ".csv")):
+        raise SerialInputError(
+            _lt(
+                "%(file)s is not a supported file; import an Excel workbook (.xlsx) "
+                "or a .csv file.",
+                file=filename or "?",
+            )
+        )
+    _check_size(filename, content)
+    if name.endswith(".xlsx"):
+        rows = _xlsx_rows(filename, content)
+    else:
+        lines = _text_lines(filename, _decode(filename, content))
+        rows = _csv_rows(filename, lines)
+    table = []
+    for count, cells in enumerate(rows, 1):
+        if count > MAX_FILE_ROWS:
+            raise _too_many_rows(filename)
+        if any(cells):
+            table.append(cells)
+    return table
+
+
+def _check_size(filename, content):
     if not content:
         raise SerialInputError(_lt("%(file)s is empty.", file=filename))
     if len(content) > MAX_FILE_BYTES:
@@ -96,14 +138,6 @@ def read_serial_file(filename, content):
                 max=MAX_FILE_BYTES // 1024 // 1024,
             )
         )
-    if extension == ".xlsx":
-        values = _read_xlsx(filename, content)
-    else:
-        lines = _text_lines(filename, _decode(filename, content))
-        values = _read_csv(filename, lines) if extension == ".csv" else _read_txt(lines)
-    if not values:
-        raise SerialInputError(_lt("%(file)s holds no serial numbers.", file=filename))
-    return values
 
 
 def _too_many_rows(filename):
@@ -195,9 +229,54 @@ def _damaged(filename):
     )
 
 
-def _read_xlsx(filename, content):
+def _open_xlsx(filename, content):
+    """The workbook of ``content``, opened by openpyxl (read only, values)."""
     import openpyxl  # noqa: PLC0415 (only needed for spreadsheets)
 
+    try:
+        return openpyxl.load_workbook(
+            io.BytesIO(content), read_only=True, data_only=True
+        )
+    except Exception as error:
+        raise _damaged(filename) from error
+
+
+def _xlsx_rows(filename, content):
+    _check_xlsx_archive(filename, content).close()
+    return _read_first_sheet(filename, content, _sheet_rows)
+
+
+def _sheet_rows(sheet, filename):
+    rows = []
+    for count, row in enumerate(sheet.iter_rows(values_only=True), 1):
+        if count > MAX_FILE_ROWS:
+            raise _too_many_rows(filename)
+        rows.append([_cell_text(value) for value in row])
+    return rows
+
+
+def _read_first_sheet(filename, content, read):
+    """``read(sheet, filename)`` of the first sheet of an .xlsx workbook,
+    opened by openpyxl; a failure while streaming its rows means damaged."""
+    workbook = _open_xlsx(filename, content)
+    try:
+        if not workbook.worksheets:
+            return []
+        sheet = workbook.worksheets[0]
+        # the stored dimensions may be wrong (some tools write A1): trust the rows
+        sheet.reset_dimensions()
+        return read(sheet, filename)
+    except SerialInputError:
+        raise
+    except Exception as error:  # a truncated archive fails while streaming rows
+        raise _damaged(filename) from error
+    finally:
+        workbook.close()
+
+
+def _check_xlsx_archive(filename, content):
+    """The archive of an .xlsx file (to close), after refusing an old or
+    password-protected workbook, a damaged archive and a zip bomb."""
     if content.startswith(_OLE_MAGIC):
         raise SerialInputError(
             _lt(
@@ -211,43 +290,30 @@ def _read_xlsx(filename, content):
         archive = zipfile.ZipFile(io.BytesIO(content))
     except Exception as error:  # any failure to open untrusted bytes means "damaged"
         raise _damaged(filename) from error
-    with archive:
-        # zipfile never unpacks more than the declared sizes
-        if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_UNPACKED_BYTES:
-            # checked first: loading reads shared strings
-            raise SerialInputError(
-                _lt(
-                    "%(file)s unpacks to more than %(max)s MB; save the serial numbers "
-                    "alone in a smaller workbook or a .csv file.",
-                    file=filename,
-                    max=MAX_XLSX_UNPACKED_BYTES // 1024 // 1024,
-                )
+    # zipfile never unpacks more than the declared sizes
+    if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_UNPACKED_BYTES:
+        archive.close()
+        # checked first: loading reads shared strings
+        raise SerialInputError(
+            _lt(
+                "%(file)s unpacks to more than %(max)s MB; save the serial numbers "
+                "alone in a smaller workbook or a .csv file.",
+                file=filename,
+                max=MAX_XLSX_UNPACKED_BYTES // 1024 // 1024,
             )
+        )
+    return archive
+
+
+def _read_xlsx(filename, content):
+    with _check_xlsx_archive(filename, content) as archive:
         try:
             return _xlsx_plain_column(archive, filename)
         except SerialInputError:
             raise
         except Exception:  # noqa: BLE001 anything unusual is left to openpyxl, which decides
             _logger.debug("%s: left to openpyxl", filename, exc_info=True)
-    try:
-        workbook = openpyxl.load_workbook(
-            io.BytesIO(content), read_only=True, data_only=True
-        )
-    except Exception as error:
-        raise _damaged(filename) from error
-    try:
-        if not workbook.worksheets:
-            return []
-        sheet = workbook.worksheets[0]
-        # the stored dimensions may be wrong (some tools write A1): trust the rows
-        sheet.reset_dimensions()
-        return _xlsx_column(sheet, filename)
-    except SerialInputError:
-        raise
-    except Exception as error:  # a truncated archive fails while streaming rows
-        raise _damaged(filename) from error
-    finally:
-        workbook.close()
+    return _read_first_sheet(filename, content, _xlsx_column)
 
 
 # The plain reader: most serial lists are a column of texts and plain numbers.
@@ -535,7 +601,8 @@ def _sniff_delimiter(sample):
         return ","
 
 
-def _read_csv(filename, lines):
+def _csv_rows(filename, lines):
+    """The cell texts of each record of a .csv file, its delimiter sniffed."""
     head, sample_length = [], 0
     for line in lines:
         head.append(line)
@@ -549,17 +616,17 @@ def _read_csv(filename, lines):
         yield from lines
 
     reader = csv.reader(all_lines(), delimiter=delimiter)
-
-    def rows():
+    try:
         for row in reader:
             if any(len(cell) > MAX_CELL_LENGTH for cell in row):
                 raise _cell_too_long(filename, reader.line_num)
             yield [cell.strip() for cell in row]
-
-    try:
-        return _pick_column(rows(), filename)
     except csv.Error as error:  # the csv module's own field limit
         raise _cell_too_long(filename, reader.line_num) from error
+
+
+def _read_csv(filename, lines):
+    return _pick_column(_csv_rows(filename, lines), filename)
 
 
 def _read_txt(lines):

@@ -4,3 +4,4 @@ from . import serial_add_wizard
 from . import serial_entry_wizard
 from . import serial_recall_wizard
 from . import serial_epcis_export
+from . import serial_notice_import

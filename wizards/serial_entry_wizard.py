@@ -25,6 +25,7 @@ from ..tools.serial_gs1 import (
     looks_like_gs1,
     same_gtin,
 )
+from ..tools.serial_notice import sscc_of_code
 from ..tools.serial_rules import AVAILABLE_STATUSES
 from ..tools.serial_text import (
     MAX_SERIALS_PER_ENTRY,
@@ -330,9 +331,42 @@ class SerialEntryWizard(models.TransientModel):
     def _parse_pasted(self):
         return self._run_parser(
             parse_serial_entries,
-            self._gs1_to_serials(self.paste_text or ""),
+            self._entries_with_packages(self.paste_text or ""),
             self.read_ranges,
         )
+
+    def _entries_with_packages(self, text):
+        """The pasted text as entries for ``parse_serial_entries``
+        (``_gs1_to_serials``), each line that names a package the target
+        announced units in (its SSCC as ``(00)…``, raw ``00…``, a Digital
+        Link ``…/00/…``, or the package's name) replaced by those units'
+        serials, taken literally."""
+        lines = _LINES.split(text)
+        package_names = {
+            line: sscc_of_code(line.strip()) or line.strip()
+            for line in lines
+            if line.strip()
+        }
+        packages = (
+            self._target()._serial_entry_packages(set(package_names.values()))
+            if self.mode == "add" and self.target_model and package_names
+            else {}
+        )
+        if not packages:
+            return self._gs1_to_serials(text)
+        entries, rest = [], []
+        for line in lines:
+            names = packages.get(package_names.get(line))
+            if names is None:
+                rest.append(line)
+                continue
+            if rest:
+                entries += self._gs1_to_serials("\n".join(rest))
+                rest = []
+            entries += [(name, True) for name in names]
+        if rest:
+            entries += self._gs1_to_serials("\n".join(rest))
+        return entries
 
     def _gs1_nomenclature(self):
         """Odoo's GS1 nomenclature (barcodes_gs1_nomenclature, which stock
@@ -600,7 +634,7 @@ class SerialEntryWizard(models.TransientModel):
         or Digital Link read as the paste reads it (its GTIN checked against
         the product), any other code taken as one serial as written. Raises
         UserError for a code the dialog refuses."""
-        entries = self._gs1_to_serials(code.strip("\r\n"))
+        entries = self._entries_with_packages(code.strip("\r\n"))
         parsed = self._run_parser(
             parse_serial_entries, [(text, True) for text, _literal in entries], False
         )
