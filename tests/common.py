@@ -369,6 +369,50 @@ class AccountingModeCase(SerialTrackingCase):
         )
 
 
+class AccountingBackgroundCase(AccountingModeCase):
+    """Bills and invoices whose serials the background job works on: a
+    threshold of 5 serial units, slices of 3, and the job run in the test's
+    transaction (each slice in a savepoint, as each is a transaction of its
+    own in the job)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.serial_background_validation_threshold = 5
+        cls.company.serial_validation_slice_size = 3
+        cls.twin = cls.create_tracked_product(
+            "Tracked Laptop Twin",
+            "accounting",
+            serial_warranty_duration=12,
+            serial_warranty_unit="month",
+        ).product_variant_id
+
+    def run_job(self):
+        self.env["stock.picking"]._serial_cron_validate_queued()
+
+    def run_one_slice(self, move):
+        """One slice of ``move``'s background work, as one run of the job
+        that is then stopped (its time is up)."""
+        return move._serial_work_in_background(after_slice=lambda count: False)
+
+    def post(self, move):
+        """Post ``move`` as a user does; what went to the background is run
+        there."""
+        move.action_post()
+        if move.serial_background_state == "queued":
+            self.run_job()
+        return move
+
+    def stock_of(self, prefix, count, product=None):
+        """``count`` units ``prefix``1... of ``product`` in stock, through a
+        bill; returns their names."""
+        names = [f"{prefix}{n}" for n in range(1, count + 1)]
+        self.post(
+            self.make_move("in_invoice", self.vendor, count, names, product=product)
+        )
+        return names
+
+
 class PhysicalModeCase(SerialTrackingCase):
     """A physical-mode product, a vendor, a customer, and receipts and
     deliveries through the entry dialog."""
