@@ -359,12 +359,12 @@ class AccountMove(models.Model):
                      JOIN account_move_line line ON line.move_id = move.id
                      JOIN account_move_line_serial_lot_rel rel
                        ON rel.line_id = line.id
+                     JOIN unnest(%s::int[]) AS given(id) ON given.id = rel.lot_id
                     WHERE move.serial_background_state IN ('queued', 'failed')
                       AND move.serial_background_action = 'post'
-                      AND move.id != ALL(%s)
-                      AND rel.lot_id = ANY(%s)""",
-                list(self._ids) or [0],
+                      AND move.id != ALL(%s)""",
                 list(lots._ids),
+                list(self._ids) or [0],
             )
         )
         moves = {}

@@ -1,6 +1,7 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import re
+from datetime import timedelta
 
 from odoo.exceptions import UserError
 
@@ -228,3 +229,25 @@ class TestAccountingBackground(AccountingBackgroundCase):
             self.assertEqual(self.events(unit), ["BILL"])
         with self.assertRaisesRegex(UserError, "Only a posted document"):
             invoice.action_serial_resume_background()
+
+    def test_one_scheduled_action_runs_transfers_and_invoices_oldest_first(self):
+        names = self.stock_of("OF-", 6)
+        receipt = self.receipt(*[f"OR-{n}" for n in range(1, 7)])
+        receipt.button_validate()
+        invoice = self.make_move("out_invoice", self.customer, 6, names)
+        invoice.action_post()
+        self.assertEqual(receipt.serial_background_state, "queued")
+        self.assertEqual(invoice.serial_background_state, "queued")
+        invoice.serial_background_date = receipt.serial_background_date - timedelta(
+            minutes=1
+        )
+        queued = self.env["serial.background.work"]._serial_background_queued()
+        self.assertEqual(
+            [(record._name, record.id) for record in queued],
+            [("account.move", invoice.id), ("stock.picking", receipt.id)],
+        )
+        self.run_job()
+        self.assertEqual(receipt.state, "done")
+        self.assertFalse(receipt.serial_background_state)
+        self.assertFalse(invoice.serial_background_state)
+        self.assertEqual(set(self.lots(*names).mapped("serial_status")), {"sold"})
