@@ -40,8 +40,8 @@ class AccountMove(models.Model):
     @api.model
     def _serial_background_actions(self):
         return [
-            ("announce", "Create Expected Units"),
-            ("post", "Change the Units' Status"),
+            ("announce", self.env._("Create Expected Units")),
+            ("post", self.env._("Change the Units' Status")),
         ]
 
     def _serial_stock_location(self):
@@ -290,6 +290,10 @@ class AccountMove(models.Model):
         if plan:
             self._serial_apply(plan)
         posted.filtered(lambda move: move in candidates).serial_applied = True
+        # a bill whose background entry failed once, posted since
+        (posted - later).filtered(
+            lambda move: move.serial_background_state == "failed"
+        )._serial_background_clear()
         if later:
             later._serial_queue_background("post")
         return posted

@@ -18,9 +18,9 @@ class StockPicking(models.Model):
     @api.model
     def _serial_background_actions(self):
         return [
-            ("validate", "Validate"),
-            ("assign", "Mark as To Do"),
-            ("announce", "Create Expected Units"),
+            ("validate", self.env._("Validate")),
+            ("assign", self.env._("Mark as To Do")),
+            ("announce", self.env._("Create Expected Units")),
         ]
 
     def button_validate(self):

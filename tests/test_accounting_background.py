@@ -85,9 +85,8 @@ class TestAccountingBackground(AccountingBackgroundCase):
         self.run_one_slice(bill)
         # another bill announces BA-5 before the job's second slice
         self.company.serial_background_validation_threshold = 0
-        self.enter_on_line(
-            self.make_move("in_invoice", self.vendor, 1).invoice_line_ids, "BA-5"
-        )
+        other = self.make_move("in_invoice", self.vendor, 1)
+        self.enter_on_line(other.invoice_line_ids, "BA-5")
         self.run_job()
         self.assertEqual(bill.serial_background_state, "failed")
         self.assertIn(
@@ -101,6 +100,14 @@ class TestAccountingBackground(AccountingBackgroundCase):
         self.assertEqual(line.serial_lot_ids, self.lots("BA-1", "BA-2", "BA-3"))
         self.assertFalse(line.serial_names_to_announce)
         self.assertFalse(self.lots("BA-4"))
+        # the other bill gone, the entry confirmed again and the bill posted
+        # (below the threshold now): the failure is behind it
+        other.unlink()
+        self.enter_on_line(line, "BA-1..BA-7")
+        bill.action_post()
+        self.assertFalse(bill.serial_background_state)
+        self.assertEqual(set(line.serial_lot_ids.mapped("serial_status")), {"in_stock"})
+        self.assertEqual(len(line.serial_lot_ids), 7)
 
     def test_an_invoice_posted_in_slices_stores_what_posting_at_once_stores(self):
         sliced_names = self.stock_of("SL-", 7)
