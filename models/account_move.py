@@ -336,14 +336,32 @@ class AccountMove(models.Model):
     def _serial_hold_for_background(self, plan):
         """Before the request ends: the units that exist are on their lines,
         so that another document sees them pending
-        (``_serial_pending_elsewhere``) once this request commits; the units
-        are locked until then."""
+        (``_serial_pending_elsewhere``) once this request commits, and their
+        rows are written (their write date), not only locked: a transaction
+        that read before this one committed and then locks one of them fails
+        to serialize (Odoo retries it, and the retry sees the units pending),
+        where a row only locked would let it go on with what it read."""
+        held = self.env["stock.lot"]
         for line, lots, _new_names in plan:
+            held |= lots
             if line._serial_mode() == "add" and lots - line.serial_lot_ids:
                 line.sudo().serial_lot_ids = [
                     fields.Command.link(lot_id)
                     for lot_id in (lots - line.serial_lot_ids).ids
                 ]
+        if held:
+            held.flush_recordset()
+            self.env.cr.execute(
+                SQL(
+                    """UPDATE stock_lot SET write_uid = %s, write_date = %s
+                         FROM unnest(%s::int[]) AS given(id)
+                        WHERE stock_lot.id = given.id""",
+                    self.env.uid,
+                    self.env.cr.now(),
+                    list(held._ids),
+                )
+            )
+            held.invalidate_recordset(["write_uid", "write_date"])
 
     def _serial_pending_elsewhere(self, lots):
         """{serial id: document} of those of ``lots`` that another move's

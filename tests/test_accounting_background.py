@@ -3,9 +3,17 @@
 import re
 from datetime import timedelta
 
-from odoo.exceptions import UserError
+import psycopg2
 
-from .common import AccountingBackgroundCase
+from odoo.exceptions import UserError
+from odoo.tools import mute_logger
+
+from .common import (
+    AccountingBackgroundCase,
+    AccountingModeCase,
+    committed_env,
+    cursor_env,
+)
 
 
 class TestAccountingBackground(AccountingBackgroundCase):
@@ -258,3 +266,38 @@ class TestAccountingBackground(AccountingBackgroundCase):
         self.assertFalse(receipt.serial_background_state)
         self.assertFalse(invoice.serial_background_state)
         self.assertEqual(set(self.lots(*names).mapped("serial_status")), {"sold"})
+
+
+class TestAccountingBackgroundRace(AccountingModeCase):
+    """Background posting against another posting in a transaction of its
+    own, committed (the test class writes nothing of the company)."""
+
+    def test_a_unit_held_by_a_background_posting_committed_meanwhile(self):
+        """Another invoice's request that read the unit before the large
+        invoice's posting committed, and posts it after: it fails to
+        serialize rather than sell the unit (Odoo retries it), and the retry
+        is refused, the unit held."""
+        large_id, small_id = self.committed_race([f"RACE-BG-{n}" for n in range(1, 6)])
+        with self.registry.cursor() as cr:
+            other_env = cursor_env(self.registry, cr)
+            # the other request has read the database before
+            cr.execute("SELECT count(*) FROM stock_lot")
+            with committed_env(self) as env:
+                env["account.move"].browse(large_id).action_post()
+            with (
+                mute_logger("odoo.sql_db"),
+                self.assertRaises(psycopg2.errors.SerializationFailure),
+            ):
+                other_env["account.move"].browse(small_id).action_post()
+            cr.rollback()
+        with committed_env(self) as env:
+            large, small = env["account.move"].browse([large_id, small_id])
+            with self.assertRaisesRegex(
+                UserError, "being posted in the background by .*RACE-BG-5"
+            ):
+                small.action_post()
+            self.assertEqual(small.state, "draft")
+            self.assertEqual(large.serial_background_state, "queued")
+            unit = small.invoice_line_ids.serial_lot_ids
+            self.assertEqual(unit.serial_status, "in_stock")
+            self.assertEqual(unit.history_ids.mapped("event_type"), ["ADJUST"])
