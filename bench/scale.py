@@ -589,11 +589,14 @@ class Flows:
         if picking["state"] != "done":
             self.wait_background(name, picking_id)
 
-    def wait_background(self, name, picking_id, what="validated"):
+    def wait_background(
+        self, name, picking_id, what="validated", model="stock.picking"
+    ):
         """Work queued to run in the background (a validation, or the lines a
-        Mark as To Do left, ``what`` = "prepared"): the cron worker's work is
-        measured as one call, until the transfer is done (or no longer
-        queued)."""
+        Mark as To Do left, ``what`` = "prepared"; on a bill or an invoice,
+        ``model`` account.move, its Expected units or its posting): the cron
+        worker's work is measured as one call, until the transfer is done (or
+        the document no longer queued)."""
         c = self.client
         monitor = c.monitor
         monitor.start()
@@ -603,15 +606,15 @@ class Flows:
         fields = ["state"] + [
             name
             for name in ("serial_background_state", "serial_background_error")
-            if name in c.spec("stock.picking")
+            if name in c.spec(model)
         ]
         state = background = error = None
         while time.monotonic() < deadline:
             time.sleep(2)
             record = c._post(
-                "/web/dataset/call_kw/stock.picking/read",
+                f"/web/dataset/call_kw/{model}/read",
                 {
-                    "model": "stock.picking",
+                    "model": model,
                     "method": "read",
                     "args": [[picking_id], fields],
                     "kwargs": {"context": c.context},
@@ -799,9 +802,13 @@ class Flows:
                 )
             check_count(wizard, n)
             self.dialog_button(f"{name}: confirm", wizard_id, "action_confirm")
-            c.web_read(
+            move = c.web_read(
                 self.label(f"{name}: read the document"), "account.move", move_id
             )
+            if move.get("serial_background_state") == "queued":
+                # an entry of the threshold or more: its Expected units are
+                # created in the background
+                self.wait_background(name, move_id, "announced", "account.move")
             c.button(
                 self.label(f"{name}: post"), "account.move", "action_post", move_id
             )
@@ -810,6 +817,9 @@ class Flows:
             )
             if move["state"] != "posted":
                 raise ScaleFailure(f"{name} not posted: {move['state']}")
+            if move.get("serial_background_state") == "queued":
+                # its units get their new status in the background
+                self.wait_background(name, move_id, "posted", "account.move")
             documents[name] = move_id
         return documents
 
@@ -845,6 +855,7 @@ def target_of(size, label):
                 "prepared in the background",
                 "announced in the background",
                 "selected in the background",
+                "posted in the background",
             )
         ):
             return None  # no target of its own: part of the way to Validate

@@ -15,6 +15,7 @@ from . import serial_count_line
 from . import serial_lookup_throttle
 from . import stock_move_line
 from . import stock_quant
+from . import serial_background_work
 from . import account_move_line
 from . import account_move
 from . import stock_move

@@ -1,6 +1,6 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools.serial_rules import (
@@ -11,6 +11,15 @@ from ..tools.serial_rules import (
 )
 from .product_template import tracks_serials_physically
 from .serial_bulk import format_serials
+
+# what the background job's work on a move's serials must not see changed
+SERIAL_ENTRY_FIELDS = {
+    "serial_names",
+    "serial_lot_ids",
+    "serial_names_to_announce",
+    "product_id",
+    "quantity",
+}
 
 
 class AccountMoveLine(models.Model):
@@ -32,6 +41,18 @@ class AccountMoveLine(models.Model):
         string="Serials",
         copy=False,
     )
+    serial_names_to_announce = fields.Text(
+        copy=False,
+        readonly=True,
+        help="Technical: the serials of an entry too large for the dialog's "
+        "request, one per line, which the background job creates as Expected "
+        "units on this vendor bill's line.",
+    )
+    serial_names_announced = fields.Integer(
+        copy=False,
+        readonly=True,
+        help="Technical: how many of those serials the job has created.",
+    )
     serial_display = fields.Char(
         string="Serial Numbers", compute="_compute_serial_display"
     )
@@ -52,14 +73,27 @@ class AccountMoveLine(models.Model):
         return account_move_kind(self.move_id.move_type).entry
 
     def write(self, vals):
-        # a unit taken off a bill's line that only announced it goes
-        dropped = self._serial_expected_lots() if "serial_lot_ids" in vals else None
+        if SERIAL_ENTRY_FIELDS.intersection(vals):
+            # the lines of a move whose serials the background job works on
+            self.move_id._serial_check_not_in_background()
+        # a unit taken off a bill's line that only announced it goes; adding
+        # units (the background job's slices) drops none
+        dropped = (
+            self._serial_expected_lots()
+            if "serial_lot_ids" in vals
+            and not all(
+                isinstance(command, (list, tuple)) and command[0] == Command.LINK
+                for command in vals["serial_lot_ids"]
+            )
+            else None
+        )
         result = super().write(vals)
         if dropped:
             self._serial_discard_dropped(dropped)
         return result
 
     def unlink(self):
+        self.move_id._serial_check_not_in_background()
         # the Expected units of the lines deleted (the line or its draft bill
         # deleted) go with them
         dropped = self._serial_expected_lots()
@@ -90,6 +124,67 @@ class AccountMoveLine(models.Model):
         return announces_serials(
             ACCOUNT_MOVE_KINDS.get(self.move_id.move_type)
         ) and not self.move_id.company_id._serial_in_background(count)
+
+    def _serial_announces_later(self, count):
+        """Whether the ``count`` serials entered on this line are left to the
+        background job, which creates them as Expected units slice by slice
+        (``_serial_announce_next``): a vendor bill's entry of at least the
+        company's background threshold."""
+        self.ensure_one()
+        return announces_serials(
+            ACCOUNT_MOVE_KINDS.get(self.move_id.move_type)
+        ) and self.move_id.company_id._serial_in_background(count)
+
+    def _serial_announce_later(self, names):
+        """Store ``names`` on the line for the background job and queue its
+        bill; the units of an earlier entry that ``names`` no longer holds
+        go now (as below the threshold)."""
+        self.ensure_one()
+        move = self.move_id
+        move._serial_check_not_in_background()
+        wanted = set(names)
+        kept = self.serial_lot_ids.filtered(lambda lot: lot.name in wanted)
+        self.write(
+            {
+                "serial_names": False,
+                "serial_lot_ids": [Command.set(kept.ids)],
+                "serial_names_to_announce": "\n".join(names),
+                "serial_names_announced": 0,
+            }
+        )
+        result = move._serial_queue_background("announce")
+        # the dialog closes, and the bill shows it is being prepared
+        result["params"]["next"] = {"type": "ir.actions.act_window_close"}
+        return result
+
+    def _serial_announce_next(self, size=None):
+        """One step of an entry left to the background job: the next ``size``
+        (all when None) of the names stored on this line become Expected units
+        on it, judged again as the dialog judges them (another bill or receipt
+        may have announced one since). Returns the names taken."""
+        self.ensure_one()
+        names = self.serial_names_to_announce.split("\n")
+        start = self.serial_names_announced
+        chunk = names[start:] if size is None else names[start : start + size]
+        move = self.move_id
+        problem = move._serial_problems_for(self, chunk)
+        if problem:
+            raise UserError(
+                self.env._(
+                    "%(move)s, line %(line)s: %(problem)s.",
+                    move=move.display_name,
+                    line=self.name or self.product_id.display_name,
+                    problem=problem,
+                )
+            )
+        lots = self._serial_announced_lots(chunk) - self.serial_lot_ids
+        values = {"serial_lot_ids": [Command.link(lot_id) for lot_id in lots.ids]}
+        if start + len(chunk) < len(names):
+            values["serial_names_announced"] = start + len(chunk)
+        else:
+            values.update(serial_names_to_announce=False, serial_names_announced=0)
+        self.sudo().write(values)
+        return len(chunk)
 
     def _serial_announced_lots(self, names):
         """The units ``names`` of the line's product, in that order: those
@@ -220,6 +315,7 @@ class AccountMoveLine(models.Model):
             raise UserError(
                 self.env._("This line's product does not track serials on invoices.")
             )
+        self.move_id._serial_check_not_in_background()
         if self.move_id.state != "draft":
             raise UserError(
                 self.env._(
@@ -252,6 +348,8 @@ class AccountMoveLine(models.Model):
         self.move_id.check_access("write")
         if self._serial_mode() == "add":
             names = wizard._entered_serials()
+            if self._serial_announces_later(len(names)):
+                return self._serial_announce_later(names)
             if self._serial_announces(len(names)):
                 lots = self._serial_announced_lots(names)
                 self.write(

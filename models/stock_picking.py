@@ -1,170 +1,33 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import json
-import logging
-import time
-from contextlib import contextmanager
-
-from odoo import Command, api, fields, models
-from odoo.exceptions import LockError, UserError
-from odoo.tools import config
+from odoo import Command, api, models
+from odoo.exceptions import UserError
 
 from ..tools.serial_flow import ASSIGN_LATER, IN_THE_FOREGROUND
 from .product_template import tracks_serials_physically
+from .serial_background_work import (  # noqa: F401 - MAX_BACKGROUND_ATTEMPTS read by tests
+    BACKGROUND_RUN,
+    MAX_BACKGROUND_ATTEMPTS,
+)
 from .stock_speed_path import (
     SANITY_CHECK_METHODS,
     lines_lacking_serial,
     speed_path_applies,
 )
 
-try:
-    import resource
-except ImportError:  # not on POSIX: Odoo sets no CPU limit either
-    resource = None
-
-_logger = logging.getLogger(__name__)
-
-# context key of a validation that runs in the background job
-BACKGROUND_RUN = "serial_background_run"
-# context keys of the request that are not replayed in the background job:
-# the client's own and the transfers validated together (each is validated on
-# its own there)
-NOT_REPLAYED = {
-    "uid",
-    "params",
-    "active_id",
-    "active_ids",
-    "active_model",
-    "button_validate_picking_ids",
-    BACKGROUND_RUN,
-    ASSIGN_LATER,
-}
-# runs of the job that started a transfer and never finished it (the server
-# stopped the worker) before the transfer is reported as failed
-MAX_BACKGROUND_ATTEMPTS = 2
-
-
-@contextmanager
-def background_cpu_budget():
-    """Inside Odoo's cron worker, the CPU budget of one background validation
-    is the cron's real-time limit (``limit_time_real_cron``, by default
-    ``limit_time_real``), which Odoo's watchdog enforces anyway, rather than the
-    per-request ``limit_time_cpu``: the job exists to take what a request may
-    not. Afterwards the worker gets Odoo's per-unit budget again, as its loop
-    would give it. Without a CPU limit (threaded server, tests) nothing
-    changes."""
-    if resource is None:
-        yield
-        return
-    soft, hard = resource.getrlimit(resource.RLIMIT_CPU)
-    if soft == resource.RLIM_INFINITY:
-        yield
-        return
-
-    def used():
-        usage = resource.getrusage(resource.RUSAGE_SELF)
-        return usage.ru_utime + usage.ru_stime
-
-    def capped(limit):
-        return limit if hard == resource.RLIM_INFINITY else min(limit, hard)
-
-    real = config["limit_time_real_cron"]
-    if real is None or real < 0:
-        real = config["limit_time_real"]
-    budget = max(real or 0, config["limit_time_cpu"] or 0)
-    resource.setrlimit(
-        resource.RLIMIT_CPU,
-        (capped(int(used() + budget)) if real else resource.RLIM_INFINITY, hard),
-    )
-    try:
-        yield
-    finally:
-        resource.setrlimit(
-            resource.RLIMIT_CPU,
-            (capped(int(used() + (config["limit_time_cpu"] or budget))), hard),
-        )
-
 
 class StockPicking(models.Model):
-    _inherit = "stock.picking"
+    _name = "stock.picking"
+    _inherit = ["stock.picking", "serial.background.work"]
 
-    serial_background_action = fields.Selection(
-        [
-            ("validate", "Validate"),
-            ("assign", "Mark as To Do"),
-            ("announce", "Create Expected Units"),
-            ("take", "Put the Selected Units on the Lines"),
-        ],
-        string="Done in the Background",
-        copy=False,
-        readonly=True,
-        help="What the background job does to the transfer: validate it, "
-        "create the lines of its serial units (Mark as To Do), create the "
-        "serials entered on a receipt as Expected units, or put the units "
-        "selected on a delivery on its lines.",
-    )
-    serial_background_state = fields.Selection(
-        [("queued", "Being validated"), ("failed", "Validation failed")],
-        string="Background Validation",
-        copy=False,
-        readonly=True,
-        index="btree_not_null",
-        help="Transfers holding many serial units are validated in the background "
-        "(Inventory settings): being validated, or the last attempt failed.",
-    )
-    serial_background_error = fields.Text(
-        string="Background Validation Error", copy=False, readonly=True
-    )
-    serial_background_user_id = fields.Many2one(
-        "res.users", string="Validation Asked By", copy=False, readonly=True
-    )
-    serial_background_date = fields.Datetime(
-        string="Validation Asked On", copy=False, readonly=True
-    )
-    # the request's context, replayed by the job (the choices of Odoo's
-    # pre-validation dialogs: backorder or not, and the like)
-    serial_background_context = fields.Json(copy=False, readonly=True)
-    serial_background_attempts = fields.Integer(copy=False, readonly=True)
-    serial_background_units_total = fields.Integer(
-        string="Units to Validate", copy=False, readonly=True
-    )
-    serial_background_units_done = fields.Integer(
-        string="Units Validated", copy=False, readonly=True
-    )
-
-    serial_notice_allowed = fields.Boolean(
-        compute="_compute_serial_notice_allowed",
-        help="Technical: a vendor's shipping notice may be imported: a receipt "
-        "not done of a Track Serials product in physical mode.",
-    )
-
-    @api.depends("state", "picking_type_code", "move_ids.product_id")
-    def _compute_serial_notice_allowed(self):
-        for picking in self:
-            picking.serial_notice_allowed = (
-                picking.picking_type_code == "incoming"
-                and picking.state not in ("draft", "done", "cancel")
-                and any(
-                    move._serial_announces_serials()
-                    for move in picking.move_ids
-                    if move.state not in ("done", "cancel")
-                )
-            )
-
-    def action_import_serial_notice(self):
-        """The dialog importing a vendor's shipping notice onto this receipt."""
-        self.ensure_one()
-        if not self.serial_notice_allowed:
-            raise UserError(
-                self.env._(
-                    "%(transfer)s takes no shipping notice: import one on a receipt, "
-                    "not done, of a product tracking serials on transfers.",
-                    transfer=self.display_name,
-                )
-            )
-        self.check_access("write")
-        self._serial_check_not_in_background()
-        return self.env["serial.notice.import"]._open_for(self)
+    @api.model
+    def _serial_background_actions(self):
+        return [
+            ("validate", self.env._("Validate")),
+            ("assign", self.env._("Mark as To Do")),
+            ("announce", self.env._("Create Expected Units")),
+            ("take", self.env._("Put the Selected Units on the Lines")),
+        ]
 
     def button_validate(self):
         if not self.env.context.get(BACKGROUND_RUN):
@@ -382,43 +245,21 @@ class StockPicking(models.Model):
             lambda move: move.serial_names_to_announce or move.serial_lots_to_take
         )
 
-    def _serial_check_not_in_background(self):
-        """Refuse to change a transfer the background job is validating (its
-        moves and lines included), unless the change is the job's own."""
-        if self.env.context.get(BACKGROUND_RUN):
-            return
-        queued = self.filtered(lambda p: p.serial_background_state == "queued")
-        if queued:
-            picking = queued[0]
-            values = {
-                "transfer": picking.display_name,
-                "user": picking.serial_background_user_id.display_name,
-                "date": fields.Datetime.to_string(
-                    fields.Datetime.context_timestamp(
-                        picking, picking.serial_background_date
-                    )
-                )
-                if picking.serial_background_date
-                else "",
-            }
-            if picking.serial_background_action == "validate":
-                raise UserError(
-                    self.env._(
-                        "%(transfer)s is already being validated in the background "
-                        "(asked by %(user)s on %(date)s). You will get a message "
-                        "when it is done; it cannot be changed, validated or "
-                        "cancelled meanwhile.",
-                        **values,
-                    )
-                )
-            raise UserError(
-                self.env._(
-                    "%(transfer)s is being prepared in the background (asked by "
-                    "%(user)s on %(date)s). You will get a message when it is "
-                    "ready; it cannot be changed, validated or cancelled meanwhile.",
-                    **values,
-                )
+    def _serial_background_lock_message(self, values):
+        if self.serial_background_action == "validate":
+            return self.env._(
+                "%(transfer)s is already being validated in the background "
+                "(asked by %(user)s on %(date)s). You will get a message "
+                "when it is done; it cannot be changed, validated or "
+                "cancelled meanwhile.",
+                **values,
             )
+        return self.env._(
+            "%(transfer)s is being prepared in the background (asked by "
+            "%(user)s on %(date)s). You will get a message when it is "
+            "ready; it cannot be changed, validated or cancelled meanwhile.",
+            **values,
+        )
 
     def _pre_action_done_hook(self):
         result = super()._pre_action_done_hook()
@@ -428,88 +269,38 @@ class StockPicking(models.Model):
             return result
         return self._serial_queue_validation()
 
-    def _serial_replayed_context(self):
-        """The request's context as the job replays it: what JSON holds, less
-        the client's own keys."""
-        replayed = {}
-        for key, value in self.env.context.items():
-            if key in NOT_REPLAYED:
-                continue
-            try:
-                json.dumps(value)
-            except (TypeError, ValueError):
-                continue
-            replayed[key] = value
-        return replayed
-
     def _serial_queue_validation(self, action="validate"):
         """Queue these transfers for the background job, which will
-        ``action`` them (validate, or assign: make the lines a Mark as To Do
-        left), and tell the user. The rows are locked first: two requests
-        validating the same transfer at once cannot both queue it, and one the
-        job is validating is refused."""
-        try:
-            self.lock_for_update(allow_referencing=True)
-        except LockError:
-            raise UserError(
-                self.env._(
-                    "%(transfers)s is being validated right now (by another user "
-                    "or in the background); try again in a moment.",
-                    transfers=", ".join(self.mapped("display_name")),
-                )
-            ) from None
-        # what another transaction committed before the lock was taken
-        self.invalidate_recordset(["serial_background_state"])
-        self._serial_check_not_in_background()
-        self.write(
-            {
-                "serial_background_state": "queued",
-                "serial_background_action": action,
-                "serial_background_error": False,
-                "serial_background_user_id": self.env.user.id,
-                "serial_background_date": fields.Datetime.now(),
-                "serial_background_context": self._serial_replayed_context(),
-                "serial_background_attempts": 0,
-                "serial_background_units_done": 0,
-            }
-        )
-        for picking in self:
-            if action == "assign":
-                total = picking._serial_units_to_assign()
-            elif action in ("announce", "take"):
-                total = sum(
-                    move.serial_names_to_announce.count("\n") + 1
-                    if move.serial_names_to_announce
-                    else len(move.serial_lots_to_take)
-                    for move in picking._serial_moves_with_entry()
-                )
-            else:
-                total = picking._serial_unit_count()
-            picking.serial_background_units_total = total
-        self._serial_start_background_job()
-        count = sum(self.mapped("serial_background_units_total"))
-        transfers = ", ".join(self.mapped("display_name"))
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "info",
-                "title": self.env._("Validated in the background")
-                if action == "validate"
-                else self.env._("Prepared in the background"),
-                "message": self._serial_queued_message(action, transfers, count),
-                "sticky": False,
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        ``action`` them (validate; assign: make the lines a Mark as To Do
+        left; announce: create the Expected units of an entry), and tell the
+        user (``serial.background.work._serial_queue_background``)."""
+        return self._serial_queue_background(action)
 
-    def _serial_queued_message(self, action, transfers, count):
+    def _serial_background_units_for(self, action):
+        self.ensure_one()
+        if action == "assign":
+            return self._serial_units_to_assign()
+        if action in ("announce", "take"):
+            return sum(
+                move.serial_names_to_announce.count("\n") + 1
+                if move.serial_names_to_announce
+                else len(move.serial_lots_to_take)
+                for move in self._serial_moves_with_entry()
+            )
+        return self._serial_unit_count()
+
+    def _serial_queued_title(self, action):
+        if action == "validate":
+            return self.env._("Validated in the background")
+        return self.env._("Prepared in the background")
+
+    def _serial_queued_message(self, action, documents, count):
         if action == "assign":
             return self.env._(
                 "%(transfers)s is marked as to do; the lines of its %(count)s "
                 "serial units are made in the background. You will get a message "
                 "when it is ready.",
-                transfers=transfers,
+                transfers=documents,
                 count=count,
             )
         if action == "announce":
@@ -517,7 +308,7 @@ class StockPicking(models.Model):
                 "The %(count)s serials entered on %(transfers)s are created as "
                 "Expected units in the background. You will get a message when "
                 "they are ready.",
-                transfers=transfers,
+                transfers=documents,
                 count=count,
             )
         if action == "take":
@@ -525,203 +316,59 @@ class StockPicking(models.Model):
                 "The %(count)s units selected on %(transfers)s are put on its "
                 "lines in the background. You will get a message when they are "
                 "ready.",
-                transfers=transfers,
+                transfers=documents,
                 count=count,
             )
         return self.env._(
             "%(transfers)s (%(count)s serial units) is being validated in the "
             "background. You will get a message when it is done.",
-            transfers=transfers,
+            transfers=documents,
             count=count,
         )
 
-    def _serial_start_background_job(self):
-        """OCA's queue_job when it is installed (its job runners spread the
-        work over dedicated workers), else Odoo's scheduled action, triggered
-        now."""
-        if "queue.job" in self.env.registry and hasattr(self, "with_delay"):
-            for picking in self:
-                picking.with_delay(
-                    description=self.env._(
-                        "Validate %(transfer)s", transfer=picking.display_name
-                    )
-                )._serial_background_job()
-            return
-        self._serial_trigger_cron()
-
-    def _serial_background_job(self):
-        """One OCA queue_job job: one slice of this transfer (or what is left
-        of it), the next slice delayed as a job of its own, so that the
-        slices of one transfer run one after the other and no job holds more
-        than a slice."""
-        if self._serial_validate_in_background(after_slice=lambda count: False):
-            self._serial_start_background_job()
+    def _serial_background_job_description(self):
+        return self.env._("Validate %(transfer)s", transfer=self.display_name)
 
     @api.model
     def _serial_cron_validate_queued(self, use_new_cursor=False):
-        """The scheduled action: every queued transfer, oldest first, slice
-        by slice, each slice committed (``use_new_cursor``) through
-        ``ir.cron._commit_progress``, which counts serial units.
-
-        A slice is started only while the run has time left (Odoo's cron
-        gives each run a few seconds before it stops calling again): the run
-        then ends and triggers the action anew, so that its worker reports to
-        Odoo's watchdog between runs and no run holds more than a slice or
-        two, however large the transfer."""
-        Picking = self.sudo()
-        queued = Picking.search(
-            [("serial_background_state", "=", "queued")],
-            order="serial_background_date, id",
+        """The scheduled action (its code names this method): every document
+        queued for background work, transfers, bills and invoices alike
+        (``serial.background.work._serial_cron_run_queued``)."""
+        return self.env["serial.background.work"]._serial_cron_run_queued(
+            use_new_cursor=use_new_cursor
         )
-        if not use_new_cursor:
-            for picking in queued:
-                picking._serial_run_queued()
-            return
-        cron = self.env["ir.cron"]
-        if not cron._commit_progress(remaining=queued._serial_units_left()):
-            if queued:
-                self._serial_trigger_cron()
-            return
-        for picking in queued:
-            more = picking._serial_run_queued(
-                after_slice=lambda count: cron._commit_progress(count) > 0
-            )
-            if more or not cron._commit_progress(
-                remaining=(queued - picking)._serial_units_left()
-            ):
-                self._serial_trigger_cron()
-                return
-
-    def _serial_trigger_cron(self):
-        """Run the scheduled action now (its trigger wakes a cron worker)."""
-        self.env.ref(
-            "serial_tracking.ir_cron_serial_background_validation"
-        ).sudo()._trigger()
-
-    def _serial_units_left(self):
-        """Serial units of these queued transfers still to validate (at least
-        one each: a transfer without serial units is still work)."""
-        left = 0
-        for picking in self:
-            total = picking.serial_background_units_total
-            left += max(total - picking.serial_background_units_done, 1)
-        return left
-
-    def _serial_run_queued(self, after_slice=None):
-        """Validate this queued transfer, or say why not. Returns whether
-        work is left for a later run (``after_slice`` said stop)."""
-        self.ensure_one()
-        if self.serial_background_attempts >= MAX_BACKGROUND_ATTEMPTS:
-            # earlier runs started a slice and the server stopped them: their
-            # work was rolled back; say so rather than try forever
-            self._serial_background_failed(
-                self.env._(
-                    "The server stopped the validation before it ended (its "
-                    "time or memory limit for scheduled actions). Ask your "
-                    "administrator to raise limit_time_real_cron, lower the "
-                    "validation slices (Inventory settings), or split the transfer."
-                )
-            )
-            return False
-        if after_slice is None:
-            return self._serial_validate_in_background()
-        # counted and committed first: a run the server stops is seen by the
-        # next one
-        self.serial_background_attempts += 1
-        self.env["ir.cron"]._commit_progress(0)
-        with background_cpu_budget():
-            return self._serial_validate_in_background(after_slice=after_slice)
 
     def _serial_validate_in_background(self, after_slice=None):
-        """Validate this queued transfer as the user who asked, with the
-        request's context. Above the company's slice size, the serial units
-        are validated slice by slice (``_serial_validate_slice``), each in a
-        savepoint, then ``after_slice(count)`` is called (it commits, in the
-        scheduled action and OCA's queue_job) and says whether to go on; the
-        last slice is Odoo's own ``button_validate``, so that the transfer's
-        own effects (its date, backorders, emails) happen once. On any error,
-        that slice is undone, the slices before it stay done, and the error
-        is recorded on the transfer and the user told. Returns whether work
-        is left."""
+        """The run of this queued transfer's work
+        (``serial.background.work._serial_work_in_background``)."""
+        return self._serial_work_in_background(after_slice=after_slice)
+
+    def _serial_background_step(self, size):
+        """One step of the transfer's background work: Mark as To Do and the
+        entries left to the job make the next slice of their lines
+        (``_serial_assign_slice``, ``_serial_entry_slice``); validation
+        validates the next slice (``_serial_validate_slice``), and the last
+        step is Odoo's own ``button_validate``, so that the transfer's own
+        effects (its date, backorders, emails) happen once."""
         self.ensure_one()
-        picking = self.sudo()
-        user = picking.serial_background_user_id or self.env.user
-        while True:
-            if not picking.try_lock_for_update(allow_referencing=True):
-                return False  # another run is at it
-            picking.invalidate_recordset()
-            if picking.serial_background_state != "queued":
-                return False
-            validating = (
-                picking.with_user(user)
-                .with_context(
-                    **(picking.serial_background_context or {}),
-                    **{BACKGROUND_RUN: True},
+        action = self.serial_background_action
+        if action == "assign":
+            count = self._serial_assign_slice(size)
+            return count, not self._serial_units_to_assign()
+        if action in ("announce", "take"):
+            count = self._serial_entry_slice(size)
+            return count, not self._serial_moves_with_entry()
+        if size and self._serial_unit_count() > size and self._serial_sliceable():
+            return self._serial_validate_slice(size), False
+        self.button_validate()
+        if self.state != "done":
+            raise UserError(
+                self.env._(
+                    "The transfer changed while it waited and now needs a "
+                    "decision (a backorder, for instance): validate it again."
                 )
-                .with_company(picking.company_id)
             )
-            size = picking.company_id.serial_validation_slice_size
-            action = picking.serial_background_action
-            # Mark as To Do and the Expected units: the slice is made by the
-            # job; validation: the last step is Odoo's own validation
-            prepares = action in ("assign", "announce", "take")
-            if prepares:
-                last = False  # known once the slice is made
-            else:
-                last = not (
-                    size > 0
-                    and picking._serial_unit_count() > size
-                    and picking._serial_sliceable()
-                )
-            error = None
-            started = (time.monotonic(), time.process_time())
-            try:
-                with self.env.cr.savepoint():
-                    if action == "assign":
-                        count = validating._serial_assign_slice(
-                            size if size > 0 else None
-                        )
-                        last = not picking._serial_units_to_assign()
-                    elif action in ("announce", "take"):
-                        count = validating._serial_entry_slice(
-                            size if size > 0 else None
-                        )
-                        last = not picking._serial_moves_with_entry()
-                    elif last:
-                        validating.button_validate()
-                        if validating.state != "done":
-                            raise UserError(
-                                self.env._(
-                                    "The transfer changed while it waited and now "
-                                    "needs a decision (a backorder, for instance): "
-                                    "validate it again."
-                                )
-                            )
-                    else:
-                        count = validating._serial_validate_slice(size)
-            except UserError as exc:
-                error = exc.args[0]
-            except Exception as exc:  # noqa: BLE001 - any failure is reported to the user
-                _logger.exception("Background validation of %s failed", picking.name)
-                error = f"{type(exc).__name__}: {exc}"
-            picking.invalidate_recordset()
-            if error:
-                picking._serial_background_failed(error)
-                return False
-            if last:
-                picking._serial_log_step(count if prepares else None, started)
-                picking._serial_background_done()
-                return False
-            picking._serial_log_step(count, started)
-            picking.write(
-                {
-                    "serial_background_units_done": picking.serial_background_units_done
-                    + count,
-                    "serial_background_attempts": 0,
-                }
-            )
-            if after_slice is not None and not after_slice(count):
-                return True
+        return None, True
 
     def _serial_assign_slice(self, size=None):
         """Make the lines of the next ``size`` (all when None) serial units
@@ -761,28 +408,6 @@ class StockPicking(models.Model):
                 break
             count += move._serial_enter_next(None if size is None else size - count)
         return count
-
-    def _serial_log_step(self, count, started):
-        """One line in Odoo's log per step of a background job (make scale
-        reads them): its units, its duration and this process's CPU time in
-        it (a busy machine shows as the difference), and the process's peak
-        memory so far."""
-        peak = (
-            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-            if resource
-            else 0
-        )
-        _logger.info(
-            "Background validation of %s: %s in %.1f s (%.1f s CPU), %s of %s "
-            "serial units done before it; peak memory %s MiB",
-            self.name,
-            f"a slice of {count} serial units" if count else "the last step",
-            time.monotonic() - started[0],
-            time.process_time() - started[1],
-            self.serial_background_units_done,
-            self.serial_background_units_total,
-            peak,
-        )
 
     def _serial_sliceable(self):
         """Whether the transfer's serial units can be validated in slices:
@@ -869,49 +494,31 @@ class StockPicking(models.Model):
         to_validate._action_done(cancel_backorder=True)
         return size - left
 
-    def _serial_background_clear(self):
-        self.sudo().write(
-            {
-                "serial_background_state": False,
-                "serial_background_error": False,
-                "serial_background_context": False,
-                "serial_background_attempts": 0,
-            }
-        )
-
-    def _serial_background_done(self):
-        user = self.serial_background_user_id
-        self._serial_background_clear()
-        message = (
-            self.env._(
+    def _serial_done_message(self):
+        if self.serial_background_action == "assign":
+            return self.env._(
                 "%(transfer)s is ready: the lines of its serial units were made "
                 "in the background.",
                 transfer=self.display_name,
             )
-            if self.serial_background_action == "assign"
-            else self.env._(
+        if self.serial_background_action == "announce":
+            return self.env._(
                 "%(transfer)s is ready: the serials entered were created as "
                 "Expected units in the background.",
                 transfer=self.display_name,
             )
-            if self.serial_background_action == "announce"
-            else self.env._(
+        if self.serial_background_action == "take":
+            return self.env._(
                 "%(transfer)s is ready: the units selected were put on its lines "
                 "in the background.",
                 transfer=self.display_name,
             )
-            if self.serial_background_action == "take"
-            else self.env._(
-                "%(transfer)s was validated in the background.",
-                transfer=self.display_name,
-            )
+        return self.env._(
+            "%(transfer)s was validated in the background.",
+            transfer=self.display_name,
         )
-        self._serial_background_notify(user, message, "success")
 
-    def _serial_background_failed(self, error):
-        """Record why the validation stopped, and what of it is done: the
-        slices validated before the failure stay done."""
-        user = self.serial_background_user_id
+    def _serial_background_give_up(self):
         if self.serial_background_action in ("announce", "take"):
             # the entry is confirmed again in the dialog
             self._serial_moves_with_entry().write(
@@ -927,36 +534,19 @@ class StockPicking(models.Model):
             self.move_ids.filtered(
                 "serial_assign_pending"
             ).serial_assign_pending = False
-        outcome = self._serial_failure_outcome(error)
-        self.sudo().write(
-            {
-                "serial_background_state": "failed",
-                "serial_background_error": outcome,
-                "serial_background_context": False,
-                "serial_background_attempts": 0,
-            }
-        )
-        message = (
-            self.env._(
+
+    def _serial_failed_message(self, outcome):
+        if self.serial_background_action in ("assign", "announce", "take"):
+            return self.env._(
                 "%(transfer)s could not be prepared in the background. %(outcome)s",
                 transfer=self.display_name,
                 outcome=outcome,
             )
-            if self.serial_background_action in ("assign", "announce", "take")
-            else self.env._(
-                "%(transfer)s could not be validated in the background. %(outcome)s",
-                transfer=self.display_name,
-                outcome=outcome,
-            )
+        return self.env._(
+            "%(transfer)s could not be validated in the background. %(outcome)s",
+            transfer=self.display_name,
+            outcome=outcome,
         )
-        self._serial_background_notify(user, message, "danger")
-        if user:
-            self.sudo().activity_schedule(
-                "mail.mail_activity_data_warning",
-                user_id=user.id,
-                summary=self.env._("Background validation failed"),
-                note=outcome,
-            )
 
     def _serial_failure_outcome(self, error):
         """What a failed background job leaves, in the user's words."""
@@ -998,25 +588,6 @@ class StockPicking(models.Model):
             "Why the rest stopped: %(error)s",
             **values,
         )
-
-    def _serial_background_notify(self, user, message, kind):
-        """The outcome in the transfer's chatter, addressed to the user who
-        asked (their inbox or email), and at once in their open browser."""
-        self.sudo().message_post(
-            body=message,
-            partner_ids=user.partner_id.ids,
-            subtype_xmlid="mail.mt_note",
-        )
-        if user:
-            user._bus_send(
-                "simple_notification",
-                {
-                    "type": kind,
-                    "title": self.env._("Background validation"),
-                    "message": message,
-                    "sticky": kind == "danger",
-                },
-            )
 
     def action_export_epcis(self):
         """The EPCIS document of the serial events of these transfers."""

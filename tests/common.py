@@ -427,6 +427,122 @@ class AccountingModeCase(SerialTrackingCase):
             for lot in lots
         )
 
+    def committed_race(self, names):
+        """Committed for a concurrency test of background posting (in a test
+        class that has not written the company, whose row the test's
+        transaction would hold): a product with the units ``names`` in
+        stock, an invoice of them all (the background threshold or more)
+        and one of the last unit alone, and the company's threshold of 5;
+        all removed after the test. Returns the invoices' ids."""
+        with committed_env(self) as env:
+            company = env.company
+            self.addCleanup(
+                self._drop_committed_race,
+                company.id,
+                company.serial_background_validation_threshold,
+            )
+            company.serial_background_validation_threshold = 5
+            template = env["product.template"].create(
+                {
+                    "name": "Race Background Laptop",
+                    "type": "consu",
+                    "serial_tracking_enabled": True,
+                    "serial_tracking_mode": "accounting",
+                }
+            )
+            self.race_template_id = template.id
+            product = template.product_variant_id
+            stock = (
+                env["stock.warehouse"]
+                .search([("company_id", "=", company.id)], limit=1)
+                .lot_stock_id
+            )
+            lots = env["stock.lot"]._serial_add_to_stock(product, names, stock)
+            partner = env["res.partner"].create({"name": "Race Background Customer"})
+            invoices = env["account.move"].create(
+                [
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": partner.id,
+                        "invoice_date": date(2025, 6, 1),
+                        "invoice_line_ids": [
+                            Command.create(
+                                {
+                                    "product_id": product.id,
+                                    "quantity": len(units),
+                                    "price_unit": 10,
+                                    "serial_lot_ids": [Command.set(units.ids)],
+                                }
+                            )
+                        ],
+                    }
+                    for units in (lots, lots[-1:])
+                ]
+            )
+            self.race_move_ids = invoices.ids
+            self.race_partner_id = partner.id
+        return invoices.ids
+
+    def _drop_committed_race(self, company_id, threshold):
+        with committed_env(self) as env:
+            moves = env["account.move"].browse(getattr(self, "race_move_ids", []))
+            moves.sudo().write(
+                {"serial_background_state": False, "serial_background_action": False}
+            )
+            moves.filtered(lambda move: move.state == "posted").button_draft()
+            moves.unlink()
+            env["res.company"].browse(
+                company_id
+            ).serial_background_validation_threshold = threshold
+            if getattr(self, "race_partner_id", None):
+                env["res.partner"].browse(self.race_partner_id).unlink()
+        if getattr(self, "race_template_id", None):
+            drop_committed_template(self, self.race_template_id)
+
+
+class AccountingBackgroundCase(AccountingModeCase):
+    """Bills and invoices whose serials the background job works on: a
+    threshold of 5 serial units, slices of 3, and the job run in the test's
+    transaction (each slice in a savepoint, as each is a transaction of its
+    own in the job)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.serial_background_validation_threshold = 5
+        cls.company.serial_validation_slice_size = 3
+        cls.twin = cls.create_tracked_product(
+            "Tracked Laptop Twin",
+            "accounting",
+            serial_warranty_duration=12,
+            serial_warranty_unit="month",
+        ).product_variant_id
+
+    def run_job(self):
+        self.env["stock.picking"]._serial_cron_validate_queued()
+
+    def run_one_slice(self, move):
+        """One slice of ``move``'s background work, as one run of the job
+        that is then stopped (its time is up)."""
+        return move._serial_work_in_background(after_slice=lambda count: False)
+
+    def post(self, move):
+        """Post ``move`` as a user does; what went to the background is run
+        there."""
+        move.action_post()
+        if move.serial_background_state == "queued":
+            self.run_job()
+        return move
+
+    def stock_of(self, prefix, count, product=None):
+        """``count`` units ``prefix``1... of ``product`` in stock, through a
+        bill; returns their names."""
+        names = [f"{prefix}{n}" for n in range(1, count + 1)]
+        self.post(
+            self.make_move("in_invoice", self.vendor, count, names, product=product)
+        )
+        return names
+
 
 class PhysicalModeCase(SerialTrackingCase):
     """A physical-mode product, a vendor, a customer, and receipts and
@@ -1324,6 +1440,7 @@ def run_concurrently(test_case, work, count=2, retries=0):
 
 
 __all__ = [
+    "AccountingBackgroundCase",
     "AccountingModeCase",
     "Command",
     "Gs1EntryCase",

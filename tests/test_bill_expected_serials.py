@@ -173,12 +173,16 @@ class TestBillExpectedSerials(AccountingModeCase):
         self.assertFalse(Lot._serial_public_lookup("NX-1"))
         self.assertFalse(Lot.search(Lot._serial_portal_domain(self.vendor)) & unit)
 
-    def test_an_entry_of_the_background_threshold_keeps_names(self):
+    def test_an_entry_of_the_background_threshold_is_left_to_the_job(self):
         self.company.serial_background_validation_threshold = 3
         bill = self.new_bill(text="TH-1..TH-3")
         self.assertFalse(self.lots("TH-1", "TH-2", "TH-3"))
-        self.assertEqual(bill.invoice_line_ids.serial_names, "TH-1\nTH-2\nTH-3")
-        bill.action_post()
+        self.assertEqual(bill.serial_background_state, "queued")
+        self.assertEqual(
+            bill.invoice_line_ids.serial_names_to_announce, "TH-1\nTH-2\nTH-3"
+        )
+        self.env["stock.picking"]._serial_cron_validate_queued()
         units = self.lots("TH-1", "TH-2", "TH-3")
-        self.assertEqual(set(units.mapped("serial_status")), {"in_stock"})
-        self.assertEqual(self.events(units[0]), ["BILL"])
+        self.assertEqual(bill.invoice_line_ids.serial_lot_ids, units)
+        self.assertEqual(set(units.mapped("serial_status")), {"expected"})
+        self.assertEqual(self.events(units[0]), ["ANNOUNCE"])

@@ -55,3 +55,30 @@ class TestQueueJobSlices(QueueJobCase):
         self.assertEqual(receipt.serial_background_units_done, 3)
         self.assertIn("QJ-F5 cannot be received", receipt.serial_background_error)
         self.assertEqual(self.in_stock("QJ-F1", "QJ-F2", "QJ-F3"), 3)
+
+    def test_an_invoice_posted_in_the_background_runs_a_job_per_slice(self):
+        product = self.accounting_product.product_variant_id
+        names = [f"QJA-{number}" for number in range(1, 8)]
+        self.company.serial_background_validation_threshold = 0
+        self.make_move(
+            "in_invoice", self.vendor, 7, names, product=product
+        ).action_post()
+        self.company.serial_background_validation_threshold = 3
+        invoice = self.make_move(
+            "out_invoice", self.customer, 7, names, product=product
+        )
+        invoice.action_post()
+        self.assertEqual(invoice.serial_background_state, "queued")
+        jobs = self.env["queue.job"].search([("model_name", "=", "account.move")])
+        self.assertEqual(jobs.mapped("state"), ["pending"])
+        # 7 units in slices of 3: 3, 3, then the last unit
+        self.assertEqual(self.run_jobs(), ["_serial_background_job"] * 3)
+        self.assertFalse(invoice.serial_background_state)
+        units = self.lots(*names, product=product)
+        self.assertEqual(set(units.mapped("serial_status")), {"sold"})
+        self.assertEqual(
+            self.env["queue.job"]
+            .search([("model_name", "=", "account.move")])
+            .mapped("state"),
+            ["done"] * 3,
+        )
