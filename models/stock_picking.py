@@ -1,6 +1,6 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import Command, api, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools.serial_flow import ASSIGN_LATER, IN_THE_FOREGROUND
@@ -28,6 +28,40 @@ class StockPicking(models.Model):
             ("announce", self.env._("Create Expected Units")),
             ("take", self.env._("Put the Selected Units on the Lines")),
         ]
+
+    serial_notice_allowed = fields.Boolean(
+        compute="_compute_serial_notice_allowed",
+        help="Technical: a vendor's shipping notice may be imported: a receipt "
+        "not done of a Track Serials product in physical mode.",
+    )
+
+    @api.depends("state", "picking_type_code", "move_ids.product_id")
+    def _compute_serial_notice_allowed(self):
+        for picking in self:
+            picking.serial_notice_allowed = (
+                picking.picking_type_code == "incoming"
+                and picking.state not in ("draft", "done", "cancel")
+                and any(
+                    move._serial_announces_serials()
+                    for move in picking.move_ids
+                    if move.state not in ("done", "cancel")
+                )
+            )
+
+    def action_import_serial_notice(self):
+        """The dialog importing a vendor's shipping notice onto this receipt."""
+        self.ensure_one()
+        if not self.serial_notice_allowed:
+            raise UserError(
+                self.env._(
+                    "%(transfer)s takes no shipping notice: import one on a receipt, "
+                    "not done, of a product tracking serials on transfers.",
+                    transfer=self.display_name,
+                )
+            )
+        self.check_access("write")
+        self._serial_check_not_in_background()
+        return self.env["serial.notice.import"]._open_for(self)
 
     def button_validate(self):
         if not self.env.context.get(BACKGROUND_RUN):
