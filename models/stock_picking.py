@@ -10,8 +10,10 @@ from .serial_background_work import (  # noqa: F401 - MAX_BACKGROUND_ATTEMPTS re
     MAX_BACKGROUND_ATTEMPTS,
 )
 from .stock_speed_path import (
+    ENTIRE_PACK_METHODS,
     SANITY_CHECK_METHODS,
     lines_lacking_serial,
+    no_line_in_a_package,
     speed_path_applies,
 )
 
@@ -138,6 +140,19 @@ class StockPicking(models.Model):
                 none_done_picking_ids, separate_pickings=separate_pickings
             )
         return lines_lacking_serial(self, none_done_picking_ids, separate_pickings)
+
+    def _check_entire_pack(self):
+        # the stock speed path: Odoo's reads every line of the transfers to
+        # find their packages, at each step of a large Mark as To Do too
+        if (
+            speed_path_applies(self, steps_aside_for=ENTIRE_PACK_METHODS)
+            and any(
+                tracks_serials_physically(move.product_id) for move in self.move_ids
+            )
+            and no_line_in_a_package(self)
+        ):
+            return
+        return super()._check_entire_pack()
 
     def action_print_serial_labels(self):
         """Labels of the serials this transfer moved (or will move)."""

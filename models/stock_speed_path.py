@@ -42,7 +42,10 @@ names the Odoo method it mirrors:
   caller, ``_sanity_check``, looks at (those naming no serial);
 * :func:`all_lines_picked` lets ``stock.move._get_picked_quantity`` answer
   the move's quantity, as Odoo's does when every line is picked, without
-  reading every line.
+  reading every line;
+* :func:`no_line_in_a_package` lets ``stock.picking._check_entire_pack``
+  return where Odoo's finds no package to look at, without reading every
+  line of the transfers (at each step of a large Mark as To Do).
 
 :data:`MIRRORED_METHODS` records each of these Odoo methods with a
 fingerprint of its source as this code was written against (Odoo 19.0).
@@ -217,6 +220,11 @@ MIRRORED_METHODS = {
         "odoo.addons.stock.models.stock_move",
     ): "62c0f32e4802a5a66bcbc6d742e8b83352373924751b739b19fc8e87dbc42d94",
     (
+        "stock.picking",
+        "_check_entire_pack",
+        "odoo.addons.stock.models.stock_picking",
+    ): "25bbd19396c728dccfbd984343fb8185d975aba104a4a902653ce76ffaac42d0",
+    (
         "stock.location",
         "_get_putaway_strategy",
         "odoo.addons.stock.models.stock_location",
@@ -230,6 +238,7 @@ SANITY_CHECK_METHODS = (
     ("stock.picking", "_sanity_check"),
 )
 PICKED_QUANTITY_METHODS = (("stock.move", "_get_picked_quantity"),)
+ENTIRE_PACK_METHODS = (("stock.picking", "_check_entire_pack"),)
 
 # Odoo methods whose extension by another module makes a part of the speed
 # path step aside: its batched copy would leave that module's code out
@@ -1153,6 +1162,26 @@ def all_lines_picked(move):
         SQL(
             "SELECT 1 FROM stock_move_line WHERE move_id = %s AND NOT picked LIMIT 1",
             move.id,
+        )
+    )
+    return not env.cr.fetchone()
+
+
+def no_line_in_a_package(pickings):
+    """Whether no line of ``pickings`` takes from or puts into a package,
+    asked of the database: Odoo's ``_check_entire_pack`` reads every line of
+    the transfers to find their packages, and finding none does nothing."""
+    env = pickings.env
+    env["stock.move.line"].flush_model(
+        ["picking_id", "package_id", "result_package_id"]
+    )
+    env.cr.execute(
+        SQL(
+            """SELECT 1 FROM stock_move_line
+                WHERE picking_id = ANY(%s)
+                  AND (package_id IS NOT NULL OR result_package_id IS NOT NULL)
+                LIMIT 1""",
+            pickings.ids,
         )
     )
     return not env.cr.fetchone()

@@ -198,3 +198,44 @@ class TestValidationChecksOnTheSpeedPath(PhysicalModeCase):
         self.assertEqual(self.both_ways(move._get_picked_quantity), [3, 3])
         move.move_line_ids.sorted("id")[0].picked = False
         self.assertEqual(self.both_ways(move._get_picked_quantity), [2, 2])
+
+    def test_a_package_leaving_whole_is_odoos_entire_pack(self):
+        """Odoo's entire-package move (``_check_entire_pack``) where a
+        package leaves whole; with no package, nothing to look at."""
+        outcomes = []
+        for switch in ("1", "0"):
+            self.env["ir.config_parameter"].sudo().set_param(SPEED_PATH_PARAM, switch)
+            names = [f"EP{switch}-{number}" for number in range(1, 4)]
+            self.receive(*names)
+            package = self.env["stock.package"].create({"name": f"BOX-{switch}"})
+            self.env["stock.quant"].search(
+                [("lot_id", "in", self.lots(*names).ids), ("quantity", ">", 0)]
+            ).move_quants(package_dest_id=package)
+            delivery = self.picking(
+                self.warehouse.out_type_id,
+                self.stock_location,
+                self.customer_location,
+                3,
+                self.customer,
+            )
+            lines = delivery.move_ids.move_line_ids
+            outcomes.append(
+                (
+                    len(lines),
+                    set(lines.mapped("package_id.name")),
+                    set(lines.mapped("result_package_id.name")),
+                    set(lines.mapped("is_entire_pack")),
+                )
+            )
+            plain = self.picking(
+                self.warehouse.out_type_id,
+                self.stock_location,
+                self.customer_location,
+                1,
+                self.customer,
+            )
+            self.receive(f"PL{switch}")
+            plain.action_assign()
+            self.assertFalse(plain.move_ids.move_line_ids.result_package_id)
+        self.assertEqual(outcomes[0], (3, {"BOX-1"}, {"BOX-1"}, {True}))
+        self.assertEqual(outcomes[1], (3, {"BOX-0"}, {"BOX-0"}, {True}))
