@@ -432,6 +432,16 @@ class PhysicalModeCase(SerialTrackingCase):
     """A physical-mode product, a vendor, a customer, and receipts and
     deliveries through the entry dialog."""
 
+    def in_stock(self, *names, product=None):
+        return self.env["stock.quant"].search_count(
+            [
+                ("product_id", "=", (product or self.product).id),
+                ("lot_id.name", "in", names),
+                ("location_id", "=", self.stock_location.id),
+                ("quantity", ">", 0),
+            ]
+        )
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -506,16 +516,6 @@ class BackgroundValidationCase(PhysicalModeCase):
             lambda line: (line.lot_id.name or line.lot_name) == "LATER"
         ).unlink()
         return receipt
-
-    def in_stock(self, *names, product=None):
-        return self.env["stock.quant"].search_count(
-            [
-                ("product_id", "=", (product or self.product).id),
-                ("lot_id.name", "in", names),
-                ("location_id", "=", self.stock_location.id),
-                ("quantity", ">", 0),
-            ]
-        )
 
     def stored_outcome(self, product):
         """What the database holds of ``product``'s flows, named by serial
@@ -733,6 +733,18 @@ class ShippingNoticeCase(PhysicalModeCase):
             line.lot_id.name: line.result_package_id.name or False
             for line in receipt.move_ids.move_line_ids
         }
+
+    def receive_carton(self, receipt, *codes):
+        """``receipt`` (notice_pallet.csv imported) entered by scanning
+        ``codes`` in its dialog, then validated; returns the backorder
+        dialog Odoo opens, as a Form saved."""
+        wizard = self.receipt_entry(receipt)
+        for code in codes:
+            wizard.scan_code(code)
+        wizard.action_confirm()
+        action = receipt.button_validate()
+        self.assertEqual(action["res_model"], "stock.backorder.confirmation")
+        return Form.from_action(self.env, action).save()
 
     def receipt_entry(self, receipt):
         """The entry dialog of the receipt's move, cleared."""

@@ -468,4 +468,5 @@ class SerialNoticeImport(models.TransientModel):
                 "%(count)s units of other products were left for other receipts.",
                 count=left,
             )
+        picking.serial_notice_imported = True
         picking.message_post(body=body, attachment_ids=attachment.ids)
