@@ -736,6 +736,9 @@ class StockMove(models.Model):
             lots=wizard.selected_lot_ids if wizard.mode == "remove" else None,
             announce=names is not None and self._serial_announces(len(names)),
         )
+        if names is None and self.picking_id and self.move_line_ids.package_id:
+            # a package leaving whole leaves as it is (Odoo's entire package)
+            self.picking_id._check_entire_pack()
         return None
 
     def _serial_enter_against_notice(self, names):
@@ -1023,9 +1026,11 @@ class StockMove(models.Model):
 
     def _serial_entry_packages(self, names):
         """{package name: serial names} of those of ``names`` that name a
-        package holding units announced on this move's lines (in it, or in a
-        package inside it): what scanning a package's label enters in the
-        dialog. One query for the packages, one per package found."""
+        package (or a package inside it) holding units of this move: units
+        announced on its lines (a receipt), or units of its product in stock
+        at its source (a delivery, an internal transfer): what scanning a
+        package's label enters or selects in the dialog. One query for the
+        packages, one per package found."""
         self.ensure_one()
         packages = self.env["stock.package"].search(
             [
@@ -1033,16 +1038,34 @@ class StockMove(models.Model):
                 ("company_id", "in", [False, self.company_id.id]),
             ]
         )
+        leaving = self._serial_entry_mode() == "remove"
         found = {}
         for package in packages:
-            lines = self.env["stock.move.line"].search(
-                [
-                    ("move_id", "=", self.id),
-                    ("result_package_id", "child_of", package.id),
-                ],
-                order="id",
-            )
-            serials = [line.lot_id.name or line.lot_name for line in lines]
+            if leaving:
+                quants = (
+                    self.env["stock.quant"]
+                    .sudo()
+                    .search(
+                        [
+                            ("package_id", "child_of", package.id),
+                            ("product_id", "=", self.product_id.id),
+                            ("location_id", "child_of", self.location_id.id),
+                            ("lot_id", "!=", False),
+                            ("quantity", ">", 0),
+                        ],
+                        order="id",
+                    )
+                )
+                serials = quants.lot_id.mapped("name")
+            else:
+                lines = self.env["stock.move.line"].search(
+                    [
+                        ("move_id", "=", self.id),
+                        ("result_package_id", "child_of", package.id),
+                    ],
+                    order="id",
+                )
+                serials = [line.lot_id.name or line.lot_name for line in lines]
             if any(serials):
                 found[package.name] = [serial for serial in serials if serial]
         return found

@@ -534,6 +534,46 @@ class TestShippingNotice(ShippingNoticeCase):
         plain = self.notice_receipt(quantity=1)
         self.assertFalse(self.receipt_entry(plain).package_summary)
 
+    def test_delivered_by_scanning_a_package(self):
+        self.received_pallet()
+        wizard = self.delivery_wizard(2)
+        delivery = wizard._target().picking_id
+        # the pallet's label selects the units of both its cartons
+        result = wizard.scan_code(f"(00){self.pallet_sscc}")
+        self.assertEqual(result["status"], "added", result["message"])
+        self.assertEqual(
+            sorted(wizard.selected_lot_ids.mapped("name")),
+            ["NS-1", "NS-2", "NS-3", "NS-4"],
+        )
+        wizard.action_clear()
+        result = wizard.scan_code(f"https://id.gs1.org/00/{self.carton_sscc}")
+        self.assertEqual(result["status"], "added", result["message"])
+        self.assertEqual(sorted(result["serials"]), ["NS-1", "NS-2"])
+        wizard.action_confirm()
+        # the whole carton leaves: Odoo's entire package
+        carton = self.package(self.carton_sscc)
+        lines = delivery.move_ids.move_line_ids
+        self.assertEqual(sorted(lines.lot_id.mapped("name")), ["NS-1", "NS-2"])
+        self.assertEqual(lines.package_id, carton)
+        self.assertEqual(lines.result_package_id, carton)
+        delivery.button_validate()
+        self.assertEqual(delivery.state, "done")
+        quants = self.env["stock.quant"].search(
+            [("lot_id.name", "in", ["NS-1", "NS-2"]), ("quantity", ">", 0)]
+        )
+        self.assertEqual(quants.location_id, self.customer_location)
+        self.assertEqual(quants.package_id, carton)
+
+    def test_a_package_holding_nothing_here_selects_nothing(self):
+        self.received_pallet()
+        wizard = self.delivery_wizard(location=self.shelf)
+        result = wizard.scan_code(f"(00){self.carton_sscc}")
+        self.assertEqual(result["status"], "refused")
+        self.assertIn(
+            f"(00){self.carton_sscc} holds no serial number", result["message"]
+        )
+        self.assertFalse(wizard.selected_lot_ids)
+
     def test_fewer_units_refused_without_a_notice(self):
         receipt = self.notice_receipt(quantity=2)
         wizard = self.receipt_entry(receipt)

@@ -371,9 +371,9 @@ class SerialEntryWizard(models.TransientModel):
     def _entries_with_packages(self, text):
         """The pasted text as entries for ``parse_serial_entries``
         (``_gs1_to_serials``), each line that names a package the target
-        announced units in (its SSCC as ``(00)…``, raw ``00…``, a Digital
-        Link ``…/00/…``, or the package's name) replaced by those units'
-        serials, taken literally."""
+        announced units in, or holds units in (remove mode): its SSCC as
+        ``(00)…``, raw ``00…``, a Digital Link ``…/00/…``, or the package's
+        name; replaced by those units' serials, taken literally."""
         lines = _LINES.split(text)
         package_names = {
             line: sscc_of_code(line.strip()) or line.strip()
@@ -382,7 +382,7 @@ class SerialEntryWizard(models.TransientModel):
         }
         packages = (
             self._target()._serial_entry_packages(set(package_names.values()))
-            if self.mode == "add" and self.target_model and package_names
+            if self.target_model and package_names
             else {}
         )
         if not packages:
