@@ -434,7 +434,7 @@ class StockMove(models.Model):
         outcomes = {}
         for move in self:
             picking = move.picking_id
-            if move.state in ("done", "cancel") or not picking.serial_notice_imported:
+            if move.state in ("done", "cancel") or not picking._serial_has_notice():
                 continue
             outcome = outcomes.setdefault(picking, _NoticeOutcome(Lot, Lot))
             lines = move.move_line_ids
@@ -663,7 +663,7 @@ class StockMove(models.Model):
             else (),
             lots=self._serial_lines_units() if mode == "remove" else None,
             # a receipt by package: the units not scanned stay announced
-            fewer_allowed=mode == "add" and self.picking_id.serial_notice_imported,
+            fewer_allowed=mode == "add" and self.picking_id._serial_has_notice(),
         )
 
     def _serial_entry_check(self, wizard, names):
@@ -728,7 +728,7 @@ class StockMove(models.Model):
                     "serial_lots_taken": 0,
                 },
             )
-        if names is not None and self.picking_id.serial_notice_imported:
+        if names is not None and self.picking_id._serial_has_notice():
             self._serial_enter_against_notice(names)
             return None
         self._serial_set_move_lines(

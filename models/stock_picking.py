@@ -174,6 +174,14 @@ class StockPicking(models.Model):
         self._serial_check_not_in_background()
         return self.env["serial.notice.import"]._open_for(self)
 
+    def _serial_has_notice(self):
+        """Whether this is a receipt with a shipping notice (a receipt's copy
+        keeps the mark: its backorder has the notice's units, its return to
+        the vendor none)."""
+        return bool(self) and (
+            self.serial_notice_imported and self.picking_type_code == "incoming"
+        )
+
     def _serial_close_notice(self, outcome):
         """After this receipt's validation, its shipping notice's units not
         received (``outcome``, ``stock.move._serial_notice_outcomes``) stay

@@ -574,6 +574,17 @@ class TestShippingNotice(ShippingNoticeCase):
         )
         self.assertFalse(wizard.selected_lot_ids)
 
+    def test_received_whole_then_returned_to_the_vendor(self):
+        receipt = self.received_pallet()
+        self.assertIn(
+            "Shipping notice: 5 units announced, 5 received, 0 not received.",
+            self.notice_message(receipt),
+        )
+        # the return, a copy of the receipt, is no receipt with a notice
+        returned = self.return_picking(receipt, "NS-5")
+        self.assertEqual(returned.state, "done")
+        self.assertNotIn("Shipping notice", self.notice_message(returned))
+
     def test_fewer_units_refused_without_a_notice(self):
         receipt = self.notice_receipt(quantity=2)
         wizard = self.receipt_entry(receipt)
