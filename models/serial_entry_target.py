@@ -48,6 +48,11 @@ class SerialEntryTarget(models.AbstractModel):
         in packages). None by default."""
         return {}
 
+    def _serial_entry_package_summary(self, names):
+        """What the dialog shows of the packages the units come in, per
+        package, with ``names`` entered: a text, empty by default."""
+        return ""
+
     def _serial_entry_apply(self, wizard):
         """Confirm: take ``wizard._entered_serials()`` (add mode) or
         ``wizard.selected_lot_ids`` (remove mode). May return an action."""

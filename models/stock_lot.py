@@ -146,6 +146,13 @@ class StockLot(models.Model):
         search="_search_warranty_status",
     )
     condition_notes = fields.Text()
+    serial_unannounced = fields.Boolean(
+        string="Not on the Shipping Notice",
+        readonly=True,
+        copy=False,
+        help="Received on a receipt that had a shipping notice, which did not "
+        "list this unit.",
+    )
     history_ids = fields.One2many("stock.lot.history", "lot_id", string="History")
     history_count = fields.Integer(compute="_compute_history_count")
     claim_ids = fields.One2many(

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from collections import defaultdict
 from contextvars import ContextVar
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from odoo import api, fields, models
@@ -12,6 +13,7 @@ from ..tools.serial_flow import (
     ASSIGN_LATER,
     IN_THE_FOREGROUND,
     format_lot_names,
+    keeping_expected,
     trusted_serial_flow,
 )
 from ..tools.serial_rules import (
@@ -183,6 +185,25 @@ BLANK_LINE = SQL(
        AND state NOT IN ('done', 'cancel') AND package_id IS NULL
        AND result_package_id IS NULL AND owner_id IS NULL"""
 )
+
+
+# Cartons the entry dialog names one by one under their pallet; beyond, only
+# the pallets are summed up.
+PACKAGES_SHOWN_ONE_BY_ONE = 20
+
+
+@dataclass
+class _NoticeOutcome:
+    """What validating a receipt with a shipping notice does to its units
+    (see ``stock.move._serial_notice_outcome``): the units received, the
+    Expected units not received, and of those the ones on the lines Odoo
+    deletes, by move, with their package, to carry to the backorder."""
+
+    received: object
+    missing: object
+    missing_names: list = field(default_factory=list)
+    carried: dict = field(default_factory=dict)
+    package_of: dict = field(default_factory=dict)
 
 
 class StockMove(models.Model):
@@ -388,13 +409,60 @@ class StockMove(models.Model):
     # History and status of every done move line
     # ------------------------------------------------------------------
     def _action_done(self, cancel_backorder=False):
+        outcomes = self._serial_notice_outcomes()
+        carried = [
+            lot.id
+            for outcome in outcomes.values()
+            for lots in outcome.carried.values()
+            for lot in lots
+        ]
         token = _VALIDATED_ROWS.set({})
         try:
-            moves = super()._action_done(cancel_backorder=cancel_backorder)
+            with keeping_expected(carried):
+                moves = super()._action_done(cancel_backorder=cancel_backorder)
             moves._serial_record_done(_VALIDATED_ROWS.get())
         finally:
             _VALIDATED_ROWS.reset(token)
+        for picking, outcome in outcomes.items():
+            picking._serial_close_notice(outcome)
         return moves
+
+    def _serial_notice_outcomes(self):
+        """{receipt: _NoticeOutcome} of these moves' receipts that have a
+        shipping notice, read before Odoo validates them."""
+        Lot = self.env["stock.lot"]
+        outcomes = {}
+        for move in self:
+            picking = move.picking_id
+            if move.state in ("done", "cancel") or not picking._serial_has_notice():
+                continue
+            outcome = outcomes.setdefault(picking, _NoticeOutcome(Lot, Lot))
+            lines = move.move_line_ids
+            picked = lines.filtered("picked") if move.picked else lines.browse()
+            left = (lines - picked).filtered(
+                lambda line: line.lot_id.serial_status == EXPECTED_STATUS
+            )
+            outcome.received |= picked.lot_id
+            outcome.missing |= left.lot_id
+            outcome.missing_names += left.lot_id.mapped("name")
+            if move.picked and left:
+                # Odoo deletes these lines: their units go to the backorder
+                outcome.carried[move] = left.lot_id
+                outcome.package_of.update(
+                    (line.lot_id.name, line.result_package_id.id)
+                    for line in left
+                    if line.result_package_id
+                )
+        return outcomes
+
+    def _serial_carry_expected(self, lots, package_of):
+        """The Expected units ``lots`` put on this move's lines (a backorder's),
+        each into its package of ``package_of`` ({serial: package id})."""
+        names = [name for _line_id, name in self._serial_named_lines()]
+        self._serial_set_move_lines(names=names + lots.mapped("name"), announce=True)
+        self._serial_pack_lines(
+            {lot.name: package_of[lot.name] for lot in lots if lot.name in package_of}
+        )
 
     def _serial_record_done(self, validated=None):
         """The history and status of the serials of these moves' done lines:
@@ -594,6 +662,8 @@ class StockMove(models.Model):
             if mode == "add"
             else (),
             lots=self._serial_lines_units() if mode == "remove" else None,
+            # a receipt by package: the units not scanned stay announced
+            fewer_allowed=mode == "add" and self.picking_id._serial_has_notice(),
         )
 
     def _serial_entry_check(self, wizard, names):
@@ -658,12 +728,44 @@ class StockMove(models.Model):
                     "serial_lots_taken": 0,
                 },
             )
+        if names is not None and self.picking_id._serial_has_notice():
+            self._serial_enter_against_notice(names)
+            return None
         self._serial_set_move_lines(
             names=names,
             lots=wizard.selected_lot_ids if wizard.mode == "remove" else None,
             announce=names is not None and self._serial_announces(len(names)),
         )
+        if names is None and self.picking_id and self.move_line_ids.package_id:
+            # a package leaving whole leaves as it is (Odoo's entire package)
+            self.picking_id._check_entire_pack()
         return None
+
+    def _serial_enter_against_notice(self, names):
+        """The entry ``names`` on a receipt with a shipping notice: the units
+        announced and not entered stay on their lines, not picked (Odoo's
+        validation leaves them to the backorder), and those entered that the
+        notice did not list are flagged."""
+        lots = self.move_line_ids.lot_id
+        announced = [
+            lot.name
+            for lot in lots
+            if lot.serial_status == EXPECTED_STATUS and not lot.serial_unannounced
+        ]
+        entered = set(names)
+        not_entered = [name for name in announced if name not in entered]
+        self._serial_set_move_lines(
+            names=names + not_entered,
+            announce=self._serial_announces(len(names) + len(not_entered)),
+        )
+        Line = self.env["stock.move.line"]
+        Line.browse(
+            [line_id for line_id, _name in self._serial_named_lines(not_entered)]
+        ).picked = False
+        unannounced = set(names) - set(announced)
+        self.move_line_ids.lot_id.filtered(
+            lambda lot: lot.name in unannounced and not lot.serial_unannounced
+        ).serial_unannounced = True
 
     def _serial_enter_later(self, action, values):
         """Leave this move's entry (``values``: what the job reads) to the
@@ -924,9 +1026,11 @@ class StockMove(models.Model):
 
     def _serial_entry_packages(self, names):
         """{package name: serial names} of those of ``names`` that name a
-        package holding units announced on this move's lines (in it, or in a
-        package inside it): what scanning a package's label enters in the
-        dialog. One query for the packages, one per package found."""
+        package (or a package inside it) holding units of this move: units
+        announced on its lines (a receipt), or units of its product in stock
+        at its source (a delivery, an internal transfer): what scanning a
+        package's label enters or selects in the dialog. One query for the
+        packages, one per package found."""
         self.ensure_one()
         packages = self.env["stock.package"].search(
             [
@@ -934,19 +1038,110 @@ class StockMove(models.Model):
                 ("company_id", "in", [False, self.company_id.id]),
             ]
         )
+        leaving = self._serial_entry_mode() == "remove"
         found = {}
         for package in packages:
-            lines = self.env["stock.move.line"].search(
-                [
-                    ("move_id", "=", self.id),
-                    ("result_package_id", "child_of", package.id),
-                ],
-                order="id",
-            )
-            serials = [line.lot_id.name or line.lot_name for line in lines]
+            if leaving:
+                quants = (
+                    self.env["stock.quant"]
+                    .sudo()
+                    .search(
+                        [
+                            ("package_id", "child_of", package.id),
+                            ("product_id", "=", self.product_id.id),
+                            ("location_id", "child_of", self.location_id.id),
+                            ("lot_id", "!=", False),
+                            ("quantity", ">", 0),
+                        ],
+                        order="id",
+                    )
+                )
+                serials = quants.lot_id.mapped("name")
+            else:
+                lines = self.env["stock.move.line"].search(
+                    [
+                        ("move_id", "=", self.id),
+                        ("result_package_id", "child_of", package.id),
+                    ],
+                    order="id",
+                )
+                serials = [line.lot_id.name or line.lot_name for line in lines]
             if any(serials):
                 found[package.name] = [serial for serial in serials if serial]
         return found
+
+    def _serial_entry_package_summary(self, names):
+        """Per outermost package this move's units come in (a pallet, or a
+        carton in none): its cartons, the units announced in it and those of
+        them in ``names`` (entered); then each carton, while there are few.
+        One query for the lines, one read of the packages."""
+        self.ensure_one()
+        self.env["stock.move.line"].flush_model(
+            ["move_id", "lot_id", "lot_name", "result_package_id"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """SELECT line.result_package_id, COALESCE(lot.name, line.lot_name)
+                     FROM stock_move_line line
+                LEFT JOIN stock_lot lot ON lot.id = line.lot_id
+                    WHERE line.move_id = %s AND line.result_package_id IS NOT NULL""",
+                self.id,
+            )
+        )
+        units = defaultdict(list)
+        for package_id, name in self.env.cr.fetchall():
+            units[package_id].append(name)
+        if not units:
+            return ""
+        cartons = self.env["stock.package"].browse(units)
+        outer_of = {
+            carton: carton.parent_package_id or carton
+            for carton in cartons.sorted("name")
+        }
+        inner = defaultdict(list)
+        for carton, outer in outer_of.items():
+            inner[outer].append(carton)
+
+        def counts(packages):
+            names_in = [name for package in packages for name in units[package.id]]
+            return len(names_in), sum(1 for name in names_in if name in names)
+
+        show_cartons = len(outer_of) <= PACKAGES_SHOWN_ONE_BY_ONE
+        lines = []
+        for outer in sorted(inner, key=lambda package: package.name):
+            announced, entered = counts(inner[outer])
+            if inner[outer] == [outer]:
+                lines.append(
+                    self.env._(
+                        "%(package)s: %(announced)s announced, %(entered)s entered",
+                        package=outer.name,
+                        announced=announced,
+                        entered=entered,
+                    )
+                )
+                continue
+            lines.append(
+                self.env._(
+                    "%(package)s: %(cartons)s cartons, %(announced)s announced, "
+                    "%(entered)s entered",
+                    package=outer.name,
+                    cartons=len([c for c in inner[outer] if c != outer]),
+                    announced=announced,
+                    entered=entered,
+                )
+            )
+            for carton in inner[outer] if show_cartons else ():
+                announced, entered = counts([carton])
+                lines.append(
+                    "    "
+                    + self.env._(
+                        "%(package)s: %(announced)s announced, %(entered)s entered",
+                        package=carton.name,
+                        announced=announced,
+                        entered=entered,
+                    )
+                )
+        return "\n".join(lines)
 
     def _serial_named_lines(self, names=None, one_unit=True):
         """This move's lines holding a serial or a serial name (of ``names``

@@ -6,7 +6,7 @@ from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..tools.serial_flow import QUIET_CONTEXT, trusted_serial_flow
+from ..tools.serial_flow import QUIET_CONTEXT, kept_expected, trusted_serial_flow
 from ..tools.serial_rules import EXPECTED_STATUS, INTERNAL_USAGES
 from ..tools.serial_stock_rules import (
     SerialPlace,
@@ -61,8 +61,10 @@ class StockMoveLine(models.Model):
 
     def unlink(self):
         # the Expected units of the lines deleted (the entry dialog's
-        # removal, a line deleted, the receipt cancelled) go with them
-        dropped = self._serial_expected_lots()
+        # removal, a line deleted, the receipt cancelled) go with them, but
+        # for those a validation carries to its backorder
+        kept = kept_expected()
+        dropped = self._serial_expected_lots().filtered(lambda lot: lot.id not in kept)
         result = super().unlink()
         dropped._serial_discard_expected()
         return result

@@ -9,6 +9,7 @@ from .serial_background_work import (  # noqa: F401 - MAX_BACKGROUND_ATTEMPTS re
     BACKGROUND_RUN,
     MAX_BACKGROUND_ATTEMPTS,
 )
+from .serial_bulk import format_serials
 from .stock_speed_path import (
     ENTIRE_PACK_METHODS,
     SANITY_CHECK_METHODS,
@@ -35,6 +36,13 @@ class StockPicking(models.Model):
         compute="_compute_serial_notice_allowed",
         help="Technical: a vendor's shipping notice may be imported: a receipt "
         "not done of a Track Serials product in physical mode.",
+    )
+
+    serial_notice_imported = fields.Boolean(
+        readonly=True,
+        help="Technical: a shipping notice was imported onto this receipt (or "
+        "the receipt it is the backorder of): units entered that it did not "
+        "list are flagged, and validating gives the counts.",
     )
 
     @api.depends("state", "picking_type_code", "move_ids.product_id")
@@ -64,6 +72,83 @@ class StockPicking(models.Model):
         self.check_access("write")
         self._serial_check_not_in_background()
         return self.env["serial.notice.import"]._open_for(self)
+
+    def _serial_has_notice(self):
+        """Whether this is a receipt with a shipping notice (a receipt's copy
+        keeps the mark: its backorder has the notice's units, its return to
+        the vendor none)."""
+        return bool(self) and (
+            self.serial_notice_imported and self.picking_type_code == "incoming"
+        )
+
+    def _serial_close_notice(self, outcome):
+        """After this receipt's validation, its shipping notice's units not
+        received (``outcome``, ``stock.move._serial_notice_outcomes``) stay
+        Expected on the backorder's move of their product, or, without a
+        backorder, are deleted with their announcement; the counts posted."""
+        self.ensure_one()
+        backorder_moves = self.backorder_ids.move_ids.filtered(
+            lambda move: move.state not in ("done", "cancel")
+        )
+        for move, lots in outcome.carried.items():
+            backorder_move = backorder_moves.filtered(
+                lambda other, move=move: other.product_id == move.product_id
+            )[:1]
+            if backorder_move:
+                backorder_move._serial_carry_expected(lots, outcome.package_of)
+        outcome.missing.exists()._serial_discard_expected()
+        kept = outcome.missing.exists()
+        removed = len(outcome.missing) - len(kept)
+        unannounced = outcome.received.filtered("serial_unannounced")
+        body = self.env._(
+            "Shipping notice: %(announced)s units announced, %(received)s "
+            "received, %(missing)s not received.",
+            announced=len(outcome.received) - len(unannounced) + len(outcome.missing),
+            received=len(outcome.received),
+            missing=len(outcome.missing),
+        )
+        if kept:
+            body += " " + self.env._(
+                "%(count)s stay Expected on the backorder %(backorder)s.",
+                count=len(kept),
+                backorder=", ".join(self.backorder_ids.mapped("name")),
+            )
+        if removed:
+            body += " " + self.env._(
+                "%(count)s removed, no backorder being made: %(serials)s.",
+                count=removed,
+                serials=format_serials(
+                    self.env,
+                    sorted(set(outcome.missing_names) - set(kept.mapped("name"))),
+                    limit=20,
+                ),
+            )
+        if unannounced:
+            body += " " + self.env._(
+                "%(count)s received that the notice did not list, flagged Not on "
+                "the Shipping Notice: %(serials)s.",
+                count=len(unannounced),
+                serials=format_serials(
+                    self.env, sorted(unannounced.mapped("name")), limit=20
+                ),
+            )
+        self.message_post(body=body)
+
+    def action_view_serial_notice_units(self):
+        """The units this receipt announced or received: those received, those
+        left Expected on its backorder, those not on its notice."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Units of %(receipt)s", receipt=self.display_name),
+            "res_model": "stock.lot",
+            "view_mode": "list,form",
+            "domain": [
+                ("history_ids.res_model", "=", self._name),
+                ("history_ids.res_id", "=", self.id),
+            ],
+            "context": {"create": False},
+        }
 
     def button_validate(self):
         if not self.env.context.get(BACKGROUND_RUN):

@@ -32,7 +32,7 @@ from odoo.tools import mute_logger
 from odoo.addons.point_of_sale.tests.common import TestPoSCommon
 
 from ..tools.serial_digital_link import build_digital_link
-from ..tools.serial_epcis import EPCIS_CONTEXT
+from ..tools.serial_epcis import EPCIS_CONTEXT, sscc_urn
 
 #: The shipping notices of tests/data/notice: their product's GTIN and SSCCs
 #: (the pallet, then its two cartons).
@@ -43,13 +43,6 @@ NOTICE_SSCC = ("095060001000000012", "095060001000000029", "095060001000000036")
 def notice_data(filename):
     """The bytes of a shipping notice of tests/data/notice."""
     return (Path(__file__).parent / "data" / "notice" / filename).read_bytes()
-
-
-def sscc_urn(sscc, prefix_length=7):
-    """The EPC URN of an SSCC whose company prefix has ``prefix_length``
-    digits."""
-    prefix = sscc[1 : 1 + prefix_length]
-    return f"urn:epc:id:sscc:{prefix}.{sscc[0]}{sscc[1 + prefix_length : 17]}"
 
 
 def epcis_notice(events):
@@ -548,6 +541,16 @@ class PhysicalModeCase(SerialTrackingCase):
     """A physical-mode product, a vendor, a customer, and receipts and
     deliveries through the entry dialog."""
 
+    def in_stock(self, *names, product=None):
+        return self.env["stock.quant"].search_count(
+            [
+                ("product_id", "=", (product or self.product).id),
+                ("lot_id.name", "in", names),
+                ("location_id", "=", self.stock_location.id),
+                ("quantity", ">", 0),
+            ]
+        )
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -561,6 +564,21 @@ class PhysicalModeCase(SerialTrackingCase):
                 "location_id": cls.stock_location.id,
             }
         )
+
+    def delivery_wizard(self, count=1, location=None):
+        """The entry dialog, cleared, of a new delivery of ``count`` units
+        from ``location`` (by default the stock) to the class's customer."""
+        delivery = self.picking(
+            self.warehouse.out_type_id,
+            location or self.stock_location,
+            self.customer_location,
+            count,
+            self.customer,
+        )
+        action = delivery.move_ids.action_open_serial_entry()
+        wizard = self.env["serial.entry.wizard"].browse(action["res_id"])
+        wizard.action_clear()
+        return wizard
 
     def enter(self, move, text=None, auto_select=False):
         action = move.action_open_serial_entry()
@@ -622,16 +640,6 @@ class BackgroundValidationCase(PhysicalModeCase):
             lambda line: (line.lot_id.name or line.lot_name) == "LATER"
         ).unlink()
         return receipt
-
-    def in_stock(self, *names, product=None):
-        return self.env["stock.quant"].search_count(
-            [
-                ("product_id", "=", (product or self.product).id),
-                ("lot_id.name", "in", names),
-                ("location_id", "=", self.stock_location.id),
-                ("quantity", ">", 0),
-            ]
-        )
 
     def stored_outcome(self, product):
         """What the database holds of ``product``'s flows, named by serial
@@ -826,19 +834,18 @@ class ShippingNoticeCase(PhysicalModeCase):
         wizard.action_import()
         return wizard
 
-    def assert_packed_as_notice_pallet(self, receipt):
+    def assert_packed_as_notice_pallet(self, receipt, loose_unit=True):
         """The lines of ``receipt`` put the units of notice_pallet.csv into
-        their cartons."""
-        self.assertEqual(
-            self.line_packages(receipt),
-            {
-                "NS-1": self.carton_sscc,
-                "NS-2": self.carton_sscc,
-                "NS-3": self.other_carton_sscc,
-                "NS-4": self.other_carton_sscc,
-                "NS-5": False,
-            },
-        )
+        their cartons (its packed units only, without ``loose_unit``)."""
+        packed = {
+            "NS-1": self.carton_sscc,
+            "NS-2": self.carton_sscc,
+            "NS-3": self.other_carton_sscc,
+            "NS-4": self.other_carton_sscc,
+        }
+        if loose_unit:
+            packed["NS-5"] = False
+        self.assertEqual(self.line_packages(receipt), packed)
 
     def package(self, name):
         return self.env["stock.package"].search([("name", "=", name)])
@@ -849,6 +856,27 @@ class ShippingNoticeCase(PhysicalModeCase):
             line.lot_id.name: line.result_package_id.name or False
             for line in receipt.move_ids.move_line_ids
         }
+
+    def received_pallet(self):
+        """notice_pallet.csv received whole: NS-1 to NS-4 in their two
+        cartons, inside the pallet; NS-5 in no package."""
+        receipt = self.notice_receipt()
+        self.import_notice(receipt, "notice_pallet.csv")
+        receipt.button_validate()
+        self.assertEqual(receipt.state, "done")
+        return receipt
+
+    def receive_carton(self, receipt, *codes):
+        """``receipt`` (notice_pallet.csv imported) entered by scanning
+        ``codes`` in its dialog, then validated; returns the backorder
+        dialog Odoo opens, as a Form saved."""
+        wizard = self.receipt_entry(receipt)
+        for code in codes:
+            wizard.scan_code(code)
+        wizard.action_confirm()
+        action = receipt.button_validate()
+        self.assertEqual(action["res_model"], "stock.backorder.confirmation")
+        return Form.from_action(self.env, action).save()
 
     def receipt_entry(self, receipt):
         """The entry dialog of the receipt's move, cleared."""
@@ -875,19 +903,6 @@ class CameraScanCase(Gs1EntryCase):
     @classmethod
     def digital_link(cls, serial, gtin=None):
         return build_digital_link("https://id.example.com", gtin or cls.GTIN, serial)
-
-    def delivery_wizard(self, count=1, location=None):
-        delivery = self.picking(
-            self.warehouse.out_type_id,
-            location or self.stock_location,
-            self.customer_location,
-            count,
-            self.customer,
-        )
-        action = delivery.move_ids.action_open_serial_entry()
-        wizard = self.env["serial.entry.wizard"].browse(action["res_id"])
-        wizard.action_clear()
-        return wizard
 
     def assert_scan(self, result, status, message="", **values):
         """``result`` of ``scan_code`` has ``status``, a message holding

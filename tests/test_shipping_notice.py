@@ -435,6 +435,166 @@ class TestShippingNotice(ShippingNoticeCase):
             quants.package_id.parent_package_id, self.package(self.pallet_sscc)
         )
 
+    def notice_message(self, receipt):
+        return "\n".join(receipt.message_ids.mapped("body"))
+
+    def test_units_not_scanned_stay_expected_on_the_backorder(self):
+        receipt = self.notice_receipt()
+        self.import_notice(receipt, "notice_pallet.csv")
+        self.receive_carton(receipt, f"(00){self.carton_sscc}").process()
+        self.assertEqual(receipt.state, "done")
+        self.assertEqual(self.in_stock("NS-1", "NS-2"), 2)
+        self.assertEqual(self.in_stock("NS-3", "NS-4", "NS-5"), 0)
+        backorder = receipt.backorder_ids
+        self.assertEqual(backorder.move_ids.product_uom_qty, 3)
+        self.assertEqual(
+            self.line_packages(backorder),
+            {
+                "NS-3": self.other_carton_sscc,
+                "NS-4": self.other_carton_sscc,
+                "NS-5": False,
+            },
+        )
+        self.assertEqual(
+            set(self.lots("NS-3", "NS-4", "NS-5").mapped("serial_status")),
+            {"expected"},
+        )
+        message = self.notice_message(receipt)
+        self.assertIn(
+            "Shipping notice: 5 units announced, 2 received, 3 not received.",
+            message,
+        )
+        self.assertIn(f"3 stay Expected on the backorder {backorder.name}.", message)
+        # the backorder receives them into their carton
+        backorder.button_validate()
+        quants = self.env["stock.quant"].search(
+            [("lot_id.name", "in", ["NS-3", "NS-4"]), ("quantity", ">", 0)]
+        )
+        self.assertEqual(quants.package_id, self.package(self.other_carton_sscc))
+        self.assertEqual(self.in_stock("NS-5"), 1)
+
+    def test_no_backorder_removes_the_units_not_scanned(self):
+        receipt = self.notice_receipt()
+        self.import_notice(receipt, "notice_pallet.csv")
+        self.receive_carton(
+            receipt, f"(00){self.carton_sscc}"
+        ).process_cancel_backorder()
+        self.assertEqual(receipt.state, "done")
+        self.assertFalse(receipt.backorder_ids)
+        self.assertEqual(self.in_stock("NS-1", "NS-2"), 2)
+        gone = ["NS-3", "NS-4", "NS-5"]
+        self.assertFalse(self.env["stock.lot"].search_count([("name", "in", gone)]))
+        self.assertFalse(
+            self.env["stock.lot.history"].search_count([("lot_id.name", "in", gone)])
+        )
+        message = self.notice_message(receipt)
+        self.assertIn("2 received, 3 not received.", message)
+        self.assertIn("3 removed, no backorder being made: NS-3", message)
+
+    def test_units_not_on_the_notice_accepted_and_flagged(self):
+        receipt = self.notice_receipt()
+        self.import_notice(receipt, "notice_pallet.csv")
+        self.receive_carton(
+            receipt, f"(00){self.carton_sscc}", "EXTRA-1"
+        ).process_cancel_backorder()
+        self.assertEqual(self.in_stock("NS-1", "NS-2", "EXTRA-1"), 3)
+        extra, announced = self.lots("EXTRA-1", "NS-1")
+        self.assertTrue(extra.serial_unannounced)
+        self.assertFalse(announced.serial_unannounced)
+        message = self.notice_message(receipt)
+        self.assertIn(
+            "Shipping notice: 5 units announced, 3 received, 3 not received.",
+            message,
+        )
+        self.assertIn(
+            "1 received that the notice did not list, flagged Not on the "
+            "Shipping Notice: EXTRA-1.",
+            message,
+        )
+        action = receipt.action_view_serial_notice_units()
+        self.assertEqual(
+            set(self.env["stock.lot"].search(action["domain"]).mapped("name")),
+            {"NS-1", "NS-2", "EXTRA-1"},
+        )
+
+    def test_dialog_shows_units_announced_and_entered_per_package(self):
+        receipt = self.notice_receipt()
+        self.import_notice(receipt, "notice_pallet.csv")
+        wizard = self.receipt_entry(receipt)
+        wizard.scan_code(f"(00){self.carton_sscc}")
+        self.assertEqual(
+            wizard.package_summary.splitlines(),
+            [
+                f"{self.pallet_sscc}: 2 cartons, 4 announced, 2 entered",
+                f"    {self.carton_sscc}: 2 announced, 2 entered",
+                f"    {self.other_carton_sscc}: 2 announced, 0 entered",
+            ],
+        )
+        # a receipt of units in no package shows none
+        plain = self.notice_receipt(quantity=1)
+        self.assertFalse(self.receipt_entry(plain).package_summary)
+
+    def test_delivered_by_scanning_a_package(self):
+        self.received_pallet()
+        wizard = self.delivery_wizard(2)
+        delivery = wizard._target().picking_id
+        # the pallet's label selects the units of both its cartons
+        result = wizard.scan_code(f"(00){self.pallet_sscc}")
+        self.assertEqual(result["status"], "added", result["message"])
+        self.assertEqual(
+            sorted(wizard.selected_lot_ids.mapped("name")),
+            ["NS-1", "NS-2", "NS-3", "NS-4"],
+        )
+        wizard.action_clear()
+        result = wizard.scan_code(f"https://id.gs1.org/00/{self.carton_sscc}")
+        self.assertEqual(result["status"], "added", result["message"])
+        self.assertEqual(sorted(result["serials"]), ["NS-1", "NS-2"])
+        wizard.action_confirm()
+        # the whole carton leaves: Odoo's entire package
+        carton = self.package(self.carton_sscc)
+        lines = delivery.move_ids.move_line_ids
+        self.assertEqual(sorted(lines.lot_id.mapped("name")), ["NS-1", "NS-2"])
+        self.assertEqual(lines.package_id, carton)
+        self.assertEqual(lines.result_package_id, carton)
+        delivery.button_validate()
+        self.assertEqual(delivery.state, "done")
+        quants = self.env["stock.quant"].search(
+            [("lot_id.name", "in", ["NS-1", "NS-2"]), ("quantity", ">", 0)]
+        )
+        self.assertEqual(quants.location_id, self.customer_location)
+        self.assertEqual(quants.package_id, carton)
+
+    def test_a_package_holding_nothing_here_selects_nothing(self):
+        self.received_pallet()
+        wizard = self.delivery_wizard(location=self.shelf)
+        result = wizard.scan_code(f"(00){self.carton_sscc}")
+        self.assertEqual(result["status"], "refused")
+        self.assertIn(
+            f"(00){self.carton_sscc} holds no serial number", result["message"]
+        )
+        self.assertFalse(wizard.selected_lot_ids)
+
+    def test_received_whole_then_returned_to_the_vendor(self):
+        receipt = self.received_pallet()
+        self.assertIn(
+            "Shipping notice: 5 units announced, 5 received, 0 not received.",
+            self.notice_message(receipt),
+        )
+        # the return, a copy of the receipt, is no receipt with a notice
+        returned = self.return_picking(receipt, "NS-5")
+        self.assertEqual(returned.state, "done")
+        self.assertNotIn("Shipping notice", self.notice_message(returned))
+
+    def test_fewer_units_refused_without_a_notice(self):
+        receipt = self.notice_receipt(quantity=2)
+        wizard = self.receipt_entry(receipt)
+        self.assertFalse(wizard.fewer_allowed)
+        wizard.scan_code("ALONE-1")
+        self.assertFalse(wizard.can_confirm)
+        with self.assertRaisesRegex(UserError, "needs 2 serial numbers and 1 are"):
+            wizard.action_confirm()
+        self.assertFalse(self.env["stock.lot"].search_count([("name", "=", "ALONE-1")]))
+
 
 @tagged("post_install", "-at_install")
 class TestShippingNoticeInBackground(BackgroundValidationCase, ShippingNoticeCase):

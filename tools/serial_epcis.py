@@ -92,6 +92,26 @@ def private_urn(namespace, kind, *parts):
     return f"urn:x-serial-tracking:{namespace}:{kind}:{encoded}"
 
 
+#: A unit or a carton in a package as EPCIS says it: an AggregationEvent
+#: ADD, CBV bizStep packing, written for the packages a transfer received
+#: or sent units in.
+PACKING_EVENT = ("ADD", "packing")
+#: Digits of the GS1 Company Prefix in an SSCC's EPC URN. The SSCC alone
+#: does not say where its prefix ends (6 to 12 digits); GS1's own examples
+#: use 7, and a reader joins the two parts back into the same 18 digits
+#: whatever the split.
+SSCC_URN_PREFIX_DIGITS = 7
+
+
+def sscc_urn(sscc, prefix_digits=SSCC_URN_PREFIX_DIGITS):
+    """The EPC URN of an 18-digit SSCC:
+    ``urn:epc:id:sscc:<company prefix>.<extension digit><serial reference>``
+    (the check digit dropped, as the URN does)."""
+    body = sscc[:17]
+    prefix = body[1 : 1 + prefix_digits]
+    return f"urn:epc:id:sscc:{prefix}.{body[0]}{body[1 + prefix_digits :]}"
+
+
 def location_uri(gln, extension=None):
     """A location with a GLN as a GS1 Digital Link URI (AI 414), with its
     sub-location (AI 254) when given; None without a valid GLN."""

@@ -12,6 +12,9 @@ _trusted_serial_flow = ContextVar("serial_tracking_trusted_flow", default=False)
 # The serials Odoo's Generate Serials dialog gets for a product that follows
 # its format, handed to Odoo's own generate_lot_names (see stock.move)
 _format_lot_names = ContextVar("serial_tracking_format_lot_names", default=None)
+# The Expected units a receipt's validation carries to its backorder: the
+# lines Odoo deletes (announced, not received) do not take them along
+_kept_expected = ContextVar("serial_tracking_kept_expected", default=frozenset())
 
 # Bulk serial work keeps the chatter quiet: the serial history is the audit trail,
 # and one message per unit would cost more than the work itself.
@@ -52,6 +55,22 @@ def trusted_serial_flow():
 def in_trusted_serial_flow():
     """Whether the code runs inside :func:`trusted_serial_flow`."""
     return _trusted_serial_flow.get()
+
+
+@contextmanager
+def keeping_expected(lot_ids):
+    """Within the block, the move lines deleted leave the Expected units
+    ``lot_ids`` in place (see :func:`kept_expected`)."""
+    token = _kept_expected.set(frozenset(lot_ids))
+    try:
+        yield
+    finally:
+        _kept_expected.reset(token)
+
+
+def kept_expected():
+    """The ids of the Expected units :func:`keeping_expected` keeps now."""
+    return _kept_expected.get()
 
 
 @contextmanager

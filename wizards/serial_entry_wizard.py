@@ -94,6 +94,12 @@ class SerialEntryWizard(models.TransientModel):
         help="Technical: the entry takes as many serials as are read (a count), "
         "with no quantity to reach.",
     )
+    fewer_allowed = fields.Boolean(
+        readonly=True,
+        help="Technical: fewer serials than the quantity may be confirmed (a "
+        "receipt with a shipping notice: the units not entered stay on the "
+        "lines, not received).",
+    )
     purpose = fields.Char(
         readonly=True, help="Technical: what the target does with the serials."
     )
@@ -131,6 +137,7 @@ class SerialEntryWizard(models.TransientModel):
     last_message = fields.Text(readonly=True)
     problem = fields.Text(readonly=True)
     can_confirm = fields.Boolean(compute="_compute_entry_summary")
+    package_summary = fields.Text(string="Packages", compute="_compute_package_summary")
 
     @api.depends("product_id")
     def _compute_has_format(self):
@@ -148,7 +155,12 @@ class SerialEntryWizard(models.TransientModel):
             )
 
     @api.depends(
-        "serial_names", "selected_lot_ids", "required_count", "show_all", "problem"
+        "serial_names",
+        "selected_lot_ids",
+        "required_count",
+        "show_all",
+        "problem",
+        "fewer_allowed",
     )
     def _compute_entry_summary(self):
         for wizard in self:
@@ -173,8 +185,25 @@ class SerialEntryWizard(models.TransientModel):
                 wizard.serials_display = format_serials(self.env, names, limit=200)
             wizard.can_confirm = not wizard.problem and (
                 wizard.open_count
-                or (bool(names) and len(names) == wizard.required_count)
+                or (
+                    bool(names)
+                    and (
+                        len(names) == wizard.required_count
+                        or (wizard.fewer_allowed and len(names) < wizard.required_count)
+                    )
+                )
             )
+
+    @api.depends("serial_names", "mode", "target_model", "target_id")
+    def _compute_package_summary(self):
+        for wizard in self:
+            wizard.package_summary = (
+                wizard._target()._serial_entry_package_summary(
+                    set(wizard._entered_serials())
+                )
+                if wizard.mode == "add" and wizard.target_model
+                else ""
+            ) or False
 
     def write(self, vals):
         if "read_ranges" in vals:
@@ -207,6 +236,7 @@ class SerialEntryWizard(models.TransientModel):
         names=(),
         lots=None,
         open_count=False,
+        fewer_allowed=False,
     ):
         """The dialog for ``target`` (a ``serial.entry.target``), as an action.
 
@@ -214,7 +244,9 @@ class SerialEntryWizard(models.TransientModel):
         mode (otherwise, for a product with auto-numbering and a known quantity,
         the next serials of its format), ``lots`` in remove mode. With
         ``open_count`` there is no quantity to reach and no product required:
-        each batch read is handed to the target at once (``_serial_entry_added``)."""
+        each batch read is handed to the target at once (``_serial_entry_added``).
+        With ``fewer_allowed``, fewer serials than ``required_count`` may be
+        confirmed."""
         if not isinstance(target, self.env.registry["serial.entry.target"]):
             raise TypeError(f"{target._name} is not a serial.entry.target")
         vals = {
@@ -227,6 +259,7 @@ class SerialEntryWizard(models.TransientModel):
             "location_id": location and location.id,
             "purpose": purpose,
             "open_count": open_count,
+            "fewer_allowed": fewer_allowed,
         }
         if mode == "remove" and lots:
             vals["selected_lot_ids"] = [fields.Command.set(lots.ids)]
@@ -338,9 +371,9 @@ class SerialEntryWizard(models.TransientModel):
     def _entries_with_packages(self, text):
         """The pasted text as entries for ``parse_serial_entries``
         (``_gs1_to_serials``), each line that names a package the target
-        announced units in (its SSCC as ``(00)…``, raw ``00…``, a Digital
-        Link ``…/00/…``, or the package's name) replaced by those units'
-        serials, taken literally."""
+        announced units in, or holds units in (remove mode): its SSCC as
+        ``(00)…``, raw ``00…``, a Digital Link ``…/00/…``, or the package's
+        name; replaced by those units' serials, taken literally."""
         lines = _LINES.split(text)
         package_names = {
             line: sscc_of_code(line.strip()) or line.strip()
@@ -349,7 +382,7 @@ class SerialEntryWizard(models.TransientModel):
         }
         packages = (
             self._target()._serial_entry_packages(set(package_names.values()))
-            if self.mode == "add" and self.target_model and package_names
+            if self.target_model and package_names
             else {}
         )
         if not packages:
@@ -792,7 +825,8 @@ class SerialEntryWizard(models.TransientModel):
             return
         if self.required_count <= 0:
             raise UserError(self.env._("Enter the quantity of units first."))
-        if self.entered_count != self.required_count:
+        fewer = self.fewer_allowed and 0 < self.entered_count < self.required_count
+        if self.entered_count != self.required_count and not fewer:
             raise UserError(
                 self.env._(
                     "%(product)s needs %(required)s serial numbers and %(entered)s are "

@@ -1,5 +1,7 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
@@ -17,6 +19,7 @@ from ..tools.serial_epcis import (
     EPCIS_LEFT_OUT_EVENTS,
     EVENT_PARTY_DIRECTION,
     MEDIA_TYPE,
+    PACKING_EVENT,
     PICKING_TRANSACTION_TYPES,
     TRANSFORMATION_BIZ_STEP,
     document_chunks,
@@ -25,7 +28,9 @@ from ..tools.serial_epcis import (
     location_uri,
     party_uri,
     private_urn,
+    sscc_urn,
 )
+from ..tools.serial_notice import valid_sscc
 from ..tools.serial_rules import INTERNAL_USAGES
 
 # History rows read (and turned into events) at a time: the export holds one
@@ -174,6 +179,7 @@ class _EpcisContext:
         self.zones = {}
         self.base_urls = {}
         self.productions_done = set()
+        self.packings_done = set()
         self.has_mrp = "raw_material_production_id" in env["stock.move"]._fields
 
     # identifiers -------------------------------------------------------
@@ -321,6 +327,12 @@ class _EpcisContext:
                     self.productions_done.add(production.id)
                     yield self._transformation_event(row, production)
                 continue
+            if (
+                row["res_model"] == "stock.picking"
+                and row["res_id"] not in self.packings_done
+            ):
+                self.packings_done.add(row["res_id"])
+                yield from self._packing_events(row, transactions)
             yield self._object_event(row, lots[row["lot_id"]], transactions)
 
     def _place(self, location_id):
@@ -379,6 +391,56 @@ class _EpcisContext:
             event["sourceList"] = [{"type": kind, "source": source}]
             event["destinationList"] = [{"type": kind, "destination": destination}]
         return event
+
+    # packing ---------------------------------------------------------
+    def _packing_events(self, row, transactions):
+        """The packages named by an SSCC that the transfer of ``row`` received
+        or sent its units in, as AggregationEvents (``PACKING_EVENT``), at the
+        transfer's time: each package with the units in it and the packages
+        inside it (a pallet's cartons), the package and its container as
+        ``parentID`` and ``childEPCs`` by their SSCC's EPC URN."""
+        picking = self.sudo_env["stock.picking"].browse(row["res_id"])
+        lines = picking.move_line_ids.filtered(
+            lambda line: line.state == "done"
+            and line.lot_id
+            and valid_sscc((line.result_package_id or line.package_id).name)
+        )
+        if not lines:
+            return
+        self._load_products(set(lines.product_id.ids))
+        children = defaultdict(list)
+        for line in lines:
+            package = line.result_package_id or line.package_id
+            children[package].append(
+                self.epc(line.product_id.id, line.lot_id.name, line.company_id.id)
+            )
+        inner = list(children)
+        while inner:
+            package = inner.pop()
+            container = package.parent_package_id
+            if container and valid_sscc(container.name):
+                if container not in children:
+                    inner.append(container)
+                children[container].append(sscc_urn(package.name))
+        action, biz_step = PACKING_EVENT
+        places, _leaves = self._read_point(row)
+        documents = transactions.get((row["res_model"], row["res_id"]))
+        for package in sorted(children, key=lambda package: package.name):
+            event = {
+                "type": "AggregationEvent",
+                **self._time_fields(row),
+                "eventID": private_urn(
+                    self.namespace, "packing", picking.id, package.id
+                ),
+                "parentID": sscc_urn(package.name),
+                "childEPCs": children[package],
+                "action": action,
+                "bizStep": biz_step,
+                **places,
+            }
+            if documents:
+                event["bizTransactionList"] = documents
+            yield event
 
     # manufacturing -----------------------------------------------------
     def _productions(self, rows):

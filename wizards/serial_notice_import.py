@@ -11,6 +11,7 @@ from ..tools.serial_digital_link import gtin_barcode_forms, normalize_gtin
 from ..tools.serial_errors import SerialInputError
 from ..tools.serial_flow import IN_THE_FOREGROUND
 from ..tools.serial_notice import KEY_GTIN, read_notice
+from ..tools.serial_rules import INTERNAL_USAGES
 
 # Units of a product named in one refusal; the rest are counted.
 SERIALS_NAMED = 20
@@ -281,23 +282,51 @@ class SerialNoticeImport(models.TransientModel):
         return False, planned
 
     def _existing_packages(self, notice):
-        return self.env["stock.package"].search(
+        """The packages of this company (or of none) named by the notice's
+        SSCCs that the units go into: all but those whose stock (in them or
+        in the packages inside them) is only outside any warehouse (a pallet
+        its sender delivered, seen from the same database: the notice's
+        packages are then made anew, with the same names)."""
+        packages = self.env["stock.package"].search(
             [
                 ("name", "in", list(notice.packages)),
                 ("company_id", "in", [False, self.picking_id.company_id.id]),
             ]
         )
-
-    def _package_problems(self, notice):
-        """Packages of the notice that hold stock already (one query)."""
-        packages = self._existing_packages(notice)
         if not packages:
-            return []
+            return packages
         quants = (
+            self.env["stock.quant"]
+            .sudo()
+            .search([("package_id", "child_of", packages.ids), ("quantity", ">", 0)])
+        )
+        inside, outside = set(), set()
+        for quant in quants:
+            # the package of the quant and every package it is in
+            holders = {
+                int(part) for part in quant.package_id.parent_path.split("/")[:-1]
+            }
+            if quant.location_id.usage in INTERNAL_USAGES:
+                inside |= holders
+            else:
+                outside |= holders
+        return packages.filtered(
+            lambda package: package.id not in outside or package.id in inside
+        )
+
+    def _package_quants(self, packages):
+        """The quants of some stock of ``packages`` (one query)."""
+        if not packages:
+            return self.env["stock.quant"]
+        return (
             self.env["stock.quant"]
             .sudo()
             .search([("package_id", "in", packages.ids), ("quantity", ">", 0)])
         )
+
+    def _package_problems(self, notice):
+        """Packages of the notice that hold stock already (one query)."""
+        quants = self._package_quants(self._existing_packages(notice))
         return [
             self.env._(
                 "Package %(package)s holds stock already; a package announced must "
@@ -468,4 +497,5 @@ class SerialNoticeImport(models.TransientModel):
                 "%(count)s units of other products were left for other receipts.",
                 count=left,
             )
+        picking.serial_notice_imported = True
         picking.message_post(body=body, attachment_ids=attachment.ids)
