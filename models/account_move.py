@@ -562,13 +562,7 @@ class AccountMove(models.Model):
         )
 
     def _serial_failure_outcome(self, error):
-        done = self.serial_background_units_done
-        values = {
-            "done": done,
-            "total": self.serial_background_units_total,
-            "left": self.serial_background_units_total - done,
-            "error": error,
-        }
+        values = self._serial_failure_values(error)
         if self.serial_background_action == "announce":
             return self.env._(
                 "%(done)s of %(total)s serials were put on the bill as Expected "

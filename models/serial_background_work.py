@@ -165,6 +165,17 @@ class SerialBackgroundWork(models.AbstractModel):
     def _serial_failure_outcome(self, error):
         raise NotImplementedError
 
+    def _serial_failure_values(self, error):
+        """What a failure message names: the units done in earlier slices,
+        the total, those left, and why the rest stopped."""
+        done = self.serial_background_units_done
+        return {
+            "done": done,
+            "total": self.serial_background_units_total,
+            "left": self.serial_background_units_total - done,
+            "error": error,
+        }
+
     def _serial_background_give_up(self):
         """What a failure undoes besides recording it (nothing by default)."""
 

@@ -684,13 +684,8 @@ class StockPicking(models.Model):
 
     def _serial_failure_outcome(self, error):
         """What a failed background job leaves, in the user's words."""
-        done = self.serial_background_units_done
-        values = {
-            "done": done,
-            "total": self.serial_background_units_total,
-            "left": self.serial_background_units_total - done,
-            "error": error,
-        }
+        values = self._serial_failure_values(error)
+        done = values["done"]
         if self.serial_background_action == "announce":
             return self.env._(
                 "%(done)s of %(total)s serials were put on the receipt as Expected "
