@@ -355,6 +355,38 @@ def count_step(env, size):
     return rows
 
 
+def text_step(env, size):
+    """The rows of the text step: ``size`` serials pasted into the entry
+    dialog in reverse order and parsed, the same serials collapsed into
+    ranges, and every other one written as the dialog's short text (plain
+    Python, tools/serial_text.py), at most the serials one entry holds. A
+    step that grew faster than its size, quadratic say, shows as a figure
+    that takes a hundred times as long at ten times the size."""
+    from odoo.addons.serial_tracking.tools.serial_text import (  # noqa: PLC0415
+        MAX_SERIALS_PER_ENTRY,
+        collapse_serials,
+        format_collapsed,
+        parse_serial_text,
+    )
+
+    # a larger paste is refused, with its count, before any work
+    size = min(size, MAX_SERIALS_PER_ENTRY)
+    serials = [f"SN-{n:07d}" for n in range(size)]
+    pasted = "\n".join(reversed(serials))
+    rows = []
+    for label, function in (
+        ("serial text: parse a paste", lambda: parse_serial_text(pasted)),
+        ("serial text: collapse into ranges", lambda: collapse_serials(serials)),
+        (
+            "serial text: short text of every other",
+            lambda: format_collapsed(serials[::2], limit=20),
+        ),
+    ):
+        seconds, _result = timed(env, f"{label} {size}", function)
+        rows.append((size, label, seconds, None))
+    return rows
+
+
 def xlsx_of(rows):
     import openpyxl  # noqa: PLC0415
 
@@ -765,7 +797,7 @@ def main():
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument(
         "--steps",
-        default="accounting,physical,import,volume,recall,portal,epcis,count",
+        default="accounting,physical,import,volume,recall,portal,epcis,count,text",
         help="comma-separated subset of the steps above",
     )
     parser.add_argument(
@@ -838,6 +870,8 @@ def main():
                 )
             if "count" in steps:
                 rows += count_step(env, size)
+            if "text" in steps:
+                rows += text_step(env, size)
         if "import" in steps:
             progress("[import] writing a 100,000-row .xlsx")
             start = time.perf_counter()

@@ -1,7 +1,6 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import string
-import time
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -351,17 +350,15 @@ class TestSerialText(BaseCase):
             [(r.first, r.last, r.count) for r in ranges], [("P-007/Q", "P-009/Q", 3)]
         )
 
-    def test_hundred_thousand_serials_in_linear_time(self):
+    def test_hundred_thousand_serials(self):
+        # how long this takes is measured by make bench (its step "text")
         serials = [f"SN-{n:06d}" for n in range(100000)]
-        started = time.perf_counter()
         parsed = parse_serial_text("\n".join(serials[::-1]))
         ranges = collapse_serials(serials)
         text = format_collapsed(serials[::2], limit=20)
-        elapsed = time.perf_counter() - started
         self.assertEqual(parsed.serials, serials[::-1])
         self.assertEqual(len(ranges), 1)
         self.assertTrue(text.endswith("(+49980 more)"))
-        self.assertLess(elapsed, 5, "a quadratic step would take minutes")
 
     @PROPERTY
     @given(st.lists(st.one_of(serial_chars, runny_serials), unique=True, max_size=60))
