@@ -1,5 +1,45 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The test bases and the builders of the documents the tests run, one of
+each, shared by every test file.
+
+Builders of documents, in any environment (another company's, a committed
+one of a concurrency test), each taking what it needs:
+
+* ``new_transfer``: a transfer of one move, confirmed and reserved or not;
+* ``new_lined_transfer``: a transfer created with its lines naming serials,
+  as Odoo's own API takes them;
+* ``new_invoice``: a draft bill, invoice or credit note of one line;
+* ``purchase_order``: a confirmed purchase order (purchase_stock).
+
+``SerialTrackingCase`` sets the company, its warehouse and places, users,
+the two Track Serials products, the class's ``product`` (the physical one
+unless a subclass chooses another), ``vendor`` and ``customer``; its builders
+read nothing else:
+
+* ``picking``: ``new_transfer`` in the test's environment;
+* ``new_receipt`` / ``new_delivery``: a receipt from the vendor, a delivery to
+  the customer, no serial entered;
+* ``transfer``, ``receipt``, ``receive``, ``deliver``: transfers whose units
+  are entered through the entry dialog, validated or not;
+* ``lined_transfer``, ``validated_transfer``: transfers whose lines name the
+  serials, as for Odoo's own serial products;
+* ``return_picking``: Odoo's Return of a transfer for some of its units;
+* ``scrap``: a validated scrap of one unit;
+* ``make_move`` and ``set_serials``: a bill, invoice or credit note with its
+  units;
+* ``add_serials``, ``lots``, ``events``, ``history_of``: units put in stock,
+  found by name, and their history.
+
+The bases below it add what their tests share (``AccountingModeCase``:
+``bill``, ``new_bill``, ``enter_on_line``; ``PhysicalModeCase``: ``enter``,
+``delivery_wizard``, ``in_stock``; ``BackgroundValidationCase``: ``validate``,
+``run_job``; and so on). EPCIS documents are checked with ``validate_epcis``,
+``exported`` and ``events_of``; concurrency tests use ``committed_env``,
+``run_concurrently`` and ``drop_committed_template``; the speed path's
+fingerprints are compared by ``fingerprint_differences``.
+"""
+
 import base64
 import io
 import json
@@ -13,6 +53,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from unittest.mock import patch
 
+import jsonschema
 import psycopg2
 from PIL import Image
 
@@ -38,6 +79,33 @@ from ..tools.serial_epcis import EPCIS_CONTEXT, sscc_urn
 #: (the pallet, then its two cartons).
 NOTICE_GTIN = "09506000134352"
 NOTICE_SSCC = ("095060001000000012", "095060001000000029", "095060001000000036")
+
+
+#: GS1's EPCIS 2.0 JSON Schema (tests/data/epcis), which exports are
+#: validated against.
+EPCIS_SCHEMA = json.loads(
+    (Path(__file__).parent / "data" / "epcis" / "EPCIS-JSON-Schema.json").read_text()
+)
+
+
+def validate_epcis(document):
+    """Validate against GS1's EPCIS 2.0 JSON Schema, formats (URIs, times)
+    included."""
+    jsonschema.Draft7Validator(
+        EPCIS_SCHEMA, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER
+    ).validate(document)
+
+
+def exported(env, action):
+    """The EPCIS document an Export EPCIS action downloads."""
+    export_id = int(action["url"].rsplit("/", 1)[1])
+    export = env["serial.epcis.export"].browse(export_id)
+    return json.loads("".join(export._epcis_chunks()))
+
+
+def events_of(document):
+    """The events of an EPCIS document."""
+    return document["epcisBody"]["eventList"]
 
 
 def notice_data(filename):
@@ -85,8 +153,171 @@ def epcis_notice(events):
     return json.dumps(document).encode()
 
 
+def fingerprint_differences(current, recorded):
+    """What differs, key by key, between ``current`` (the fingerprints of the
+    Odoo methods the speed path mirrors, computed from the running Odoo's
+    source: ``current_fingerprints``) and ``recorded`` (``MIRRORED_METHODS``):
+    one line per method changed, gone from Odoo or not recorded, naming it,
+    with the fingerprint to record where there is one."""
+    differences = []
+    for key in sorted(current.keys() | recorded.keys()):
+        fingerprint = current.get(key)
+        if key not in recorded:
+            differences.append(f"not recorded: {key!r}: {fingerprint!r},")
+        elif fingerprint is None:
+            differences.append(f"gone from Odoo: {key!r}")
+        elif fingerprint != recorded[key]:
+            differences.append(f"changed: {key!r}: {fingerprint!r},")
+    return differences
+
+
+def new_transfer(
+    env,
+    picking_type,
+    source,
+    destination,
+    quantity,
+    product,
+    partner=None,
+    confirm=True,
+    assign=True,
+    **values,
+):
+    """A transfer in ``env`` of ``quantity`` units of ``product`` in one move,
+    with the transfer's other ``values``, confirmed (unless ``confirm`` is
+    False: a draft) and, unless ``assign`` is False, reserved; no serial
+    entered."""
+    picking = env["stock.picking"].create(
+        {
+            "picking_type_id": picking_type.id,
+            "location_id": source.id,
+            "location_dest_id": destination.id,
+            "partner_id": partner and partner.id,
+            "move_ids": [
+                Command.create(
+                    {
+                        "product_id": product.id,
+                        "product_uom_qty": quantity,
+                        "location_id": source.id,
+                        "location_dest_id": destination.id,
+                    }
+                )
+            ],
+            **values,
+        }
+    )
+    if confirm:
+        picking.action_confirm()
+    if confirm and assign:
+        picking.action_assign()
+    return picking
+
+
+def new_lined_transfer(
+    env, picking_type, source, destination, product, names=(), lots=(), picked=True
+):
+    """A transfer in ``env`` of one move of ``product`` created with its
+    lines, which carry ``names`` (new serials) or ``lots``, one unit each
+    (``picked`` or not), as Odoo's own API takes them (not the entry dialog);
+    confirmed, validated by the caller."""
+    lines = [{"lot_name": name} for name in names] + [
+        {"lot_id": lot.id} for lot in lots
+    ]
+    picking = env["stock.picking"].create(
+        {
+            "picking_type_id": picking_type.id,
+            "location_id": source.id,
+            "location_dest_id": destination.id,
+            "move_ids": [
+                Command.create(
+                    {
+                        "product_id": product.id,
+                        "product_uom_qty": len(lines),
+                        "location_id": source.id,
+                        "location_dest_id": destination.id,
+                        "move_line_ids": [
+                            Command.create(
+                                {
+                                    "product_id": product.id,
+                                    "quantity": 1,
+                                    "picked": picked,
+                                    "location_id": source.id,
+                                    "location_dest_id": destination.id,
+                                    **line,
+                                }
+                            )
+                            for line in lines
+                        ],
+                    }
+                )
+            ],
+        }
+    )
+    picking.action_confirm()
+    return picking
+
+
+def new_invoice(
+    env,
+    move_type,
+    partner,
+    product,
+    quantity,
+    price_unit=100.0,
+    invoice_date=date(2025, 3, 1),
+    **line_values,
+):
+    """A draft bill, invoice or credit note in ``env`` of one line of
+    ``quantity`` units of ``product``, with the line's other ``line_values``
+    (``serial_lot_ids``, say)."""
+    return env["account.move"].create(
+        {
+            "move_type": move_type,
+            "partner_id": partner.id,
+            "invoice_date": invoice_date,
+            "invoice_line_ids": [
+                Command.create(
+                    {
+                        "product_id": product.id,
+                        "quantity": quantity,
+                        "price_unit": price_unit,
+                        **line_values,
+                    }
+                )
+            ],
+        }
+    )
+
+
+def purchase_order(env, vendor, product, quantity, price_unit=40.0):
+    """A confirmed purchase order (purchase_stock installed) of ``quantity``
+    units of ``product``; its receipt is ``order.picking_ids``."""
+    order = env["purchase.order"].create(
+        {
+            "partner_id": vendor.id,
+            "order_line": [
+                Command.create(
+                    {
+                        "product_id": product.id,
+                        "product_qty": quantity,
+                        "price_unit": price_unit,
+                    }
+                )
+            ],
+        }
+    )
+    order.button_confirm()
+    return order
+
+
 class SerialTrackingCase(TransactionCase):
-    """Users with and without Manage Serials, and product factories."""
+    """Users with and without Manage Serials, the two Track Serials products,
+    the class's ``product`` (the physical one unless a subclass chooses
+    another), ``vendor`` and ``customer`` (named by ``vendor_name`` and
+    ``customer_name``), and the builders of the documents the tests run."""
+
+    vendor_name = "Serial Vendor"
+    customer_name = "Serial Customer"
 
     @classmethod
     def setUpClass(cls):
@@ -122,6 +353,9 @@ class SerialTrackingCase(TransactionCase):
         cls.physical_product = cls.create_tracked_product("Tracked Scanner", "physical")
         cls.supplier_location = cls.env.ref("stock.stock_location_suppliers")
         cls.customer_location = cls.env.ref("stock.stock_location_customers")
+        cls.product = cls.physical_product.product_variant_id
+        cls.vendor = cls.env["res.partner"].create({"name": cls.vendor_name})
+        cls.customer = cls.env["res.partner"].create({"name": cls.customer_name})
 
     @classmethod
     def create_tracked_product(cls, name, mode, **vals):
@@ -170,26 +404,16 @@ class SerialTrackingCase(TransactionCase):
         product=None,
     ):
         """A draft bill, invoice or credit note of ``quantity`` units of
-        ``product`` (by default the class's ``product``), with the units
-        ``serials`` on its line when given."""
-        Move = (
-            cls.env["account.move"].with_user(user) if user else cls.env["account.move"]
-        )
-        move = Move.create(
-            {
-                "move_type": move_type,
-                "partner_id": partner.id,
-                "invoice_date": invoice_date,
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "product_id": (product or cls.product).id,
-                            "quantity": quantity,
-                            "price_unit": 100.0,
-                        }
-                    )
-                ],
-            }
+        ``product`` (by default the class's ``product``), made by ``user``
+        (by default the test's), with the units ``serials`` on its line when
+        given."""
+        move = new_invoice(
+            cls.env(user=user) if user else cls.env,
+            move_type,
+            partner,
+            product or cls.product,
+            quantity,
+            invoice_date=invoice_date,
         )
         if serials is not None:
             cls.set_serials(move.invoice_line_ids, serials)
@@ -212,6 +436,11 @@ class SerialTrackingCase(TransactionCase):
         """The unit's history, oldest first."""
         return lot.history_ids.sorted("id").mapped("event_type")
 
+    def history_of(self, lot_ids):
+        """Every history row of the units ``lot_ids`` (ids: the units may be
+        gone)."""
+        return self.env["stock.lot.history"].search([("lot_id", "in", lot_ids)])
+
     @classmethod
     def picking(
         cls,
@@ -225,35 +454,144 @@ class SerialTrackingCase(TransactionCase):
         confirm=True,
         **values,
     ):
-        """A transfer of ``quantity`` units of ``product`` (by default the
-        physical product) with the transfer's other ``values``, confirmed
-        (unless ``confirm`` is False: a draft) and, unless ``assign`` is
-        False, reserved; no serial entered."""
-        picking = cls.env["stock.picking"].create(
-            {
-                "picking_type_id": picking_type.id,
-                "location_id": source.id,
-                "location_dest_id": destination.id,
-                "partner_id": partner and partner.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "product_id": (
-                                product or cls.physical_product.product_variant_id
-                            ).id,
-                            "product_uom_qty": quantity,
-                            "location_id": source.id,
-                            "location_dest_id": destination.id,
-                        }
-                    )
-                ],
-                **values,
-            }
+        """:func:`new_transfer` in the test's environment, of the physical
+        product unless ``product`` is given."""
+        return new_transfer(
+            cls.env,
+            picking_type,
+            source,
+            destination,
+            quantity,
+            product or cls.physical_product.product_variant_id,
+            partner=partner,
+            confirm=confirm,
+            assign=assign,
+            **values,
         )
-        if confirm:
-            picking.action_confirm()
-        if confirm and assign:
+
+    @classmethod
+    def new_receipt(cls, quantity=3, product=None, assign=True):
+        """A receipt of ``quantity`` units of ``product`` (by default the
+        physical product) from the class's ``vendor`` into the stock,
+        confirmed and, unless ``assign`` is False, reserved; no serial
+        entered."""
+        return cls.picking(
+            cls.warehouse.in_type_id,
+            cls.supplier_location,
+            cls.stock_location,
+            quantity,
+            cls.vendor,
+            product=product,
+            assign=assign,
+        )
+
+    @classmethod
+    def new_delivery(cls, quantity=1, location=None, product=None):
+        """A delivery of ``quantity`` units of ``product`` (by default the
+        physical product) from ``location`` (by default the stock) to the
+        class's ``customer``, confirmed and reserved; no serial entered."""
+        return cls.picking(
+            cls.warehouse.out_type_id,
+            location or cls.stock_location,
+            cls.customer_location,
+            quantity,
+            cls.customer,
+            product=product,
+        )
+
+    @classmethod
+    def lined_transfer(
+        cls,
+        picking_type,
+        source,
+        destination,
+        names=(),
+        lots=(),
+        picked=True,
+        product=None,
+        company=None,
+    ):
+        """:func:`new_lined_transfer` of ``product`` (by default the class's
+        ``product``) in ``company`` (by default the class's)."""
+        env = cls.env(
+            context=dict(
+                cls.env.context, allowed_company_ids=(company or cls.company).ids
+            )
+        )
+        return new_lined_transfer(
+            env,
+            picking_type,
+            source,
+            destination,
+            product or cls.product,
+            names=names,
+            lots=lots,
+            picked=picked,
+        )
+
+    @classmethod
+    def validated_transfer(
+        cls,
+        product,
+        source,
+        destination,
+        quantity,
+        picking_type=None,
+        lots=None,
+        names=None,
+        picked_count=None,
+        partner=None,
+    ):
+        """A confirmed transfer (an internal one unless ``picking_type`` is
+        given) of ``product`` with ``partner``; serials given by name (new),
+        by lot, or left to Odoo's reservation, written on the move lines as
+        for Odoo's own serial products (not the entry dialog of
+        ``transfer``), so that both run the same operations; the first
+        ``picked_count`` lines kept when given. Validated without backorder;
+        returns the picking."""
+        picking = cls.picking(
+            picking_type or cls.warehouse.int_type_id,
+            source,
+            destination,
+            quantity,
+            partner,
+            product=product,
+            assign=False,
+        )
+        move = picking.move_ids
+        if names or lots:
+            move.move_line_ids.unlink()
+            move.write(
+                {
+                    "move_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": product.id,
+                                "location_dest_id": destination.id,
+                                "quantity": 1,
+                                **(
+                                    {"lot_name": serial, "location_id": source.id}
+                                    if names
+                                    else {
+                                        "lot_id": serial.id,
+                                        "location_id": serial.location_id.id
+                                        or source.id,
+                                    }
+                                ),
+                            }
+                        )
+                        for serial in (names or lots)
+                    ]
+                }
+            )
+        else:
             picking.action_assign()
+        if picked_count is not None:
+            move.move_line_ids.sorted("id")[picked_count:].unlink()
+        move.picked = True
+        picking.with_context(
+            skip_backorder=True, picking_ids_not_to_backorder=picking.ids
+        ).button_validate()
         return picking
 
     @classmethod
@@ -315,16 +653,34 @@ class SerialTrackingCase(TransactionCase):
         )
 
     @classmethod
-    def return_picking(cls, picking, *names):
+    def return_picking(cls, picking, *names, product=None, validate=True):
         """Odoo's Return of ``picking`` (a delivery: back from the customer; a
-        receipt: back to the vendor) for the physical product's units
-        ``names``, validated."""
+        receipt: back to the vendor) for ``product``'s (by default the
+        physical product's) units ``names``, picked and, unless ``validate``
+        is False, validated."""
         returned = picking._serial_create_return(
-            cls.lots(*names, product=cls.physical_product)
+            cls.lots(*names, product=product or cls.physical_product)
         )
         returned.move_ids.picked = True
-        returned.button_validate()
+        if validate:
+            returned.button_validate()
         return returned
+
+    @classmethod
+    def scrap(cls, name, product=None):
+        """A validated scrap of ``product``'s (by default the physical
+        product's) unit ``name`` from the stock."""
+        product = product or cls.physical_product.product_variant_id
+        scrap = cls.env["stock.scrap"].create(
+            {
+                "product_id": product.id,
+                "lot_id": cls.lots(name, product=product).id,
+                "scrap_qty": 1,
+                "location_id": cls.stock_location.id,
+            }
+        )
+        scrap.action_validate()
+        return scrap
 
 
 class AccountingModeCase(SerialTrackingCase):
@@ -334,8 +690,6 @@ class AccountingModeCase(SerialTrackingCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.vendor = cls.env["res.partner"].create({"name": "Serial Vendor"})
-        cls.customer = cls.env["res.partner"].create({"name": "Serial Customer"})
         cls.other_customer = cls.env["res.partner"].create({"name": "Other Customer"})
         cls.product = cls.accounting_product.product_variant_id
         cls.accounting_product.write(
@@ -343,8 +697,18 @@ class AccountingModeCase(SerialTrackingCase):
         )
 
     def bill(self, *names):
+        """A posted vendor bill of ``names``."""
         bill = self.make_move("in_invoice", self.vendor, len(names), list(names))
         bill.action_post()
+        return bill
+
+    def new_bill(self, quantity=3, text=None, product=None):
+        """A draft vendor bill of ``quantity`` units of ``product`` (by
+        default the class's), with ``text`` confirmed in its line's entry
+        dialog when given."""
+        bill = self.make_move("in_invoice", self.vendor, quantity, product=product)
+        if text:
+            self.enter_on_line(bill.invoice_line_ids, text)
         return bill
 
     def enter_on_line(self, line, text):
@@ -452,26 +816,18 @@ class AccountingModeCase(SerialTrackingCase):
             )
             lots = env["stock.lot"]._serial_add_to_stock(product, names, stock)
             partner = env["res.partner"].create({"name": "Race Background Customer"})
-            invoices = env["account.move"].create(
-                [
-                    {
-                        "move_type": "out_invoice",
-                        "partner_id": partner.id,
-                        "invoice_date": date(2025, 6, 1),
-                        "invoice_line_ids": [
-                            Command.create(
-                                {
-                                    "product_id": product.id,
-                                    "quantity": len(units),
-                                    "price_unit": 10,
-                                    "serial_lot_ids": [Command.set(units.ids)],
-                                }
-                            )
-                        ],
-                    }
-                    for units in (lots, lots[-1:])
-                ]
-            )
+            invoices = env["account.move"]
+            for units in (lots, lots[-1:]):
+                invoices |= new_invoice(
+                    env,
+                    "out_invoice",
+                    partner,
+                    product,
+                    len(units),
+                    price_unit=10,
+                    invoice_date=date(2025, 6, 1),
+                    serial_lot_ids=[Command.set(units.ids)],
+                )
             self.race_move_ids = invoices.ids
             self.race_partner_id = partner.id
         return invoices.ids
@@ -538,8 +894,11 @@ class AccountingBackgroundCase(AccountingModeCase):
 
 
 class PhysicalModeCase(SerialTrackingCase):
-    """A physical-mode product, a vendor, a customer, and receipts and
-    deliveries through the entry dialog."""
+    """A physical-mode product, a vendor, a customer, a shelf in the stock,
+    and receipts and deliveries through the entry dialog."""
+
+    vendor_name = "Physical Vendor"
+    customer_name = "Physical Customer"
 
     def in_stock(self, *names, product=None):
         return self.env["stock.quant"].search_count(
@@ -554,9 +913,6 @@ class PhysicalModeCase(SerialTrackingCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.product = cls.physical_product.product_variant_id
-        cls.vendor = cls.env["res.partner"].create({"name": "Physical Vendor"})
-        cls.customer = cls.env["res.partner"].create({"name": "Physical Customer"})
         cls.shelf = cls.env["stock.location"].create(
             {
                 "name": "Shelf 9",
@@ -568,13 +924,7 @@ class PhysicalModeCase(SerialTrackingCase):
     def delivery_wizard(self, count=1, location=None):
         """The entry dialog, cleared, of a new delivery of ``count`` units
         from ``location`` (by default the stock) to the class's customer."""
-        delivery = self.picking(
-            self.warehouse.out_type_id,
-            location or self.stock_location,
-            self.customer_location,
-            count,
-            self.customer,
-        )
+        delivery = self.new_delivery(count, location)
         action = delivery.move_ids.action_open_serial_entry()
         wizard = self.env["serial.entry.wizard"].browse(action["res_id"])
         wizard.action_clear()
@@ -755,13 +1105,7 @@ class Gs1EntryCase(PhysicalModeCase):
     or Digital Links."""
 
     def receipt_wizard(self, count=3):
-        receipt = self.picking(
-            self.warehouse.in_type_id,
-            self.supplier_location,
-            self.stock_location,
-            count,
-            self.vendor,
-        )
+        receipt = self.new_receipt(count)
         action = receipt.move_ids.action_open_serial_entry()
         return receipt, self.env["serial.entry.wizard"].browse(action["res_id"])
 
@@ -774,13 +1118,7 @@ class Gs1EntryCase(PhysicalModeCase):
         received.action_add_pasted()
         received.action_confirm()
         receipt.button_validate()
-        delivery = self.picking(
-            self.warehouse.out_type_id,
-            self.stock_location,
-            self.customer_location,
-            1,
-            self.customer,
-        )
+        delivery = self.new_delivery(1)
         action = delivery.move_ids.action_open_serial_entry()
         selecting = self.env["serial.entry.wizard"].browse(action["res_id"])
         selecting.action_clear()
@@ -802,16 +1140,6 @@ class ShippingNoticeCase(PhysicalModeCase):
             "Tracked Scanner Twin", "physical", default_code="SCAN-2"
         ).product_variant_id
         cls.pallet_sscc, cls.carton_sscc, cls.other_carton_sscc = NOTICE_SSCC
-
-    def notice_receipt(self, quantity=5, product=None):
-        return self.picking(
-            self.warehouse.in_type_id,
-            self.supplier_location,
-            self.stock_location,
-            quantity,
-            self.vendor,
-            product=product,
-        )
 
     def notice_wizard(self, receipt, filename, content):
         action = receipt.action_import_serial_notice()
@@ -860,7 +1188,7 @@ class ShippingNoticeCase(PhysicalModeCase):
     def received_pallet(self):
         """notice_pallet.csv received whole: NS-1 to NS-4 in their two
         cartons, inside the pallet; NS-5 in no package."""
-        receipt = self.notice_receipt()
+        receipt = self.new_receipt(5)
         self.import_notice(receipt, "notice_pallet.csv")
         receipt.button_validate()
         self.assertEqual(receipt.state, "done")
@@ -1149,10 +1477,12 @@ class SerialFlowCase(SerialTrackingCase):
     """Units bought and sold through real documents: bills and invoices for
     the accounting product, receipts and deliveries for the physical one."""
 
+    vendor_name = "Flow Vendor"
+    customer_name = "Flow Customer"
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.vendor = cls.env["res.partner"].create({"name": "Flow Vendor"})
         for template in (cls.accounting_product, cls.physical_product):
             template.write(
                 {"serial_warranty_duration": 12, "serial_warranty_unit": "month"}
@@ -1172,20 +1502,6 @@ class SerialFlowCase(SerialTrackingCase):
         if post:
             move.action_post()
         return move
-
-    @classmethod
-    def scrap(cls, name):
-        """A validated scrap of the physical product's unit ``name`` from stock."""
-        scrap = cls.env["stock.scrap"].create(
-            {
-                "product_id": cls.physical_product.product_variant_id.id,
-                "lot_id": cls.lots(name, product=cls.physical_product).id,
-                "scrap_qty": 1,
-                "location_id": cls.stock_location.id,
-            }
-        )
-        scrap.action_validate()
-        return scrap
 
 
 class PointOfSaleCase(PhysicalModeCase, TestPoSCommon):
@@ -1468,9 +1784,17 @@ __all__ = [
     "committed_env",
     "cursor_env",
     "drop_committed_template",
+    "events_of",
+    "exported",
+    "fingerprint_differences",
     "listed",
+    "new_invoice",
+    "new_lined_transfer",
+    "new_transfer",
+    "purchase_order",
     "recall",
     "run_concurrently",
+    "validate_epcis",
 ]
 
 

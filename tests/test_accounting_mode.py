@@ -7,7 +7,12 @@ import psycopg2
 from odoo import Command
 from odoo.exceptions import UserError
 
-from .common import AccountingModeCase, committed_env, run_concurrently
+from .common import (
+    AccountingModeCase,
+    committed_env,
+    new_invoice,
+    run_concurrently,
+)
 
 
 class TestAccountingPosting(AccountingModeCase):
@@ -242,26 +247,18 @@ class TestAccountingAccessAndOutput(AccountingModeCase):
                 .lot_stock_id
             )
             lot = env["stock.lot"]._serial_add_to_stock(product, ["RACE-INV-1"], stock)
-            invoices = env["account.move"].create(
-                [
-                    {
-                        "move_type": "out_invoice",
-                        "partner_id": partner.id,
-                        "invoice_date": date(2025, 6, 1),
-                        "invoice_line_ids": [
-                            Command.create(
-                                {
-                                    "product_id": product.id,
-                                    "quantity": 1,
-                                    "price_unit": 10,
-                                    "serial_lot_ids": [Command.set(lot.ids)],
-                                }
-                            )
-                        ],
-                    }
-                    for _ in range(2)
-                ]
-            )
+            invoices = env["account.move"]
+            for _invoice in range(2):
+                invoices |= new_invoice(
+                    env,
+                    "out_invoice",
+                    partner,
+                    product,
+                    1,
+                    price_unit=10,
+                    invoice_date=date(2025, 6, 1),
+                    serial_lot_ids=[Command.set(lot.ids)],
+                )
         self.addCleanup(self._drop_race, template.id, partner.id, invoices.ids)
 
         def post(env, index):

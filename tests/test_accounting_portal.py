@@ -1,9 +1,9 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from datetime import date
-
 from odoo import Command
 from odoo.tests import HttpCase, tagged
+
+from .common import new_invoice
 
 
 @tagged("post_install", "-at_install")
@@ -27,22 +27,14 @@ class TestAccountingPortal(HttpCase):
             product, [f"PORTAL-{n:02d}" for n in range(1, 11)], stock
         )
         customer = self.env["res.partner"].create({"name": "Portal Customer"})
-        invoice = self.env["account.move"].create(
-            {
-                "move_type": "out_invoice",
-                "partner_id": customer.id,
-                "invoice_date": date(2025, 3, 1),
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "product_id": product.id,
-                            "quantity": 10,
-                            "price_unit": 10,
-                            "serial_lot_ids": [Command.set(lots.ids)],
-                        }
-                    )
-                ],
-            }
+        invoice = new_invoice(
+            self.env,
+            "out_invoice",
+            customer,
+            product,
+            10,
+            price_unit=10,
+            serial_lot_ids=[Command.set(lots.ids)],
         )
         invoice.action_post()
         response = self.url_open(invoice.get_portal_url(report_type="html"))

@@ -1,12 +1,11 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
 from ..models.stock_picking import MAX_BACKGROUND_ATTEMPTS
 from ..models.stock_speed_path import SPEED_PATH_PARAM
-from .common import BackgroundValidationCase, committed_env
+from .common import BackgroundValidationCase, committed_env, new_transfer
 
 
 @tagged("post_install", "-at_install")
@@ -152,20 +151,14 @@ class TestBackgroundValidation(BackgroundValidationCase):
             product = env["product.product"].create(
                 {"name": "BG Concurrent", "type": "consu", "is_storable": True}
             )
-            picking = env["stock.picking"].create(
-                {
-                    "picking_type_id": warehouse.in_type_id.id,
-                    "move_ids": [
-                        Command.create(
-                            {
-                                "product_id": product.id,
-                                "product_uom_qty": 1,
-                                "location_id": vendors.id,
-                                "location_dest_id": warehouse.lot_stock_id.id,
-                            }
-                        )
-                    ],
-                }
+            picking = new_transfer(
+                env,
+                warehouse.in_type_id,
+                vendors,
+                warehouse.lot_stock_id,
+                1,
+                product,
+                confirm=False,
             )
             picking_id, product_id = picking.id, product.id
         try:
@@ -206,13 +199,7 @@ class TestSelectedUnitsInBackground(BackgroundValidationCase):
         """A delivery of as many units as ``names`` and the dialog's
         confirmation of that selection: returns the delivery and what the
         confirmation answered."""
-        delivery = self.picking(
-            self.warehouse.out_type_id,
-            self.stock_location,
-            self.customer_location,
-            len(names),
-            self.customer,
-        )
+        delivery = self.new_delivery(len(names))
         if delivery.serial_background_state:  # reserved in the background
             self.run_job()
         action = delivery.move_ids.action_open_serial_entry()

@@ -10,15 +10,6 @@ class TestBillExpectedSerials(AccountingModeCase):
     """Confirming the entry dialog of a vendor bill's line creates its
     serials as Expected units; posting brings those very units in."""
 
-    def history_of(self, lot_ids):
-        return self.env["stock.lot.history"].search([("lot_id", "in", lot_ids)])
-
-    def new_bill(self, quantity=3, text=None, product=None):
-        bill = self.make_move("in_invoice", self.vendor, quantity, product=product)
-        if text:
-            self.enter_on_line(bill.invoice_line_ids, text)
-        return bill
-
     def test_confirm_creates_expected_units_on_the_line(self):
         bill = self.new_bill(text="BX-1..BX-3")
         line = bill.invoice_line_ids

@@ -6,8 +6,7 @@ from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 from ..tools.serial_digital_link import build_unit_uri
-from .test_epcis_export import events_of, exported
-from .test_portal_serials import PortalSerialsCase
+from .common import PortalSerialsCase, events_of, exported
 from .test_warranty_lookup import NOT_FOUND
 
 GTIN = "09506000134352"

@@ -1,8 +1,6 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import json
 from datetime import timedelta
-from pathlib import Path
 from unittest.mock import patch
 
 import jsonschema
@@ -13,33 +11,19 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from ..wizards import serial_epcis_export
-from .common import Command, ManufacturingCase, SerialCountCase, SerialFlowCase
-
-SCHEMA = json.loads(
-    (Path(__file__).parent / "data" / "epcis" / "EPCIS-JSON-Schema.json").read_text()
+from .common import (
+    Command,
+    ManufacturingCase,
+    SerialCountCase,
+    SerialFlowCase,
+    events_of,
+    exported,
+    validate_epcis,
 )
+
 GTIN = "09506000134352"
 COMPANY_GLN = "9506000000008"
 VENDOR_GLN = "9506000000015"
-
-
-def validate(document):
-    """Validate against GS1's EPCIS 2.0 JSON Schema, formats (URIs, times)
-    included."""
-    jsonschema.Draft7Validator(
-        SCHEMA, format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER
-    ).validate(document)
-
-
-def exported(env, action):
-    """The EPCIS document an Export EPCIS action downloads."""
-    export_id = int(action["url"].rsplit("/", 1)[1])
-    export = env["serial.epcis.export"].browse(export_id)
-    return json.loads("".join(export._epcis_chunks()))
-
-
-def events_of(document):
-    return document["epcisBody"]["eventList"]
 
 
 class EpcisCase(SerialFlowCase):
@@ -68,7 +52,7 @@ class TestEpcisSchema(EpcisCase):
             self.env,
             self.lots("EP-0", product=self.accounting_product).action_export_epcis(),
         )
-        validate(document)
+        validate_epcis(document)
         for broken in (
             {"epcList": ["not a uri"]},
             {"eventTimeZoneOffset": "+1"},
@@ -78,7 +62,7 @@ class TestEpcisSchema(EpcisCase):
             with self.subTest(broken=broken):
                 event = {**events_of(document)[0], **broken}
                 with self.assertRaises(jsonschema.ValidationError):
-                    validate({**document, "epcisBody": {"eventList": [event]}})
+                    validate_epcis({**document, "epcisBody": {"eventList": [event]}})
 
 
 class TestEpcisExport(EpcisCase):
@@ -89,7 +73,7 @@ class TestEpcisExport(EpcisCase):
         credit = self.invoice("out_refund", self.customer, ["EA-1"])
         unit = self.lots("EA-1", product=self.accounting_product)
         document = exported(self.env, unit.action_export_epcis())
-        validate(document)
+        validate_epcis(document)
         self.assertEqual(document["schemaVersion"], "2.0")
         events = events_of(document)
         self.assertEqual(
@@ -160,7 +144,7 @@ class TestEpcisExport(EpcisCase):
         )
         unit = self.lots("EP-1", product=self.physical_product)
         document = exported(self.env, unit.action_export_epcis())
-        validate(document)
+        validate_epcis(document)
         events = events_of(document)
         self.assertEqual(
             [(e["bizStep"], e["disposition"]) for e in events],
@@ -192,7 +176,7 @@ class TestEpcisExport(EpcisCase):
 
         # a transfer's export: its own events, one per unit
         document = exported(self.env, receipt.action_export_epcis())
-        validate(document)
+        validate_epcis(document)
         self.assertEqual(
             sorted(e["epcList"][0].rsplit("/", 1)[1] for e in events_of(document)),
             ["EP-1", "EP-2"],
@@ -205,7 +189,7 @@ class TestEpcisExport(EpcisCase):
         whole = exported(self.env, lots.action_export_epcis())
         with patch.object(serial_epcis_export, "EPCIS_BATCH_SIZE", 2):
             batched = exported(self.env, lots.action_export_epcis())
-        validate(batched)
+        validate_epcis(batched)
         self.assertEqual(len(events_of(batched)), 7)
         self.assertEqual(events_of(batched), events_of(whole))
 
@@ -238,7 +222,7 @@ class TestEpcisExport(EpcisCase):
             for row in in_time_order
         ]
         document = exported(self.env, units.action_export_epcis())
-        validate(document)
+        validate_epcis(document)
         self.assertEqual([e["eventID"] for e in events_of(document)], expected)
         # read one row at a time, rows of the same time included
         with patch.object(serial_epcis_export, "EPCIS_BATCH_SIZE", 1):
@@ -257,7 +241,7 @@ class TestEpcisExport(EpcisCase):
         receipt.button_validate()
         self.assertEqual(self.events(unit), ["ANNOUNCE", "RECEIVE"])
         document = exported(self.env, unit.action_export_epcis())
-        validate(document)
+        validate_epcis(document)
         self.assertEqual(
             [(e["bizStep"], e["disposition"]) for e in events_of(document)],
             [("receiving", "sellable_not_accessible")],
@@ -297,7 +281,7 @@ class TestEpcisCount(SerialCountCase):
         self.scan(count, "EC-1")
         count.action_apply()
         document = exported(self.env, unit.action_export_epcis())
-        validate(document)
+        validate_epcis(document)
         events = events_of(document)
         self.assertEqual(len(events), len(before) + 1)
         seen = events[-1]
@@ -333,7 +317,7 @@ class TestEpcisDownload(HttpCase, EpcisCase):
             response.headers["Content-Disposition"],
         )
         document = response.json()
-        validate(document)
+        validate_epcis(document)
         self.assertEqual(len(events_of(document)), 1)
         # another user does not read someone else's export
         self.serial_manager.password = "st-manager-pass"
@@ -352,7 +336,7 @@ class TestEpcisRecall(EpcisCase):
             {"source": "vendor", "vendor_id": self.vendor.id}
         )
         document = exported(self.env, wizard.action_export_epcis())
-        validate(document)
+        validate_epcis(document)
         serials = sorted(
             event["epcList"][0].rsplit("/", 1)[1] for event in events_of(document)
         )
@@ -367,7 +351,7 @@ class TestEpcisManufacturing(ManufacturingCase):
         production = self.build("EM-R1", board)
         robot = production.lot_producing_ids
         document = exported(self.env, (robot | board).action_export_epcis())
-        validate(document)
+        validate_epcis(document)
         events = events_of(document)
         transformations = [e for e in events if e["type"] == "TransformationEvent"]
         # the board's CONSUME and the robot's BUILD: one event
@@ -424,7 +408,7 @@ class TestEpcisSale(EpcisCase):
         wizard.action_confirm()
         delivery.button_validate()
         document = exported(self.env, delivery.action_export_epcis())
-        validate(document)
+        validate_epcis(document)
         (event,) = events_of(document)
         self.assertEqual(self.transaction_types(event), ["desadv", "po"])
         order_uri = next(

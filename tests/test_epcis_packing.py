@@ -2,12 +2,16 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
 
-from odoo import Command
 from odoo.tests import tagged
 
 from ..tools.serial_epcis import sscc_urn
-from .common import ShippingNoticeCase
-from .test_epcis_export import events_of, exported, validate
+from .common import (
+    ShippingNoticeCase,
+    events_of,
+    exported,
+    new_transfer,
+    validate_epcis,
+)
 
 
 @tagged("post_install", "-at_install")
@@ -27,7 +31,7 @@ class TestEpcisPacking(ShippingNoticeCase):
     def test_receipt_in_packages_exports_its_packing(self):
         receipt = self.received_pallet()
         document = exported(self.env, receipt.action_export_epcis())
-        validate(document)
+        validate_epcis(document)
         pallet, carton, other = (
             sscc_urn(sscc)
             for sscc in (self.pallet_sscc, self.carton_sscc, self.other_carton_sscc)
@@ -52,7 +56,7 @@ class TestEpcisPacking(ShippingNoticeCase):
     def test_a_transfer_without_packages_exports_no_packing(self):
         receipt = self.receive("LOOSE-1")
         document = exported(self.env, receipt.action_export_epcis())
-        validate(document)
+        validate_epcis(document)
         self.assertEqual(self.packing(document), {})
 
     def test_delivery_exported_and_imported_by_another_company(self):
@@ -65,7 +69,7 @@ class TestEpcisPacking(ShippingNoticeCase):
         delivery.button_validate()
         self.assertEqual(delivery.state, "done")
         document = exported(self.env, delivery.action_export_epcis())
-        validate(document)
+        validate_epcis(document)
 
         # the customer, another company of the same database, receives it
         importer = self.env["res.company"].create({"name": "Importer Co"})
@@ -76,25 +80,16 @@ class TestEpcisPacking(ShippingNoticeCase):
         warehouse = env["stock.warehouse"].search(
             [("company_id", "=", importer.id)], limit=1
         )
-        receipt = env["stock.picking"].create(
-            {
-                "picking_type_id": warehouse.in_type_id.id,
-                "partner_id": self.company.partner_id.id,
-                "location_id": self.supplier_location.id,
-                "location_dest_id": warehouse.lot_stock_id.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "product_id": self.product.id,
-                            "product_uom_qty": 4,
-                            "location_id": self.supplier_location.id,
-                            "location_dest_id": warehouse.lot_stock_id.id,
-                        }
-                    )
-                ],
-            }
+        receipt = new_transfer(
+            env,
+            warehouse.in_type_id,
+            self.supplier_location,
+            warehouse.lot_stock_id,
+            4,
+            self.product,
+            partner=self.company.partner_id,
+            assign=False,
         )
-        receipt.action_confirm()
         self.import_notice(receipt, "delivery.jsonld", json.dumps(document).encode())
         self.assert_packed_as_notice_pallet(receipt, loose_unit=False)
         lines = receipt.move_ids.move_line_ids

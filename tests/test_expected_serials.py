@@ -10,21 +10,6 @@ from .common import BackgroundValidationCase, PhysicalModeCase
 
 @tagged("post_install", "-at_install")
 class TestExpectedSerials(PhysicalModeCase):
-    def new_receipt(self, quantity=3, assign=True):
-        return self.picking(
-            self.warehouse.in_type_id,
-            self.supplier_location,
-            self.stock_location,
-            quantity,
-            self.vendor,
-            assign=assign,
-        )
-
-    def history_of(self, lot_ids):
-        """Every history row of the units ``lot_ids`` (ids: the units may be
-        gone)."""
-        return self.env["stock.lot.history"].search([("lot_id", "in", lot_ids)])
-
     def assert_expected(self, lots, receipt):
         self.assertEqual(set(lots.mapped("serial_status")), {"expected"})
         self.assertFalse(
@@ -200,13 +185,7 @@ class TestExpectedSerials(PhysicalModeCase):
     def test_expected_units_are_not_stock(self):
         receipt = self.new_receipt(quantity=2)
         self.enter(receipt.move_ids, "NS-1\nNS-2")
-        delivery = self.picking(
-            self.warehouse.out_type_id,
-            self.stock_location,
-            self.customer_location,
-            1,
-            self.customer,
-        )
+        delivery = self.new_delivery(1)
         action = delivery.move_ids.action_open_serial_entry()
         wizard = self.env["serial.entry.wizard"].browse(action["res_id"])
         self.assertEqual(wizard.available_count, 0)
@@ -270,13 +249,7 @@ class TestExpectedSerialsInBackground(BackgroundValidationCase):
     def large_entry(self, text, quantity=5):
         """A receipt of ``quantity`` units and the dialog's confirmation of
         ``text``: returns the receipt and what the confirmation answered."""
-        receipt = self.picking(
-            self.warehouse.in_type_id,
-            self.supplier_location,
-            self.stock_location,
-            quantity,
-            self.vendor,
-        )
+        receipt = self.new_receipt(quantity)
         if receipt.serial_background_state:  # its lines made in the background
             self.run_job()
         action = receipt.move_ids.action_open_serial_entry()
@@ -338,13 +311,7 @@ class TestExpectedSerialsInBackground(BackgroundValidationCase):
     def test_a_serial_announced_meanwhile_stops_the_job_with_the_reason(self):
         receipt, _answer = self.large_entry("MW-1..MW-4", quantity=4)
         # another receipt announces MW-3 before the job reaches it
-        other = self.picking(
-            self.warehouse.in_type_id,
-            self.supplier_location,
-            self.stock_location,
-            1,
-            self.vendor,
-        )
+        other = self.new_receipt(1)
         self.enter(other.move_ids, "MW-3")
         announced = self.lots("MW-3")
         self.run_job()

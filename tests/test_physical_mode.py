@@ -7,13 +7,7 @@ from .common import PhysicalModeCase
 
 class TestPhysicalMode(PhysicalModeCase):
     def test_receipt_through_the_entry_dialog(self):
-        receipt = self.picking(
-            self.warehouse.in_type_id,
-            self.supplier_location,
-            self.stock_location,
-            3,
-            self.vendor,
-        )
+        receipt = self.new_receipt(3)
         wizard = self.enter(receipt.move_ids, "P-1..P-3")
         self.assertEqual(wizard.mode, "add")
         # the serials are Expected units on the lines until validated
@@ -45,13 +39,7 @@ class TestPhysicalMode(PhysicalModeCase):
 
     def test_delivery_selects_units_and_sells_them(self):
         self.receive("Q-1", "Q-2")
-        delivery = self.picking(
-            self.warehouse.out_type_id,
-            self.stock_location,
-            self.customer_location,
-            1,
-            self.customer,
-        )
+        delivery = self.new_delivery(1)
         wizard = self.enter(delivery.move_ids, auto_select=True)
         self.assertEqual(wizard.mode, "remove")
         self.assertEqual(delivery.move_ids.move_line_ids.lot_id, self.lots("Q-1"))
@@ -66,21 +54,7 @@ class TestPhysicalMode(PhysicalModeCase):
     def test_return_brings_the_same_serial_back(self):
         self.receive("R-1")
         delivery = self.deliver("R-1")
-        wizard = (
-            self.env["stock.return.picking"]
-            .with_context(
-                active_id=delivery.id,
-                active_ids=delivery.ids,
-                active_model="stock.picking",
-            )
-            .create({})
-        )
-        wizard.product_return_moves.quantity = 1
-        action = wizard.action_create_returns()
-        returned = self.env["stock.picking"].browse(action["res_id"])
-        returned.move_ids.move_line_ids.lot_id = self.lots("R-1")
-        returned.move_ids.picked = True
-        returned.button_validate()
+        self.return_picking(delivery, "R-1")
         lot = self.lots("R-1")
         self.assertEqual(lot.serial_status, "returned")
         self.assertEqual(self.events(lot), ["ANNOUNCE", "RECEIVE", "SHIP", "RETURN"])
@@ -107,15 +81,7 @@ class TestPhysicalMode(PhysicalModeCase):
 
     def test_scrap(self):
         self.receive("S-1")
-        scrap = self.env["stock.scrap"].create(
-            {
-                "product_id": self.product.id,
-                "lot_id": self.lots("S-1").id,
-                "scrap_qty": 1,
-                "location_id": self.stock_location.id,
-            }
-        )
-        scrap.action_validate()
+        scrap = self.scrap("S-1")
         lot = self.lots("S-1")
         self.assertEqual(lot.serial_status, "scrapped")
         self.assertEqual(self.events(lot), ["ANNOUNCE", "RECEIVE", "ADJUST"])
@@ -158,13 +124,7 @@ class TestPhysicalMode(PhysicalModeCase):
                 "serial_number_format": "AUTO-[[INCNUM,NONE,3]]",
             }
         )
-        receipt = self.picking(
-            self.warehouse.in_type_id,
-            self.supplier_location,
-            self.stock_location,
-            2,
-            self.vendor,
-        )
+        receipt = self.new_receipt(2)
         receipt.move_ids.picked = True
         receipt.button_validate()
         self.assertEqual(receipt.state, "done")
@@ -182,13 +142,7 @@ class TestPhysicalMode(PhysicalModeCase):
         self.transfer(
             self.warehouse.int_type_id, self.stock_location, self.shelf, ["Y-1"]
         )
-        receipt = self.picking(
-            self.warehouse.in_type_id,
-            self.supplier_location,
-            self.stock_location,
-            1,
-            self.vendor,
-        )
+        receipt = self.new_receipt(1)
         action = receipt.move_ids.action_open_serial_entry()
         wizard = self.env["serial.entry.wizard"].browse(action["res_id"])
         wizard.paste_text = "X-1"
@@ -196,13 +150,7 @@ class TestPhysicalMode(PhysicalModeCase):
         self.assertIn("already in stock", wizard.problem)
         with self.assertRaises(UserError):
             wizard.action_confirm()
-        delivery = self.picking(
-            self.warehouse.out_type_id,
-            self.shelf,
-            self.customer_location,
-            1,
-            self.customer,
-        )
+        delivery = self.new_delivery(1, self.shelf)
         action = delivery.move_ids.action_open_serial_entry()
         wizard = self.env["serial.entry.wizard"].browse(action["res_id"])
         wizard.paste_text = "X-1"
@@ -215,13 +163,7 @@ class TestPhysicalMode(PhysicalModeCase):
         )
 
     def test_stock_user_without_the_group_receives_serials(self):
-        receipt = self.picking(
-            self.warehouse.in_type_id,
-            self.supplier_location,
-            self.stock_location,
-            1,
-            self.vendor,
-        )
+        receipt = self.new_receipt(1)
         move = receipt.move_ids.with_user(self.stock_user)
         action = move.action_open_serial_entry()
         wizard = (
@@ -237,13 +179,7 @@ class TestPhysicalMode(PhysicalModeCase):
 
     def test_server_refuses_receiving_a_serial_in_stock(self):
         self.receive("DUP-1")
-        receipt = self.picking(
-            self.warehouse.in_type_id,
-            self.supplier_location,
-            self.stock_location,
-            1,
-            self.vendor,
-        )
+        receipt = self.new_receipt(1)
         receipt.move_ids._serial_set_move_lines(names=["DUP-1"])
         with self.assertRaisesRegex(
             UserError, "DUP-1 cannot be received: it is already in stock"
@@ -257,13 +193,7 @@ class TestPhysicalMode(PhysicalModeCase):
         self.transfer(
             self.warehouse.int_type_id, self.stock_location, self.shelf, ["AWAY-1"]
         )
-        delivery = self.picking(
-            self.warehouse.out_type_id,
-            self.stock_location,
-            self.customer_location,
-            1,
-            self.customer,
-        )
+        delivery = self.new_delivery(1)
         delivery.move_ids._serial_set_move_lines(lots=self.lots("AWAY-1"))
         other_shelf = self.env["stock.location"].create(
             {

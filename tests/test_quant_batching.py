@@ -1,12 +1,14 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import time
 from unittest.mock import patch
+
+import psycopg2
 
 from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import ConcurrencyError, UserError, ValidationError
+from odoo.tools import mute_logger
 
 from ..models import stock_move_line
 from ..models.stock_speed_path import (
@@ -15,7 +17,7 @@ from ..models.stock_speed_path import (
     stored_quant_fields,
     write_each,
 )
-from .common import SerialTrackingCase, committed_env, run_concurrently
+from .common import SerialTrackingCase, committed_env, new_lined_transfer
 
 
 class TestQuantBatching(SerialTrackingCase):
@@ -46,66 +48,6 @@ class TestQuantBatching(SerialTrackingCase):
         )
         cls.partner = cls.env["res.partner"].create({"name": "Batch Partner"})
 
-    def validated_transfer(
-        self,
-        product,
-        source,
-        destination,
-        quantity,
-        picking_type=None,
-        lots=None,
-        names=None,
-        picked_count=None,
-    ):
-        """A confirmed transfer; serials given by name (new), by lot, or left
-        to Odoo's reservation, written on the move lines as for Odoo's own
-        serial products (not the entry dialog of ``transfer``), so both run
-        the same operations. Validated; returns the picking."""
-        picking = self.picking(
-            picking_type or self.warehouse.int_type_id,
-            source,
-            destination,
-            quantity,
-            self.partner,
-            product=product,
-            assign=False,
-        )
-        move = picking.move_ids
-        if names or lots:
-            move.move_line_ids.unlink()
-            move.write(
-                {
-                    "move_line_ids": [
-                        Command.create(
-                            {
-                                "product_id": product.id,
-                                "location_dest_id": destination.id,
-                                "quantity": 1,
-                                **(
-                                    {"lot_name": serial, "location_id": source.id}
-                                    if names
-                                    else {
-                                        "lot_id": serial.id,
-                                        "location_id": serial.location_id.id
-                                        or source.id,
-                                    }
-                                ),
-                            }
-                        )
-                        for serial in (names or lots)
-                    ]
-                }
-            )
-        else:
-            picking.action_assign()
-        if picked_count is not None:
-            move.move_line_ids.sorted("id")[picked_count:].unlink()
-        move.picked = True
-        picking.with_context(
-            skip_backorder=True, picking_ids_not_to_backorder=picking.ids
-        ).button_validate()
-        return picking
-
     def run_flow(self, product):
         with freeze_time("2026-01-05 09:00:00"):
             self.validated_transfer(
@@ -114,7 +56,7 @@ class TestQuantBatching(SerialTrackingCase):
                 self.stock_location,
                 6,
                 self.warehouse.in_type_id,
-                names=[f"P-{n}" for n in range(1, 7)],
+                names=[f"P-{n}" for n in range(1, 7)], partner=self.partner,
             )
         with freeze_time("2026-01-06 09:00:00"):
             self.validated_transfer(
@@ -123,7 +65,7 @@ class TestQuantBatching(SerialTrackingCase):
                 self.shelf,
                 2,
                 self.warehouse.in_type_id,
-                names=["P-7", "P-8"],
+                names=["P-7", "P-8"], partner=self.partner,
             )
         with freeze_time("2026-01-07 09:00:00"):
             # reserved by Odoo (oldest first), validated
@@ -132,7 +74,7 @@ class TestQuantBatching(SerialTrackingCase):
                 self.stock_location,
                 self.customer_location,
                 4,
-                self.warehouse.out_type_id,
+                self.warehouse.out_type_id, partner=self.partner,
             )
         with freeze_time("2026-01-08 09:00:00"):
             # chosen units, one of them from the shelf
@@ -142,7 +84,7 @@ class TestQuantBatching(SerialTrackingCase):
                 self.customer_location,
                 2,
                 self.warehouse.out_type_id,
-                lots=self.lots("P-6", "P-8", product=product),
+                lots=self.lots("P-6", "P-8", product=product), partner=self.partner,
             )
         with freeze_time("2026-01-09 09:00:00"):
             # a unit comes back from the customer, another moves to the shelf
@@ -152,14 +94,14 @@ class TestQuantBatching(SerialTrackingCase):
                 self.stock_location,
                 1,
                 self.warehouse.in_type_id,
-                lots=self.lots("P-1", product=product),
+                lots=self.lots("P-1", product=product), partner=self.partner,
             )
             self.validated_transfer(
                 product,
                 self.stock_location,
                 self.shelf,
                 1,
-                lots=self.lots("P-5", product=product),
+                lots=self.lots("P-5", product=product), partner=self.partner,
             )
         with freeze_time("2026-01-10 09:00:00"):
             # reserved for three, only one shipped (the rest cancelled), one left
@@ -170,7 +112,7 @@ class TestQuantBatching(SerialTrackingCase):
                 self.customer_location,
                 3,
                 self.warehouse.out_type_id,
-                picked_count=1,
+                picked_count=1, partner=self.partner,
             )
             waiting = self.picking(
                 self.warehouse.out_type_id,
@@ -314,7 +256,7 @@ class TestQuantBatching(SerialTrackingCase):
                 self.shelf,
                 3,
                 self.warehouse.in_type_id,
-                names=[f"{prefix}1{n}" for n in range(3)],
+                names=[f"{prefix}1{n}" for n in range(3)], partner=self.partner,
             )
         self.env.flush_all()
         self.env.invalidate_all()
@@ -408,7 +350,7 @@ class TestQuantBatching(SerialTrackingCase):
                 self.stock_location,
                 3,
                 self.warehouse.in_type_id,
-                names=names,
+                names=names, partner=self.partner,
             )
         self.assertEqual(validations, [True])
         self.assertEqual(receipt.state, "done")
@@ -514,7 +456,7 @@ class TestQuantBatching(SerialTrackingCase):
                     self.stock_location,
                     3,
                     self.warehouse.in_type_id,
-                    names=["S-1", "S-2", "S-3"],
+                    names=["S-1", "S-2", "S-3"], partner=self.partner,
                 )
             with freeze_time("2026-04-02 09:00:00"):
                 first = self.picking(
@@ -532,7 +474,7 @@ class TestQuantBatching(SerialTrackingCase):
                     self.customer_location,
                     1,
                     self.warehouse.out_type_id,
-                    lots=self.lots("S-2", product=product),
+                    lots=self.lots("S-2", product=product), partner=self.partner,
                 )
             firsts[product] = first
         self.maxDiff = None
@@ -623,7 +565,7 @@ class TestQuantBatching(SerialTrackingCase):
                     "2026-02-01 09:00:00" if step == "receipt" else "2026-02-02"
                 ):
                     self.validated_transfer(
-                        product, *args, names=names if step == "receipt" else None
+                        product, *args, names=names if step == "receipt" else None, partner=self.partner
                     )
                 counts[product, step] = self.env.cr.sql_log_count - before
         # Odoo's own code runs several queries per unit (about 280 for the
@@ -794,22 +736,13 @@ class TestQuantBatching(SerialTrackingCase):
         mine = self.env["stock.lot"].create(
             {"name": "MINE-1", "product_id": self.tracked.id}
         )
-        picking = self.env["stock.picking"].create(
-            {
-                "picking_type_id": self.warehouse.in_type_id.id,
-                "location_id": self.supplier_location.id,
-                "location_dest_id": self.stock_location.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "product_id": self.tracked.id,
-                            "product_uom_qty": 2,
-                            "location_id": self.supplier_location.id,
-                            "location_dest_id": self.stock_location.id,
-                        }
-                    )
-                ],
-            }
+        picking = self.picking(
+            self.warehouse.in_type_id,
+            self.supplier_location,
+            self.stock_location,
+            2,
+            product=self.tracked,
+            confirm=False,
         )
         self.env["stock.move.line"].create(
             [
@@ -887,7 +820,10 @@ class TestQuantBatching(SerialTrackingCase):
         # Odoo skips a quant another transaction has locked and makes a new,
         # negative one: both deliveries would ship the unit. The batch skips
         # it too, without waiting, and refuses: Odoo's request layer runs the
-        # validation again, which then finds the unit gone.
+        # validation again, which then finds the unit gone. The first
+        # delivery's transaction stays open, holding the unit's quant, while
+        # the second validates in another: had the second waited for that
+        # lock, it would end with the lock timeout of cursor_env instead.
         with committed_env(self) as env:
             template = env["product.template"].create(
                 {
@@ -906,67 +842,60 @@ class TestQuantBatching(SerialTrackingCase):
                 env.ref("stock.stock_location_customers"),
             )
             lot = env["stock.lot"]._serial_add_to_stock(product, ["RACE-SHIP-1"], stock)
-            pickings = env["stock.picking"].create(
-                [
-                    {
-                        "picking_type_id": warehouse.out_type_id.id,
-                        "location_id": stock.id,
-                        "location_dest_id": customers.id,
-                        "move_ids": [
-                            Command.create(
-                                {
-                                    "product_id": product.id,
-                                    "product_uom_qty": 1,
-                                    "location_id": stock.id,
-                                    "location_dest_id": customers.id,
-                                    "move_line_ids": [
-                                        Command.create(
-                                            {
-                                                "product_id": product.id,
-                                                "lot_id": lot.id,
-                                                "quantity": 1,
-                                                "location_id": stock.id,
-                                                "location_dest_id": customers.id,
-                                            }
-                                        )
-                                    ],
-                                }
-                            )
-                        ],
-                    }
-                    for _ in range(2)
-                ]
-            )
-            pickings.action_confirm()
+            pickings = env["stock.picking"]
+            for _delivery in range(2):
+                pickings |= new_lined_transfer(
+                    env,
+                    warehouse.out_type_id,
+                    stock,
+                    customers,
+                    product,
+                    lots=lot,
+                    picked=False,
+                )
             pickings.move_ids.picked = True
+            lot_id, stock_id = lot.id, stock.id
         self.addCleanup(self._drop_race, template.id, pickings.ids)
-        held = 3.0
-        elapsed = {}
-
-        def ship(env, index):
-            start = time.monotonic()
+        with committed_env(self) as first:
+            first["stock.picking"].browse(pickings[0].id).button_validate()
+            first.flush_all()
+            # the first delivery holds the unit's quant until it commits
+            with (
+                mute_logger("odoo.sql_db"),
+                self.assertRaises(psycopg2.errors.LockNotAvailable),
+                committed_env(self) as probe,
+            ):
+                probe.cr.execute(
+                    """SELECT id FROM stock_quant
+                        WHERE lot_id = %s AND location_id = %s
+                          FOR UPDATE NOWAIT""",
+                    [lot_id, stock_id],
+                )
             try:
-                env["stock.picking"].browse(pickings[index].id).button_validate()
-                env.flush_all()
-            finally:
-                elapsed[index] = time.monotonic() - start
-            time.sleep(held)  # the winner keeps its locks a while before committing
-            return "done"
-
-        outcomes = run_concurrently(self, ship)
-        self.assertEqual(list(outcomes.values()).count("done"), 1, outcomes)
-        loser = next(index for index, outcome in outcomes.items() if outcome != "done")
-        self.assertIsInstance(outcomes[loser], (ConcurrencyError, UserError), outcomes)
-        self.assertLess(
-            elapsed[loser], held, "the second delivery waited for the first"
-        )
+                with committed_env(self) as second:
+                    second["stock.picking"].browse(pickings[1].id).button_validate()
+                    second.flush_all()
+                outcome = "done"
+            except Exception as error:  # noqa: BLE001 - asserted below
+                outcome = error
+            self.assertIsInstance(
+                outcome,
+                (ConcurrencyError, UserError),
+                "the second delivery shipped the unit too, or waited for the "
+                "first's lock",
+            )
         with committed_env(self) as env:
+            first_state, second_state = (
+                env["stock.picking"].browse(pickings.ids).mapped("state")
+            )
+            self.assertEqual(first_state, "done")
+            self.assertNotEqual(second_state, "done")
             quants = env["stock.quant"].search([("lot_id.name", "=", "RACE-SHIP-1")])
             self.assertEqual(
                 sorted((q.location_id.usage, q.quantity) for q in quants if q.quantity),
                 [("customer", 1.0), ("inventory", -1.0)],
             )
-            retried = env["stock.picking"].browse(pickings[loser].id)
+            retried = env["stock.picking"].browse(pickings[1].id)
             with self.assertRaisesRegex(UserError, "RACE-SHIP-1 cannot leave"):
                 retried.button_validate()
 

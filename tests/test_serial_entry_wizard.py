@@ -5,11 +5,10 @@ import io
 
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form
 
-from .common import SerialTrackingCase
+from .common import SerialTrackingCase, new_invoice
 
 
 class TestSerialEntryWizard(SerialTrackingCase):
@@ -277,21 +276,13 @@ class TestSerialEntryWizard(SerialTrackingCase):
         # a billing user: internal, neither admin nor stock user
         user = self.billing_user
         vendor = self.env["res.partner"].create({"name": "Range Vendor"})
-        bill = self.env["account.move"].create(
-            {
-                "move_type": "in_invoice",
-                "partner_id": vendor.id,
-                "invoice_date": "2025-03-01",
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "product_id": self.accounting_product.product_variant_id.id,
-                            "quantity": 1,
-                            "price_unit": 10.0,
-                        }
-                    )
-                ],
-            }
+        bill = new_invoice(
+            self.env,
+            "in_invoice",
+            vendor,
+            self.accounting_product.product_variant_id,
+            1,
+            price_unit=10.0,
         )
 
         def open_for_bill():

@@ -4,7 +4,6 @@ import base64
 import json
 import unittest
 
-from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -16,7 +15,9 @@ from .common import (
     committed_env,
     drop_committed_template,
     epcis_notice,
+    new_transfer,
     notice_data,
+    purchase_order,
 )
 
 CSV_HEADER = "Serial,SKU,Carton,Pallet\n"
@@ -41,7 +42,7 @@ class TestShippingNotice(ShippingNoticeCase):
         self.assertFalse(receipt.move_ids.move_line_ids.lot_id)
 
     def test_button_only_on_receipts_of_physical_serial_products(self):
-        receipt = self.notice_receipt()
+        receipt = self.new_receipt(5)
         self.assertTrue(receipt.serial_notice_allowed)
         delivery = self.picking(
             self.warehouse.out_type_id,
@@ -56,7 +57,7 @@ class TestShippingNotice(ShippingNoticeCase):
             delivery.action_import_serial_notice()
 
     def test_spreadsheet_notice_announces_units_in_packages(self):
-        receipt = self.notice_receipt()
+        receipt = self.new_receipt(5)
         wizard = self.notice_wizard(
             receipt, "notice.csv", notice_data("notice_pallet.csv")
         )
@@ -88,7 +89,7 @@ class TestShippingNotice(ShippingNoticeCase):
         self.assertIn("5 units announced in 3 packages", message.body)
 
     def test_epcis_notice_received_into_its_packages(self):
-        receipt = self.notice_receipt()
+        receipt = self.new_receipt(5)
         self.import_notice(receipt, "shipping_pallet.jsonld")
         names = [f"NT-{number}" for number in range(1, 6)]
         lots = self.lots(*names)
@@ -119,7 +120,7 @@ class TestShippingNotice(ShippingNoticeCase):
     def test_refusals_name_the_problem_and_write_nothing(self):
         carton, pallet = self.carton_sscc, self.pallet_sscc
         self.add_serials(self.physical_product, ["IN-STOCK-1"])
-        elsewhere = self.notice_receipt(quantity=1)
+        elsewhere = self.new_receipt(quantity=1)
         self.enter(elsewhere.move_ids, "AWAITED-1")
         wrong_sscc = carton[:-1] + str((int(carton[-1]) + 1) % 10)
         cases = [
@@ -158,7 +159,7 @@ class TestShippingNotice(ShippingNoticeCase):
         ]
         for label, text, message in cases:
             with self.subTest(label):
-                receipt = self.notice_receipt(quantity=2)
+                receipt = self.new_receipt(quantity=2)
                 wizard = self.notice_wizard(receipt, "notice.csv", text.encode())
                 with self.assertRaises(UserError) as caught:
                     wizard.action_import()
@@ -175,7 +176,7 @@ class TestShippingNotice(ShippingNoticeCase):
             ),
         ]:
             with self.subTest(label):
-                receipt = self.notice_receipt()
+                receipt = self.new_receipt(5)
                 broken = broken if isinstance(broken, bytes) else broken.encode()
                 wizard = self.notice_wizard(receipt, "notice.jsonld", broken)
                 with self.assertRaisesRegex(UserError, message):
@@ -190,7 +191,7 @@ class TestShippingNotice(ShippingNoticeCase):
         self.env["stock.quant"]._update_available_quantity(
             bulk, self.stock_location, 1, package_id=carton
         )
-        receipt = self.notice_receipt()
+        receipt = self.new_receipt(5)
         text = f"{CSV_HEADER}A-1,SCAN-1,{self.carton_sscc},\n"
         wizard = self.notice_wizard(receipt, "notice.csv", text.encode())
         with self.assertRaisesRegex(
@@ -218,7 +219,7 @@ class TestShippingNotice(ShippingNoticeCase):
         ]
         content = epcis_notice([("ship", epcs)])
         self.assertGreater(len(content), 9_000_000)
-        receipt = self.notice_receipt()
+        receipt = self.new_receipt(5)
         wizard = self.notice_wizard(receipt, "others.jsonld", content)
         with self.assertRaises(UserError) as caught:
             wizard.action_preview()
@@ -252,24 +253,15 @@ class TestShippingNotice(ShippingNoticeCase):
             warehouse = env["stock.warehouse"].search(
                 [("company_id", "=", env.company.id)], limit=1
             )
-            picking = env["stock.picking"].create(
-                {
-                    "picking_type_id": warehouse.in_type_id.id,
-                    "location_id": self.supplier_location.id,
-                    "location_dest_id": warehouse.lot_stock_id.id,
-                    "move_ids": [
-                        Command.create(
-                            {
-                                "product_id": template.product_variant_id.id,
-                                "product_uom_qty": 1,
-                                "location_id": self.supplier_location.id,
-                                "location_dest_id": warehouse.lot_stock_id.id,
-                            }
-                        )
-                    ],
-                }
+            picking = new_transfer(
+                env,
+                warehouse.in_type_id,
+                self.supplier_location,
+                warehouse.lot_stock_id,
+                1,
+                template.product_variant_id,
+                assign=False,
             )
-            picking.action_confirm()
             picking_id, template_id = picking.id, template.id
         try:
             with committed_env(self) as holder, committed_env(self) as other:
@@ -306,7 +298,7 @@ class TestShippingNotice(ShippingNoticeCase):
             self.other_carton_sscc,
             self.pallet_sscc,
         )
-        receipt = self.notice_receipt()
+        receipt = self.new_receipt(5)
         first = (
             f"{CSV_HEADER}A-1,SCAN-1,{carton},{pallet}\nA-2,SCAN-1,{carton},{pallet}\n"
         )
@@ -339,8 +331,8 @@ class TestShippingNotice(ShippingNoticeCase):
         )
 
     def test_notice_across_two_receipts(self):
-        scanners = self.notice_receipt(quantity=3)
-        twins = self.notice_receipt(quantity=2, product=self.twin)
+        scanners = self.new_receipt(quantity=3)
+        twins = self.new_receipt(quantity=2, product=self.twin)
         text = CSV_HEADER + "".join(
             f"S-{n},SCAN-1,{self.carton_sscc},{self.pallet_sscc}\n" for n in range(1, 4)
         )
@@ -374,7 +366,7 @@ class TestShippingNotice(ShippingNoticeCase):
         self.assertEqual(len(scanners.move_ids.move_line_ids), 3)
 
     def test_scanning_a_package_selects_its_units(self):
-        receipt = self.notice_receipt()
+        receipt = self.new_receipt(5)
         self.import_notice(receipt, "shipping_pallet.jsonld")
         carton = self.carton_sscc
         for code in (
@@ -405,7 +397,7 @@ class TestShippingNotice(ShippingNoticeCase):
         )
 
     def test_received_by_scanning_two_cartons(self):
-        receipt = self.notice_receipt(quantity=4)
+        receipt = self.new_receipt(quantity=4)
         text = CSV_HEADER + "".join(
             f"R-{n},SCAN-1,{self.carton_sscc if n < 3 else self.other_carton_sscc},"
             f"{self.pallet_sscc}\n"
@@ -439,7 +431,7 @@ class TestShippingNotice(ShippingNoticeCase):
         return "\n".join(receipt.message_ids.mapped("body"))
 
     def test_units_not_scanned_stay_expected_on_the_backorder(self):
-        receipt = self.notice_receipt()
+        receipt = self.new_receipt(5)
         self.import_notice(receipt, "notice_pallet.csv")
         self.receive_carton(receipt, f"(00){self.carton_sscc}").process()
         self.assertEqual(receipt.state, "done")
@@ -474,7 +466,7 @@ class TestShippingNotice(ShippingNoticeCase):
         self.assertEqual(self.in_stock("NS-5"), 1)
 
     def test_no_backorder_removes_the_units_not_scanned(self):
-        receipt = self.notice_receipt()
+        receipt = self.new_receipt(5)
         self.import_notice(receipt, "notice_pallet.csv")
         self.receive_carton(
             receipt, f"(00){self.carton_sscc}"
@@ -492,7 +484,7 @@ class TestShippingNotice(ShippingNoticeCase):
         self.assertIn("3 removed, no backorder being made: NS-3", message)
 
     def test_units_not_on_the_notice_accepted_and_flagged(self):
-        receipt = self.notice_receipt()
+        receipt = self.new_receipt(5)
         self.import_notice(receipt, "notice_pallet.csv")
         self.receive_carton(
             receipt, f"(00){self.carton_sscc}", "EXTRA-1"
@@ -518,7 +510,7 @@ class TestShippingNotice(ShippingNoticeCase):
         )
 
     def test_dialog_shows_units_announced_and_entered_per_package(self):
-        receipt = self.notice_receipt()
+        receipt = self.new_receipt(5)
         self.import_notice(receipt, "notice_pallet.csv")
         wizard = self.receipt_entry(receipt)
         wizard.scan_code(f"(00){self.carton_sscc}")
@@ -531,7 +523,7 @@ class TestShippingNotice(ShippingNoticeCase):
             ],
         )
         # a receipt of units in no package shows none
-        plain = self.notice_receipt(quantity=1)
+        plain = self.new_receipt(quantity=1)
         self.assertFalse(self.receipt_entry(plain).package_summary)
 
     def test_delivered_by_scanning_a_package(self):
@@ -586,7 +578,7 @@ class TestShippingNotice(ShippingNoticeCase):
         self.assertNotIn("Shipping notice", self.notice_message(returned))
 
     def test_fewer_units_refused_without_a_notice(self):
-        receipt = self.notice_receipt(quantity=2)
+        receipt = self.new_receipt(quantity=2)
         wizard = self.receipt_entry(receipt)
         self.assertFalse(wizard.fewer_allowed)
         wizard.scan_code("ALONE-1")
@@ -599,7 +591,7 @@ class TestShippingNotice(ShippingNoticeCase):
 @tagged("post_install", "-at_install")
 class TestShippingNoticeInBackground(BackgroundValidationCase, ShippingNoticeCase):
     def test_large_notice_announced_by_the_job_in_packages(self):
-        receipt = self.notice_receipt()
+        receipt = self.new_receipt(5)
         self.run_job()  # its Mark as To Do, left to the job
         wizard = self.notice_wizard(
             receipt, "notice.csv", notice_data("notice_pallet.csv")
@@ -637,26 +629,8 @@ class TestShippingNoticeOnPurchase(ShippingNoticeCase):
             }
         )
 
-    def ordered_receipt(self, quantity=3):
-        order = self.env["purchase.order"].create(
-            {
-                "partner_id": self.vendor.id,
-                "order_line": [
-                    Command.create(
-                        {
-                            "product_id": self.product.id,
-                            "product_qty": quantity,
-                            "price_unit": 40.0,
-                        }
-                    )
-                ],
-            }
-        )
-        order.button_confirm()
-        return order.picking_ids
-
     def test_vendor_codes_and_products_off_the_order(self):
-        receipt = self.ordered_receipt()
+        receipt = purchase_order(self.env, self.vendor, self.product, 3).picking_ids
         text = "Serial,Vendor Code,Carton\n" + "".join(
             f"V-{n},VND-77,{self.carton_sscc}\n" for n in range(1, 3)
         )

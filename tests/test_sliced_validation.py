@@ -2,12 +2,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import unittest
 
-from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
 
 from ..models.stock_speed_path import SPEED_PATH_PARAM
-from .common import BackgroundValidationCase
+from .common import BackgroundValidationCase, purchase_order
 
 
 @tagged("post_install", "-at_install")
@@ -60,10 +59,9 @@ class TestSlicedValidation(BackgroundValidationCase):
             names,
             self.customer,
         )
-        returned = delivery._serial_create_return(
-            self.lots(*names[:4], product=product)
+        returned = self.return_picking(
+            delivery, *names[:4], product=product, validate=False
         )
-        returned.move_ids.picked = True
         self.validate(returned)
         self.assertEqual(returned.state, "done", returned.serial_background_error)
 
@@ -203,21 +201,7 @@ class TestSlicedPurchaseReceipt(BackgroundValidationCase):
         """An order of eight units; seven received, the eighth left to a
         backorder."""
         self.company.serial_background_validation_threshold = 3 if sliced else 0
-        order = self.env["purchase.order"].create(
-            {
-                "partner_id": self.vendor.id,
-                "order_line": [
-                    Command.create(
-                        {
-                            "product_id": product.id,
-                            "product_qty": 8,
-                            "price_unit": 40.0,
-                        }
-                    )
-                ],
-            }
-        )
-        order.button_confirm()
+        order = purchase_order(self.env, self.vendor, product, 8)
         receipt = order.picking_ids
         names = [f"PO-{number}" for number in range(1, 9)]
         self.enter(receipt.move_ids, "\n".join(names))
@@ -251,11 +235,6 @@ class TestMarkAsToDoInSlices(BackgroundValidationCase):
     per unit to come, or the units reserved) to the background job, slice by
     slice; the transfer ends as Odoo's own Mark as To Do leaves it."""
 
-    def draft(self, picking_type, source, destination, product, quantity=7):
-        return self.picking(
-            picking_type, source, destination, quantity, product=product, confirm=False
-        )
-
     def mark_as_to_do(self, picking, sliced):
         self.company.serial_background_validation_threshold = 3 if sliced else 0
         result = picking.action_confirm()
@@ -285,7 +264,10 @@ class TestMarkAsToDoInSlices(BackgroundValidationCase):
         once, the twin's in slices."""
         return [
             self.mark_as_to_do(
-                self.draft(picking_type, source, destination, product), sliced
+                self.picking(
+                    picking_type, source, destination, 7, product=product, confirm=False
+                ),
+                sliced,
             )
             for product, sliced in ((self.product, False), (self.twin, True))
         ]
@@ -313,11 +295,12 @@ class TestMarkAsToDoInSlices(BackgroundValidationCase):
         self.assertEqual(sum(pickings[1].move_ids.mapped("quantity")), 5)
 
     def test_lines_left_to_the_job_are_made_by_it_only(self):
-        picking = self.draft(
+        picking = self.picking(
             self.warehouse.in_type_id,
             self.supplier_location,
             self.stock_location,
-            self.product,
+            7,
+            confirm=False,
         )
         picking.action_confirm()
         # as Odoo's scheduler does for every confirmed move

@@ -12,7 +12,7 @@ from ..models.stock_speed_path import (
     forget_registry_state,
     speed_path_applies,
 )
-from .common import PhysicalModeCase
+from .common import PhysicalModeCase, fingerprint_differences
 
 
 class TestSpeedPathGuard(PhysicalModeCase):
@@ -32,21 +32,46 @@ class TestSpeedPathGuard(PhysicalModeCase):
         # speed path is off until its copy in models/stock_speed_path.py is
         # checked against the new code and the new fingerprint recorded.
         current = current_fingerprints(self.env)
-        changed = {
-            key: fingerprint
-            for key, fingerprint in current.items()
-            if fingerprint != MIRRORED_METHODS[key]
-        }
+        differences = fingerprint_differences(current, MIRRORED_METHODS)
         self.assertFalse(
-            changed,
-            "Odoo methods the speed path mirrors have changed; once the copies "
-            "are checked against them, record in MIRRORED_METHODS:\n"
-            + "\n".join(
-                f"    {key!r}: {fingerprint!r}," for key, fingerprint in changed.items()
-            ),
+            differences,
+            "The Odoo methods the speed path mirrors differ from those recorded; "
+            "once the copies are checked against them, record in "
+            "MIRRORED_METHODS:\n" + "\n".join(differences),
         )
-        self.assertEqual(len(current), len(MIRRORED_METHODS))
         self.assertTrue(speed_path_applies(self.env["stock.quant"], self.product))
+        # the comparison fails, naming the method, for a fingerprint that
+        # differs, one not recorded, and a method gone from Odoo
+        key = (
+            "stock.move.line",
+            "_action_done",
+            "odoo.addons.stock.models.stock_move_line",
+        )
+        self.assertEqual(
+            fingerprint_differences(current, {**MIRRORED_METHODS, key: "0" * 64}),
+            [f"changed: {key!r}: {current[key]!r},"],
+        )
+        unrecorded = {
+            recorded: fingerprint
+            for recorded, fingerprint in MIRRORED_METHODS.items()
+            if recorded != key
+        }
+        self.assertEqual(
+            fingerprint_differences(current, unrecorded),
+            [f"not recorded: {key!r}: {current[key]!r},"],
+        )
+        gone = (
+            "stock.quant",
+            "_serial_no_such_odoo_method",
+            "odoo.addons.stock.models.stock_quant",
+        )
+        with patch.dict(MIRRORED_METHODS, {gone: "0" * 64}):
+            self.assertEqual(
+                fingerprint_differences(
+                    current_fingerprints(self.env), MIRRORED_METHODS
+                ),
+                [f"gone from Odoo: {gone!r}"],
+            )
 
     def test_the_switch_is_off_at_0_only(self):
         Param = self.env["ir.config_parameter"].sudo()
@@ -81,13 +106,7 @@ class TestSpeedPathGuard(PhysicalModeCase):
         """Queries of the validation of a delivery of 20 serials."""
         names = [f"{prefix}-{n}" for n in range(20)]
         self.add_serials(self.physical_product, names)
-        delivery = self.picking(
-            self.warehouse.out_type_id,
-            self.stock_location,
-            self.customer_location,
-            len(names),
-            self.customer,
-        )
+        delivery = self.new_delivery(len(names))
         self.enter(delivery.move_ids, ", ".join(names))
         self.env.flush_all()
         self.env.invalidate_all()
@@ -211,13 +230,7 @@ class TestValidationChecksOnTheSpeedPath(PhysicalModeCase):
             self.env["stock.quant"].search(
                 [("lot_id", "in", self.lots(*names).ids), ("quantity", ">", 0)]
             ).move_quants(package_dest_id=package)
-            delivery = self.picking(
-                self.warehouse.out_type_id,
-                self.stock_location,
-                self.customer_location,
-                3,
-                self.customer,
-            )
+            delivery = self.new_delivery(3)
             lines = delivery.move_ids.move_line_ids
             outcomes.append(
                 (
@@ -227,13 +240,7 @@ class TestValidationChecksOnTheSpeedPath(PhysicalModeCase):
                     set(lines.mapped("is_entire_pack")),
                 )
             )
-            plain = self.picking(
-                self.warehouse.out_type_id,
-                self.stock_location,
-                self.customer_location,
-                1,
-                self.customer,
-            )
+            plain = self.new_delivery(1)
             self.receive(f"PL{switch}")
             plain.action_assign()
             self.assertFalse(plain.move_ids.move_line_ids.result_package_id)

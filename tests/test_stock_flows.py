@@ -1,6 +1,5 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import mute_logger
 
@@ -10,68 +9,6 @@ from .common import SerialTrackingCase
 class TestStockFlows(SerialTrackingCase):
     """Warehouse flows of Odoo's stock engine, with a Track Serials product in
     physical mode: each works as it does for Odoo's own serial products."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.product = cls.physical_product.product_variant_id
-
-    def lined_transfer(
-        self,
-        picking_type,
-        source,
-        destination,
-        names=(),
-        lots=(),
-        picked=True,
-        product=None,
-        company=None,
-    ):
-        """A transfer of one move created with its lines, which carry
-        ``names`` (new serials) or ``lots``, one unit each, as Odoo's own API
-        takes them (not the entry dialog of ``transfer``); validated by the
-        caller."""
-        product = product or self.product
-        env = self.env(
-            context=dict(
-                self.env.context, allowed_company_ids=(company or self.company).ids
-            )
-        )
-        lines = [{"lot_name": name} for name in names] + [
-            {"lot_id": lot.id} for lot in lots
-        ]
-        picking = env["stock.picking"].create(
-            {
-                "picking_type_id": picking_type.id,
-                "location_id": source.id,
-                "location_dest_id": destination.id,
-                "move_ids": [
-                    Command.create(
-                        {
-                            "product_id": product.id,
-                            "product_uom_qty": len(lines),
-                            "location_id": source.id,
-                            "location_dest_id": destination.id,
-                            "move_line_ids": [
-                                Command.create(
-                                    {
-                                        "product_id": product.id,
-                                        "quantity": 1,
-                                        "picked": picked,
-                                        "location_id": source.id,
-                                        "location_dest_id": destination.id,
-                                        **line,
-                                    }
-                                )
-                                for line in lines
-                            ],
-                        }
-                    )
-                ],
-            }
-        )
-        picking.action_confirm()
-        return picking
 
     def on_hand(self, lot):
         return {
@@ -273,15 +210,7 @@ class TestStockFlows(SerialTrackingCase):
 
     def test_scrap_and_return(self):
         lots = self.add_serials(self.physical_product, ["SC-1", "RT-1"])
-        scrap = self.env["stock.scrap"].create(
-            {
-                "product_id": self.product.id,
-                "lot_id": lots[0].id,
-                "scrap_qty": 1,
-                "location_id": self.stock_location.id,
-            }
-        )
-        scrap.action_validate()
+        self.scrap("SC-1")
         self.assertEqual(lots[0].serial_status, "scrapped")
         delivery = self.lined_transfer(
             self.warehouse.out_type_id,
@@ -290,16 +219,7 @@ class TestStockFlows(SerialTrackingCase):
             lots=lots[1],
         )
         delivery.button_validate()
-        wizard = (
-            self.env["stock.return.picking"]
-            .with_context(active_id=delivery.id, active_model="stock.picking")
-            .create({})
-        )
-        wizard.product_return_moves.quantity = 1
-        returned = wizard._create_return()
-        returned.move_ids.move_line_ids.lot_id = lots[1]
-        returned.move_ids.picked = True
-        returned.button_validate()
+        returned = self.return_picking(delivery, "RT-1")
         self.assertEqual(returned.state, "done")
         self.assertEqual(lots[1].serial_status, "returned")
         self.assertEqual(self.on_hand(lots[1]), {(self.stock_location, 1.0)})

@@ -74,18 +74,7 @@ class TestTracePhysical(PhysicalModeCase):
     def test_trace_from_receipt_to_delivery_to_return(self):
         receipt = self.receive("TP-1")
         delivery = self.deliver("TP-1")
-        wizard = (
-            self.env["stock.return.picking"]
-            .with_context(active_id=delivery.id, active_model="stock.picking")
-            .create({})
-        )
-        wizard.product_return_moves.quantity = 1
-        returned = self.env["stock.picking"].browse(
-            wizard.action_create_returns()["res_id"]
-        )
-        returned.move_ids.move_line_ids.lot_id = self.lots("TP-1")
-        returned.move_ids.picked = True
-        returned.button_validate()
+        returned = self.return_picking(delivery, "TP-1")
         self.assertEqual(
             summary(trace_rows(self.lots("TP-1"))),
             [

@@ -1,9 +1,8 @@
 # Copyright 2026 serial_tracking authors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from datetime import date
-
-from odoo import Command
 from odoo.tests import HttpCase, tagged
+
+from .common import new_invoice, new_transfer
 
 
 @tagged("post_install", "-at_install")
@@ -82,21 +81,13 @@ class TestSerialTrackingTours(HttpCase):
         vendor = self.env["res.partner"].create({"name": "Tour Trace Vendor"})
         customer = self.env["res.partner"].create({"name": "Tour Trace Customer"})
         for move_type, partner in (("in_invoice", vendor), ("out_invoice", customer)):
-            move = self.env["account.move"].create(
-                {
-                    "move_type": move_type,
-                    "partner_id": partner.id,
-                    "invoice_date": date(2025, 3, 1),
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "product_id": template.product_variant_id.id,
-                                "quantity": 1,
-                                "price_unit": 50,
-                            }
-                        )
-                    ],
-                }
+            move = new_invoice(
+                self.env,
+                move_type,
+                partner,
+                template.product_variant_id,
+                1,
+                price_unit=50,
             )
             if move_type == "in_invoice":
                 move.invoice_line_ids.serial_names = "TRACE-TOUR-1"
@@ -128,24 +119,6 @@ class TestSerialTrackingTours(HttpCase):
         vendor = self.env["res.partner"].create({"name": "Tour Vendor"})
         customer = self.env["res.partner"].create({"name": "Tour Customer"})
 
-        def draft(move_type, partner, quantity):
-            return self.env["account.move"].create(
-                {
-                    "move_type": move_type,
-                    "partner_id": partner.id,
-                    "invoice_date": date(2025, 3, 1),
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "product_id": product.id,
-                                "quantity": quantity,
-                                "price_unit": 50,
-                            }
-                        )
-                    ],
-                }
-            )
-
         def run(move, tour):
             self.start_tour(
                 f"/odoo/action-account.action_move_out_invoice_type/{move.id}",
@@ -153,19 +126,19 @@ class TestSerialTrackingTours(HttpCase):
                 login="admin",
             )
 
-        bill = draft("in_invoice", vendor, 5)
+        bill = new_invoice(self.env, "in_invoice", vendor, product, 5, price_unit=50)
         run(bill, "serial_tracking_bill_tour")
         self.assertEqual(bill.state, "posted")
         self.assertEqual(len(bill.invoice_line_ids.serial_lot_ids), 5)
 
-        invoice = draft("out_invoice", customer, 2)
+        invoice = new_invoice(self.env, "out_invoice", customer, product, 2, price_unit=50)
         run(invoice, "serial_tracking_invoice_tour")
         self.assertEqual(invoice.state, "posted")
         sold = invoice.invoice_line_ids.serial_lot_ids
         self.assertEqual(sorted(sold.mapped("name")), ["ACC-TOUR-01", "ACC-TOUR-02"])
         self.assertEqual(set(sold.mapped("serial_status")), {"sold"})
 
-        credit_note = draft("out_refund", customer, 1)
+        credit_note = new_invoice(self.env, "out_refund", customer, product, 1, price_unit=50)
         run(credit_note, "serial_tracking_credit_note_tour")
         self.assertEqual(credit_note.state, "posted")
         returned = sold.filtered(lambda lot: lot.name == "ACC-TOUR-02")
@@ -192,34 +165,14 @@ class TestSerialTrackingTours(HttpCase):
         )
         customer = self.env["res.partner"].create({"name": "Tour Physical Customer"})
 
-        def picking(picking_type, source, destination, quantity):
-            picking = self.env["stock.picking"].create(
-                {
-                    "picking_type_id": picking_type.id,
-                    "partner_id": customer.id,
-                    "location_id": source.id,
-                    "location_dest_id": destination.id,
-                    "move_ids": [
-                        Command.create(
-                            {
-                                "product_id": product.id,
-                                "product_uom_qty": quantity,
-                                "location_id": source.id,
-                                "location_dest_id": destination.id,
-                            }
-                        )
-                    ],
-                }
-            )
-            picking.action_confirm()
-            picking.action_assign()
-            return picking
-
-        receipt = picking(
+        receipt = new_transfer(
+            self.env,
             warehouse.in_type_id,
             self.env.ref("stock.stock_location_suppliers"),
             warehouse.lot_stock_id,
             3,
+            product,
+            partner=customer,
         )
         self.start_tour(
             f"/odoo/action-stock.action_picking_tree_all/{receipt.id}",
@@ -229,11 +182,14 @@ class TestSerialTrackingTours(HttpCase):
         self.assertEqual(receipt.state, "done")
         self.assertEqual(template.serial_count, 3)
 
-        delivery = picking(
+        delivery = new_transfer(
+            self.env,
             warehouse.out_type_id,
             warehouse.lot_stock_id,
             self.env.ref("stock.stock_location_customers"),
             1,
+            product,
+            partner=customer,
         )
         self.start_tour(
             f"/odoo/action-stock.action_picking_tree_all/{delivery.id}",
