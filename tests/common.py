@@ -34,7 +34,8 @@ read nothing else:
 The bases below it add what their tests share (``AccountingModeCase``:
 ``bill``, ``new_bill``, ``enter_on_line``; ``PhysicalModeCase``: ``enter``,
 ``delivery_wizard``, ``in_stock``; ``BackgroundValidationCase``: ``validate``,
-``run_job``; and so on). EPCIS documents are checked with ``validate_epcis``,
+``run_job``, ``in_stock_now``, ``large_entry``, ``large_selection``; and so
+on). EPCIS documents are checked with ``validate_epcis``,
 ``exported`` and ``events_of``; concurrency tests use ``committed_env``,
 ``run_concurrently`` and ``drop_committed_template``; the speed path's
 fingerprints are compared by ``fingerprint_differences``.
@@ -981,6 +982,38 @@ class BackgroundValidationCase(PhysicalModeCase):
         if picking.serial_background_state == "queued":
             self.run_job()
         return picking
+
+    def large_entry(self, text, quantity=5):
+        """A receipt of ``quantity`` units and the dialog's confirmation of
+        ``text``: returns the receipt and what the confirmation answered."""
+        receipt = self.new_receipt(quantity)
+        if receipt.serial_background_state:  # its lines made in the background
+            self.run_job()
+        action = receipt.move_ids.action_open_serial_entry()
+        wizard = self.env["serial.entry.wizard"].browse(action["res_id"])
+        wizard.action_clear()
+        wizard.paste_text = text
+        wizard.action_add_pasted()
+        return receipt, wizard.action_confirm()
+
+    def large_selection(self, names):
+        """A delivery of as many units as ``names`` and the dialog's
+        confirmation of that selection: returns the delivery and what the
+        confirmation answered."""
+        delivery = self.new_delivery(len(names))
+        if delivery.serial_background_state:  # reserved in the background
+            self.run_job()
+        action = delivery.move_ids.action_open_serial_entry()
+        wizard = self.env["serial.entry.wizard"].browse(action["res_id"])
+        wizard.action_clear()
+        wizard.paste_text = "\n".join(names)
+        wizard.action_select_pasted()
+        return delivery, wizard.action_confirm()
+
+    def in_stock_now(self, *names):
+        """Receive ``names`` (validated, in the background when large)."""
+        receipt = self.validate(self.receipt(*names))
+        self.assertEqual(receipt.state, "done")
 
     def partial_receipt(self, *names):
         """A receipt of one unit more than ``names``: Odoo asks about a

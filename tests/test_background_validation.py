@@ -190,25 +190,6 @@ class TestSelectedUnitsInBackground(BackgroundValidationCase):
         super().setUp()
         self.company.serial_validation_slice_size = 2
 
-    def in_stock_now(self, *names):
-        """Receive ``names`` (validated, in the background when large)."""
-        receipt = self.validate(self.receipt(*names))
-        self.assertEqual(receipt.state, "done")
-
-    def large_selection(self, names):
-        """A delivery of as many units as ``names`` and the dialog's
-        confirmation of that selection: returns the delivery and what the
-        confirmation answered."""
-        delivery = self.new_delivery(len(names))
-        if delivery.serial_background_state:  # reserved in the background
-            self.run_job()
-        action = delivery.move_ids.action_open_serial_entry()
-        wizard = self.env["serial.entry.wizard"].browse(action["res_id"])
-        wizard.action_clear()
-        wizard.paste_text = "\n".join(names)
-        wizard.action_select_pasted()
-        return delivery, wizard.action_confirm()
-
     def reserved(self, *names):
         return sum(
             self.env["stock.quant"]

@@ -246,19 +246,6 @@ class TestExpectedSerialsInBackground(BackgroundValidationCase):
         super().setUp()
         self.company.serial_validation_slice_size = 2
 
-    def large_entry(self, text, quantity=5):
-        """A receipt of ``quantity`` units and the dialog's confirmation of
-        ``text``: returns the receipt and what the confirmation answered."""
-        receipt = self.new_receipt(quantity)
-        if receipt.serial_background_state:  # its lines made in the background
-            self.run_job()
-        action = receipt.move_ids.action_open_serial_entry()
-        wizard = self.env["serial.entry.wizard"].browse(action["res_id"])
-        wizard.action_clear()
-        wizard.paste_text = text
-        wizard.action_add_pasted()
-        return receipt, wizard.action_confirm()
-
     def test_a_large_entry_creates_its_units_in_the_background(self):
         for switch in ("1", "0"):
             with self.subTest(speed_path=switch):
