@@ -3,7 +3,6 @@
 from unittest.mock import patch
 
 import psycopg2
-
 from freezegun import freeze_time
 
 from odoo import Command
@@ -56,7 +55,8 @@ class TestQuantBatching(SerialTrackingCase):
                 self.stock_location,
                 6,
                 self.warehouse.in_type_id,
-                names=[f"P-{n}" for n in range(1, 7)], partner=self.partner,
+                names=[f"P-{n}" for n in range(1, 7)],
+                partner=self.partner,
             )
         with freeze_time("2026-01-06 09:00:00"):
             self.validated_transfer(
@@ -65,7 +65,8 @@ class TestQuantBatching(SerialTrackingCase):
                 self.shelf,
                 2,
                 self.warehouse.in_type_id,
-                names=["P-7", "P-8"], partner=self.partner,
+                names=["P-7", "P-8"],
+                partner=self.partner,
             )
         with freeze_time("2026-01-07 09:00:00"):
             # reserved by Odoo (oldest first), validated
@@ -74,7 +75,8 @@ class TestQuantBatching(SerialTrackingCase):
                 self.stock_location,
                 self.customer_location,
                 4,
-                self.warehouse.out_type_id, partner=self.partner,
+                self.warehouse.out_type_id,
+                partner=self.partner,
             )
         with freeze_time("2026-01-08 09:00:00"):
             # chosen units, one of them from the shelf
@@ -84,7 +86,8 @@ class TestQuantBatching(SerialTrackingCase):
                 self.customer_location,
                 2,
                 self.warehouse.out_type_id,
-                lots=self.lots("P-6", "P-8", product=product), partner=self.partner,
+                lots=self.lots("P-6", "P-8", product=product),
+                partner=self.partner,
             )
         with freeze_time("2026-01-09 09:00:00"):
             # a unit comes back from the customer, another moves to the shelf
@@ -94,14 +97,16 @@ class TestQuantBatching(SerialTrackingCase):
                 self.stock_location,
                 1,
                 self.warehouse.in_type_id,
-                lots=self.lots("P-1", product=product), partner=self.partner,
+                lots=self.lots("P-1", product=product),
+                partner=self.partner,
             )
             self.validated_transfer(
                 product,
                 self.stock_location,
                 self.shelf,
                 1,
-                lots=self.lots("P-5", product=product), partner=self.partner,
+                lots=self.lots("P-5", product=product),
+                partner=self.partner,
             )
         with freeze_time("2026-01-10 09:00:00"):
             # reserved for three, only one shipped (the rest cancelled), one left
@@ -112,7 +117,8 @@ class TestQuantBatching(SerialTrackingCase):
                 self.customer_location,
                 3,
                 self.warehouse.out_type_id,
-                picked_count=1, partner=self.partner,
+                picked_count=1,
+                partner=self.partner,
             )
             waiting = self.picking(
                 self.warehouse.out_type_id,
@@ -256,7 +262,8 @@ class TestQuantBatching(SerialTrackingCase):
                 self.shelf,
                 3,
                 self.warehouse.in_type_id,
-                names=[f"{prefix}1{n}" for n in range(3)], partner=self.partner,
+                names=[f"{prefix}1{n}" for n in range(3)],
+                partner=self.partner,
             )
         self.env.flush_all()
         self.env.invalidate_all()
@@ -350,7 +357,8 @@ class TestQuantBatching(SerialTrackingCase):
                 self.stock_location,
                 3,
                 self.warehouse.in_type_id,
-                names=names, partner=self.partner,
+                names=names,
+                partner=self.partner,
             )
         self.assertEqual(validations, [True])
         self.assertEqual(receipt.state, "done")
@@ -456,7 +464,8 @@ class TestQuantBatching(SerialTrackingCase):
                     self.stock_location,
                     3,
                     self.warehouse.in_type_id,
-                    names=["S-1", "S-2", "S-3"], partner=self.partner,
+                    names=["S-1", "S-2", "S-3"],
+                    partner=self.partner,
                 )
             with freeze_time("2026-04-02 09:00:00"):
                 first = self.picking(
@@ -474,7 +483,8 @@ class TestQuantBatching(SerialTrackingCase):
                     self.customer_location,
                     1,
                     self.warehouse.out_type_id,
-                    lots=self.lots("S-2", product=product), partner=self.partner,
+                    lots=self.lots("S-2", product=product),
+                    partner=self.partner,
                 )
             firsts[product] = first
         self.maxDiff = None
@@ -565,7 +575,10 @@ class TestQuantBatching(SerialTrackingCase):
                     "2026-02-01 09:00:00" if step == "receipt" else "2026-02-02"
                 ):
                     self.validated_transfer(
-                        product, *args, names=names if step == "receipt" else None, partner=self.partner
+                        product,
+                        *args,
+                        names=names if step == "receipt" else None,
+                        partner=self.partner,
                     )
                 counts[product, step] = self.env.cr.sql_log_count - before
         # Odoo's own code runs several queries per unit (about 280 for the

@@ -131,14 +131,18 @@ class TestSerialTrackingTours(HttpCase):
         self.assertEqual(bill.state, "posted")
         self.assertEqual(len(bill.invoice_line_ids.serial_lot_ids), 5)
 
-        invoice = new_invoice(self.env, "out_invoice", customer, product, 2, price_unit=50)
+        invoice = new_invoice(
+            self.env, "out_invoice", customer, product, 2, price_unit=50
+        )
         run(invoice, "serial_tracking_invoice_tour")
         self.assertEqual(invoice.state, "posted")
         sold = invoice.invoice_line_ids.serial_lot_ids
         self.assertEqual(sorted(sold.mapped("name")), ["ACC-TOUR-01", "ACC-TOUR-02"])
         self.assertEqual(set(sold.mapped("serial_status")), {"sold"})
 
-        credit_note = new_invoice(self.env, "out_refund", customer, product, 1, price_unit=50)
+        credit_note = new_invoice(
+            self.env, "out_refund", customer, product, 1, price_unit=50
+        )
         run(credit_note, "serial_tracking_credit_note_tour")
         self.assertEqual(credit_note.state, "posted")
         returned = sold.filtered(lambda lot: lot.name == "ACC-TOUR-02")
