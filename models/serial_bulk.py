@@ -20,7 +20,10 @@ def check_company_in_bulk(records, serials, fnames, odoo_check):
     and field on all their linked records at once, not one record at a time.
     ``odoo_check(some_records)`` runs Odoo's own check: on the other records,
     and on the serials when a mismatch needs its wording (or a case the
-    shortcut leaves to Odoo: company-dependent fields)."""
+    shortcut leaves to Odoo: company-dependent fields). A copy of the ORM's
+    check: the overrides call it only where the stock speed path applies
+    (``speed_path_applies`` with ``COMPANY_CHECK_METHODS``), else Odoo's own
+    check does it all."""
     if len(serials) < 2:
         return odoo_check(records)
     if records - serials:

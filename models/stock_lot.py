@@ -33,9 +33,15 @@ from ..tools.serial_rules import (
 from ..tools.serial_text import normalize_serial
 from .product_template import MANAGE_SERIALS_GROUP
 from .serial_bulk import check_company_in_bulk
-from .stock_speed_path import speed_path_applies
+from .stock_speed_path import (
+    COMPANY_CHECK_METHODS,
+    LOT_PRECOMPUTE_METHODS,
+    LOT_WRITE_METHODS,
+    speed_path_applies,
+)
 
-# Defaults computed once per batch of serials; see StockLot.create.
+# Defaults computed once per batch of serials; see
+# StockLot._serial_create_batched.
 _batch_defaults = ContextVar("serial_tracking_batch_defaults", default=None)
 
 # The stored fields Odoo computes from what a document changes on its units,
@@ -363,6 +369,8 @@ class StockLot(models.Model):
         return set(products.filtered("serial_tracking_enabled").ids)
 
     def _check_company(self, fnames=None):
+        if not speed_path_applies(self, steps_aside_for=COMPANY_CHECK_METHODS):
+            return super()._check_company(fnames)
         return check_company_in_bulk(
             self,
             self.filtered("is_serial"),
@@ -400,11 +408,16 @@ class StockLot(models.Model):
             raise ValidationError(self._serial_duplicates_message(vals_list)) from None
 
     def _serial_create(self, vals_list):
-        if len(vals_list) < 2:
+        if len(vals_list) < 2 or not speed_path_applies(self):
             return super().create(vals_list)
-        # Odoo asks default_get once per record (a large part of creating a
-        # bill's units); the answer depends only on the context and the
-        # fields asked, the same for every record of one create.
+        return self._serial_create_batched(vals_list)
+
+    def _serial_create_batched(self, vals_list):
+        """The ORM's ``create`` of many serials, with ``default_get`` asked
+        once per batch, not once per record (a large part of creating a
+        bill's units): its answer depends only on the context and the fields
+        asked, the same for every record of one create. A copy of the ORM's
+        work, under the stock speed path's check."""
         token = _batch_defaults.set({})
         try:
             return super().create(vals_list)
@@ -483,10 +496,6 @@ class StockLot(models.Model):
 
     @api.model
     def _add_precomputed_values(self, vals_list):
-        # Odoo computes these on one new record per serial, which costs more
-        # than the INSERT itself; for serials given their
-        # name and product they are computed here for the batch. What is still
-        # missing afterwards is left to Odoo.
         bulk = [
             vals
             for vals in vals_list
@@ -495,8 +504,19 @@ class StockLot(models.Model):
             and vals["name"]
             and vals.get("product_id")
         ]
-        if len(bulk) < 2:
-            return super()._add_precomputed_values(vals_list)
+        if len(bulk) > 1 and speed_path_applies(
+            self, steps_aside_for=LOT_PRECOMPUTE_METHODS
+        ):
+            self._serial_precompute_in_bulk(bulk)
+        return super()._add_precomputed_values(vals_list)
+
+    @api.model
+    def _serial_precompute_in_bulk(self, bulk):
+        """The precomputed fields of the serials ``bulk`` (values given their
+        name and product), computed for the batch: Odoo computes them on one
+        new record per serial, which costs more than the INSERT itself. What
+        is still missing afterwards is left to Odoo. A copy of Odoo's
+        computes, under the stock speed path's check."""
         products = self.env["product.product"].browse(
             {vals["product_id"] for vals in bulk}
         )
@@ -545,7 +565,6 @@ class StockLot(models.Model):
                 if name not in vals:
                     vals[name] = value
                     precomputed.add(bulk_fields[name])
-        return super()._add_precomputed_values(vals_list)
 
     @api.model
     def default_get(self, fields):
@@ -1204,27 +1223,15 @@ class StockLot(models.Model):
     @api.model
     def _serial_in_place_applies(self, fnames, lot_ids):
         """Whether writing ``fnames`` on the units ``lot_ids`` may be done in
-        SQL by :meth:`_serial_change_in_place`: the stock speed path's switch
-        is on, no other module extends the serial's ``write``, no stored field
+        SQL by :meth:`_serial_change_in_place`: the stock speed path applies
+        (its switch on, the serial's ``write`` of the ORM and of Odoo's modules
+        as fingerprinted, no other module extending it), no stored field
         of the serial depends on those fields but ``IN_PLACE_COMPUTED_FIELDS``,
         and no unit
         has stock (writing its location would move it: Odoo's inverse of
         ``location_id``)."""
-        if not speed_path_applies(self):
+        if not speed_path_applies(self, steps_aside_for=LOT_WRITE_METHODS):
             return False
-        own_write_modules = {
-            "odoo.addons.stock.models.stock_lot",
-            "odoo.addons.stock_account.models.stock_lot",
-            "odoo.addons.mail.models.mail_thread",
-        }
-        for cls in type(self).__mro__:
-            if (
-                "write" in vars(cls)
-                and cls.__module__.startswith("odoo.addons.")
-                and cls.__module__ not in own_write_modules
-                and not cls.__module__.startswith("odoo.addons.serial_tracking.")
-            ):
-                return False
         # stored fields of other models (a claim's warranty status) are
         # recomputed as after the ORM's write; those of the unit must be
         # computed by the UPDATE

@@ -24,6 +24,7 @@ from .stock_move import (
     serial_rows_now,
 )
 from .stock_speed_path import (
+    COMPANY_CHECK_METHODS,
     PUTAWAY_METHODS,
     action_done_batched,
     assign_lots_first,
@@ -259,17 +260,21 @@ class StockMoveLine(models.Model):
     def _apply_putaway_strategy(self):
         # Odoo asks each line's destination where to put the unit, line by
         # line; a destination without putaway rules answers itself, which the
-        # lines of a Track Serials move already go to.
+        # lines of a Track Serials move already go to. The lines' products are
+        # asked of the database only once the switch is known to be on.
         if (
             self
             and not self.env.context.get("avoid_putaway_rules")
-            and speed_path_applies(self, lines_products(self), PUTAWAY_METHODS)
+            and speed_path_applies(self, steps_aside_for=PUTAWAY_METHODS)
+            and speed_path_applies(self, lines_products(self))
             and putaway_is_destination(self)
         ):
             return None
         return super()._apply_putaway_strategy()
 
     def _check_company(self, fnames=None):
+        if not speed_path_applies(self, steps_aside_for=COMPANY_CHECK_METHODS):
+            return super()._check_company(fnames)
         return check_company_in_bulk(
             self,
             self.filtered(lambda ml: tracks_serials_physically(ml.product_id)),

@@ -55,11 +55,13 @@ class StockQuant(models.Model):
     def create(self, vals_list):
         # Odoo validates a move line with ``quants_cache=None`` in the context
         # while it frees another reservation; a quant created then (the line
-        # re-reserved elsewhere) would be added to that missing cache. None
-        # means no cache: leave the key out.
+        # re-reserved elsewhere, the speed path's quant batch writing what it
+        # held back) would be added to that missing cache. None means no
+        # cache: leave the key out. With the speed path off, Odoo's own create.
         if (
             "quants_cache" in self.env.context
             and self.env.context["quants_cache"] is None
+            and speed_path_applies(self)
         ):
             context = dict(self.env.context)
             del context["quants_cache"]

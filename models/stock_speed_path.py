@@ -47,7 +47,20 @@ names the Odoo method it mirrors:
   return where Odoo's finds no package to look at, without reading every
   line of the transfers (at each step of a large Mark as To Do).
 
-:data:`MIRRORED_METHODS` records each of these Odoo methods with a
+Copies of the ORM's work outside this file ask the same check: the company
+check of a batch of serials or move lines (``check_company_in_bulk``,
+models/serial_bulk.py, for ``BaseModel._check_company``), the serials'
+batched creation (``stock.lot._serial_create_batched`` and
+``_serial_precompute_in_bulk``, models/stock_lot.py, for ``default_get`` and
+``_add_precomputed_values`` within ``BaseModel.create``), their set-based
+status change (``stock.lot._serial_change_in_place``, for the serial's
+``write``), and the quant ``create`` that leaves out a missing quants cache
+(models/stock_quant.py). With the switch off none of them runs.
+
+:data:`MIRRORED_METHODS` records each of these Odoo methods, and the private
+APIs of the ORM the copies use (``Field._insert_cache``,
+``Many2one._update_inverses``, ``Environment.protecting``,
+``BaseModel.modified``, a field's ``write``...), with a
 fingerprint of its source as this code was written against (Odoo 19.0).
 When the running Odoo's source of any of them differs (an update of Odoo
 changed it), the speed path switches itself off, logs one warning naming the
@@ -70,6 +83,7 @@ versions, which chose a second implementation since removed, counts as on).
 """
 
 import hashlib
+import importlib
 import inspect
 import logging
 import threading
@@ -95,9 +109,11 @@ _logger = logging.getLogger(__name__)
 SPEED_PATH_PARAM = "serial_tracking.speed_path"
 SPEED_PATH_OFF = "0"
 
-# The Odoo methods the speed path mirrors or relies on: (model, method, the
+# The Odoo methods the addon's copies mirror or rely on: (model, method, the
 # module of Odoo that defines or extends it) -> sha256 of its source there, as
-# the copies were written against, whitespace normalised (source_fingerprint)
+# the copies were written against, whitespace normalised (source_fingerprint).
+# A method of the ORM's own classes (a field type, the environment, the
+# registry) is named by its class instead of a model.
 MIRRORED_METHODS = {
     (
         "stock.move.line",
@@ -229,6 +245,139 @@ MIRRORED_METHODS = {
         "_get_putaway_strategy",
         "odoo.addons.stock.models.stock_location",
     ): "d185f2ad28657e6915b52d6b6f7840768b52a053194e56ab19697f4b17d65dc6",
+    # create_quants: the ORM's create and what its _create leaves in the
+    # cache, the inverse one2many fields and what depends on new records
+    (
+        "stock.quant",
+        "create",
+        "odoo.orm.models",
+    ): "f3ba44a21ec47f96b3d947810d56490a0dfbcff57c6b504b2ba411f300eab9b4",
+    (
+        "stock.quant",
+        "_create",
+        "odoo.orm.models",
+    ): "a03cb0cb2007f49abb267cac8d9551c9d459c33712026cbb73edb830c9417d2b",
+    (
+        "stock.quant",
+        "modified",
+        "odoo.orm.models",
+    ): "44314108feca69f27b326aa726bae318b3f309b629f671d9471f3d5b6d88ec2c",
+    (
+        "Field",
+        "_insert_cache",
+        "odoo.orm.fields",
+    ): "d8bd5b373c27b1b4e03c7c98a779a01925c6b2efacc1b7da4568332346ae6108",
+    (
+        "Many2one",
+        "_update_inverses",
+        "odoo.orm.fields_relational",
+    ): "a04570931ffcd31968c9d561a36cd9dde825c5638a50ceef4fd1ce08ee518d14",
+    (
+        "Environment",
+        "protecting",
+        "odoo.orm.environments",
+    ): "61afb20cb50ae8d1fefb5a7b4bdcc693a157a8937488f7a5f5f1fc682f78d054",
+    # write_each: the ORM's write of one field, through the field's own write
+    # (a serial: many2one; a serial name: char), its access and constraint
+    # checks and the registry's dependencies
+    (
+        "Field",
+        "write",
+        "odoo.orm.fields",
+    ): "a6936b81f98784084a55ca0015db9e4b86e2a70a599bdeacde1306648b07c589",
+    (
+        "Many2one",
+        "write",
+        "odoo.orm.fields_relational",
+    ): "539787ef64dcf6c3ac141d7d14b65e4f8a72d04c8913232b613118ee1dd409bd",
+    (
+        "BaseString",
+        "write",
+        "odoo.orm.fields_textual",
+    ): "7d90cae6c0c21baac55a89abea313851d7b6722593256a4dc4812f087f51d0f7",
+    (
+        "stock.move.line",
+        "_check_field_access",
+        "odoo.orm.models",
+    ): "20c067f4b676aae9a1c490e5c183cb7cd7b80a7684660aaa8690a4258129d7a3",
+    (
+        "stock.move.line",
+        "_validate_fields",
+        "odoo.orm.models",
+    ): "41584091e8b71201e1e5d5457c0a7ee639eb9bc7366660447c5e0dab1dfba1cc",
+    (
+        "Registry",
+        "is_modifying_relations",
+        "odoo.orm.registry",
+    ): "eebf8ef53d0521d811ab945a04de70da5aaaa8e5be719b62c85c5359cfb1cfcb",
+    # check_company_in_bulk (models/serial_bulk.py): the ORM's company check
+    # of serials and of move lines
+    (
+        "stock.lot",
+        "_check_company",
+        "odoo.orm.models",
+    ): "aa1817cc2071c07d0acf38bae57f2f951e639691ce1e5462d491c2677a7a188f",
+    (
+        "stock.move.line",
+        "_check_company",
+        "odoo.orm.models",
+    ): "aa1817cc2071c07d0acf38bae57f2f951e639691ce1e5462d491c2677a7a188f",
+    # the serials' batched creation (models/stock_lot.py): the ORM's create,
+    # asking default_get once per record, and the precomputed fields, the
+    # company of a serial among them
+    (
+        "stock.lot",
+        "create",
+        "odoo.orm.models",
+    ): "f3ba44a21ec47f96b3d947810d56490a0dfbcff57c6b504b2ba411f300eab9b4",
+    (
+        "stock.lot",
+        "default_get",
+        "odoo.orm.models",
+    ): "94c8e1413f98759323218a3fa76b62b9b7f910215ddf8468f230f46616ff4c58",
+    (
+        "stock.lot",
+        "default_get",
+        "odoo.addons.stock.models.stock_lot",
+    ): "f584bdeade5c112ae47f9e10376e85bf07d9117917124b06d7113f696043495b",
+    (
+        "stock.lot",
+        "_add_precomputed_values",
+        "odoo.orm.models",
+    ): "42ff75a9f5c8f57bec2052c68ef17028fcc710f1d027fd6a4c9a66c1905fcd74",
+    (
+        "stock.lot",
+        "_compute_company_id",
+        "odoo.addons.stock.models.stock_lot",
+    ): "8a7ef91336f69cabc8cad553a4801a8fe2a51eaa44b012bf30ba70df84407260",
+    # the set-based status change of serials (stock.lot._serial_change_in_place):
+    # the serial's write, of the ORM and of each module of Odoo extending it,
+    # and the fields the registry says depend on those written
+    (
+        "stock.lot",
+        "write",
+        "odoo.orm.models",
+    ): "2b39e874ec3522b408bb9084b25fe99db2682ae5ddc97742b06a76362bfb3e17",
+    (
+        "stock.lot",
+        "write",
+        "odoo.addons.stock.models.stock_lot",
+    ): "fd1d2c7bddec7610b7a0ea82b5ae5aefedd4d991f838857b1524db8d2f79eb8f",
+    (
+        "stock.lot",
+        "write",
+        "odoo.addons.stock_account.models.stock_lot",
+    ): "7110f075f7901538d728c43077d7705c805c69ca244ff49d0e45224ce03c9186",
+    (
+        "stock.lot",
+        "write",
+        "odoo.addons.mail.models.mail_thread",
+    ): "d1196323e312d2ad237fda28c596e21bb0fd9806f249614e6e92bb402816df04",
+    (
+        "Registry",
+        "get_dependent_fields",
+        "odoo.orm.registry",
+    ): "306c043fd0e57de492e1c00a2a7ccab5351aceeb6b7196eadee19c81d8a36a9d",
 }
 
 # the validation's checks over every line of a transfer (Validate, and the
@@ -254,6 +403,12 @@ LOT_ASSIGNMENT_METHODS = (
     ("stock.move.line", "_create_and_assign_production_lot"),
     ("stock.move.line", "write"),
 )
+COMPANY_CHECK_METHODS = (
+    ("stock.lot", "_check_company"),
+    ("stock.move.line", "_check_company"),
+)
+LOT_PRECOMPUTE_METHODS = (("stock.lot", "_compute_company_id"),)
+LOT_WRITE_METHODS = (("stock.lot", "write"),)
 
 
 def speed_path_applies(records, products=None, steps_aside_for=()):
@@ -372,11 +527,20 @@ def current_fingerprints(env):
     current_fingerprints; print(current_fingerprints(env))``."""
     fingerprints = {}
     for model, method, module in MIRRORED_METHODS:
+        if model in env.registry:
+            classes = type(env[model]).__mro__
+        else:
+            # a class of the ORM (a field type, the environment, the registry)
+            try:
+                owner = importlib.import_module(module)
+            except ImportError:
+                owner = None
+            classes = [getattr(owner, model, None)]
         function = next(
             (
                 vars(cls)[method]
-                for cls in type(env[model]).__mro__
-                if cls.__module__ == module and method in vars(cls)
+                for cls in classes
+                if cls is not None and cls.__module__ == module and method in vars(cls)
             ),
             None,
         )

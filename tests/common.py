@@ -42,14 +42,17 @@ fingerprints are compared by ``fingerprint_differences``.
 """
 
 import base64
+import functools
 import io
 import json
 import os
 import re
+import sys
 import tempfile
 import threading
 import unittest
-from contextlib import contextmanager
+from collections import Counter
+from contextlib import ExitStack, contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from unittest.mock import patch
@@ -1723,6 +1726,41 @@ def listed(env, action):
         lots = Lot.search(group["__extra_domain"] + action["domain"], order="name")
         result[customer and customer[1]] = lots.mapped("name")
     return result
+
+
+@contextmanager
+def counting_calls(targets):
+    """Count the calls of this addon's ``targets`` while the block runs, each
+    called through: ``(holder, name)`` pairs, a module of the addon and one
+    of its functions (counted wherever the addon's modules imported it) or a
+    class of the addon and one of its methods. Yields {"holder.name": calls},
+    read after the block."""
+    addon = __name__.rsplit(".tests.", 1)[0] + "."
+    counts = Counter()
+    with ExitStack() as stack:
+        for holder, name in targets:
+            original = vars(holder)[name]
+            key = f"{holder.__name__.rsplit('.', 1)[-1]}.{name}"
+            counts[key] = 0
+
+            @functools.wraps(original)
+            def counted(*args, _key=key, _original=original, **kwargs):
+                counts[_key] += 1
+                return _original(*args, **kwargs)
+
+            holders = (
+                [holder]
+                if isinstance(holder, type)
+                else [
+                    module
+                    for module_name, module in list(sys.modules.items())
+                    if module_name.startswith(addon)
+                    and getattr(module, name, None) is original
+                ]
+            )
+            for place in holders:
+                stack.enter_context(patch.object(place, name, counted))
+        yield counts
 
 
 @contextmanager

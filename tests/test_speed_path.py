@@ -4,15 +4,42 @@ from unittest.mock import patch
 
 from odoo.exceptions import UserError
 
-from ..models import stock_speed_path
+from ..models import serial_bulk, stock_speed_path
+from ..models.stock_lot import StockLot
 from ..models.stock_speed_path import (
     MIRRORED_METHODS,
     SPEED_PATH_PARAM,
+    SerialQuantBatch,
     current_fingerprints,
     forget_registry_state,
     speed_path_applies,
 )
-from .common import PhysicalModeCase, fingerprint_differences
+from .common import PhysicalModeCase, counting_calls, fingerprint_differences
+
+# The addon's copies of Odoo's and the ORM's code, each run only where the
+# speed path applies. assign_new_lots, name_blank_lines and lot_blank_lines
+# ask the check themselves and do their copied work through write_each and
+# write_lots_valued, counted here.
+SPEED_PATH_COPIES = (
+    (SerialQuantBatch, "_prepare"),
+    (SerialQuantBatch, "update_key"),
+    (SerialQuantBatch, "flush"),
+    (stock_speed_path, "create_quants"),
+    (stock_speed_path, "reserve_quantity"),
+    (stock_speed_path, "reserve_units"),
+    (stock_speed_path, "out_move_lines"),
+    (stock_speed_path, "action_done_batched"),
+    (stock_speed_path, "assign_lots_first"),
+    (stock_speed_path, "write_each"),
+    (stock_speed_path, "write_lots_valued"),
+    (stock_speed_path, "putaway_is_destination"),
+    (stock_speed_path, "lines_lacking_serial"),
+    (stock_speed_path, "all_lines_picked"),
+    (stock_speed_path, "no_line_in_a_package"),
+    (serial_bulk, "check_company_in_bulk"),
+    (StockLot, "_serial_create_batched"),
+    (StockLot, "_serial_precompute_in_bulk"),
+)
 
 
 class TestSpeedPathGuard(PhysicalModeCase):
@@ -152,6 +179,40 @@ class TestSpeedPathGuard(PhysicalModeCase):
         self.assertTrue(speed_path_applies(self.env["stock.quant"], self.product))
         self.assertLess(self.validation_queries("FP-BACK"), off / 2)
 
+    def test_the_orms_own_methods_are_fingerprinted(self):
+        """The ORM's methods the copies mirror (its create, for the quants
+        written in one INSERT and the serials created by the batch) and its
+        private APIs they use are fingerprinted: a change of any switches the
+        speed path off, the warning naming it."""
+        for key in (
+            ("stock.quant", "create", "odoo.orm.models"),
+            ("stock.quant", "_create", "odoo.orm.models"),
+            ("stock.quant", "modified", "odoo.orm.models"),
+            ("stock.lot", "create", "odoo.orm.models"),
+            ("stock.lot", "_add_precomputed_values", "odoo.orm.models"),
+            ("stock.lot", "default_get", "odoo.orm.models"),
+            ("stock.lot", "_check_company", "odoo.orm.models"),
+            ("stock.move.line", "_check_company", "odoo.orm.models"),
+            ("Field", "_insert_cache", "odoo.orm.fields"),
+            ("Many2one", "_update_inverses", "odoo.orm.fields_relational"),
+            ("Environment", "protecting", "odoo.orm.environments"),
+            ("Field", "write", "odoo.orm.fields"),
+        ):
+            model, method, module = key
+            with self.subTest(key=key):
+                self.assertIn(key, MIRRORED_METHODS)
+                self.assertIsNotNone(current_fingerprints(self.env)[key])
+                with (
+                    patch.dict(MIRRORED_METHODS, {key: "0" * 64}),
+                    self.assertLogs(stock_speed_path.__name__, "WARNING") as logs,
+                ):
+                    forget_registry_state(self.env)
+                    self.assertFalse(speed_path_applies(self.env["stock.lot"]))
+                self.assertEqual(len(logs.records), 1, logs.output)
+                self.assertIn(f"{model}.{method} ({module})", logs.output[0])
+                forget_registry_state(self.env)
+                self.assertTrue(speed_path_applies(self.env["stock.lot"]))
+
     def test_a_method_gone_from_odoo_switches_it_off(self):
         missing = (
             "stock.quant",
@@ -246,3 +307,87 @@ class TestValidationChecksOnTheSpeedPath(PhysicalModeCase):
             self.assertFalse(plain.move_ids.move_line_ids.result_package_id)
         self.assertEqual(outcomes[0], (3, {"BOX-1"}, {"BOX-1"}, {True}))
         self.assertEqual(outcomes[1], (3, {"BOX-0"}, {"BOX-0"}, {True}))
+
+
+class TestNoCopyWithTheSwitchOff(PhysicalModeCase):
+    """With the switch at 0 Odoo's code does all the work: none of the
+    addon's copies of Odoo's or the ORM's code (``SPEED_PATH_COPIES``) runs,
+    while its own rules (statuses, history, the stock rules) hold as with it
+    on; with it on, the same flows run every copy."""
+
+    def run_flows(self, prefix):
+        """Serials created in bulk into stock by an inventory adjustment, a
+        receipt, an internal transfer, a delivery, its return and an
+        inventory adjustment of a unit counted missing: {serial, without
+        ``prefix``: (status, location, history)}, and the calls of each copy."""
+        names = [f"{prefix}-{suffix}" for suffix in ("A1", "A2", "R1", "R2", "R3")]
+        with counting_calls(SPEED_PATH_COPIES) as calls:
+            self.add_serials(self.physical_product, names[:2])
+            self.receive(*names[2:])
+            self.transfer(
+                self.warehouse.int_type_id, self.stock_location, self.shelf, names[2:4]
+            )
+            delivery = self.deliver(names[0], names[1], names[4])
+            self.return_picking(delivery, *names[:2])
+            counted = self.env["stock.quant"].search(
+                [("lot_id", "=", self.lots(names[2]).id), ("quantity", ">", 0)]
+            )
+            self.assertEqual(counted.location_id, self.shelf)
+            counted.with_context(inventory_mode=True).inventory_quantity = 0
+            counted.action_apply_inventory()
+        lots = self.lots(*names)
+        self.assertEqual(len(lots), len(names))
+        outcome = {
+            lot.name.removeprefix(f"{prefix}-"): (
+                lot.serial_status,
+                lot.location_id.name,
+                self.events(lot),
+            )
+            for lot in lots
+        }
+        return outcome, dict(calls)
+
+    def test_no_copy_runs_with_the_switch_off(self):
+        Param = self.env["ir.config_parameter"].sudo()
+        Param.set_param(SPEED_PATH_PARAM, "0")
+        off, calls_off = self.run_flows("OFF")
+        Param.set_param(SPEED_PATH_PARAM, "1")
+        on, calls_on = self.run_flows("ON")
+        self.assertEqual(
+            {copy: count for copy, count in calls_off.items() if count}, {}
+        )
+        self.assertEqual(
+            [copy for copy, count in calls_on.items() if not count],
+            [],
+            calls_on,
+        )
+        self.assertEqual(len(calls_on), len(SPEED_PATH_COPIES))
+        # the addon's rules, the same both ways
+        self.assertEqual(off, on)
+        self.assertEqual(
+            off["A1"],
+            ("returned", self.stock_location.name, ["ADJUST", "SHIP", "RETURN"]),
+        )
+        self.assertEqual(off["R2"][:2], ("in_stock", self.shelf.name))
+        self.assertEqual(off["R2"][2], ["ANNOUNCE", "RECEIVE", "MOVE"])
+        self.assertEqual(off["R3"][0], "sold")
+        self.assertEqual(off["R1"][2][-1], "ADJUST")
+
+    def test_a_quant_created_without_a_quants_cache(self):
+        """Odoo validates a line with ``quants_cache=None`` while it frees
+        another reservation; on the speed path a quant created then is added
+        to no cache. With the switch off, Odoo's own create runs, which adds
+        it to the cache it is given: none, a TypeError, as in Odoo."""
+        lot = self.add_serials(self.physical_product, ["QC-1"])
+        Quant = self.env["stock.quant"].sudo().with_context(quants_cache=None)
+        values = {
+            "product_id": self.product.id,
+            "location_id": self.shelf.id,
+            "lot_id": lot.id,
+            "quantity": 0,
+        }
+        quant = Quant.create(values)
+        self.assertEqual((quant.lot_id, quant.location_id), (lot, self.shelf))
+        self.env["ir.config_parameter"].sudo().set_param(SPEED_PATH_PARAM, "0")
+        with self.assertRaises(TypeError), self.env.cr.savepoint():
+            Quant.create({**values, "location_id": self.stock_location.id})
