@@ -905,10 +905,13 @@ class StockMove(models.Model):
                 )
             )
 
-    def _serial_unit_line_values(self, lots):
+    def _serial_unit_line_values(self, lots, at_source=False):
         """A line of this move for each unit of ``lots``, taken from its own
         quant: its place, package and owner (a line without them would
-        reserve and take the unit from a quant that does not hold it)."""
+        reserve and take the unit from a quant that does not hold it). A unit
+        with no quant at the source is taken from where its serial says it
+        is, or, with ``at_source`` (a return, whose units nothing checked
+        before), from the source itself, where the stock rules refuse it."""
         if not lots:
             return []
         base = self._serial_line_values()
@@ -927,11 +930,12 @@ class StockMove(models.Model):
         vals_list = []
         for lot in lots:
             quant = quant_of.get(lot.id)
+            elsewhere = self.location_id if at_source else lot.location_id
             vals_list.append(
                 {
                     **base,
                     "lot_id": lot.id,
-                    "location_id": (quant.location_id if quant else lot.location_id).id
+                    "location_id": (quant.location_id if quant else elsewhere).id
                     or self.location_id.id,
                     "package_id": quant.package_id.id if quant else False,
                     "owner_id": quant.owner_id.id if quant else False,

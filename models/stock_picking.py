@@ -307,20 +307,15 @@ class StockPicking(models.Model):
             # its product: each return move takes back its own move's units
             units = lots & move.origin_returned_move_id.move_line_ids.lot_id
             move.move_line_ids.unlink()
+            # each unit from the quant that holds it, its package included,
+            # as Odoo's return reserves it
             self.env["stock.move.line"].create(
-                [
-                    {
-                        "move_id": move.id,
-                        "picking_id": returned.id,
-                        "product_id": move.product_id.id,
-                        "lot_id": lot.id,
-                        "quantity": 1,
-                        "location_id": move.location_id.id,
-                        "location_dest_id": move.location_dest_id.id,
-                    }
-                    for lot in units
-                ]
+                move._serial_unit_line_values(units, at_source=True)
             )
+        if returned.move_line_ids.package_id:
+            # a package going back whole goes back as it is (Odoo's entire
+            # package)
+            returned._check_entire_pack()
         return returned
 
     # ------------------------------------------------------------------

@@ -585,6 +585,54 @@ class TestShippingNotice(ShippingNoticeCase):
         self.assertEqual(returned.state, "done")
         self.assertNotIn("Shipping notice", self.notice_message(returned))
 
+    def test_unit_received_in_a_carton_returned_to_the_vendor(self):
+        receipt = self.received_pallet()
+        carton = self.package(self.carton_sscc)
+        returned = self.return_picking(receipt, "NS-1")
+        self.assertEqual(returned.state, "done")
+        # taken out of its carton, as Odoo's return reserves it
+        self.assertEqual(returned.move_line_ids.package_id, carton)
+        self.assertFalse(returned.move_line_ids.result_package_id)
+        returned_unit, kept_unit = self.lots("NS-1", "NS-2")
+        self.assertEqual(returned_unit.serial_status, "returned_vendor")
+        self.assertEqual(self.events(returned_unit)[-1], "VENDOR_RETURN")
+        # NS-1 left the carton and the stock; NS-2 stays in the carton
+        quants = self.env["stock.quant"].search(
+            [
+                ("lot_id", "in", (returned_unit | kept_unit).ids),
+                ("location_id.usage", "=", "internal"),
+                ("quantity", "!=", 0),
+            ]
+        )
+        self.assertEqual(
+            [(q.lot_id.name, q.location_id, q.package_id, q.quantity) for q in quants],
+            [("NS-2", self.stock_location, carton, 1)],
+        )
+        self.assertEqual(carton.parent_package_id, self.package(self.pallet_sscc))
+
+    def test_return_to_the_vendor_of_a_unit_not_in_stock_is_refused(self):
+        receipt = self.received_pallet()
+        wizard = self.delivery_wizard()
+        wizard.paste_text = "NS-1"
+        wizard.action_select_pasted()
+        wizard.action_confirm()
+        wizard._target().picking_id.button_validate()
+        unit = self.lots("NS-1")
+        history = len(unit.history_ids)
+        returned = receipt._serial_create_return(unit)
+        returned.move_ids.picked = True
+        with self.assertRaisesRegex(
+            UserError, "NS-1 cannot leave WH/Stock: it is not there."
+        ):
+            returned.button_validate()
+        self.assertNotEqual(returned.state, "done")
+        self.assertEqual(unit.serial_status, "sold")
+        self.assertEqual(len(unit.history_ids), history)
+        quants = self.env["stock.quant"].search(
+            [("lot_id", "=", unit.id), ("quantity", ">", 0)]
+        )
+        self.assertEqual(quants.location_id, self.customer_location)
+
     def test_fewer_units_refused_without_a_notice(self):
         receipt = self.notice_receipt(quantity=2)
         wizard = self.receipt_entry(receipt)
