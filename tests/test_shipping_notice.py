@@ -6,7 +6,7 @@ import unittest
 
 from odoo import Command
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from ..tools.serial_digital_link import gs1_check_digit
 from .common import (
@@ -665,6 +665,155 @@ class TestShippingNoticeInBackground(BackgroundValidationCase, ShippingNoticeCas
             {"expected"},
         )
         self.assertFalse(receipt.move_ids.serial_notice_packages)
+
+    def notice_csv(self, sku, names, package=None):
+        """A notice (bytes) of the units ``names`` of the product ``sku``,
+        the first four in the carton ``package`` when given."""
+        rows = [
+            f"{name},{sku},{package if package and index < 4 else ''},\n"
+            for index, name in enumerate(names)
+        ]
+        return (CSV_HEADER + "".join(rows)).encode()
+
+    def entered_against_notice(self, product, sku, threshold, carton):
+        """A receipt of ``product`` whose notice announces N-1 to N-5 (the
+        first four in ``carton``), entered with N-1, N-3 and EXTRA-1 while
+        the company's background threshold is ``threshold``: whether the
+        entry went to the job, and {serial: (picked, status, not on the
+        notice, package)} of its lines."""
+        self.company.serial_background_validation_threshold = 0
+        receipt = self.notice_receipt(product=product)
+        names = [f"N-{number}" for number in range(1, 6)]
+        self.import_notice(receipt, "notice.csv", self.notice_csv(sku, names, carton))
+        self.company.serial_background_validation_threshold = threshold
+        wizard = self.receipt_entry(receipt)
+        wizard.paste_text = "N-1\nN-3\nEXTRA-1"
+        wizard.action_add_pasted()
+        wizard.action_confirm()
+        queued = receipt.serial_background_state == "queued"
+        if queued:
+            self.run_job()
+        self.assertFalse(receipt.serial_background_state)
+        lines = {
+            line.lot_id.name: (
+                line.picked,
+                line.lot_id.serial_status,
+                line.lot_id.serial_unannounced,
+                bool(line.result_package_id),
+            )
+            for line in receipt.move_ids.move_line_ids
+        }
+        self.assertEqual(len(lines), len(receipt.move_ids.move_line_ids))
+        return receipt, queued, lines
+
+    def test_entry_in_the_background_leaves_the_notice_units_as_at_once(self):
+        self.twin.default_code = "SCAN-3"
+        carton, other_carton = (
+            body + gs1_check_digit(body)
+            for body in ("09506000100000071", "09506000100000072")
+        )
+        at_once, queued, lines = self.entered_against_notice(
+            self.product, "SCAN-1", 0, carton
+        )
+        self.assertFalse(queued)
+        self.assertEqual(
+            lines,
+            {
+                "N-1": (True, "expected", False, True),
+                "N-2": (False, "expected", False, True),
+                "N-3": (True, "expected", False, True),
+                "N-4": (False, "expected", False, True),
+                "N-5": (False, "expected", False, False),
+                "EXTRA-1": (True, "expected", True, False),
+            },
+        )
+        in_background, queued, background_lines = self.entered_against_notice(
+            self.twin, "SCAN-3", 3, other_carton
+        )
+        self.assertTrue(queued)
+        self.assertEqual(background_lines, lines)
+        self.assertFalse(in_background.move_ids.serial_names_entered)
+        # the validation carries the units not entered to the backorder, in
+        # their carton, for both
+        self.company.serial_background_validation_threshold = 0
+        for receipt, sscc in ((at_once, carton), (in_background, other_carton)):
+            action = receipt.button_validate()
+            Form.from_action(self.env, action).save().process()
+            self.assertEqual(receipt.state, "done")
+            self.assertEqual(
+                {
+                    line.lot_id.name: line.result_package_id.name or False
+                    for line in receipt.backorder_ids.move_ids.move_line_ids
+                },
+                {"N-2": sscc, "N-4": sscc, "N-5": False},
+            )
+
+    def validated_against_notice(self, product, sku, prefix, sliced, backorder):
+        """A receipt of eight units of ``product`` whose notice announces
+        them (no packages), entered with the first five and one unit not on
+        the notice, then validated at once or in slices of three, with or
+        without ``backorder``: the receipt's counts messages (the
+        backorder's name replaced) and the serials of its backorder."""
+        self.company.serial_background_validation_threshold = 0
+        receipt = self.notice_receipt(quantity=8, product=product)
+        names = [f"{prefix}-{number}" for number in range(1, 9)]
+        self.import_notice(receipt, "notice.csv", self.notice_csv(sku, names))
+        wizard = self.receipt_entry(receipt)
+        wizard.paste_text = "\n".join([*names[:5], f"{prefix}-EXTRA"])
+        wizard.action_add_pasted()
+        wizard.action_confirm()
+        self.company.serial_background_validation_threshold = 3 if sliced else 0
+        confirmation = Form.from_action(self.env, receipt.button_validate()).save()
+        if backorder:
+            confirmation.process()
+        else:
+            confirmation.process_cancel_backorder()
+        if sliced:
+            self.assertEqual(receipt.serial_background_state, "queued")
+            self.run_job()
+            # validated in slices: the first three units by a move of their own
+            self.assertEqual(len(receipt.move_ids), 2)
+        self.assertEqual(receipt.state, "done")
+        messages = [
+            str(body)
+            for body in receipt.message_ids.sorted("id").mapped("body")
+            if "Shipping notice:" in body
+        ]
+        if receipt.backorder_ids:
+            messages = [
+                message.replace(receipt.backorder_ids.name, "BACKORDER")
+                for message in messages
+            ]
+        kept = sorted(receipt.backorder_ids.move_ids.move_line_ids.lot_id.mapped("name"))
+        return messages, kept
+
+    def test_sliced_validation_posts_the_counts_of_the_whole_receipt_once(self):
+        self.twin.default_code = "SCAN-3"
+        for prefix, backorder in (("B", True), ("C", False)):
+            with self.subTest(backorder=backorder):
+                at_once = self.validated_against_notice(
+                    self.product, "SCAN-1", prefix, False, backorder
+                )
+                messages, kept = at_once
+                self.assertEqual(len(messages), 1)
+                self.assertIn(
+                    "Shipping notice: 8 units announced, 6 received, 3 not "
+                    "received.",
+                    messages[0],
+                )
+                self.assertIn(
+                    f"1 received that the notice did not list, flagged Not on the "
+                    f"Shipping Notice: {prefix}-EXTRA.",
+                    messages[0],
+                )
+                self.assertEqual(
+                    kept,
+                    [f"{prefix}-{number}" for number in (6, 7, 8)] if backorder else [],
+                )
+                sliced = self.validated_against_notice(
+                    self.twin, "SCAN-3", prefix, True, backorder
+                )
+                self.assertEqual(sliced, at_once)
 
 
 @tagged("post_install", "-at_install", "serial_tracking_purchase")
