@@ -1068,9 +1068,7 @@ class StockMove(models.Model):
                 {name: packages[name] for name in chunk if name in packages}
             )
             if self.serial_names_entered:
-                self._serial_settle_against_notice(
-                    chunk[:cut], chunk[cut:], announced
-                )
+                self._serial_settle_against_notice(chunk[:cut], chunk[cut:], announced)
         if start + len(chunk) < len(names):
             self.serial_names_announced = start + len(chunk)
         else:

@@ -131,7 +131,12 @@ class TestEpcisPacking(ShippingNoticeCase):
         """(action, bizStep, parentID, sorted childEPCs) of the document's
         AggregationEvents, in its order."""
         return [
-            (event["action"], event["bizStep"], event["parentID"], sorted(event["childEPCs"]))
+            (
+                event["action"],
+                event["bizStep"],
+                event["parentID"],
+                sorted(event["childEPCs"]),
+            )
             for event in events_of(document)
             if event["type"] == "AggregationEvent"
         ]

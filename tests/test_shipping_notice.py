@@ -784,7 +784,9 @@ class TestShippingNoticeInBackground(BackgroundValidationCase, ShippingNoticeCas
                 message.replace(receipt.backorder_ids.name, "BACKORDER")
                 for message in messages
             ]
-        kept = sorted(receipt.backorder_ids.move_ids.move_line_ids.lot_id.mapped("name"))
+        kept = sorted(
+            receipt.backorder_ids.move_ids.move_line_ids.lot_id.mapped("name")
+        )
         return messages, kept
 
     def test_sliced_validation_posts_the_counts_of_the_whole_receipt_once(self):
@@ -797,8 +799,7 @@ class TestShippingNoticeInBackground(BackgroundValidationCase, ShippingNoticeCas
                 messages, kept = at_once
                 self.assertEqual(len(messages), 1)
                 self.assertIn(
-                    "Shipping notice: 8 units announced, 6 received, 3 not "
-                    "received.",
+                    "Shipping notice: 8 units announced, 6 received, 3 not received.",
                     messages[0],
                 )
                 self.assertIn(
