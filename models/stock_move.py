@@ -229,6 +229,13 @@ class StockMove(models.Model):
         readonly=True,
         help="Technical: how many of those serials the job has put on the lines.",
     )
+    serial_names_entered = fields.Integer(
+        copy=False,
+        readonly=True,
+        help="Technical: on a receipt with a shipping notice, how many of those "
+        "serials were entered (the first ones); the others are units the notice "
+        "announced and the entry left out, which stay on their lines, not picked.",
+    )
     serial_lots_to_take = fields.Json(
         copy=False,
         readonly=True,
@@ -424,7 +431,11 @@ class StockMove(models.Model):
         finally:
             _VALIDATED_ROWS.reset(token)
         for picking, outcome in outcomes.items():
-            picking._serial_close_notice(outcome)
+            # a slice of a validation in the background leaves the receipt
+            # open (and, taking picked lines only, no unit to carry): its
+            # notice is closed once, by the validation that makes it done
+            if picking.state == "done":
+                picking._serial_close_notice(outcome)
         return moves
 
     def _serial_notice_outcomes(self):
@@ -713,11 +724,23 @@ class StockMove(models.Model):
         names = wizard._entered_serials() if wizard.mode == "add" else None
         # too many for the dialog's request: the job puts them on the lines
         if names is not None and self._serial_announces_later(len(names)):
+            against_notice = self.picking_id._serial_has_notice()
+            not_entered = []
+            if against_notice:
+                # the notice's units not entered stay on their lines, after
+                # the entered ones (``_serial_announce_next``)
+                entered = set(names)
+                not_entered = [
+                    name
+                    for name in self._serial_notice_announced()
+                    if name not in entered
+                ]
             return self._serial_enter_later(
                 "announce",
                 {
-                    "serial_names_to_announce": "\n".join(names),
+                    "serial_names_to_announce": "\n".join(names + not_entered),
                     "serial_names_announced": 0,
+                    "serial_names_entered": len(names) if against_notice else 0,
                 },
             )
         if names is None and self._serial_takes_later(len(wizard.selected_lot_ids)):
@@ -745,27 +768,63 @@ class StockMove(models.Model):
         """The entry ``names`` on a receipt with a shipping notice: the units
         announced and not entered stay on their lines, not picked (Odoo's
         validation leaves them to the backorder), and those entered that the
-        notice did not list are flagged."""
-        lots = self.move_line_ids.lot_id
-        announced = [
-            lot.name
-            for lot in lots
-            if lot.serial_status == EXPECTED_STATUS and not lot.serial_unannounced
-        ]
+        notice did not list are flagged (``_serial_settle_against_notice``;
+        an entry left to the background job: ``_serial_announce_next``)."""
+        announced = self._serial_notice_announced()
         entered = set(names)
         not_entered = [name for name in announced if name not in entered]
         self._serial_set_move_lines(
             names=names + not_entered,
             announce=self._serial_announces(len(names) + len(not_entered)),
         )
+        self._serial_settle_against_notice(names, not_entered, announced)
+
+    def _serial_notice_announced(self, names=None):
+        """The serials on this move's lines (of ``names`` when given) that a
+        shipping notice announced: Expected units not flagged as unlisted, in
+        the lines' order (one query)."""
+        self.env["stock.move.line"].flush_model(["move_id", "lot_id", "quantity"])
+        self.env["stock.lot"].flush_model(
+            ["name", "serial_status", "serial_unannounced"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """SELECT lot.name
+                     FROM stock_move_line line
+                     JOIN stock_lot lot ON lot.id = line.lot_id
+                    WHERE line.move_id = %s AND line.quantity = 1
+                      AND lot.serial_status = %s
+                      AND lot.serial_unannounced IS NOT TRUE
+                      %s
+                 ORDER BY line.id""",
+                self.id,
+                EXPECTED_STATUS,
+                SQL("AND lot.name = ANY(%s)", list(names))
+                if names is not None
+                else SQL(),
+            )
+        )
+        return list(dict.fromkeys(row[0] for row in self.env.cr.fetchall()))
+
+    def _serial_settle_against_notice(self, entered, not_entered, announced):
+        """Once the serials ``entered`` and ``not_entered`` (the notice's units
+        the entry left out) are on this move's lines: the lines of those not
+        entered are not picked, and the units entered that are not among
+        ``announced`` (``_serial_notice_announced`` before the entry) are
+        flagged as not on the notice."""
         Line = self.env["stock.move.line"]
-        Line.browse(
-            [line_id for line_id, _name in self._serial_named_lines(not_entered)]
-        ).picked = False
-        unannounced = set(names) - set(announced)
-        self.move_line_ids.lot_id.filtered(
-            lambda lot: lot.name in unannounced and not lot.serial_unannounced
-        ).serial_unannounced = True
+        if not_entered:
+            Line.browse(
+                [line_id for line_id, _name in self._serial_named_lines(not_entered)]
+            ).picked = False
+        listed = set(announced)
+        unannounced = [name for name in entered if name not in listed]
+        if unannounced:
+            Line.browse(
+                [line_id for line_id, _name in self._serial_named_lines(unannounced)]
+            ).lot_id.filtered(
+                lambda lot: not lot.serial_unannounced
+            ).serial_unannounced = True
 
     def _serial_enter_later(self, action, values):
         """Leave this move's entry (``values``: what the job reads) to the
@@ -905,10 +964,13 @@ class StockMove(models.Model):
                 )
             )
 
-    def _serial_unit_line_values(self, lots):
+    def _serial_unit_line_values(self, lots, at_source=False):
         """A line of this move for each unit of ``lots``, taken from its own
         quant: its place, package and owner (a line without them would
-        reserve and take the unit from a quant that does not hold it)."""
+        reserve and take the unit from a quant that does not hold it). A unit
+        with no quant at the source is taken from where its serial says it
+        is, or, with ``at_source`` (a return, whose units nothing checked
+        before), from the source itself, where the stock rules refuse it."""
         if not lots:
             return []
         base = self._serial_line_values()
@@ -927,11 +989,12 @@ class StockMove(models.Model):
         vals_list = []
         for lot in lots:
             quant = quant_of.get(lot.id)
+            elsewhere = self.location_id if at_source else lot.location_id
             vals_list.append(
                 {
                     **base,
                     "lot_id": lot.id,
-                    "location_id": (quant.location_id if quant else lot.location_id).id
+                    "location_id": (quant.location_id if quant else elsewhere).id
                     or self.location_id.id,
                     "package_id": quant.package_id.id if quant else False,
                     "owner_id": quant.owner_id.id if quant else False,
@@ -984,7 +1047,11 @@ class StockMove(models.Model):
         at once: lines that hold one of the names are kept; the first step
         deletes the lines that hold none of them, the last one the lines left
         without a serial. Each step checks its names again (another receipt
-        may have announced or received one since). Returns the names taken."""
+        may have announced or received one since). On a receipt with a
+        shipping notice, the names after the first ``serial_names_entered``
+        are the notice's units the entry left out: the lines are left as
+        ``_serial_enter_against_notice`` leaves them at once. Returns the
+        names taken."""
         self.ensure_one()
         names = self.serial_names_to_announce.split("\n")
         start = self.serial_names_announced
@@ -992,11 +1059,16 @@ class StockMove(models.Model):
             self._serial_drop_lines_named_otherwise(set(names))
         chunk = names[start:] if size is None else names[start : start + size]
         if chunk:
+            # the names of the chunk entered, against a notice
+            cut = max(self.serial_names_entered - start, 0)
+            announced = self._serial_notice_announced(chunk[:cut]) if cut else []
             self._serial_put_expected_on_lines(chunk)
             packages = self.serial_notice_packages or {}
             self._serial_pack_lines(
                 {name: packages[name] for name in chunk if name in packages}
             )
+            if self.serial_names_entered:
+                self._serial_settle_against_notice(chunk[:cut], chunk[cut:], announced)
         if start + len(chunk) < len(names):
             self.serial_names_announced = start + len(chunk)
         else:
@@ -1005,6 +1077,7 @@ class StockMove(models.Model):
                 {
                     "serial_names_to_announce": False,
                     "serial_names_announced": 0,
+                    "serial_names_entered": 0,
                     "serial_notice_packages": False,
                 }
             )

@@ -82,11 +82,15 @@ class StockPicking(models.Model):
         )
 
     def _serial_close_notice(self, outcome):
-        """After this receipt's validation, its shipping notice's units not
-        received (``outcome``, ``stock.move._serial_notice_outcomes``) stay
-        Expected on the backorder's move of their product, or, without a
-        backorder, are deleted with their announcement; the counts posted."""
+        """After the validation that makes this receipt done, its shipping
+        notice's units not received (``outcome``,
+        ``stock.move._serial_notice_outcomes``) stay Expected on the
+        backorder's move of their product, or, without a backorder, are
+        deleted with their announcement; the counts of the whole receipt
+        posted, the units received by the slices of a validation in the
+        background included."""
         self.ensure_one()
+        outcome.received |= self._serial_received_units()
         backorder_moves = self.backorder_ids.move_ids.filtered(
             lambda move: move.state not in ("done", "cancel")
         )
@@ -133,6 +137,20 @@ class StockPicking(models.Model):
                 ),
             )
         self.message_post(body=body)
+
+    def _serial_received_units(self):
+        """The units this receipt's done lines received (one query)."""
+        return (
+            self.env["stock.move.line"]
+            .search(
+                [
+                    ("picking_id", "=", self.id),
+                    ("state", "=", "done"),
+                    ("lot_id", "!=", False),
+                ]
+            )
+            .lot_id
+        )
 
     def action_view_serial_notice_units(self):
         """The units this receipt announced or received: those received, those
@@ -307,20 +325,15 @@ class StockPicking(models.Model):
             # its product: each return move takes back its own move's units
             units = lots & move.origin_returned_move_id.move_line_ids.lot_id
             move.move_line_ids.unlink()
+            # each unit from the quant that holds it, its package included,
+            # as Odoo's return reserves it
             self.env["stock.move.line"].create(
-                [
-                    {
-                        "move_id": move.id,
-                        "picking_id": returned.id,
-                        "product_id": move.product_id.id,
-                        "lot_id": lot.id,
-                        "quantity": 1,
-                        "location_id": move.location_id.id,
-                        "location_dest_id": move.location_dest_id.id,
-                    }
-                    for lot in units
-                ]
+                move._serial_unit_line_values(units, at_source=True)
             )
+        if returned.move_line_ids.package_id:
+            # a package going back whole goes back as it is (Odoo's entire
+            # package)
+            returned._check_entire_pack()
         return returned
 
     # ------------------------------------------------------------------
@@ -337,6 +350,19 @@ class StockPicking(models.Model):
                 if move.state not in ("done", "cancel")
                 and tracks_serials_physically(move.product_id)
             )
+        )
+
+    def _serial_picked_unit_count(self):
+        """Serial units of Track Serials products (physical mode) the transfer
+        moves on picked lines, those a slice of its validation takes (one
+        query)."""
+        self.ensure_one()
+        return self.env["stock.move.line"].search_count(
+            [
+                ("move_id", "in", self._serial_assign_moves().ids),
+                ("picked", "=", True),
+                ("quantity", ">", 0),
+            ]
         )
 
     def _serial_goes_to_background(self, units=None):
@@ -492,8 +518,17 @@ class StockPicking(models.Model):
         if action in ("announce", "take"):
             count = self._serial_entry_slice(size)
             return count, not self._serial_moves_with_entry()
-        if size and self._serial_unit_count() > size and self._serial_sliceable():
-            return self._serial_validate_slice(size), False
+        # the slices take picked units only and leave at least one to the
+        # last step, which also settles the units not picked (a notice's
+        # units not entered) as a validation at once does
+        if (
+            size
+            and self._serial_picked_unit_count() > size
+            and self._serial_sliceable()
+        ):
+            count = self._serial_validate_slice(size)
+            if count:
+                return count, False
         self.button_validate()
         if self.state != "done":
             raise UserError(
@@ -583,7 +618,10 @@ class StockPicking(models.Model):
         split off into a move of their own with Odoo's move split, carrying
         their lines, then those moves are validated with Odoo's
         ``stock.move._action_done``, without backorder (each move is done
-        whole). The transfer stays open for the rest. Returns the count."""
+        whole). Lines not picked (a notice's units not entered) are left to
+        the last step, Odoo's validation of the transfer, which carries them
+        to the backorder. The transfer stays open for the rest. Returns the
+        count."""
         self.ensure_one()
         Move = self.env["stock.move"]
         Line = self.env["stock.move.line"]
@@ -601,7 +639,11 @@ class StockPicking(models.Model):
             # searched, not read through the move: a slice of a large move
             # reads only its own lines
             taken = Line.search(
-                [("move_id", "=", move.id), ("quantity", ">", 0)],
+                [
+                    ("move_id", "=", move.id),
+                    ("quantity", ">", 0),
+                    ("picked", "=", True),
+                ],
                 order="id",
                 limit=left,
             )
@@ -659,6 +701,7 @@ class StockPicking(models.Model):
                 {
                     "serial_names_to_announce": False,
                     "serial_names_announced": 0,
+                    "serial_names_entered": 0,
                     "serial_lots_to_take": False,
                     "serial_lots_taken": 0,
                 }

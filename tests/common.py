@@ -120,17 +120,18 @@ def notice_data(filename):
 def epcis_notice(events):
     """An EPCIS 2.0 document (bytes) of ``events``: ``("pack", parent SSCC
     (written as its URN) or Digital Link, child EPCs)`` for a packing
-    AggregationEvent, ``("ship", EPCs)`` for a shipping ObjectEvent."""
+    AggregationEvent, ``("unpack", ...)`` the same for an unpacking one,
+    ``("ship", EPCs)`` for a shipping ObjectEvent."""
     event_list = []
     for event in events:
         common = {"eventTime": "2026-03-01T08:00:00Z", "eventTimeZoneOffset": "+00:00"}
-        if event[0] == "pack":
+        if event[0] in ("pack", "unpack"):
             event_list.append(
                 {
                     "type": "AggregationEvent",
                     **common,
-                    "action": "ADD",
-                    "bizStep": "packing",
+                    "action": "ADD" if event[0] == "pack" else "DELETE",
+                    "bizStep": "packing" if event[0] == "pack" else "unpacking",
                     "parentID": event[1]
                     if event[1].startswith("https://")
                     else sscc_urn(event[1]),

@@ -187,6 +187,58 @@ class TestSerialNotice(BaseCase):
             message,
         )
 
+    def test_epcis_unpacking_takes_units_out_of_their_package(self):
+        units = [f"https://id.gs1.org/01/{GTIN}/21/U-{n}" for n in range(1, 5)]
+        content = epcis_notice(
+            [
+                ("pack", CARTON_1, units[:2]),
+                ("pack", CARTON_2, units[2:]),
+                ("pack", PALLET, [sscc_urn(CARTON_1), sscc_urn(CARTON_2)]),
+                # U-1 taken out of its carton; the second carton emptied and
+                # taken off the pallet (an unpacking listing no child)
+                ("unpack", CARTON_1, units[:1]),
+                ("unpack", CARTON_2, []),
+                ("unpack", PALLET, [sscc_urn(CARTON_2)]),
+                ("ship", [sscc_urn(PALLET), *units[:1], *units[2:]]),
+            ]
+        )
+        notice = read_notice("unpacked.json", content)
+        self.assertEqual(
+            [(unit.serial, unit.carton, unit.pallet) for unit in notice.units],
+            [
+                ("U-2", CARTON_1, PALLET),
+                ("U-1", None, None),
+                ("U-3", None, None),
+                ("U-4", None, None),
+            ],
+        )
+        self.assertEqual(notice.packages, {PALLET: None, CARTON_1: PALLET})
+
+    def test_epcis_unit_unpacked_from_a_package_it_is_not_in(self):
+        unit = f"https://id.gs1.org/01/{GTIN}/21/U-1"
+        content = epcis_notice(
+            [
+                ("pack", CARTON_1, [unit]),
+                ("unpack", CARTON_2, [unit]),
+                ("ship", [sscc_urn(CARTON_1)]),
+            ]
+        )
+        message = refusal("unpacked.json", content)
+        self.assertIn(
+            f"Event 2: U-1 is unpacked from {CARTON_2}, but the document packed "
+            f"it in {CARTON_1}.",
+            message,
+        )
+        # a unit packed before the document's first event leaves its package
+        # with nothing to undo
+        content = epcis_notice(
+            [("unpack", CARTON_2, [unit]), ("ship", [unit])],
+        )
+        notice = read_notice("unpacked.json", content)
+        self.assertEqual(
+            [(unit.serial, unit.carton) for unit in notice.units], [("U-1", None)]
+        )
+
     def test_epcis_cycle_in_nesting(self):
         content = epcis_notice(
             [

@@ -5,7 +5,7 @@ import json
 import unittest
 
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from ..tools.serial_digital_link import gs1_check_digit
 from .common import (
@@ -577,6 +577,54 @@ class TestShippingNotice(ShippingNoticeCase):
         self.assertEqual(returned.state, "done")
         self.assertNotIn("Shipping notice", self.notice_message(returned))
 
+    def test_unit_received_in_a_carton_returned_to_the_vendor(self):
+        receipt = self.received_pallet()
+        carton = self.package(self.carton_sscc)
+        returned = self.return_picking(receipt, "NS-1")
+        self.assertEqual(returned.state, "done")
+        # taken out of its carton, as Odoo's return reserves it
+        self.assertEqual(returned.move_line_ids.package_id, carton)
+        self.assertFalse(returned.move_line_ids.result_package_id)
+        returned_unit, kept_unit = self.lots("NS-1", "NS-2")
+        self.assertEqual(returned_unit.serial_status, "returned_vendor")
+        self.assertEqual(self.events(returned_unit)[-1], "VENDOR_RETURN")
+        # NS-1 left the carton and the stock; NS-2 stays in the carton
+        quants = self.env["stock.quant"].search(
+            [
+                ("lot_id", "in", (returned_unit | kept_unit).ids),
+                ("location_id.usage", "=", "internal"),
+                ("quantity", "!=", 0),
+            ]
+        )
+        self.assertEqual(
+            [(q.lot_id.name, q.location_id, q.package_id, q.quantity) for q in quants],
+            [("NS-2", self.stock_location, carton, 1)],
+        )
+        self.assertEqual(carton.parent_package_id, self.package(self.pallet_sscc))
+
+    def test_return_to_the_vendor_of_a_unit_not_in_stock_is_refused(self):
+        receipt = self.received_pallet()
+        wizard = self.delivery_wizard()
+        wizard.paste_text = "NS-1"
+        wizard.action_select_pasted()
+        wizard.action_confirm()
+        wizard._target().picking_id.button_validate()
+        unit = self.lots("NS-1")
+        history = len(unit.history_ids)
+        returned = receipt._serial_create_return(unit)
+        returned.move_ids.picked = True
+        with self.assertRaisesRegex(
+            UserError, "NS-1 cannot leave WH/Stock: it is not there."
+        ):
+            returned.button_validate()
+        self.assertNotEqual(returned.state, "done")
+        self.assertEqual(unit.serial_status, "sold")
+        self.assertEqual(len(unit.history_ids), history)
+        quants = self.env["stock.quant"].search(
+            [("lot_id", "=", unit.id), ("quantity", ">", 0)]
+        )
+        self.assertEqual(quants.location_id, self.customer_location)
+
     def test_fewer_units_refused_without_a_notice(self):
         receipt = self.new_receipt(quantity=2)
         wizard = self.receipt_entry(receipt)
@@ -609,6 +657,156 @@ class TestShippingNoticeInBackground(BackgroundValidationCase, ShippingNoticeCas
             {"expected"},
         )
         self.assertFalse(receipt.move_ids.serial_notice_packages)
+
+    def notice_csv(self, sku, names, package=None):
+        """A notice (bytes) of the units ``names`` of the product ``sku``,
+        the first four in the carton ``package`` when given."""
+        rows = [
+            f"{name},{sku},{package if package and index < 4 else ''},\n"
+            for index, name in enumerate(names)
+        ]
+        return (CSV_HEADER + "".join(rows)).encode()
+
+    def entered_against_notice(self, product, sku, threshold, carton):
+        """A receipt of ``product`` whose notice announces N-1 to N-5 (the
+        first four in ``carton``), entered with N-1, N-3 and EXTRA-1 while
+        the company's background threshold is ``threshold``: whether the
+        entry went to the job, and {serial: (picked, status, not on the
+        notice, package)} of its lines."""
+        self.company.serial_background_validation_threshold = 0
+        receipt = self.notice_receipt(product=product)
+        names = [f"N-{number}" for number in range(1, 6)]
+        self.import_notice(receipt, "notice.csv", self.notice_csv(sku, names, carton))
+        self.company.serial_background_validation_threshold = threshold
+        wizard = self.receipt_entry(receipt)
+        wizard.paste_text = "N-1\nN-3\nEXTRA-1"
+        wizard.action_add_pasted()
+        wizard.action_confirm()
+        queued = receipt.serial_background_state == "queued"
+        if queued:
+            self.run_job()
+        self.assertFalse(receipt.serial_background_state)
+        lines = {
+            line.lot_id.name: (
+                line.picked,
+                line.lot_id.serial_status,
+                line.lot_id.serial_unannounced,
+                bool(line.result_package_id),
+            )
+            for line in receipt.move_ids.move_line_ids
+        }
+        self.assertEqual(len(lines), len(receipt.move_ids.move_line_ids))
+        return receipt, queued, lines
+
+    def test_entry_in_the_background_leaves_the_notice_units_as_at_once(self):
+        self.twin.default_code = "SCAN-3"
+        carton, other_carton = (
+            body + gs1_check_digit(body)
+            for body in ("09506000100000071", "09506000100000072")
+        )
+        at_once, queued, lines = self.entered_against_notice(
+            self.product, "SCAN-1", 0, carton
+        )
+        self.assertFalse(queued)
+        self.assertEqual(
+            lines,
+            {
+                "N-1": (True, "expected", False, True),
+                "N-2": (False, "expected", False, True),
+                "N-3": (True, "expected", False, True),
+                "N-4": (False, "expected", False, True),
+                "N-5": (False, "expected", False, False),
+                "EXTRA-1": (True, "expected", True, False),
+            },
+        )
+        in_background, queued, background_lines = self.entered_against_notice(
+            self.twin, "SCAN-3", 3, other_carton
+        )
+        self.assertTrue(queued)
+        self.assertEqual(background_lines, lines)
+        self.assertFalse(in_background.move_ids.serial_names_entered)
+        # the validation carries the units not entered to the backorder, in
+        # their carton, for both
+        self.company.serial_background_validation_threshold = 0
+        for receipt, sscc in ((at_once, carton), (in_background, other_carton)):
+            action = receipt.button_validate()
+            Form.from_action(self.env, action).save().process()
+            self.assertEqual(receipt.state, "done")
+            self.assertEqual(
+                {
+                    line.lot_id.name: line.result_package_id.name or False
+                    for line in receipt.backorder_ids.move_ids.move_line_ids
+                },
+                {"N-2": sscc, "N-4": sscc, "N-5": False},
+            )
+
+    def validated_against_notice(self, product, sku, prefix, sliced, backorder):
+        """A receipt of eight units of ``product`` whose notice announces
+        them (no packages), entered with the first five and one unit not on
+        the notice, then validated at once or in slices of three, with or
+        without ``backorder``: the receipt's counts messages (the
+        backorder's name replaced) and the serials of its backorder."""
+        self.company.serial_background_validation_threshold = 0
+        receipt = self.notice_receipt(quantity=8, product=product)
+        names = [f"{prefix}-{number}" for number in range(1, 9)]
+        self.import_notice(receipt, "notice.csv", self.notice_csv(sku, names))
+        wizard = self.receipt_entry(receipt)
+        wizard.paste_text = "\n".join([*names[:5], f"{prefix}-EXTRA"])
+        wizard.action_add_pasted()
+        wizard.action_confirm()
+        self.company.serial_background_validation_threshold = 3 if sliced else 0
+        confirmation = Form.from_action(self.env, receipt.button_validate()).save()
+        if backorder:
+            confirmation.process()
+        else:
+            confirmation.process_cancel_backorder()
+        if sliced:
+            self.assertEqual(receipt.serial_background_state, "queued")
+            self.run_job()
+            # validated in slices: the first three units by a move of their own
+            self.assertEqual(len(receipt.move_ids), 2)
+        self.assertEqual(receipt.state, "done")
+        messages = [
+            str(body)
+            for body in receipt.message_ids.sorted("id").mapped("body")
+            if "Shipping notice:" in body
+        ]
+        if receipt.backorder_ids:
+            messages = [
+                message.replace(receipt.backorder_ids.name, "BACKORDER")
+                for message in messages
+            ]
+        kept = sorted(
+            receipt.backorder_ids.move_ids.move_line_ids.lot_id.mapped("name")
+        )
+        return messages, kept
+
+    def test_sliced_validation_posts_the_counts_of_the_whole_receipt_once(self):
+        self.twin.default_code = "SCAN-3"
+        for prefix, backorder in (("B", True), ("C", False)):
+            with self.subTest(backorder=backorder):
+                at_once = self.validated_against_notice(
+                    self.product, "SCAN-1", prefix, False, backorder
+                )
+                messages, kept = at_once
+                self.assertEqual(len(messages), 1)
+                self.assertIn(
+                    "Shipping notice: 8 units announced, 6 received, 3 not received.",
+                    messages[0],
+                )
+                self.assertIn(
+                    f"1 received that the notice did not list, flagged Not on the "
+                    f"Shipping Notice: {prefix}-EXTRA.",
+                    messages[0],
+                )
+                self.assertEqual(
+                    kept,
+                    [f"{prefix}-{number}" for number in (6, 7, 8)] if backorder else [],
+                )
+                sliced = self.validated_against_notice(
+                    self.twin, "SCAN-3", prefix, True, backorder
+                )
+                self.assertEqual(sliced, at_once)
 
 
 @tagged("post_install", "-at_install", "serial_tracking_purchase")

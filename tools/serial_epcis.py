@@ -96,6 +96,10 @@ def private_urn(namespace, kind, *parts):
 #: ADD, CBV bizStep packing, written for the packages a transfer received
 #: or sent units in.
 PACKING_EVENT = ("ADD", "packing")
+#: Units taken out of a package as EPCIS says it: an AggregationEvent
+#: DELETE, CBV bizStep unpacking, written for the packages a transfer took
+#: units out of (a delivery or a return of part of a carton, say).
+UNPACKING_EVENT = ("DELETE", "unpacking")
 #: Digits of the GS1 Company Prefix in an SSCC's EPC URN. The SSCC alone
 #: does not say where its prefix ends (6 to 12 digits); GS1's own examples
 #: use 7, and a reader joins the two parts back into the same 18 digits

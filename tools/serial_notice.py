@@ -67,6 +67,7 @@ KEY_REFERENCE = "reference"
 #: URI or EPC URN).
 BIZ_STEP_SHIPPING = "shipping"
 BIZ_STEP_PACKING = "packing"
+BIZ_STEP_UNPACKING = "unpacking"
 
 _HEADER_SPACES = re.compile(r"[\s_\-]+")
 _SGTIN = re.compile(r"urn:epc:id:sgtin:(\d+)\.(\d+)\.(.+)")
@@ -474,8 +475,8 @@ def _load_json(filename, content, problems):
 def read_epcis_notice(filename, content):
     """The notice of an EPCIS 2.0 JSON-LD document: the units of its shipping
     ObjectEvents (Digital Link URIs or SGTIN URNs, or SSCCs standing for what
-    is packed in them), packed as its packing AggregationEvents (action ADD)
-    say. Raises NoticeRefused with every reason."""
+    is packed in them), packed as its packing and unpacking AggregationEvents
+    (actions ADD and DELETE) say. Raises NoticeRefused with every reason."""
     problems = []
     if len(content) > MAX_FILE_BYTES:
         raise NoticeRefused(
@@ -542,7 +543,9 @@ def _used_packages(units, parent_of):
 def _read_events(events, problems):
     """``(shipped, parent_of, unit_parent)`` of an event list: the EPCs of
     the shipping ObjectEvents as ``_read_epc`` reads them, {SSCC: container
-    SSCC} and {(GTIN, serial): SSCC} of the packing AggregationEvents."""
+    SSCC} and {(GTIN, serial): SSCC} as the packing (ADD) and unpacking
+    (DELETE) AggregationEvents leave them, read in the document's order (the
+    order of their time, as EPCIS documents list them)."""
     shipped, parent_of, unit_parent = [], {}, {}
     for number, event in enumerate(events, 1):
         if not isinstance(event, dict):
@@ -556,16 +559,18 @@ def _read_events(events, problems):
                 read = _read_epc(epc, where, problems)
                 if read:
                     shipped.append(read)
-        elif (
-            kind == "AggregationEvent"
-            and event.get("action") == "ADD"
-            and step in (BIZ_STEP_PACKING, "")
-        ):
+        elif kind != "AggregationEvent":
+            continue
+        elif event.get("action") == "ADD" and step in (BIZ_STEP_PACKING, ""):
             _read_aggregation(event, where, parent_of, unit_parent, problems)
+        elif event.get("action") == "DELETE" and step in (BIZ_STEP_UNPACKING, ""):
+            _read_disaggregation(event, where, parent_of, unit_parent, problems)
     return shipped, parent_of, unit_parent
 
 
-def _read_aggregation(event, where, parent_of, unit_parent, problems):
+def _aggregation_parent(event, where, problems):
+    """The SSCC of an AggregationEvent's parentID (None, with the problem,
+    when it is not a valid one)."""
     parent = str(event.get("parentID") or "")
     sscc = sscc_of_code(parent)
     if not sscc or not valid_sscc(sscc):
@@ -576,23 +581,73 @@ def _read_aggregation(event, where, parent_of, unit_parent, problems):
                 parent=parent or "-",
             )
         )
-        return
+        return None
+    return sscc
+
+
+def _aggregation_children(event, where, parent_of, unit_parent, problems):
+    """``(holder, key, name)`` of each child EPC of an AggregationEvent: the
+    map that holds its package (``parent_of`` for a package, ``unit_parent``
+    for a unit), its key there and its name in a message."""
     for epc in event.get("childEPCs") or ():
         read = _read_epc(epc, where, problems)
-        if not read:
-            continue
-        kind, value = read
-        holder = parent_of if kind == "package" else unit_parent
-        known = holder.setdefault(value, sscc)
+        if read:
+            kind, value = read
+            if kind == "package":
+                yield parent_of, value, value
+            else:
+                yield unit_parent, value, value[1]
+
+
+def _read_aggregation(event, where, parent_of, unit_parent, problems):
+    sscc = _aggregation_parent(event, where, problems)
+    if not sscc:
+        return
+    for holder, key, name in _aggregation_children(
+        event, where, parent_of, unit_parent, problems
+    ):
+        known = holder.setdefault(key, sscc)
         if known != sscc:
             problems.append(
                 _lt(
                     "Event %(event)s: %(child)s is packed in two packages, %(first)s "
                     "and %(second)s.",
                     event=where,
-                    child=value if kind == "package" else value[1],
+                    child=name,
                     first=known,
                     second=sscc,
+                )
+            )
+
+
+def _read_disaggregation(event, where, parent_of, unit_parent, problems):
+    """An unpacking event: its children leave the package (all of them when
+    it lists none, as EPCIS says). A child the document packed in another
+    package cannot leave this one; one it never packed (packed before the
+    document's first event) has nothing to undo."""
+    sscc = _aggregation_parent(event, where, problems)
+    if not sscc:
+        return
+    if not event.get("childEPCs"):
+        for holder in (parent_of, unit_parent):
+            for key in [key for key, parent in holder.items() if parent == sscc]:
+                del holder[key]
+        return
+    for holder, key, name in _aggregation_children(
+        event, where, parent_of, unit_parent, problems
+    ):
+        known = holder.get(key)
+        if known == sscc:
+            del holder[key]
+        elif known is not None:
+            problems.append(
+                _lt(
+                    "Event %(event)s: %(child)s is unpacked from %(package)s, but "
+                    "the document packed it in %(other)s.",
+                    event=where,
+                    child=name,
+                    package=sscc,
+                    other=known,
                 )
             )
 

@@ -22,6 +22,7 @@ from ..tools.serial_epcis import (
     PACKING_EVENT,
     PICKING_TRANSACTION_TYPES,
     TRANSFORMATION_BIZ_STEP,
+    UNPACKING_EVENT,
     document_chunks,
     epcis_mapping,
     event_time,
@@ -394,53 +395,67 @@ class _EpcisContext:
 
     # packing ---------------------------------------------------------
     def _packing_events(self, row, transactions):
-        """The packages named by an SSCC that the transfer of ``row`` received
-        or sent its units in, as AggregationEvents (``PACKING_EVENT``), at the
-        transfer's time: each package with the units in it and the packages
-        inside it (a pallet's cartons), the package and its container as
-        ``parentID`` and ``childEPCs`` by their SSCC's EPC URN."""
+        """The packages named by an SSCC that the transfer of ``row`` took
+        units out of or received or sent its units in, as AggregationEvents
+        at the transfer's time: first each package units left (a line from
+        it into no package or another one: ``UNPACKING_EVENT``) with those
+        units, then each package units went into (``PACKING_EVENT``) with the
+        units in it and the packages inside it (a pallet's cartons). Packages
+        and units are named by their SSCC's EPC URN and Digital Link URI."""
         picking = self.sudo_env["stock.picking"].browse(row["res_id"])
         lines = picking.move_line_ids.filtered(
             lambda line: line.state == "done"
             and line.lot_id
-            and valid_sscc((line.result_package_id or line.package_id).name)
+            and (
+                valid_sscc(line.result_package_id.name)
+                or valid_sscc(line.package_id.name)
+            )
         )
         if not lines:
             return
         self._load_products(set(lines.product_id.ids))
-        children = defaultdict(list)
+        packed = defaultdict(list)
+        unpacked = defaultdict(list)
         for line in lines:
-            package = line.result_package_id or line.package_id
-            children[package].append(
-                self.epc(line.product_id.id, line.lot_id.name, line.company_id.id)
-            )
-        inner = list(children)
+            unit = self.epc(line.product_id.id, line.lot_id.name, line.company_id.id)
+            # a package leaving whole (Odoo's entire package) is its own
+            # source and destination: its units stay packed
+            if line.package_id != line.result_package_id and valid_sscc(
+                line.package_id.name
+            ):
+                unpacked[line.package_id].append(unit)
+            if valid_sscc(line.result_package_id.name):
+                packed[line.result_package_id].append(unit)
+        inner = list(packed)
         while inner:
             package = inner.pop()
             container = package.parent_package_id
             if container and valid_sscc(container.name):
-                if container not in children:
+                if container not in packed:
                     inner.append(container)
-                children[container].append(sscc_urn(package.name))
-        action, biz_step = PACKING_EVENT
+                packed[container].append(sscc_urn(package.name))
         places, _leaves = self._read_point(row)
         documents = transactions.get((row["res_model"], row["res_id"]))
-        for package in sorted(children, key=lambda package: package.name):
-            event = {
-                "type": "AggregationEvent",
-                **self._time_fields(row),
-                "eventID": private_urn(
-                    self.namespace, "packing", picking.id, package.id
-                ),
-                "parentID": sscc_urn(package.name),
-                "childEPCs": children[package],
-                "action": action,
-                "bizStep": biz_step,
-                **places,
-            }
-            if documents:
-                event["bizTransactionList"] = documents
-            yield event
+        for kind, (action, biz_step), children in (
+            ("unpacking", UNPACKING_EVENT, unpacked),
+            ("packing", PACKING_EVENT, packed),
+        ):
+            for package in sorted(children, key=lambda package: package.name):
+                event = {
+                    "type": "AggregationEvent",
+                    **self._time_fields(row),
+                    "eventID": private_urn(
+                        self.namespace, kind, picking.id, package.id
+                    ),
+                    "parentID": sscc_urn(package.name),
+                    "childEPCs": children[package],
+                    "action": action,
+                    "bizStep": biz_step,
+                    **places,
+                }
+                if documents:
+                    event["bizTransactionList"] = documents
+                yield event
 
     # manufacturing -----------------------------------------------------
     def _productions(self, rows):
