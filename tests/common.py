@@ -1625,6 +1625,7 @@ class ShippingNoticeTourCase(ScreenshotTourCase):
             }
         )
         self.receipt.action_confirm()
+        self.receipt.action_assign()
 
     def packages_received(self, names):
         """{serial: name of the package it is in} of the units ``names``
