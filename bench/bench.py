@@ -880,7 +880,9 @@ def notice_step(env, size):
         }
     )
     # setting up: the receipt's lines made at once (Mark as To Do)
-    timed(env, f"notice {size}: mark the receipt as to do (setup)", receipt.action_confirm)
+    timed(
+        env, f"notice {size}: mark the receipt as to do (setup)", receipt.action_confirm
+    )
     content, carton = notice_csv(size, sku)
     progress(f"[notice {size}] notice written ({len(content) // 1024} KB)")
     settle(env)
@@ -899,7 +901,9 @@ def notice_step(env, size):
         {"notice_file": base64.b64encode(content), "notice_filename": "notice.csv"}
     )
     preview, _ = timed(env, f"notice {size}: preview", wizard.action_preview)
-    request, _ = timed(env, f"notice {size}: import (the request)", wizard.action_import)
+    request, _ = timed(
+        env, f"notice {size}: import (the request)", wizard.action_import
+    )
     assert receipt.serial_background_state == "queued", receipt.serial_background_state
 
     steps, step_end = [], [time.perf_counter()]
@@ -931,7 +935,10 @@ def notice_step(env, size):
         + " s"
     )
     company.write(
-        {"serial_background_validation_threshold": 0, "serial_validation_slice_size": 5_000}
+        {
+            "serial_background_validation_threshold": 0,
+            "serial_validation_slice_size": 5_000,
+        }
     )
     settle(env)
 
@@ -961,8 +968,18 @@ def notice_step(env, size):
         f"a carton scanned {scan_time:.2f} s"
     )
     return [
-        (size, "notice: preview (request)", preview, against(preview, NOTICE_CALL_TARGET)),
-        (size, "notice: import (request)", request, against(request, NOTICE_CALL_TARGET)),
+        (
+            size,
+            "notice: preview (request)",
+            preview,
+            against(preview, NOTICE_CALL_TARGET),
+        ),
+        (
+            size,
+            "notice: import (request)",
+            request,
+            against(request, NOTICE_CALL_TARGET),
+        ),
         (size, "notice: background steps (count)", len(steps), None),
         (
             size,
@@ -1134,6 +1151,12 @@ def main():
         progress("rolling back everything the run wrote")
         cr.rollback()
     progress(f"finished in {time.perf_counter() - run_start:.0f} s")
+    print_table(rows)
+
+
+def print_table(rows):
+    """The table of (N, step, ours, native): native in seconds, or the
+    target of a step native Odoo has no counterpart for."""
     width = max([48, *(len(row[1]) for row in rows)])
     print(
         f"\n{'N':>7}  {'step':<{width}} {'ours (s)':>9} {'native (s)':>11} "
