@@ -2,8 +2,8 @@
 # make bench: serial volumes, this addon side by side with native Odoo, on a fresh
 # database. Not a test. Prints a timestamped line as each step starts and ends,
 # with its figure, then the table. Settings (environment):
-#   BENCH_N="1000 10000"   sizes of the accounting, physical, count and text steps
-#   BENCH_STEPS=accounting,physical,import,volume,recall,portal,epcis,count,text   which steps
+#   BENCH_N="1000 10000"   sizes of the accounting, physical, count, text and notice steps
+#   BENCH_STEPS=accounting,physical,import,volume,recall,portal,epcis,count,text,notice   which steps
 #   BENCH_PROFILE=DIR      a cProfile dump of every step in DIR
 #   BENCH_DB=name          use (and keep) this database instead of a fresh one
 set -euo pipefail
@@ -30,4 +30,4 @@ PROFILE_ARGS=()
 [ -n "${BENCH_PROFILE:-}" ] && mkdir -p "$BENCH_PROFILE" && PROFILE_ARGS=(--profile "$BENCH_PROFILE")
 "$ODOO_PYTHON" "$(dirname "$0")/bench.py" --addons-path="$ADDONS_PATH" --db "$DB" \
     --data-dir="$BUILD_DIR/data" --sizes ${BENCH_N:-1000 10000} \
-    --steps "${BENCH_STEPS:-accounting,physical,import,volume,recall,portal,epcis,count,text}" "${PROFILE_ARGS[@]}"
+    --steps "${BENCH_STEPS:-accounting,physical,import,volume,recall,portal,epcis,count,text,notice}" "${PROFILE_ARGS[@]}"

@@ -1920,15 +1920,14 @@ class FakeCameraTourCase(HttpCase):
         return codes
 
 
-class PhoneTourCase(HttpCase):
-    """Tours on a phone's screen, 390 x 844 with touch. A tour step that logs
-    ``serial_tracking screenshot <name>`` has the page captured into
-    ``screenshot_dir`` as ``<name>.png`` (set the environment variable
+class ScreenshotTourCase(HttpCase):
+    """Tours that take screenshots. A tour step that logs
+    ``serial_tracking screenshot <name>`` (``askForScreenshot``,
+    static/tests/tours/serial_tracking_tour_helpers.js) has the page captured
+    into ``screenshot_dir`` as ``<name>.png`` (set the environment variable
     SERIAL_TRACKING_SCREENSHOTS to a folder to keep them, e.g. for the
     README's images; a temporary folder otherwise)."""
 
-    browser_size = "390x844"
-    touch_enabled = True
     SCREENSHOT_SIGNAL = "serial_tracking screenshot "
 
     def setUp(self):
@@ -1963,6 +1962,78 @@ class PhoneTourCase(HttpCase):
             ChromeBrowser, "_handle_console", handle_console_with_screenshots
         ):
             return super().browser_js(*args, **kwargs)
+
+
+class PhoneTourCase(ScreenshotTourCase):
+    """Tours on a phone's screen, 390 x 844 with touch."""
+
+    browser_size = "390x844"
+    touch_enabled = True
+
+
+class ShippingNoticeTourCase(ScreenshotTourCase):
+    """The tour of a shipping notice (static/tests/tours/
+    serial_tracking_notice_tour.js) on a receipt of six units of a Track
+    Serials product whose internal reference, TOUR-NOTICE, the tour's notice
+    names: three in each carton of the pallet NOTICE_SSCC. The screen is tall
+    enough for the whole entry dialog, packages included, in its
+    screenshot."""
+
+    browser_size = "1366x1000"
+
+    def setUp(self):
+        super().setUp()
+        self.pallet_sscc, self.carton_sscc, self.other_carton_sscc = NOTICE_SSCC
+        self.product = (
+            self.env["product.template"]
+            .create(
+                {
+                    "name": "Tour Notice Scanner",
+                    "type": "consu",
+                    "default_code": "TOUR-NOTICE",
+                    "serial_tracking_enabled": True,
+                    "serial_tracking_mode": "physical",
+                }
+            )
+            .product_variant_id
+        )
+        self.warehouse = self.env["stock.warehouse"].search(
+            [("company_id", "=", self.env.company.id)], limit=1
+        )
+        vendor = self.env["res.partner"].create({"name": "Tour Notice Vendor"})
+        supplier = self.env.ref("stock.stock_location_suppliers")
+        self.receipt = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.warehouse.in_type_id.id,
+                "partner_id": vendor.id,
+                "location_id": supplier.id,
+                "location_dest_id": self.warehouse.lot_stock_id.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "product_id": self.product.id,
+                            "product_uom_qty": 6,
+                            "location_id": supplier.id,
+                            "location_dest_id": self.warehouse.lot_stock_id.id,
+                        }
+                    )
+                ],
+            }
+        )
+        self.receipt.action_confirm()
+        self.receipt.action_assign()
+
+    def packages_received(self, names):
+        """{serial: name of the package it is in} of the units ``names``
+        in stock."""
+        quants = self.env["stock.quant"].search(
+            [
+                ("product_id", "=", self.product.id),
+                ("lot_id.name", "in", names),
+                ("quantity", ">", 0),
+            ]
+        )
+        return {quant.lot_id.name: quant.package_id.name for quant in quants}
 
 
 #: The fake camera's frames: 640 x 480 at 10 frames a second.

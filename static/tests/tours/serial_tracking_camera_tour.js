@@ -1,15 +1,5 @@
 import { registry } from "@web/core/registry";
-
-// What a keyboard-wedge scanner does: the code's characters typed one right
-// after the other, then Enter, wherever the focus is.
-function wedgeScan(code) {
-    return () => {
-        document.activeElement.blur();
-        for (const key of [...code, "Enter"]) {
-            document.body.dispatchEvent(new KeyboardEvent("keydown", { key, bubbles: true }));
-        }
-    };
-}
+import { wedgeScan } from "@serial_tracking/../tests/tours/serial_tracking_tour_helpers";
 
 // The seconds at which the fake camera's video shows each code
 // (tests/test_camera_tours.py), and what each says.

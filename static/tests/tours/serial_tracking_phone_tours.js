@@ -1,4 +1,8 @@
 import { registry } from "@web/core/registry";
+import {
+    askForScreenshot,
+    waitForScreenshot,
+} from "@serial_tracking/../tests/tours/serial_tracking_tour_helpers";
 
 // Whether the screen fits a phone: nothing scrolls sideways (the page, the
 // dialog, the form, a list), and every button shown is within the screen.
@@ -30,17 +34,9 @@ function fitsThePhone(name, scroll = false) {
                 throw new Error(`The button ${button.textContent.trim()} is off the screen`);
             }
         }
-        console.info(`serial_tracking screenshot ${name}`);
+        askForScreenshot(name);
     };
 }
-
-// the screenshot is taken by the test on the message above, while the tour
-// waits
-const waitForScreenshot = {
-    content: "Let the screenshot be taken",
-    trigger: "body",
-    run: () => new Promise((resolve) => setTimeout(resolve, 1500)),
-};
 
 registry.category("web_tour.tours").add("serial_tracking_phone_entry_tour", {
     steps: () => [
