@@ -6,7 +6,8 @@ The fragments are Markdown (readme/DESCRIPTION.md, INSTALL.md, CONFIGURE.md,
 USAGE.md, ROADMAP.md, DEVELOP.md, CONTRIBUTORS.md), converted to
 reStructuredText by pandoc (the pypandoc_binary package) and put under OCA's
 section titles; the manifest gives the title, summary, licence and authors.
-A fragment's own headings start at ``##``. The result is checked with docutils
+A fragment's own headings start at ``##``; DEVELOP.md is linked, not included
+(``LINKED_FRAGMENTS``). The result is checked with docutils
 as OCA checks it (any warning fails).
 
     python scripts/gen_readme.py           # write README.rst
@@ -36,6 +37,19 @@ FRAGMENTS = (
     ("DEVELOP", "Development"),
     ("HISTORY", "Changelog"),
 )
+# Fragments the README points to instead of holding: a developer's map is long,
+# and the README stays a user's first page. Markdown, converted as a fragment is.
+LINKED_FRAGMENTS = {
+    "DEVELOP": (
+        "Where each concept lives, how to extend the addon, running a part of the "
+        "tests and the long checks: [readme/DEVELOP.md](readme/DEVELOP.md). The "
+        "details of each feature, the stock speed path, background work and the "
+        "security matrix: [docs/](docs/README.md). Figures: "
+        "[bench/README.md](bench/README.md), [compat/README.md](compat/README.md), "
+        "[stress/README.md](stress/README.md)."
+    ),
+}
+
 CREDIT_FRAGMENTS = (("CONTRIBUTORS", "Contributors"), ("CREDITS", "Other credits"))
 
 LICENSE_BADGES = {
@@ -66,12 +80,14 @@ def read_manifest():
 
 
 def fragment_rst(name):
-    """The fragment readme/NAME.md as reStructuredText, or None when absent or empty."""
+    """The fragment readme/NAME.md as reStructuredText (for a linked fragment,
+    the text pointing to it), or None when absent or empty."""
     path = ADDON_DIR / "readme" / f"{name}.md"
     if not path.exists() or not path.read_text(encoding="utf-8").strip():
         return None
+    markdown = LINKED_FRAGMENTS.get(name) or path.read_text(encoding="utf-8")
     text = pypandoc.convert_text(
-        path.read_text(encoding="utf-8"),
+        markdown,
         "rst",
         format="gfm",
         extra_args=["--wrap=auto", "--columns=88"],

@@ -21,7 +21,7 @@ ACTIONS = (
     "alter_history",
 )
 
-# What each role may do; every other action must be refused. (README: Security.)
+# What each role may do; every other action must be refused. (docs/security.md.)
 ALLOWED = {
     "inventory_user": {"read_serials", "read_history"},
     "inventory_admin": {

@@ -10,7 +10,7 @@
   ``%XX`` of its UTF-8 bytes, so ``A/B 1`` gives ``A%2FB%201``.
 - A scanned URI is read back whatever its domain and path prefix, with key
   qualifiers (``/22/``, ``/10/``) and query parameters tolerated. Compressed
-  Digital Link URIs are not read (see the README).
+  Digital Link URIs are not read (see docs/gs1-digital-link-and-epcis.md).
 - A unit whose product has no GTIN is named by an HTTP URI under the
   company's own web address, ``<base>/serial_tracking/unit/<product id>/
   <serial>``, which the resolver answers too.
