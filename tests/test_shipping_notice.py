@@ -674,7 +674,7 @@ class TestShippingNoticeInBackground(BackgroundValidationCase, ShippingNoticeCas
         entry went to the job, and {serial: (picked, status, not on the
         notice, package)} of its lines."""
         self.company.serial_background_validation_threshold = 0
-        receipt = self.notice_receipt(product=product)
+        receipt = self.new_receipt(5, product=product)
         names = [f"N-{number}" for number in range(1, 6)]
         self.import_notice(receipt, "notice.csv", self.notice_csv(sku, names, carton))
         self.company.serial_background_validation_threshold = threshold
@@ -747,7 +747,7 @@ class TestShippingNoticeInBackground(BackgroundValidationCase, ShippingNoticeCas
         without ``backorder``: the receipt's counts messages (the
         backorder's name replaced) and the serials of its backorder."""
         self.company.serial_background_validation_threshold = 0
-        receipt = self.notice_receipt(quantity=8, product=product)
+        receipt = self.new_receipt(8, product=product)
         names = [f"{prefix}-{number}" for number in range(1, 9)]
         self.import_notice(receipt, "notice.csv", self.notice_csv(sku, names))
         wizard = self.receipt_entry(receipt)
