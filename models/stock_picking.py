@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ..tools.serial_flow import ASSIGN_LATER, IN_THE_FOREGROUND
 from .product_template import tracks_serials_physically
@@ -139,18 +140,19 @@ class StockPicking(models.Model):
         self.message_post(body=body)
 
     def _serial_received_units(self):
-        """The units this receipt's done lines received (one query)."""
-        return (
-            self.env["stock.move.line"]
-            .search(
-                [
-                    ("picking_id", "=", self.id),
-                    ("state", "=", "done"),
-                    ("lot_id", "!=", False),
-                ]
+        """The units this receipt's done lines received: one query, without
+        loading every line of a large receipt (as
+        ``stock.move._serial_lines_units``)."""
+        self.ensure_one()
+        self.env["stock.move.line"].flush_model(["picking_id", "state", "lot_id"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT DISTINCT lot_id FROM stock_move_line WHERE picking_id = %s "
+                "AND state = 'done' AND lot_id IS NOT NULL",
+                self.id,
             )
-            .lot_id
         )
+        return self.env["stock.lot"].browse(row[0] for row in self.env.cr.fetchall())
 
     def action_view_serial_notice_units(self):
         """The units this receipt announced or received: those received, those
